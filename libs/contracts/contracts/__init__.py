@@ -1,0 +1,99 @@
+"""Every message of every topic: frozen pydantic v2 models, one union per topic.
+
+Nothing else is shared between services. Import models from here.
+"""
+
+from contracts import topics
+from contracts.acw import AfterCallWorkSubmitted
+from contracts.base import Event, Message
+from contracts.codec import decode_session_event, encode, topic_json_schemas
+from contracts.deadletter import DeadLetter
+from contracts.inbound import (
+    Direction,
+    Modality,
+    SessionAbandoned,
+    SessionEnded,
+    SessionExpired,
+    SessionQueued,
+    SessionStarted,
+    SessionTransferred,
+    TaskAccepted,
+    TaskCancelled,
+    TaskDeclined,
+    TaskOffered,
+    TaskRescinded,
+    TaskRingNoAnswer,
+    TransferTarget,
+    UserSessionEvent,
+)
+from contracts.media import (
+    ChatReceived,
+    CustomParametersUpdated,
+    EmailReceived,
+    FinalTranscriptLine,
+    TranscriptFinal,
+    TranscriptSegment,
+)
+from contracts.outbound import (
+    OutboundDestinationAccepted,
+    OutboundDestinationDeclined,
+    OutboundDestinationNotReached,
+    OutboundDialing,
+    OutboundEvent,
+    OutboundNotAccepted,
+    OutboundRinging,
+    OutboundUserAborted,
+)
+from contracts.parties import Party
+from contracts.reporting import Outcome, ServiceSessionRecord, Timers, UserSessionRecord
+from contracts.unions import AfterCallWork, DeadLetterMessage, ReportingRecord, SessionEvent
+
+__all__ = [
+    "AfterCallWork",
+    "AfterCallWorkSubmitted",
+    "ChatReceived",
+    "CustomParametersUpdated",
+    "DeadLetter",
+    "DeadLetterMessage",
+    "Direction",
+    "EmailReceived",
+    "Event",
+    "FinalTranscriptLine",
+    "Message",
+    "Modality",
+    "OutboundDestinationAccepted",
+    "OutboundDestinationDeclined",
+    "OutboundDestinationNotReached",
+    "OutboundDialing",
+    "OutboundEvent",
+    "OutboundNotAccepted",
+    "OutboundRinging",
+    "OutboundUserAborted",
+    "Outcome",
+    "Party",
+    "ReportingRecord",
+    "ServiceSessionRecord",
+    "SessionAbandoned",
+    "SessionEnded",
+    "SessionEvent",
+    "SessionExpired",
+    "SessionQueued",
+    "SessionStarted",
+    "SessionTransferred",
+    "TaskAccepted",
+    "TaskCancelled",
+    "TaskDeclined",
+    "TaskOffered",
+    "TaskRescinded",
+    "TaskRingNoAnswer",
+    "Timers",
+    "TranscriptFinal",
+    "TranscriptSegment",
+    "TransferTarget",
+    "UserSessionEvent",
+    "UserSessionRecord",
+    "decode_session_event",
+    "encode",
+    "topic_json_schemas",
+    "topics",
+]

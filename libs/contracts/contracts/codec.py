@@ -1,0 +1,35 @@
+"""Bytes on a topic to models and back; the only place that knows the wire format (JSON)."""
+
+from typing import Any, Final
+
+from pydantic import BaseModel, TypeAdapter
+
+from contracts import topics
+from contracts.unions import AfterCallWork, DeadLetterMessage, ReportingRecord, SessionEvent
+
+SESSION_EVENT_ADAPTER: Final[TypeAdapter[SessionEvent]] = TypeAdapter(SessionEvent)
+AFTER_CALL_WORK_ADAPTER: Final[TypeAdapter[AfterCallWork]] = TypeAdapter(AfterCallWork)
+REPORTING_RECORD_ADAPTER: Final[TypeAdapter[ReportingRecord]] = TypeAdapter(ReportingRecord)
+DEAD_LETTER_ADAPTER: Final[TypeAdapter[DeadLetterMessage]] = TypeAdapter(DeadLetterMessage)
+
+TOPIC_ADAPTERS: Final[dict[str, TypeAdapter[Any]]] = {
+    topics.TELEPHONY_EVENTS: SESSION_EVENT_ADAPTER,
+    topics.SESSION_EVENTS: SESSION_EVENT_ADAPTER,
+    topics.AFTER_CALL_WORK: AFTER_CALL_WORK_ADAPTER,
+    topics.REPORTING_SESSIONS: REPORTING_RECORD_ADAPTER,
+    topics.DEAD_LETTERS: DEAD_LETTER_ADAPTER,
+}
+
+
+def encode(message: BaseModel) -> bytes:
+    return message.model_dump_json().encode()
+
+
+def decode_session_event(raw: bytes | str) -> SessionEvent:
+    """Raises ``pydantic.ValidationError`` for anything that is not a valid session event."""
+    return SESSION_EVENT_ADAPTER.validate_json(raw)
+
+
+def topic_json_schemas() -> dict[str, dict[str, Any]]:
+    """The JSON Schema of each topic, as committed under libs/contracts/schemas."""
+    return {topic: adapter.json_schema() for topic, adapter in TOPIC_ADAPTERS.items()}

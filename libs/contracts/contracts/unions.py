@@ -1,0 +1,76 @@
+"""One discriminated union per topic, keyed by ``type``."""
+
+from typing import Annotated, TypeAlias
+
+from pydantic import Field
+
+from contracts.acw import AfterCallWorkSubmitted
+from contracts.deadletter import DeadLetter
+from contracts.inbound import (
+    SessionAbandoned,
+    SessionEnded,
+    SessionExpired,
+    SessionQueued,
+    SessionStarted,
+    SessionTransferred,
+    TaskAccepted,
+    TaskCancelled,
+    TaskDeclined,
+    TaskOffered,
+    TaskRescinded,
+    TaskRingNoAnswer,
+)
+from contracts.media import (
+    ChatReceived,
+    CustomParametersUpdated,
+    EmailReceived,
+    TranscriptFinal,
+    TranscriptSegment,
+)
+from contracts.outbound import (
+    OutboundDestinationAccepted,
+    OutboundDestinationDeclined,
+    OutboundDestinationNotReached,
+    OutboundDialing,
+    OutboundNotAccepted,
+    OutboundRinging,
+    OutboundUserAborted,
+)
+from contracts.reporting import ServiceSessionRecord, UserSessionRecord
+
+SessionEvent: TypeAlias = Annotated[
+    SessionStarted
+    | SessionQueued
+    | TaskOffered
+    | TaskAccepted
+    | TaskDeclined
+    | TaskRingNoAnswer
+    | TaskCancelled
+    | TaskRescinded
+    | SessionAbandoned
+    | SessionTransferred
+    | SessionEnded
+    | SessionExpired
+    | OutboundDialing
+    | OutboundRinging
+    | OutboundDestinationAccepted
+    | OutboundDestinationDeclined
+    | OutboundDestinationNotReached
+    | OutboundNotAccepted
+    | OutboundUserAborted
+    | EmailReceived
+    | ChatReceived
+    | CustomParametersUpdated
+    | TranscriptSegment
+    | TranscriptFinal,
+    Field(discriminator="type"),
+]
+"""Everything that happens to a session; the union of telephony.events and sessions.events."""
+
+AfterCallWork: TypeAlias = Annotated[AfterCallWorkSubmitted, Field(discriminator="type")]
+
+ReportingRecord: TypeAlias = Annotated[
+    UserSessionRecord | ServiceSessionRecord, Field(discriminator="type")
+]
+
+DeadLetterMessage: TypeAlias = Annotated[DeadLetter, Field(discriminator="type")]
