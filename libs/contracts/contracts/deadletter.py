@@ -2,18 +2,21 @@
 
 from typing import Literal
 
-from pydantic import Base64Bytes, Field
+from pydantic import ConfigDict, Field
 
 from contracts.base import Message, ShortText, UtcMillis
 
 
 class DeadLetter(Message):
+    # Raw bytes may be anything (that is often why they are here): base64 in JSON.
+    model_config = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
+
     type: Literal["deadletter"] = "deadletter"
     source_topic: ShortText
     partition: int = Field(ge=0)
     offset: int = Field(ge=0)
-    key: Base64Bytes | None = None
-    original: Base64Bytes = Field(description="The message exactly as it was read.")
+    key: bytes | None = None
+    original: bytes = Field(description="The message exactly as it was read.")
     consumer_group: ShortText
     error_kind: Literal["invalid", "failed"] = Field(
         description="invalid: the message can never succeed; failed: retries ran out."

@@ -1,0 +1,138 @@
+"""One valid example of every message, so tests can prove each one survives the wire."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import contracts as c
+from pydantic import HttpUrl
+
+T0 = datetime(2026, 11, 21, 10, 0, 0, 123000, tzinfo=UTC)
+CALLER = c.Party(address="+15551230001", address_kind="pstn", display_name="Jane Caller")
+
+
+def _common(n: int) -> dict[str, Any]:
+    return {
+        "event_id": UUID(int=n),
+        "occurred_at": T0 + timedelta(seconds=n),
+        "tenant_id": "tenant-1",
+        "session_id": "sess-1",
+    }
+
+
+def _user(n: int) -> dict[str, Any]:
+    return {
+        **_common(n),
+        "service_session_id": "sess-1:1",
+        "user_session_id": "sess-1:1:agent-1",
+        "user_id": "agent-1",
+    }
+
+
+def _out(n: int) -> dict[str, Any]:
+    return {**_common(n), "user_session_id": "sess-1:out", "user_id": "agent-1"}
+
+
+def session_events() -> list[c.Event]:
+    return [
+        c.SessionStarted(
+            **_common(1),
+            direction="inbound",
+            modality="voice",
+            service_id="svc-1",
+            service_name="Support",
+            caller=CALLER,
+        ),
+        c.SessionQueued(
+            **_common(2),
+            service_session_id="sess-1:1",
+            service_id="svc-1",
+            service_name="Support",
+            priority=5,
+        ),
+        c.TaskOffered(**_user(3), service_id="svc-1"),
+        c.TaskAccepted(**_user(4)),
+        c.TaskDeclined(**_user(5)),
+        c.TaskRingNoAnswer(**_user(6)),
+        c.TaskCancelled(**_user(7)),
+        c.TaskRescinded(**_user(8)),
+        c.SessionAbandoned(**_common(9), service_session_id="sess-1:1"),
+        c.SessionTransferred(
+            **_common(10),
+            service_session_id="sess-1:1",
+            mode="attended",
+            target=c.TransferTarget(kind="service", service_id="svc-2", service_name="Sales"),
+        ),
+        c.SessionEnded(**_common(11), ended_by="caller", reason="normal"),
+        c.SessionExpired(**_common(12), idle_since=T0),
+        c.OutboundDialing(**_out(13), service_id="svc-1", destination=CALLER),
+        c.OutboundRinging(**_out(14)),
+        c.OutboundDestinationAccepted(**_out(15)),
+        c.OutboundDestinationDeclined(**_out(16)),
+        c.OutboundDestinationNotReached(**_out(17)),
+        c.OutboundNotAccepted(**_out(18), reason="busy"),
+        c.OutboundUserAborted(**_out(19)),
+        c.EmailReceived(
+            **_common(20),
+            sender=c.Party(address="jane@example.com", address_kind="email"),
+            subject="Invoice",
+            html_body="<p>Hello</p>",
+            received_at=T0,
+        ),
+        c.ChatReceived(
+            **_common(21),
+            sender=c.Party(address="anonymous", address_kind="anonymous"),
+            chat_url=HttpUrl("https://chat.example.com/c/1"),
+        ),
+        c.CustomParametersUpdated(**_common(22), parameters={"ticket_id": "T-1"}),
+        c.TranscriptSegment(**_common(23), speaker="caller", text="hello", offset_ms=1200),
+        c.TranscriptFinal(
+            **_common(24),
+            lines=[c.FinalTranscriptLine(speaker="agent", text="hi", offset_ms=0)],
+        ),
+    ]
+
+
+def other_messages() -> list[c.Message]:
+    timers = c.Timers(queue_s=26.0, ring_s=6.0, connected_s=300.0)
+    record: dict[str, Any] = {
+        "tenant_id": "tenant-1",
+        "session_id": "sess-1",
+        "service_session_id": "sess-1:1",
+        "service_id": "svc-1",
+        "service_name": "Support",
+        "direction": "inbound",
+        "modality": "voice",
+        "started_at": T0,
+        "ended_at": T0 + timedelta(minutes=5),
+        "recorded_at": T0 + timedelta(minutes=6),
+    }
+    return [
+        c.AfterCallWorkSubmitted(
+            **_out(30), primary_code="billing", secondary_code="refund", tags=("vip",)
+        ),
+        c.UserSessionRecord(
+            **record,
+            record_id="us:sess-1:1:agent-1",
+            user_session_id="sess-1:1:agent-1",
+            user_id="agent-1",
+            outcome="accepted",
+            timers=timers,
+        ),
+        c.ServiceSessionRecord(
+            **record, record_id="ss:sess-1:1", outcome="answered", queue_s=26.0, offers=1
+        ),
+        c.DeadLetter(
+            source_topic=c.topics.TELEPHONY_EVENTS,
+            partition=0,
+            offset=7,
+            key=b"sess-1",
+            original=b"\x00not json",
+            consumer_group="ingest",
+            error_kind="invalid",
+            error="body is not JSON",
+            first_failure_at=T0,
+            last_failure_at=T0,
+            attempts=1,
+        ),
+    ]
