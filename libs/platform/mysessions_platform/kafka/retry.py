@@ -1,0 +1,54 @@
+"""Bounded retries with exponential backoff, and which errors are worth retrying."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import redis.exceptions
+from aiokafka.errors import KafkaError
+from pymongo.errors import ConnectionFailure
+
+T = TypeVar("T")
+
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    redis.exceptions.BusyLoadingError,
+    KafkaError,
+    ConnectionFailure,
+    OSError,
+    TimeoutError,
+)
+
+
+def is_transient(error: BaseException) -> bool:
+    """True when the message is not at fault: a server is away or slow."""
+    return isinstance(error, TRANSIENT_ERRORS)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 5
+    first_delay_s: float = 0.05
+    max_delay_s: float = 5.0
+
+    def delay(self, attempt: int) -> float:
+        return float(min(self.max_delay_s, self.first_delay_s * 2 ** (attempt - 1)))
+
+
+async def with_retries(
+    action: Callable[[], Awaitable[T]],
+    policy: RetryPolicy,
+    retry_if: Callable[[BaseException], bool] = is_transient,
+) -> T:
+    """Runs ``action`` until it succeeds or ``policy.attempts`` are spent; the last error
+    propagates. Errors that ``retry_if`` rejects propagate at once."""
+    for attempt in range(1, policy.attempts + 1):
+        try:
+            return await action()
+        except Exception as error:
+            if attempt == policy.attempts or not retry_if(error):
+                raise
+            await asyncio.sleep(policy.delay(attempt))
+    raise AssertionError("unreachable: the loop returns or raises")
