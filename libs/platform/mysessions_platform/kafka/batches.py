@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import structlog
 from aiokafka import ConsumerRecord
+from contracts import topics
 
 from mysessions_platform.kafka.deadletter import Publisher, Rejection, dead_letter
 from mysessions_platform.kafka.retry import RetryPolicy, is_transient, with_retries
@@ -26,6 +27,7 @@ def _describe(error: BaseException) -> str:
 class BatchDelivery:
     consumer_group: str
     dead_letters: Publisher
+    dead_letter_topic: str = topics.DEAD_LETTERS
     transient_retry: RetryPolicy = field(default_factory=RetryPolicy)
     message_retry: RetryPolicy = field(
         default_factory=lambda: RetryPolicy(attempts=3, first_delay_s=0.05)
@@ -47,7 +49,9 @@ class BatchDelivery:
             log.warning("batch failed, isolating messages", error=_describe(error))
             rejected = await self._one_by_one(records, step)
         await with_retries(
-            lambda: dead_letter(self.dead_letters, rejected, self.consumer_group),
+            lambda: dead_letter(
+                self.dead_letters, self.dead_letter_topic, rejected, self.consumer_group
+            ),
             self.transient_retry,
         )
         for rejection in rejected:

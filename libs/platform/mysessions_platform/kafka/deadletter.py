@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Literal, Protocol
 
 from aiokafka import ConsumerRecord
-from contracts import DeadLetter, encode, topics
+from contracts import DeadLetter, encode
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,10 @@ class Publisher(Protocol):
 
 
 async def dead_letter(
-    publisher: Publisher, rejections: list[Rejection], consumer_group: str
+    publisher: Publisher, topic: str, rejections: list[Rejection], consumer_group: str
 ) -> None:
     if rejections:
         await publisher.publish_all(
-            topics.DEAD_LETTERS,
+            topic,
             [(r.record.key, encode(envelope(r, consumer_group))) for r in rejections],
         )

@@ -1,0 +1,66 @@
+"""The ingest worker: one FastStream app, its own consumer group, at-least-once."""
+
+from typing import Any
+
+import structlog
+from faststream import AckPolicy, FastStream
+from mysessions_platform.kafka.batches import BatchDelivery
+from mysessions_platform.kafka.broker import make_broker, raw_records
+from mysessions_platform.kafka.publishing import BrokerPublisher
+from mysessions_platform.kafka.topics import ensure_topics
+from redis.asyncio import Redis
+
+from ingest_service.dedupe import Deduplicator
+from ingest_service.settings import IngestSettings
+from ingest_service.step import IngestStep
+
+log = structlog.get_logger(__name__)
+
+
+def create_app(settings: IngestSettings) -> FastStream:
+    broker = make_broker(settings.kafka_bootstrap_servers, client_id="ingest")
+    publisher = BrokerPublisher(broker)
+    delivery = BatchDelivery(
+        consumer_group=settings.group_id,
+        dead_letters=publisher,
+        dead_letter_topic=settings.dead_letter_topic,
+    )
+    redis = Redis.from_url(settings.redis_url)  # connects lazily, on first command
+    step = IngestStep(
+        deduplicator=Deduplicator(redis, settings.dedupe_ttl_s),
+        publisher=publisher,
+        target_topic=settings.target_topic,
+        key_prefix=settings.key_prefix,
+    )
+
+    # NACK_ON_ERROR: the offset is committed only after the whole batch took effect; an
+    # error that escapes (a server down) rewinds to the batch's first record instead.
+    @broker.subscriber(
+        settings.source_topic,
+        group_id=settings.group_id,
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        batch=True,
+        max_records=settings.max_batch,
+        auto_offset_reset="earliest",
+        decoder=raw_records,
+    )
+    async def on_upstream_events(records: Any) -> None:
+        await delivery.run(list(records), step)
+
+    app = FastStream(broker, logger=None)
+
+    @app.on_startup
+    async def create_topics() -> None:
+        await ensure_topics(
+            settings.kafka_bootstrap_servers,
+            [settings.source_topic, settings.target_topic, settings.dead_letter_topic],
+            settings.partitions,
+        )
+        await redis.ping()
+        log.info("ingest started", group=settings.group_id, topic=settings.source_topic)
+
+    @app.after_shutdown
+    async def close_redis() -> None:
+        await redis.aclose()
+
+    return app

@@ -1,0 +1,17 @@
+from contracts import topics
+from mysessions_platform.settings import ServerSettings
+from pydantic_settings import SettingsConfigDict
+
+
+class IngestSettings(ServerSettings):
+    model_config = SettingsConfigDict(env_prefix="INGEST_", extra="ignore")
+
+    group_id: str = "ingest"
+    source_topic: str = topics.TELEPHONY_EVENTS
+    target_topic: str = topics.SESSION_EVENTS
+    dead_letter_topic: str = topics.DEAD_LETTERS
+    key_prefix: str = "ms"
+    dedupe_ttl_s: int = 7 * 24 * 3600
+    """How long an event id is remembered; upstream redeliveries older than this pass."""
+    max_batch: int = 500
+    partitions: int = 3
