@@ -6,7 +6,7 @@ Nothing else is shared between services. Import models from here.
 from contracts import topics
 from contracts.acw import AfterCallWorkSubmitted
 from contracts.base import Event, Message
-from contracts.codec import decode_session_event, encode, topic_json_schemas
+from contracts.codec import decode_session_event, encode, explain, topic_json_schemas
 from contracts.deadletter import DeadLetter
 from contracts.inbound import (
     Direction,
@@ -94,6 +94,7 @@ __all__ = [
     "UserSessionRecord",
     "decode_session_event",
     "encode",
+    "explain",
     "topic_json_schemas",
     "topics",
 ]

@@ -2,7 +2,7 @@
 
 from typing import Any, Final
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from contracts import topics
 from contracts.unions import AfterCallWork, DeadLetterMessage, ReportingRecord, SessionEvent
@@ -33,3 +33,13 @@ def decode_session_event(raw: bytes | str) -> SessionEvent:
 def topic_json_schemas() -> dict[str, dict[str, Any]]:
     """The JSON Schema of each topic, as committed under libs/contracts/schemas."""
     return {topic: adapter.json_schema() for topic, adapter in TOPIC_ADAPTERS.items()}
+
+
+def explain(error: ValidationError) -> str:
+    """Why a message is invalid, naming fields but never echoing their values: the text
+    goes to dead-letter topics and logs, where phone numbers and e-mails must not."""
+    problems = [
+        f"{'.'.join(str(part) for part in item['loc']) or '<message>'}: {item['msg']}"
+        for item in error.errors(include_input=False, include_url=False)
+    ]
+    return "; ".join(problems[:20])

@@ -1,17 +1,7 @@
 """Turns raw bytes into a contract event, or into a reason that quotes no message values."""
 
-from contracts import SessionEvent, decode_session_event
+from contracts import SessionEvent, decode_session_event, explain
 from pydantic import ValidationError
-
-
-def describe(error: ValidationError) -> str:
-    # include_input=False: the reason goes to the dead-letter topic and to logs, so it names
-    # the fields that failed but never echoes their values (phone numbers, e-mails...).
-    problems = [
-        f"{'.'.join(str(part) for part in item['loc']) or '<message>'}: {item['msg']}"
-        for item in error.errors(include_input=False, include_url=False)
-    ]
-    return "; ".join(problems[:20])
 
 
 def parse(raw: bytes | None) -> SessionEvent | str:
@@ -21,4 +11,4 @@ def parse(raw: bytes | None) -> SessionEvent | str:
     try:
         return decode_session_event(raw)
     except ValidationError as error:
-        return describe(error)
+        return explain(error)
