@@ -1,0 +1,11 @@
+"""Asterisk queue_log adapter: pure translation of queue_log lines into session events.
+
+Exceptions::
+
+    ValueError
+    └── QueueLogError   a malformed line
+"""
+
+from ingest_service.queue_log.lines import QueueLogError, QueueLogLine, parse_line
+
+__all__ = ["QueueLogError", "QueueLogLine", "parse_line"]
