@@ -7,5 +7,6 @@ Exceptions::
 """
 
 from ingest_service.queue_log.lines import QueueLogError, QueueLogLine, parse_line
+from ingest_service.queue_log.mapping import QueueLogOptions
 
-__all__ = ["QueueLogError", "QueueLogLine", "parse_line"]
+__all__ = ["QueueLogError", "QueueLogLine", "QueueLogOptions", "parse_line"]
