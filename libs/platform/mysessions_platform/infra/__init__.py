@@ -1,0 +1,28 @@
+"""Real Kafka, Redis and FerretDB (MongoDB wire) servers as local processes, for development
+and tests: installed into the cache folder on first use, started once, reused afterwards.
+
+Each server is skipped when its environment variable names an external one
+(KAFKA_BOOTSTRAP_SERVERS, REDIS_URL, MONGODB_URL). Errors (see ``errors``)::
+
+    InfraError
+    ├── InstallError
+    └── ServerNotReady
+"""
+
+from .endpoints import Endpoints, endpoints
+from .errors import InfraError, InstallError, ServerNotReady
+from .lifecycle import ServerStatus, down, status, up
+from .paths import cache_dir
+
+__all__ = [
+    "Endpoints",
+    "InfraError",
+    "InstallError",
+    "ServerNotReady",
+    "ServerStatus",
+    "cache_dir",
+    "down",
+    "endpoints",
+    "status",
+    "up",
+]

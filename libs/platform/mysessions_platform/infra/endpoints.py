@@ -1,0 +1,64 @@
+"""Where the three servers are: an environment URL wins, else the local server's address."""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+__all__ = [
+    "FERRETDB_DEBUG_PORT",
+    "KAFKA_CONTROLLER_PORT",
+    "KAFKA_ENV",
+    "KAFKA_PORT",
+    "LOCAL_HOST",
+    "MONGODB_ENV",
+    "MONGODB_PORT",
+    "REDIS_ENV",
+    "REDIS_PORT",
+    "Endpoints",
+    "endpoints",
+    "is_external",
+]
+
+# Ports far from the usual defaults so a developer's own Kafka/Redis/MongoDB never clash.
+LOCAL_HOST = "127.0.0.1"
+KAFKA_PORT = 39092
+KAFKA_CONTROLLER_PORT = 39093
+REDIS_PORT = 36379
+MONGODB_PORT = 37017
+FERRETDB_DEBUG_PORT = 38088
+
+KAFKA_ENV = "KAFKA_BOOTSTRAP_SERVERS"
+REDIS_ENV = "REDIS_URL"
+MONGODB_ENV = "MONGODB_URL"
+
+_LOCAL_DEFAULTS = {
+    KAFKA_ENV: f"{LOCAL_HOST}:{KAFKA_PORT}",
+    REDIS_ENV: f"redis://{LOCAL_HOST}:{REDIS_PORT}/0",
+    MONGODB_ENV: f"mongodb://{LOCAL_HOST}:{MONGODB_PORT}/",
+}
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    kafka_bootstrap_servers: str
+    redis_url: str
+    mongodb_url: str
+
+
+def is_external(env_var: str, environ: Mapping[str, str] | None = None) -> bool:
+    """True when the environment names this server, so we neither install nor start it."""
+    return bool((os.environ if environ is None else environ).get(env_var))
+
+
+def _url(env_var: str, environ: Mapping[str, str]) -> str:
+    return environ.get(env_var) or _LOCAL_DEFAULTS[env_var]
+
+
+def endpoints(environ: Mapping[str, str] | None = None) -> Endpoints:
+    """The effective URLs: each environment variable if set, else the local server."""
+    env = os.environ if environ is None else environ
+    return Endpoints(
+        kafka_bootstrap_servers=_url(KAFKA_ENV, env),
+        redis_url=_url(REDIS_ENV, env),
+        mongodb_url=_url(MONGODB_ENV, env),
+    )

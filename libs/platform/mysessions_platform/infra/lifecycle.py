@@ -1,0 +1,176 @@
+"""up, status and down over the three servers; the only place that knows all of them."""
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .endpoints import (
+    KAFKA_ENV,
+    LOCAL_HOST,
+    MONGODB_ENV,
+    REDIS_ENV,
+    Endpoints,
+    endpoints,
+    is_external,
+)
+from .errors import InfraError
+from .ferretdb_server import FerretDbServer
+from .kafka_server import KafkaServer
+from .locking import cache_lock, cache_lock_sync
+from .paths import cache_dir
+from .processes import port_open, running_pid, stop
+from .redis_server import RedisServer
+from .server import LocalServer
+from .waiting import wait_until_ready
+
+__all__ = ["Report", "ServerStatus", "down", "local_servers", "status", "up"]
+
+Report = Callable[[str], None]
+
+_STATUS_PROBE_SECONDS = 5.0
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def local_servers(cache: Path | None = None) -> tuple[LocalServer, ...]:
+    """Start order; ``down`` stops them in reverse."""
+    root = cache_dir() if cache is None else cache
+    return (RedisServer(root), FerretDbServer(root), KafkaServer(root))
+
+
+def _url(server: LocalServer, urls: Endpoints) -> str:
+    by_env = {
+        KAFKA_ENV: urls.kafka_bootstrap_servers,
+        REDIS_ENV: urls.redis_url,
+        MONGODB_ENV: urls.mongodb_url,
+    }
+    return by_env[server.env_var]
+
+
+@dataclass(frozen=True)
+class ServerStatus:
+    name: str
+    url: str
+    up: bool
+    origin: str  # "external ($VAR)", "local, started here", "local, not started here", "local"
+    pid: int | None
+    log_file: Path | None
+    detail: str = ""
+
+
+async def _bring_up(server: LocalServer, url: str, report: Report) -> None:
+    if is_external(server.env_var):
+        report(f"{server.name}: external, from ${server.env_var} ({url}); waiting for it")
+        await wait_until_ready(
+            server.name, lambda: server.ping(url), give_up_after=server.ready_timeout
+        )
+        return
+    pid = running_pid(server.pid_file, server.process_marker)
+    if pid is not None:
+        report(f"{server.name}: already running (pid {pid})")
+    elif port_open(LOCAL_HOST, server.port):
+        report(
+            f"{server.name}: port {server.port} is taken by a process not started here; using it"
+        )
+    else:
+        if not server.is_installed():
+            report(f"{server.name}: installing (first time in this cache; can take minutes)")
+            await asyncio.to_thread(server.install)
+        report(f"{server.name}: starting (log: {server.log_file})")
+        await asyncio.to_thread(server.start)
+    await wait_until_ready(
+        server.name,
+        lambda: server.ping(url),
+        give_up_after=server.ready_timeout,
+        log_file=server.log_file,
+        is_running=lambda: running_pid(server.pid_file, server.process_marker) is not None,
+    )
+    report(f"{server.name}: ready at {url}")
+
+
+async def up(report: Report = _quiet) -> Endpoints:
+    """Install what is missing, start what is not running, and wait until all three answer.
+
+    Safe to call again at any time. Raises InfraError naming every server that failed."""
+    urls = endpoints()
+    cache = cache_dir()
+    async with cache_lock(cache):
+        results = await asyncio.gather(
+            *(_bring_up(server, _url(server, urls), report) for server in local_servers(cache)),
+            return_exceptions=True,
+        )
+    failures = [result for result in results if isinstance(result, BaseException)]
+    for failure in failures:
+        if not isinstance(failure, InfraError):
+            raise failure
+    if len(failures) == 1:
+        raise failures[0]
+    if failures:
+        raise InfraError("\n\n".join(str(failure) for failure in failures))
+    return urls
+
+
+async def _probe(server: LocalServer, url: str, external: bool) -> str:
+    """Empty when the server answers, else a one-line reason."""
+    if not external and not port_open(LOCAL_HOST, server.port):
+        return f"nothing listens on port {server.port}"
+    try:
+        async with asyncio.timeout(_STATUS_PROBE_SECONDS):
+            await server.ping(url)
+    except Exception as error:  # any failure is "down"; a short reason is shown
+        return f"{type(error).__name__}: {error}".splitlines()[0][:120]
+    return ""
+
+
+async def _status_of(server: LocalServer, url: str) -> ServerStatus:
+    external = is_external(server.env_var)
+    pid = None if external else running_pid(server.pid_file, server.process_marker)
+    reason = await _probe(server, url, external)
+    if external:
+        origin = f"external (${server.env_var})"
+    elif pid is not None:
+        origin = "local, started here"
+    elif not reason:
+        origin = "local, not started here"
+    else:
+        origin = "local"
+    return ServerStatus(
+        name=server.name,
+        url=url,
+        up=not reason,
+        origin=origin,
+        pid=pid,
+        log_file=None if external else server.log_file,
+        detail=reason,
+    )
+
+
+async def status() -> list[ServerStatus]:
+    urls = endpoints()
+    return list(
+        await asyncio.gather(
+            *(_status_of(server, _url(server, urls)) for server in local_servers())
+        )
+    )
+
+
+def down(report: Report = _quiet) -> list[str]:
+    """Stop the servers this checkout started (by pid file); leave everything else alone.
+    Returns the names of the servers that were stopped."""
+    stopped = []
+    cache = cache_dir()
+    with cache_lock_sync(cache):
+        for server in reversed(local_servers(cache)):
+            if is_external(server.env_var):
+                report(f"{server.name}: external (${server.env_var}), left alone")
+                continue
+            pid = stop(server.pid_file, server.process_marker)
+            if pid is None:
+                report(f"{server.name}: not running from here, nothing to stop")
+            else:
+                report(f"{server.name}: stopped (pid {pid})")
+                stopped.append(server.name)
+    return stopped
