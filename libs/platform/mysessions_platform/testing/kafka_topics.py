@@ -1,0 +1,45 @@
+"""Kafka topics made for one test, deleted after it."""
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from .naming import unique_name
+
+__all__ = ["KafkaTopics", "kafka_topics"]
+
+
+class KafkaTopics:
+    def __init__(self, admin: AIOKafkaAdminClient) -> None:
+        self.admin = admin
+        self.names: list[str] = []
+
+    def name(self, prefix: str = "t") -> str:
+        """A unique topic name, deleted after the test even if only a producer created it."""
+        topic = unique_name(prefix)
+        self.names.append(topic)
+        return topic
+
+    async def create(self, prefix: str = "t", *, partitions: int = 1) -> str:
+        """Create a unique topic now (replication factor 1) and return its name."""
+        topic = self.name(prefix)
+        await self.admin.create_topics([NewTopic(topic, partitions, 1)])
+        return topic
+
+    async def delete_all(self) -> None:
+        existing = set(await self.admin.list_topics())
+        doomed = [topic for topic in self.names if topic in existing]
+        if doomed:
+            await self.admin.delete_topics(doomed)
+
+
+@asynccontextmanager
+async def kafka_topics(bootstrap_servers: str) -> AsyncIterator[KafkaTopics]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="test-topics")
+    async with AsyncExitStack() as cleanup:  # runs last-in first-out, also when the test failed
+        cleanup.push_async_callback(admin.close)
+        await admin.start()
+        topics = KafkaTopics(admin)
+        cleanup.push_async_callback(topics.delete_all)
+        yield topics
