@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Fresh-machine setup, safe to run again: system packages the servers need, uv, the venv.
+# Java 17+, Maven and Go are expected on the machine; this only checks for them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v java >/dev/null || missing+=("java (a Java 17+ runtime, for Kafka)")
+command -v mvn >/dev/null || missing+=("mvn (Maven 3.8+, fetches the Kafka jars)")
+command -v go >/dev/null || missing+=("go (Go 1.24+, builds FerretDB)")
+if ((${#missing[@]})); then
+    printf 'bootstrap: missing tools:\n' >&2
+    printf '  - %s\n' "${missing[@]}" >&2
+    exit 1
+fi
+
+if ! command -v redis-server >/dev/null; then
+    sudo=()
+    [[ $(id -u) -eq 0 ]] || sudo=(sudo -n)
+    echo "bootstrap: installing redis-server (apt-get)"
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends redis-server >/dev/null
+fi
+
+if ! command -v uv >/dev/null; then
+    echo "bootstrap: installing uv (pip)"
+    # A distribution's own Python refuses plain pip installs (PEP 668); uv is one static tool.
+    python3 -m pip install --quiet uv 2>/dev/null ||
+        python3 -m pip install --quiet --break-system-packages uv
+    command -v uv >/dev/null || export PATH="$HOME/.local/bin:$PATH"
+fi
+
+UV_PYTHON_DOWNLOADS=never uv sync --frozen --quiet
