@@ -1,4 +1,10 @@
-"""The data fields of each call event, as app_queue.c writes them (``ast_queue_log`` calls).
+"""The data fields of each call event.
+
+Layouts from the Queue Logs page of the Asterisk documentation
+(docs.asterisk.org/Operation/Logging/Queue-Logs/), checked against the ``ast_queue_log``
+calls in apps/app_queue.c, which is the authority where they differ: ATTENDEDTRANSFER's
+LINK method writes *two* channel names, RINGCANCELED carries a ring time the page omits,
+and CONNECT's ring time is in seconds (``(orig - to) / 1000``).
 
 Times are whole seconds except RINGNOANSWER and RINGCANCELED, which give milliseconds.
 Older Asterisk versions wrote fewer fields (no ENTERQUEUE position, no CONNECT ring time,

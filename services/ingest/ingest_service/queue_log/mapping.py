@@ -39,7 +39,8 @@ class QueueLogOptions:
 
     tenant_id: str
     time_zone: str = "UTC"
-    """IANA zone of formatted times (realtime queue_log); epoch seconds are zone-free."""
+    """IANA zone of formatted times (realtime queue_log): the Asterisk server's zone, or
+    ``UTC`` when logger.conf sets ``queue_log_realtime_use_gmt``. Epoch seconds are UTC."""
     agents: Mapping[str, str] = field(default_factory=dict)
     """Agent interface or member name -> user id."""
     services: Mapping[str, str] = field(default_factory=dict)
