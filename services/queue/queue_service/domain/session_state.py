@@ -112,13 +112,14 @@ def is_open(draft: Draft) -> bool:
     Handled means: an accepted offer (also one that ended by transfer or expiry, since it
     keeps its outcome), or any outbound attempt the agent placed that left their side, so
     also declined, unreached and aborted calls (the agent logs why it failed). Offers the
-    agent never had (declined, RONA, cancelled, rescinded, abandoned, expired while
-    ringing) and ``not_accepted`` attempts (the call never left) need no work.
+    agent never had (declined, RONA, cancelled, rescinded, abandoned), ``not_accepted``
+    attempts (the call never left) and anything the watchdog closed before it connected
+    (nothing is known to have happened) need no work.
     """
     if draft.live:
         return False
     if draft.attempt:
-        return draft.outcome != "not_accepted"
+        return draft.outcome not in ("not_accepted", "expired")
     return draft.outcome == "accepted"
 
 
