@@ -17,7 +17,7 @@ from .endpoints import (
 from .errors import InfraError
 from .ferretdb_server import FerretDbServer
 from .kafka_server import KafkaServer
-from .locking import cache_lock, cache_lock_sync
+from .locking import machine_lock, machine_lock_sync
 from .paths import cache_dir
 from .processes import port_open, running_pid, stop
 from .redis_server import RedisServer
@@ -97,7 +97,7 @@ async def up(report: Report = _quiet) -> Endpoints:
     Safe to call again at any time. Raises InfraError naming every server that failed."""
     urls = endpoints()
     cache = cache_dir()
-    async with cache_lock(cache):
+    async with machine_lock():
         results = await asyncio.gather(
             *(_bring_up(server, _url(server, urls), report) for server in local_servers(cache)),
             return_exceptions=True,
@@ -162,7 +162,7 @@ def down(report: Report = _quiet) -> list[str]:
     Returns the names of the servers that were stopped."""
     stopped = []
     cache = cache_dir()
-    with cache_lock_sync(cache):
+    with machine_lock_sync():
         for server in reversed(local_servers(cache)):
             if is_external(server.env_var):
                 report(f"{server.name}: external (${server.env_var}), left alone")
