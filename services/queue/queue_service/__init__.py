@@ -1,0 +1,1 @@
+"""Queue: each agent's live My Sessions queue and history, kept in Redis."""

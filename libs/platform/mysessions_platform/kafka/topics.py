@@ -2,6 +2,7 @@
 
 import contextlib
 
+from aiokafka import TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
@@ -19,3 +20,20 @@ async def ensure_topics(bootstrap_servers: str, names: list[str], partitions: in
                 await admin.create_topics(new_topics)
     finally:
         await admin.close()
+
+
+async def topic_partitions(bootstrap_servers: str, topic: str) -> list[TopicPartition]:
+    """The topic's partitions, asked of the cluster (an unknown topic has none)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        described = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    numbers = sorted(
+        part["partition"]
+        for found in described
+        if found.get("topic") == topic and not found.get("error_code")
+        for part in found.get("partitions", [])
+    )
+    return [TopicPartition(topic, number) for number in numbers]

@@ -66,10 +66,21 @@ class SessionState:
         self.drafts[user_session_id] = created
         return created, True
 
+    def _named(self, party: Party | None) -> Party:
+        """The party, with the display name the session knows for the same address when
+        the event that named it had none (a dialed number the session started with)."""
+        if party is None:
+            return Party(None, None, None)
+        if party.display_name is None:
+            for known in (self.caller, self.sender):
+                if known and known.address == party.address and known.display_name:
+                    return Party(known.display_name, party.address, party.kind)
+        return party
+
     def project(self, draft: Draft, rev: int = 0) -> Task:
         ss = self.service_sessions.get(draft.service_session_id or "")
         service_id = draft.service_id or (ss.service_id if ss else None) or self.service_id
-        caller = draft.destination or self.caller or self.sender or Party(None, None, None)
+        caller = self._named(draft.destination or self.caller or self.sender)
         return Task(
             tenant_id=self.tenant_id,
             session_id=self.session_id,

@@ -1,0 +1,79 @@
+"""The queue's Lua steps. Each touches the keys of one hash slot only (see keys.py)."""
+
+from typing import Final
+
+from mysessions_platform.lua import LuaScript
+
+APPEND_FACTS: Final = LuaScript(
+    """
+-- KEYS[1] the session's facts; ARGV[1] ttl ms; then pairs of event id and fact JSON.
+-- HSETNX makes a redelivered event a no-op. Returns every fact of the session, so the
+-- caller folds the union of what every worker ever appended, never a partial view.
+for i = 2, #ARGV, 2 do
+  redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1])
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return redis.call('HVALS', KEYS[1])
+"""
+)
+
+UPSERT_TASK: Final = LuaScript(
+    """
+-- KEYS: 1 tasks hash, 2 revisions hash, 3 live zset, 4 history zset (one agent's slot)
+-- ARGV: 1 user session id, 2 revision, 3 task JSON, 4 '1' if live, 5 updated ms,
+--       6 history cutoff ms, 7 history max entries, 8 channel
+-- A task folded from fewer facts than the stored one is stale and ignored, so duplicates,
+-- replays and reordered deliveries never move a task backwards. Returns 1 if it changed.
+local id = ARGV[1]
+local rev = tonumber(ARGV[2])
+local stored = tonumber(redis.call('HGET', KEYS[2], id) or '-1')
+if rev < stored then return 0 end
+if rev == stored and redis.call('HGET', KEYS[1], id) == ARGV[3] then return 0 end
+local updated = tonumber(ARGV[5])
+local cutoff = tonumber(ARGV[6])
+local function forget(member)
+  redis.call('HDEL', KEYS[1], member)
+  redis.call('HDEL', KEYS[2], member)
+  redis.call('ZREM', KEYS[3], member)
+  redis.call('ZREM', KEYS[4], member)
+end
+if ARGV[4] ~= '1' and updated < cutoff then
+  forget(id)  -- ended before the history window: nothing left to show
+  return 0
+end
+redis.call('HSET', KEYS[1], id, ARGV[3])
+redis.call('HSET', KEYS[2], id, rev)
+if ARGV[4] == '1' then
+  redis.call('ZADD', KEYS[3], updated, id)
+  redis.call('ZREM', KEYS[4], id)
+else
+  redis.call('ZREM', KEYS[3], id)
+  redis.call('ZADD', KEYS[4], updated, id)
+  -- Retention (domain/retention.py states the rule): older than the window, then all
+  -- but the newest max entries.
+  local drop = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', '(' .. cutoff)
+  local excess = redis.call('ZCARD', KEYS[4]) - #drop - tonumber(ARGV[7])
+  if excess > 0 then
+    for _, member in ipairs(redis.call('ZRANGE', KEYS[4], #drop, #drop + excess - 1)) do
+      table.insert(drop, member)
+    end
+  end
+  for _, member in ipairs(drop) do forget(member) end
+end
+redis.call('PUBLISH', ARGV[8], ARGV[3])
+return 1
+"""
+)
+
+READ_AGENT: Final = LuaScript(
+    """
+-- KEYS: 1 tasks hash, 2 live zset, 3 history zset; ARGV[1] how many history entries.
+-- One consistent snapshot of the agent's list: live tasks, then the newest history.
+local ids = redis.call('ZRANGE', KEYS[2], 0, -1)
+for _, id in ipairs(redis.call('ZREVRANGE', KEYS[3], 0, tonumber(ARGV[1]) - 1)) do
+  table.insert(ids, id)
+end
+if #ids == 0 then return {} end
+return redis.call('HMGET', KEYS[1], unpack(ids))
+"""
+)

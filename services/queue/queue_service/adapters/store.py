@@ -1,0 +1,175 @@
+"""Redis persistence of session facts and agents' task lists."""
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from mysessions_platform.lua import run_pipeline
+from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
+
+from queue_service.adapters import keys
+from queue_service.adapters.scripts import APPEND_FACTS, READ_AGENT, UPSERT_TASK
+from queue_service.adapters.task_codec import task_from_json, task_to_json
+from queue_service.domain import Fact, HistoryPolicy, Task, fact_from_dict, fact_to_dict
+
+SCRIPTS = (APPEND_FACTS, UPSERT_TASK, READ_AGENT)
+
+
+def _ms(instant: datetime) -> int:
+    return int(instant.timestamp() * 1000)
+
+
+@dataclass(frozen=True)
+class SessionKey:
+    tenant_id: str
+    session_id: str
+
+
+@dataclass(frozen=True)
+class SessionTasks:
+    """A session's tasks after a fold, and the time of its newest fact (for the watchdog)."""
+
+    key: SessionKey
+    tasks: Sequence[Task]
+    last_fact_at: datetime
+
+
+class TaskStore:
+    def __init__(
+        self,
+        redis: Redis,
+        prefix: str,
+        history: HistoryPolicy,
+        session_facts_ttl: timedelta,
+    ) -> None:
+        self._redis = redis
+        self._prefix = prefix
+        self._history = history
+        self._facts_ttl_ms = int(session_facts_ttl.total_seconds() * 1000)
+
+    async def append_facts(
+        self, new_facts: Mapping[SessionKey, Sequence[Fact]]
+    ) -> dict[SessionKey, list[Fact]]:
+        """Stores the new facts; returns every fact of each session. One round trip."""
+        sessions = list(new_facts)
+
+        def append(pipe: Pipeline) -> None:
+            for session in sessions:
+                pairs: list[str | int] = [self._facts_ttl_ms]
+                for fact in new_facts[session]:
+                    pairs += [fact.event_id, json.dumps(fact_to_dict(fact), sort_keys=True)]
+                APPEND_FACTS.queue(
+                    pipe, [keys.session_facts(self._prefix, *_parts(session))], pairs
+                )
+
+        stored = await run_pipeline(self._redis, SCRIPTS, append)
+        return {
+            session: [fact_from_dict(json.loads(raw)) for raw in facts]
+            for session, facts in zip(sessions, stored, strict=True)
+        }
+
+    async def write(self, folded: Iterable[SessionTasks], now: datetime) -> int:
+        """Upserts every task and the watchdog's index. One round trip; returns how many
+        tasks changed."""
+        cutoff_ms = _ms(now - self._history.window)
+        upserts = 0
+
+        def write_all(pipe: Pipeline) -> None:
+            nonlocal upserts
+            for session in folded:
+                for task in session.tasks:
+                    self._queue_upsert(pipe, task, cutoff_ms)
+                    upserts += 1
+                self._queue_watchdog(pipe, session)
+
+        results = await run_pipeline(self._redis, SCRIPTS, write_all)
+        return sum(1 for result in results[:upserts] if result == 1)
+
+    def _queue_upsert(self, pipe: Pipeline, task: Task, cutoff_ms: int) -> None:
+        tenant, user = task.tenant_id, task.user_id
+        UPSERT_TASK.queue(
+            pipe,
+            [
+                keys.agent_tasks(self._prefix, tenant, user),
+                keys.agent_revisions(self._prefix, tenant, user),
+                keys.agent_live(self._prefix, tenant, user),
+                keys.agent_history(self._prefix, tenant, user),
+            ],
+            [
+                task.user_session_id,
+                task.rev,
+                task_to_json(task),
+                "1" if task.state != "ended" else "0",
+                _ms(task.updated_at),
+                cutoff_ms,
+                self._history.max_entries,
+                keys.agent_channel(self._prefix, tenant, user),
+            ],
+        )
+
+    def _queue_watchdog(self, pipe: Pipeline, session: SessionTasks) -> None:
+        # "|" never occurs in identifiers (see contracts.base.Identifier).
+        member = f"{session.key.tenant_id}|{session.key.session_id}"
+        index = keys.live_sessions(self._prefix)
+        if any(task.state != "ended" for task in session.tasks):
+            pipe.zadd(index, {member: _ms(session.last_fact_at)})
+        else:
+            pipe.zrem(index, member)
+
+    async def read_agent(self, tenant_id: str, user_id: str, history_limit: int) -> list[Task]:
+        """The agent's live tasks and newest history, in one consistent snapshot."""
+        raw = await run_pipeline(
+            self._redis,
+            SCRIPTS,
+            lambda pipe: READ_AGENT.queue(
+                pipe,
+                [
+                    keys.agent_tasks(self._prefix, tenant_id, user_id),
+                    keys.agent_live(self._prefix, tenant_id, user_id),
+                    keys.agent_history(self._prefix, tenant_id, user_id),
+                ],
+                [history_limit],
+            ),
+        )
+        return [task_from_json(item) for item in raw[0] if item is not None]
+
+    async def snapshot(self) -> dict[str, dict[str, str]]:
+        """Every agent's stored tasks by key, for comparing a rebuild with the live state."""
+        found: dict[str, dict[str, str]] = {}
+        async for key in self._redis.scan_iter(match=keys.all_agent_tasks(self._prefix)):
+            name = _text(key)
+            tasks = await self._redis.hgetall(name)
+            found[name.removeprefix(self._prefix)] = {_text(k): _text(v) for k, v in tasks.items()}
+        return found
+
+    async def clear(self) -> int:
+        """Deletes everything the queue service wrote under this prefix."""
+        deleted = 0
+        for pattern in keys.queue_patterns(self._prefix):
+            async for key in self._redis.scan_iter(match=pattern, count=1000):
+                deleted += await self._redis.unlink(key)
+        return deleted
+
+    async def idle_sessions(self, idle_before: datetime, limit: int) -> list[SessionKey]:
+        members = await self._redis.zrangebyscore(
+            keys.live_sessions(self._prefix), "-inf", _ms(idle_before), start=0, num=limit
+        )
+        found = []
+        for member in members:
+            tenant_id, _, session_id = _text(member).partition("|")  # type: ignore[arg-type]
+            found.append(SessionKey(tenant_id, session_id))
+        return found
+
+    async def session_facts(self, session: SessionKey) -> list[Fact]:
+        raw = await self._redis.hvals(keys.session_facts(self._prefix, *_parts(session)))
+        return [fact_from_dict(json.loads(item)) for item in raw]
+
+
+def _parts(session: SessionKey) -> tuple[str, str]:
+    return session.tenant_id, session.session_id
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value

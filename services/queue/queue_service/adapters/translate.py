@@ -1,0 +1,111 @@
+"""Contract events to domain facts: the only place the queue service reads contracts."""
+
+import re
+
+import contracts as c
+
+from queue_service.domain.facts import Fact, FactKind
+
+SNIPPET_CHARS = 160
+_TAGS = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+def snippet(html: str) -> str:
+    """A plain-text preview of an e-mail body, short enough for the task card."""
+    text = _SPACE.sub(" ", _TAGS.sub(" ", html)).strip()
+    return text[:SNIPPET_CHARS]
+
+
+def _party(party: c.Party) -> dict[str, str | None]:
+    return {
+        "party_address": party.address,
+        "party_kind": party.address_kind,
+        "party_display_name": party.display_name,
+    }
+
+
+def _details(event: c.SessionEvent) -> dict[str, object] | None:  # noqa: C901 - one flat dispatch
+    match event:
+        case c.SessionStarted():
+            return {
+                "direction": event.direction,
+                "modality": event.modality,
+                "service_id": event.service_id,
+                "service_name": event.service_name,
+                **_party(event.caller),
+            }
+        case c.SessionQueued():
+            return {
+                "service_session_id": event.service_session_id,
+                "service_id": event.service_id,
+                "service_name": event.service_name,
+                "priority": event.priority,
+            }
+        case c.TaskOffered():
+            return {
+                "service_session_id": event.service_session_id,
+                "user_session_id": event.user_session_id,
+                "user_id": event.user_id,
+                "service_id": event.service_id,
+            }
+        case c.UserSessionEvent():
+            return {
+                "service_session_id": event.service_session_id,
+                "user_session_id": event.user_session_id,
+                "user_id": event.user_id,
+            }
+        case c.SessionAbandoned():
+            return {"service_session_id": event.service_session_id}
+        case c.SessionTransferred():
+            return {
+                "service_session_id": event.service_session_id,
+                "transfer_kind": event.target.kind,
+                "transfer_service_id": event.target.service_id,
+                "transfer_service_name": event.target.service_name,
+                "transfer_user_id": event.target.user_id,
+            }
+        case c.SessionEnded():
+            return {"ended_by": event.ended_by, "reason": event.reason}
+        case c.SessionExpired():
+            return {"idle_since": event.idle_since}
+        case c.OutboundDialing():
+            return {
+                "user_session_id": event.user_session_id,
+                "user_id": event.user_id,
+                "service_id": event.service_id,
+                **_party(event.destination),
+            }
+        case c.OutboundNotAccepted():
+            return {
+                "user_session_id": event.user_session_id,
+                "user_id": event.user_id,
+                "reason": event.reason,
+            }
+        case c.OutboundEvent():
+            return {"user_session_id": event.user_session_id, "user_id": event.user_id}
+        case c.EmailReceived():
+            return {
+                **_party(event.sender),
+                "subject": event.subject,
+                "snippet": snippet(event.html_body),
+            }
+        case c.ChatReceived():
+            return {**_party(event.sender), "chat_url": str(event.chat_url)}
+    # Custom parameters and transcripts belong to the context service, not to the queue.
+    return None
+
+
+def to_fact(event: c.SessionEvent) -> Fact | None:
+    """The fact the queue folds, or None for events that do not change any task."""
+    details = _details(event)
+    if details is None:
+        return None
+    return Fact(
+        event_id=str(event.event_id),
+        kind=FactKind(event.type),
+        at=event.occurred_at,
+        tenant_id=event.tenant_id,
+        session_id=event.session_id,
+        **details,  # type: ignore[arg-type]
+    )

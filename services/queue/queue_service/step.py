@@ -1,0 +1,58 @@
+"""The queue step for one batch: facts in, every affected agent's view updated.
+
+Two Redis round trips per batch whatever its size: one appends the batch's facts to their
+sessions and reads back each session's full set of facts, one writes every changed task.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import structlog
+from aiokafka import ConsumerRecord
+from contracts import decode_session_event, explain
+from mysessions_platform.kafka.deadletter import Rejection
+from pydantic import ValidationError
+
+from queue_service.adapters.store import SessionKey, SessionTasks, TaskStore
+from queue_service.adapters.translate import to_fact
+from queue_service.domain import Fact, fold
+
+log = structlog.get_logger(__name__)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class QueueStep:
+    store: TaskStore
+    clock: Callable[[], datetime] = utc_now
+
+    async def __call__(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> list[Rejection]:
+        rejected: list[Rejection] = []
+        new_facts: dict[SessionKey, list[Fact]] = defaultdict(list)
+        for record in records:
+            try:
+                event = decode_session_event(record.value or b"")
+            except ValidationError as error:
+                # Ingest validated it already; a bad record here was written around it.
+                now = self.clock()
+                rejected.append(Rejection(record, "invalid", explain(error), now, now, 1))
+                continue
+            fact = to_fact(event)
+            if fact is not None:
+                new_facts[SessionKey(fact.tenant_id, fact.session_id)].append(fact)
+        if new_facts:
+            await self.apply(new_facts)
+        return rejected
+
+    async def apply(self, new_facts: dict[SessionKey, list[Fact]]) -> int:
+        every_fact = await self.store.append_facts(new_facts)
+        folded = [
+            SessionTasks(key, fold(facts), max(fact.at for fact in facts))
+            for key, facts in every_fact.items()
+        ]
+        return await self.store.write(folded, self.clock())

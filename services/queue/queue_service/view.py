@@ -1,0 +1,13 @@
+"""An agent's My Sessions list, exactly as the page shows it."""
+
+from datetime import datetime
+
+from queue_service.adapters.store import TaskStore
+from queue_service.domain import order_for_agent, render
+
+
+async def agent_view(
+    store: TaskStore, tenant_id: str, user_id: str, now: datetime, history_limit: int = 1000
+) -> list[dict[str, object]]:
+    tasks = await store.read_agent(tenant_id, user_id, history_limit)
+    return [render(task, now) for task in order_for_agent(tasks)]
