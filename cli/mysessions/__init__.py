@@ -1,0 +1,1 @@
+"""The operator's command, ``mysessions``: servers, workers, publishing, views, demo."""

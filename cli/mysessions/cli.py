@@ -1,0 +1,16 @@
+"""``mysessions``: every operator command, one typer app."""
+
+import typer
+
+from mysessions.commands.publish import publish
+from mysessions.commands.rebuild import rebuild
+from mysessions.commands.run import run
+from mysessions.commands.view import view
+from mysessions.infra_cli import infra_app
+
+app = typer.Typer(no_args_is_help=True, help="My Sessions backbone: operate it locally.")
+app.add_typer(infra_app, name="infra", help="Local Kafka, Redis and FerretDB servers.")
+app.command()(run)
+app.command()(view)
+app.command()(rebuild)
+app.command()(publish)

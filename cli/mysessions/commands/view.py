@@ -1,0 +1,53 @@
+"""``mysessions view``: one agent's My Sessions, as the page shows it."""
+
+import asyncio
+import json
+from datetime import UTC, datetime
+
+import typer
+from queue_service.entrypoints.app import make_store
+from queue_service.settings import QueueSettings
+from queue_service.view import agent_view
+from redis.asyncio import Redis
+from rich.console import Console
+from rich.table import Table
+
+
+async def _load(tenant: str, user: str, limit: int) -> list[dict[str, object]]:
+    settings = QueueSettings()
+    redis = Redis.from_url(settings.redis_url)
+    try:
+        return await agent_view(make_store(redis, settings), tenant, user, datetime.now(UTC), limit)
+    finally:
+        await redis.aclose()
+
+
+def view(
+    tenant: str = typer.Option(..., help="Tenant id."),
+    user: str = typer.Option(..., help="The agent's user id."),
+    as_json: bool = typer.Option(False, "--json", help="Print the list as JSON."),
+    limit: int = typer.Option(1000, help="How many history entries at most."),
+) -> None:
+    """Print an agent's ordered list: incoming, connected, then history."""
+    tasks = asyncio.run(_load(tenant, user, limit))
+    if as_json:
+        typer.echo(json.dumps(tasks, indent=2))
+        return
+    table = Table(title=f"My Sessions of {user} ({tenant})")
+    for column in ("state", "outcome", "service", "modality", "caller", "started", "timers"):
+        table.add_column(column)
+    for task in tasks:
+        timers = task["timers"]
+        assert isinstance(timers, dict)
+        caller = task["caller"]
+        assert isinstance(caller, dict)
+        table.add_row(
+            str(task["state"]) + (" (open)" if task["open"] else ""),
+            str(task["outcome"] or ""),
+            str(task["service_name"]),
+            f"{task['modality']} {task['direction']}",
+            str(caller["display_name"]),
+            str(task["started_at"]),
+            " ".join(f"{k[:-2]} {v:.0f}s" for k, v in timers.items() if v is not None),
+        )
+    Console().print(table)
