@@ -1,0 +1,62 @@
+"""Wiring for pipeline tests: unique topics, groups and prefixes for ingest and queue."""
+
+from dataclasses import dataclass
+
+from ingest_service.settings import IngestSettings
+from mysessions_platform.infra import Endpoints
+from mysessions_platform.testing.kafka_topics import KafkaTopics
+from queue_service.settings import QueueSettings
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    raw: str
+    sessions: str
+    dead: str
+    prefix: str
+    ingest: IngestSettings
+    queue: QueueSettings
+
+    def worker_env(self, servers: Endpoints, prefix: str | None = None) -> dict[str, str]:
+        """The environment that points a worker process at this test's topics and keys."""
+        return {
+            "KAFKA_BOOTSTRAP_SERVERS": servers.kafka_bootstrap_servers,
+            "REDIS_URL": servers.redis_url,
+            "QUEUE_SOURCE_TOPIC": self.sessions,
+            "QUEUE_DEAD_LETTER_TOPIC": self.dead,
+            "QUEUE_KEY_PREFIX": prefix or self.prefix,
+            "QUEUE_GROUP_ID": f"queue-{prefix or self.prefix}",
+            "QUEUE_WATCHDOG_INTERVAL_S": "3600",
+            "LOG_LEVEL": "WARNING",
+        }
+
+
+async def make_pipeline(servers: Endpoints, topics: KafkaTopics, prefix: str) -> Pipeline:
+    raw = await topics.create("raw", partitions=3)
+    sessions = await topics.create("sessions", partitions=3)
+    dead = await topics.create("dlq")
+    urls = {
+        "kafka_bootstrap_servers": servers.kafka_bootstrap_servers,
+        "redis_url": servers.redis_url,
+    }
+    ingest = IngestSettings().model_copy(
+        update={
+            **urls,
+            "group_id": f"ingest-{prefix}",
+            "source_topic": raw,
+            "target_topic": sessions,
+            "dead_letter_topic": dead,
+            "key_prefix": prefix,
+        }
+    )
+    queue = QueueSettings().model_copy(
+        update={
+            **urls,
+            "group_id": f"queue-{prefix}",
+            "source_topic": sessions,
+            "dead_letter_topic": dead,
+            "key_prefix": prefix,
+            "watchdog_interval_s": 3600.0,
+        }
+    )
+    return Pipeline(raw, sessions, dead, prefix, ingest, queue)
