@@ -65,7 +65,9 @@ async def _bring_up(server: LocalServer, url: str, report: Report) -> None:
     if is_external(server.env_var):
         report(f"{server.name}: external, from ${server.env_var} ({url}); waiting for it")
         await wait_until_ready(
-            server.name, lambda: server.ping(url), give_up_after=server.ready_timeout
+            f"{server.name} (external, ${server.env_var}={url})",
+            lambda: server.ping(url),
+            give_up_after=server.ready_timeout,
         )
         return
     pid = running_pid(server.pid_file, server.process_marker)

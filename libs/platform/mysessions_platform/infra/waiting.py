@@ -45,8 +45,10 @@ async def wait_until_ready(
         try:
             async with asyncio.timeout(max(1.0, deadline - time.monotonic())):
                 await probe()
+        except TimeoutError:
+            pass  # our own deadline cut the attempt short; the earlier reason says more
         except Exception as error:  # any failure means "not yet"; the last one is reported
-            last_error = f"{type(error).__name__}: {error}"
+            last_error = f"{type(error).__name__}: {error}".splitlines()[0][:200]
         else:
             return
         if is_running is not None:
