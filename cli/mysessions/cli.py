@@ -2,9 +2,11 @@
 
 import typer
 
+from mysessions.commands.demo import demo
 from mysessions.commands.publish import publish
 from mysessions.commands.rebuild import rebuild
 from mysessions.commands.run import run
+from mysessions.commands.simulate import simulate_command
 from mysessions.commands.view import view
 from mysessions.infra_cli import infra_app
 
@@ -14,3 +16,5 @@ app.command()(run)
 app.command()(view)
 app.command()(rebuild)
 app.command()(publish)
+app.command(name="simulate")(simulate_command)
+app.command()(demo)

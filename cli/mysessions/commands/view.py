@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 
-async def _load(tenant: str, user: str, limit: int) -> list[dict[str, object]]:
+async def load_view(tenant: str, user: str, limit: int) -> list[dict[str, object]]:
     settings = QueueSettings()
     redis = Redis.from_url(settings.redis_url)
     try:
@@ -29,11 +29,15 @@ def view(
     limit: int = typer.Option(1000, help="How many history entries at most."),
 ) -> None:
     """Print an agent's ordered list: incoming, connected, then history."""
-    tasks = asyncio.run(_load(tenant, user, limit))
+    tasks = asyncio.run(load_view(tenant, user, limit))
     if as_json:
         typer.echo(json.dumps(tasks, indent=2))
-        return
-    table = Table(title=f"My Sessions of {user} ({tenant})")
+    else:
+        show(tasks, f"My Sessions of {user} ({tenant})")
+
+
+def show(tasks: list[dict[str, object]], title: str) -> None:
+    table = Table(title=title)
     for column in ("state", "outcome", "service", "modality", "caller", "started", "timers"):
         table.add_column(column)
     for task in tasks:

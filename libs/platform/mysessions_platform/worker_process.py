@@ -1,4 +1,4 @@
-"""Workers as real OS processes, for tests that kill and restart them."""
+"""Workers as real OS processes: for the demo, and for tests that kill and restart them."""
 
 import asyncio
 import os
