@@ -1,0 +1,1 @@
+"""Context: caller resolution, custom parameters and opt-in storage (not built yet)."""

@@ -1,0 +1,1 @@
+"""Reporting: immutable per-session records for BI (not built yet)."""
