@@ -9,8 +9,9 @@ _LOCAL = endpoints(environ={})  # the local servers of `mysessions infra up`
 
 
 class ServerSettings(BaseSettings):
-    """Variable names as in ``infra.endpoints``. Services subclass this with their own ``env_prefix``; the server URLs keep their
-    unprefixed names so one environment configures every worker alike."""
+    """Services subclass this with their own ``env_prefix``; the server URLs keep their
+    unprefixed names (as in ``infra.endpoints``) so one environment configures every
+    worker alike."""
 
     model_config = SettingsConfigDict(extra="ignore")
 
