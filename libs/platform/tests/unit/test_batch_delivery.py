@@ -1,0 +1,213 @@
+"""BatchDelivery: retries, isolation of a bad message, dead letters; in memory, no server.
+
+The step and the dead-letter publisher are plain fakes; records are built here.
+"""
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import TypeAlias
+
+import pytest
+import redis.exceptions
+from aiokafka import ConsumerRecord
+from contracts import DeadLetter
+from mysessions_platform.kafka.batches import BatchDelivery
+from mysessions_platform.kafka.deadletter import Rejection
+from mysessions_platform.kafka.retry import RetryPolicy
+
+pytestmark = pytest.mark.unit
+
+SOURCE = "sessions.events.v1"
+DEAD = "test.deadletters"
+GROUP = "queue-under-test"
+FAST = RetryPolicy(attempts=3, first_delay_s=0.001, max_delay_s=0.01)
+
+Record: TypeAlias = ConsumerRecord[bytes, bytes]
+
+
+def record(offset: int, value: bytes, partition: int = 2) -> Record:
+    key = f"session-{offset}".encode()
+    built: Record = ConsumerRecord(
+        topic=SOURCE,
+        partition=partition,
+        offset=offset,
+        timestamp=1_700_000_000_000 + offset,
+        timestamp_type=0,
+        key=key,
+        value=value,
+        checksum=None,
+        serialized_key_size=len(key),
+        serialized_value_size=len(value),
+        headers=(),
+    )
+    return built
+
+
+class FakePublisher:
+    def __init__(self) -> None:
+        self.published: list[tuple[str, list[tuple[bytes | None, bytes]]]] = []
+
+    async def publish_all(self, topic: str, messages: list[tuple[bytes | None, bytes]]) -> None:
+        self.published.append((topic, messages))
+
+    def dead_letters(self) -> list[DeadLetter]:
+        return [
+            DeadLetter.model_validate_json(value)
+            for topic, messages in self.published
+            for _key, value in messages
+            if topic == DEAD
+        ]
+
+
+class FakeStep:
+    """Processes ``ok`` records; returns ``invalid`` ones as rejected; raises ``poison``'s
+    error on any call that includes it (before doing anything, like a failed transaction);
+    raises ``transient`` for the first ``transient_failures`` calls."""
+
+    def __init__(
+        self,
+        poison: bytes = b"poison",
+        transient_failures: int = 0,
+        transient: Exception | None = None,
+    ) -> None:
+        self.poison = poison
+        self.transient_failures = transient_failures
+        self.transient = transient or redis.exceptions.ConnectionError("Redis is away")
+        self.calls: list[list[int]] = []
+        self.processed: list[int] = []
+
+    async def __call__(self, records: Sequence[Record]) -> list[Rejection]:
+        self.calls.append([r.offset for r in records])
+        if len(self.calls) <= self.transient_failures:
+            raise self.transient
+        if any(r.value == self.poison for r in records):
+            raise ValueError("cannot fold this session")
+        rejected: list[Rejection] = []
+        for r in records:
+            if r.value == b"invalid":
+                now = datetime.now(UTC)
+                rejected.append(Rejection(r, "invalid", "type: field required", now, now, 1))
+            else:
+                self.processed.append(r.offset)
+        return rejected
+
+    def calls_with(self, offset: int) -> int:
+        return sum(1 for call in self.calls if offset in call)
+
+
+def delivery(publisher: FakePublisher) -> BatchDelivery:
+    return BatchDelivery(
+        consumer_group=GROUP,
+        dead_letters=publisher,
+        dead_letter_topic=DEAD,
+        transient_retry=FAST,
+        message_retry=RetryPolicy(attempts=4, first_delay_s=0.01, max_delay_s=0.05),
+    )
+
+
+async def test_a_good_batch_is_processed_once_and_dead_letters_nothing() -> None:
+    publisher, step = FakePublisher(), FakeStep()
+
+    await delivery(publisher).run([record(n, b"ok") for n in range(5)], step)
+
+    assert step.calls == [[0, 1, 2, 3, 4]]
+    assert step.processed == [0, 1, 2, 3, 4]
+    assert publisher.published == []
+
+
+async def test_an_empty_batch_calls_nothing() -> None:
+    publisher, step = FakePublisher(), FakeStep()
+
+    await delivery(publisher).run([], step)
+
+    assert step.calls == []
+    assert publisher.published == []
+
+
+async def test_an_invalid_record_is_dead_lettered_with_its_bytes_and_origin() -> None:
+    publisher, step = FakePublisher(), FakeStep()
+    bad = record(11, b"invalid", partition=1)
+
+    await delivery(publisher).run([record(10, b"ok"), bad, record(12, b"ok")], step)
+
+    assert step.processed == [10, 12]
+    assert len(publisher.published) == 1
+    (letter,) = publisher.dead_letters()
+    assert letter.error_kind == "invalid"
+    assert letter.original == b"invalid"
+    assert (letter.source_topic, letter.partition, letter.offset) == (SOURCE, 1, 11)
+    assert letter.key == b"session-11"
+    assert letter.consumer_group == GROUP
+    assert letter.attempts == 1
+    assert publisher.published[0][1][0][0] == b"session-11", "dead letter keyed as the original"
+
+
+async def test_a_record_that_always_fails_is_retried_alone_then_dead_lettered() -> None:
+    publisher, step = FakePublisher(), FakeStep()
+    policy = delivery(publisher)
+    batch = [record(20, b"ok"), record(21, b"poison"), record(22, b"ok")]
+    before = datetime.now(UTC) - timedelta(milliseconds=1)
+
+    await policy.run(batch, step)
+
+    after = datetime.now(UTC)
+    # The whole batch once (a non-transient error is not retried as a batch), then each
+    # record alone; the poison one as often as the message policy allows.
+    assert step.calls[0] == [20, 21, 22]
+    assert step.calls_with(21) == 1 + policy.message_retry.attempts
+    assert step.calls[1:] == [[20], *[[21]] * policy.message_retry.attempts, [22]]
+    assert step.processed == [20, 22], "its neighbours are processed"
+    (letter,) = publisher.dead_letters()
+    assert letter.error_kind == "failed"
+    assert letter.attempts == policy.message_retry.attempts
+    assert letter.original == b"poison"
+    assert (letter.source_topic, letter.partition, letter.offset) == (SOURCE, 2, 21)
+    assert letter.consumer_group == GROUP
+    assert letter.error.startswith("ValueError")
+    assert before <= letter.first_failure_at <= letter.last_failure_at <= after
+    # Backoff of 10, 20 and 40 ms lies between the first and the last failure.
+    assert letter.last_failure_at - letter.first_failure_at >= timedelta(milliseconds=60)
+
+
+async def test_a_server_that_stays_away_fails_the_batch_and_dead_letters_nothing() -> None:
+    publisher = FakePublisher()
+    step = FakeStep(transient_failures=1_000)
+    policy = delivery(publisher)
+
+    with pytest.raises(redis.exceptions.ConnectionError):
+        await policy.run([record(30, b"ok"), record(31, b"ok")], step)
+
+    assert len(step.calls) == policy.transient_retry.attempts
+    assert step.processed == []
+    assert publisher.published == []
+
+
+async def test_a_server_lost_while_isolating_fails_the_batch_too() -> None:
+    publisher = FakePublisher()
+
+    class RedisGoesAwayAfterTheBatch(FakeStep):
+        async def __call__(self, records: Sequence[Record]) -> list[Rejection]:
+            if self.calls:
+                self.calls.append([r.offset for r in records])
+                raise redis.exceptions.TimeoutError("Redis is slow")
+            return await super().__call__(records)
+
+    step = RedisGoesAwayAfterTheBatch()
+
+    with pytest.raises(redis.exceptions.TimeoutError):
+        await delivery(publisher).run([record(40, b"poison"), record(41, b"ok")], step)
+
+    # Not the poison record's fault: no dead letter, the batch will be read again.
+    assert step.processed == []
+    assert publisher.published == []
+
+
+async def test_a_transient_error_that_clears_up_within_the_budget_succeeds() -> None:
+    publisher = FakePublisher()
+    step = FakeStep(transient_failures=FAST.attempts - 1)
+
+    await delivery(publisher).run([record(50, b"ok"), record(51, b"ok")], step)
+
+    assert len(step.calls) == FAST.attempts
+    assert step.processed == [50, 51]
+    assert publisher.published == []
