@@ -29,14 +29,18 @@ def test_ids_and_counts_survive() -> None:
 
 
 def test_configured_logger_masks_fields_and_message(capsys: pytest.CaptureFixture[str]) -> None:
-    configure_logging("INFO")
-    structlog.get_logger().info(
-        "offered call from +4930123456789",
-        caller="+4930123456789",
-        parameters={"ticket": "T-1"},
-        note="reply to bob@example.org",
-        session_id="s-1",
-    )
+    configure_logging("INFO")  # here, so the logger writes to this test's captured stderr
+    try:
+        structlog.get_logger().info(
+            "offered call from +4930123456789",
+            caller="+4930123456789",
+            parameters={"ticket": "T-1"},
+            note="reply to bob@example.org",
+            session_id="s-1",
+        )
+    finally:
+        # Loggers configured here would otherwise keep writing to a closed capture later.
+        structlog.reset_defaults()
     line = capsys.readouterr().err.strip().splitlines()[-1]
     record = json.loads(line)
     assert record["caller"] == "***"
