@@ -45,6 +45,11 @@ class BatchDelivery:
             rejected = await with_retries(lambda: step(records), self.transient_retry)
         except Exception as error:
             if is_transient(error):
+                log.error(
+                    "servers unavailable; the batch will be read again",
+                    error=_describe(error),
+                    records=len(records),
+                )
                 raise
             log.warning("batch failed, isolating messages", error=_describe(error))
             rejected = await self._one_by_one(records, step)
