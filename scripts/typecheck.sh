@@ -1,13 +1,5 @@
 #!/usr/bin/env bash
-# mypy --strict (settings in pyproject.toml) over every product package.
+# mypy --strict (settings in pyproject.toml) over every package and its tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-uv run mypy \
-    libs/contracts/contracts \
-    libs/platform/mysessions_platform \
-    cli/mysessions \
-    services/ingest/ingest_service \
-    services/queue/queue_service \
-    services/context/context_service \
-    services/reporting/reporting_service \
-    services/gateway/gateway_service
+uv run mypy libs services cli tests conftest.py

@@ -1,7 +1,8 @@
 """One agent's morning, as upstream events: the shared scenario of the pipeline tests."""
 
 from datetime import UTC, datetime, timedelta
-from uuid import NAMESPACE_URL, uuid5
+from typing import Any, TypedDict
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 import contracts as c
 
@@ -10,22 +11,29 @@ AGENT = "agent-1"
 CALLER_NUMBER = "+15550100001"
 
 
+class _Common(TypedDict):
+    event_id: UUID
+    occurred_at: datetime
+    tenant_id: str
+    session_id: str
+
+
 class Session:
     def __init__(self, session_id: str, t0: datetime) -> None:
         self.session_id = session_id
         self.t0 = t0
-        self.events: list[c.Event] = []
+        self.events: list[c.SessionEvent] = []
 
-    def _common(self, seconds: float) -> dict[str, object]:
+    def _common(self, seconds: float) -> _Common:
         n = len(self.events)
-        return {
-            "event_id": uuid5(NAMESPACE_URL, f"{self.session_id}/{n}"),
-            "occurred_at": self.t0 + timedelta(seconds=seconds),
-            "tenant_id": TENANT,
-            "session_id": self.session_id,
-        }
+        return _Common(
+            event_id=uuid5(NAMESPACE_URL, f"{self.session_id}/{n}"),
+            occurred_at=self.t0 + timedelta(seconds=seconds),
+            tenant_id=TENANT,
+            session_id=self.session_id,
+        )
 
-    def add(self, model: type[c.Event], seconds: float, **fields: object) -> "Session":
+    def add(self, model: type[c.SessionEvent], seconds: float, **fields: Any) -> "Session":
         self.events.append(model(**self._common(seconds), **fields))
         return self
 
@@ -49,7 +57,7 @@ class Session:
             priority=priority,
         )
 
-    def task(self, model: type[c.Event], seconds: float, **fields: object) -> "Session":
+    def task(self, model: type[c.SessionEvent], seconds: float, **fields: object) -> "Session":
         return self.add(
             model,
             seconds,

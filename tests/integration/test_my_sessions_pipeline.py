@@ -47,7 +47,7 @@ async def test_agent_sees_every_task_in_order_whatever_the_delivery(
             # Upstream reorders and repeats: shuffle each session, send some events twice.
             events = session.events + rng.sample(session.events, k=2)
             rng.shuffle(events)
-            await sender.send_all(events)  # type: ignore[arg-type]
+            await sender.send_all(events)
 
     redis = Redis.from_url(servers.redis_url)
     store = make_store(redis, pipeline.queue)

@@ -7,10 +7,9 @@ the tests of ordering and retention.
 """
 
 import itertools
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 from queue_service.domain import Fact, FactKind, Task, fold
@@ -221,14 +220,20 @@ _BASE = Task(
 )
 
 
+class MakeTask(Protocol):
+    """The type of the ``make_task`` fixture: Task fields as keywords, clock times for instants."""
+
+    def __call__(self, **changes: object) -> Task: ...
+
+
 def make_task(**changes: Any) -> Task:
     """A plain incoming voice task at 10:00:00; clock-time strings are accepted for instants."""
-    instants = {
+    instants: dict[str, Any] = {
         k: at(v) if isinstance(v, str) and k.endswith("_at") else v for k, v in changes.items()
     }
     return replace(_BASE, **instants)
 
 
 @pytest.fixture(name="make_task")
-def make_task_fixture() -> Callable[..., Task]:
+def make_task_fixture() -> MakeTask:
     return make_task

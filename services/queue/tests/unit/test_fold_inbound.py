@@ -3,15 +3,21 @@
 The ``script`` fixture (see conftest.py) writes the session's facts in call-flow order.
 """
 
+from __future__ import annotations
+
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import pytest
 from queue_service.domain import FactKind, fold, timers
 
+if TYPE_CHECKING:
+    from .conftest import Script
+
 pytestmark = pytest.mark.unit
 
 
-def _answered_call(script):
+def _answered_call(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00")
     script.offered("10:00:20", "us-1")
@@ -19,7 +25,7 @@ def _answered_call(script):
     script.ended("10:05:26")
 
 
-def test_an_offer_rings_as_incoming(script) -> None:
+def test_an_offer_rings_as_incoming(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00", priority=7)
     script.offered("10:00:20", "us-1")
@@ -33,7 +39,7 @@ def test_an_offer_rings_as_incoming(script) -> None:
     assert task.started_at == task.offered_at == script.facts[-1].at
 
 
-def test_accepted_call_connects_then_ends_with_the_session(script) -> None:
+def test_accepted_call_connects_then_ends_with_the_session(script: Script) -> None:
     _answered_call(script)
 
     task = script.view("us-1")
@@ -47,11 +53,12 @@ def test_accepted_call_connects_then_ends_with_the_session(script) -> None:
     assert task.inferred is False
 
 
-def test_accepted_call_timers_agree_with_queue_log(script) -> None:
+def test_accepted_call_timers_agree_with_queue_log(script: Script) -> None:
     _answered_call(script)
 
     task = script.view("us-1")
 
+    assert task.ended_at is not None
     assert timers(task, task.ended_at) == {
         "queue_s": 26.0,
         "ring_s": 6.0,
@@ -61,7 +68,7 @@ def test_accepted_call_timers_agree_with_queue_log(script) -> None:
     }
 
 
-def test_connected_call_is_connected_until_the_session_ends(script) -> None:
+def test_connected_call_is_connected_until_the_session_ends(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00")
     script.offered("10:00:20", "us-1")
@@ -76,7 +83,9 @@ def test_connected_call_is_connected_until_the_session_ends(script) -> None:
 @pytest.mark.parametrize(
     "kind", [FactKind.TASK_DECLINED, FactKind.TASK_RONA, FactKind.TASK_CANCELLED]
 )
-def test_offer_that_stops_ringing_ends_with_that_outcome_and_no_work(script, kind) -> None:
+def test_offer_that_stops_ringing_ends_with_that_outcome_and_no_work(
+    script: Script, kind: FactKind
+) -> None:
     script.started("10:00:00")
     script.queued("10:00:00")
     script.offered("10:00:20", "us-1")
@@ -90,12 +99,13 @@ def test_offer_that_stops_ringing_ends_with_that_outcome_and_no_work(script, kin
         False,
         None,
     )
+    assert task.ended_at is not None
     assert timers(task, task.ended_at)["ring_s"] == 15.0
     assert timers(task, task.ended_at)["queue_s"] == 35.0
     assert timers(task, task.ended_at)["connected_s"] is None
 
 
-def test_two_agents_ring_one_accepts_the_other_is_rescinded(script) -> None:
+def test_two_agents_ring_one_accepts_the_other_is_rescinded(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00")
     script.offered("10:00:20", "us-1", user="agent-1")
@@ -111,7 +121,7 @@ def test_two_agents_ring_one_accepts_the_other_is_rescinded(script) -> None:
     assert tasks["us-1"].ended_at == tasks["us-2"].accepted_at
 
 
-def test_caller_hanging_up_in_queue_abandons_ringing_offers(script) -> None:
+def test_caller_hanging_up_in_queue_abandons_ringing_offers(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00")
     script.offered("10:00:20", "us-1", user="agent-1")
@@ -129,7 +139,7 @@ def test_caller_hanging_up_in_queue_abandons_ringing_offers(script) -> None:
     assert timers(tasks["us-1"], tasks["us-1"].ended_at)["queue_s"] == 30.0
 
 
-def test_session_end_cancels_a_ringing_offer_without_a_task_event(script) -> None:
+def test_session_end_cancels_a_ringing_offer_without_a_task_event(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00")
     script.offered("10:00:20", "us-1")
@@ -140,7 +150,7 @@ def test_session_end_cancels_a_ringing_offer_without_a_task_event(script) -> Non
     assert (task.outcome, task.end_reason, task.open) == ("cancelled", "hangup", False)
 
 
-def test_session_end_keeps_the_reason_for_a_connected_task(script) -> None:
+def test_session_end_keeps_the_reason_for_a_connected_task(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00")
     script.offered("10:00:20", "us-1")
@@ -152,7 +162,7 @@ def test_session_end_keeps_the_reason_for_a_connected_task(script) -> None:
     assert (task.outcome, task.end_reason) == ("accepted", "media_failure")
 
 
-def test_late_offer_never_brings_back_ringing(script) -> None:
+def test_late_offer_never_brings_back_ringing(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00")
     script.offered("10:00:20", "us-1")
@@ -165,7 +175,7 @@ def test_late_offer_never_brings_back_ringing(script) -> None:
     assert task.offered_at == script.facts[2].at
 
 
-def test_events_for_an_ended_task_do_not_reopen_it(script) -> None:
+def test_events_for_an_ended_task_do_not_reopen_it(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00")
     script.offered("10:00:20", "us-1")
@@ -180,7 +190,7 @@ def test_events_for_an_ended_task_do_not_reopen_it(script) -> None:
     assert task.ended_at == script.facts[3].at
 
 
-def test_first_terminal_outcome_wins_by_event_time_not_arrival(script) -> None:
+def test_first_terminal_outcome_wins_by_event_time_not_arrival(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00")
     script.offered("10:00:20", "us-1")
@@ -195,7 +205,7 @@ def test_first_terminal_outcome_wins_by_event_time_not_arrival(script) -> None:
     assert forwards[0].ended_at == rona.at < declined.at
 
 
-def test_offer_and_accept_at_the_same_instant_end_connected(script) -> None:
+def test_offer_and_accept_at_the_same_instant_end_connected(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00")
     script.offered("10:00:20", "us-1")
@@ -206,7 +216,7 @@ def test_offer_and_accept_at_the_same_instant_end_connected(script) -> None:
     assert task.state == "connected"
 
 
-def test_decline_of_a_connected_task_is_ignored(script) -> None:
+def test_decline_of_a_connected_task_is_ignored(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00")
     script.offered("10:00:20", "us-1")
@@ -216,7 +226,7 @@ def test_decline_of_a_connected_task_is_ignored(script) -> None:
     assert script.view("us-1").state == "connected"
 
 
-def test_a_task_whose_offer_was_lost_still_shows(script) -> None:
+def test_a_task_whose_offer_was_lost_still_shows(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00")
     script.offered("10:00:20", "us-1")
@@ -234,7 +244,7 @@ def test_a_task_whose_offer_was_lost_still_shows(script) -> None:
     assert timers(task, task.started_at)["queue_s"] == 26.0
 
 
-def test_offer_after_the_session_ended_is_closed_at_once(script) -> None:
+def test_offer_after_the_session_ended_is_closed_at_once(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00")
     script.ended("10:00:10", reason="hangup")
@@ -246,7 +256,7 @@ def test_offer_after_the_session_ended_is_closed_at_once(script) -> None:
     assert timers(task, task.updated_at)["ring_s"] == 0.0
 
 
-def test_offer_after_the_caller_abandoned_is_abandoned(script) -> None:
+def test_offer_after_the_caller_abandoned_is_abandoned(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00")
     script.abandoned("10:00:10")
@@ -255,7 +265,7 @@ def test_offer_after_the_caller_abandoned_is_abandoned(script) -> None:
     assert script.view("us-1").outcome == "abandoned"
 
 
-def test_without_session_started_defaults_are_inbound_voice_anonymous(script) -> None:
+def test_without_session_started_defaults_are_inbound_voice_anonymous(script: Script) -> None:
     script.queued("10:00:00")
     script.offered("10:00:20", "us-1")
 
@@ -265,7 +275,7 @@ def test_without_session_started_defaults_are_inbound_voice_anonymous(script) ->
     assert (task.service_id, task.service_name) == ("svc-a", "SVC-A")
 
 
-def test_rev_counts_distinct_facts_and_grows(script) -> None:
+def test_rev_counts_distinct_facts_and_grows(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00")
     script.offered("10:00:20", "us-1")
@@ -277,7 +287,7 @@ def test_rev_counts_distinct_facts_and_grows(script) -> None:
     assert (before, task.rev) == (3, 4)
 
 
-def test_updated_at_is_the_last_fact_that_changed_the_task(script) -> None:
+def test_updated_at_is_the_last_fact_that_changed_the_task(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00")
     script.offered("10:00:20", "us-1", user="agent-1")
@@ -295,7 +305,7 @@ def test_no_facts_no_tasks() -> None:
     assert fold([]) == []
 
 
-def test_facts_of_another_session_are_refused(script) -> None:
+def test_facts_of_another_session_are_refused(script: Script) -> None:
     script.started("10:00:00")
     other = type(script)(session_id="session-2")
     other.started("10:00:00")
@@ -304,7 +314,7 @@ def test_facts_of_another_session_are_refused(script) -> None:
         fold(script.facts + other.facts)
 
 
-def test_facts_of_another_tenant_are_refused(script) -> None:
+def test_facts_of_another_tenant_are_refused(script: Script) -> None:
     script.started("10:00:00")
     other = type(script)(tenant_id="tenant-2")
     other.started("10:00:00")
@@ -313,7 +323,7 @@ def test_facts_of_another_tenant_are_refused(script) -> None:
         fold(script.facts + other.facts)
 
 
-def test_a_task_fact_without_its_ids_is_a_translation_bug(script) -> None:
+def test_a_task_fact_without_its_ids_is_a_translation_bug(script: Script) -> None:
     script.add(FactKind.TASK_OFFERED, "10:00:00", user_id="agent-1", service_session_id="ss-1")
 
     with pytest.raises(ValueError, match="user_session_id"):
@@ -321,7 +331,7 @@ def test_a_task_fact_without_its_ids_is_a_translation_bug(script) -> None:
 
 
 def test_two_different_facts_under_one_id_resolve_the_same_whatever_arrives_first(
-    script,
+    script: Script,
 ) -> None:
     script.started("10:00:00")
     script.queued("10:00:00")

@@ -1,19 +1,28 @@
 """E-mail and chat content on tasks, and the watchdog's expiry."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import pytest
 from queue_service.domain import FactKind, fold, timers
+
+if TYPE_CHECKING:
+    from .conftest import Script
 
 pytestmark = pytest.mark.unit
 
 
-def _email_offer(script) -> None:
+def _email_offer(script: Script) -> None:
     script.started("10:00:00", modality="email", caller=(None, "jane@example.com", "email"))
     script.queued("10:00:00")
     script.offered("10:00:05", "us-1")
 
 
 @pytest.mark.parametrize("mail_first", [True, False])
-def test_email_preview_reaches_the_task_whenever_it_arrives(script, mail_first) -> None:
+def test_email_preview_reaches_the_task_whenever_it_arrives(
+    script: Script, mail_first: bool
+) -> None:
     if mail_first:
         script.email("10:00:00", subject="Invoice 42", snippet="Hello, my invoice")
     _email_offer(script)
@@ -31,7 +40,7 @@ def test_email_preview_reaches_the_task_whenever_it_arrives(script, mail_first) 
     assert task.updated_at == (task.offered_at if mail_first else script.facts[-1].at)
 
 
-def test_first_email_stays_the_preview(script) -> None:
+def test_first_email_stays_the_preview(script: Script) -> None:
     _email_offer(script)
     script.email("10:00:06", subject="first")
     script.email("10:00:07", subject="second")
@@ -39,7 +48,7 @@ def test_first_email_stays_the_preview(script) -> None:
     assert script.view("us-1").subject == "first"
 
 
-def test_chat_link_reaches_the_task_and_the_visitor_is_the_caller(script) -> None:
+def test_chat_link_reaches_the_task_and_the_visitor_is_the_caller(script: Script) -> None:
     script.queued("10:00:00")
     script.offered("10:00:05", "us-1")
     script.chat("10:00:06", url="https://chat.example.com/c/77")
@@ -55,7 +64,7 @@ def test_chat_link_reaches_the_task_and_the_visitor_is_the_caller(script) -> Non
     )
 
 
-def test_expiry_closes_a_ringing_offer_as_expired_and_inferred(script) -> None:
+def test_expiry_closes_a_ringing_offer_as_expired_and_inferred(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00")
     script.offered("10:00:20", "us-1")
@@ -76,7 +85,7 @@ def test_expiry_closes_a_ringing_offer_as_expired_and_inferred(script) -> None:
     assert timers(task, task.updated_at)["queue_s"] == 20.0
 
 
-def test_expiry_of_a_connected_call_keeps_accepted_and_leaves_work_due(script) -> None:
+def test_expiry_of_a_connected_call_keeps_accepted_and_leaves_work_due(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00")
     script.offered("10:00:20", "us-1")
@@ -94,7 +103,7 @@ def test_expiry_of_a_connected_call_keeps_accepted_and_leaves_work_due(script) -
     assert timers(task, task.updated_at)["connected_s"] == 0.0
 
 
-def test_expiry_does_not_touch_tasks_that_already_ended(script) -> None:
+def test_expiry_does_not_touch_tasks_that_already_ended(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00")
     script.offered("10:00:20", "us-1")
@@ -106,7 +115,7 @@ def test_expiry_does_not_touch_tasks_that_already_ended(script) -> None:
     assert (task.outcome, task.inferred) == ("declined", False)
 
 
-def test_a_session_that_wakes_up_after_expiry_gets_live_tasks_again(script) -> None:
+def test_a_session_that_wakes_up_after_expiry_gets_live_tasks_again(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00")
     script.offered("10:00:20", "us-1")
@@ -119,7 +128,7 @@ def test_a_session_that_wakes_up_after_expiry_gets_live_tasks_again(script) -> N
     assert tasks["us-2"].state == "incoming"
 
 
-def test_repeated_expiry_events_change_nothing(script) -> None:
+def test_repeated_expiry_events_change_nothing(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00")
     script.offered("10:00:20", "us-1")
@@ -133,7 +142,7 @@ def test_repeated_expiry_events_change_nothing(script) -> None:
     assert [t.updated_at for t in twice] == [t.updated_at for t in once]
 
 
-def test_expiry_of_an_attempt_still_dialing_needs_no_work(script) -> None:
+def test_expiry_of_an_attempt_still_dialing_needs_no_work(script: Script) -> None:
     script.started("10:00:00", direction="outbound", service="svc-out")
     script.dialing("10:00:00", "us-1")
     script.expired("14:00:00", idle_since="10:00:00")
@@ -143,7 +152,7 @@ def test_expiry_of_an_attempt_still_dialing_needs_no_work(script) -> None:
     assert (task.outcome, task.inferred, task.open) == ("expired", True, False)
 
 
-def test_expiry_of_a_connected_attempt_keeps_destination_accepted(script) -> None:
+def test_expiry_of_a_connected_attempt_keeps_destination_accepted(script: Script) -> None:
     script.started("10:00:00", direction="outbound", service="svc-out")
     script.dialing("10:00:00", "us-1")
     script.outbound(FactKind.OUTBOUND_DESTINATION_ACCEPTED, "10:00:09", "us-1")

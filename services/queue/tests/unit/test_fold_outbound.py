@@ -1,7 +1,14 @@
 """Outbound attempts: dialing and ringing show as incoming, the destination's answer connects."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import pytest
 from queue_service.domain import FactKind, timers
+
+if TYPE_CHECKING:
+    from .conftest import Script
 
 pytestmark = pytest.mark.unit
 
@@ -9,7 +16,7 @@ RINGING = FactKind.OUTBOUND_RINGING
 ANSWERED = FactKind.OUTBOUND_DESTINATION_ACCEPTED
 
 
-def _dial(script) -> None:
+def _dial(script: Script) -> None:
     script.started(
         "10:00:00",
         direction="outbound",
@@ -19,7 +26,7 @@ def _dial(script) -> None:
     script.dialing("10:00:00", "us-1")
 
 
-def test_dialing_shows_an_incoming_outbound_task_to_the_destination(script) -> None:
+def test_dialing_shows_an_incoming_outbound_task_to_the_destination(script: Script) -> None:
     _dial(script)
 
     task = script.view("us-1")
@@ -30,7 +37,7 @@ def test_dialing_shows_an_incoming_outbound_task_to_the_destination(script) -> N
     assert timers(task, script.facts[-1].at.replace(second=4))["dialout_s"] == 4.0
 
 
-def test_destination_accepted_connects_and_needs_work_once_ended(script) -> None:
+def test_destination_accepted_connects_and_needs_work_once_ended(script: Script) -> None:
     _dial(script)
     script.outbound(RINGING, "10:00:03", "us-1")
     script.outbound(ANSWERED, "10:00:10", "us-1")
@@ -63,7 +70,7 @@ def test_destination_accepted_connects_and_needs_work_once_ended(script) -> None
         FactKind.OUTBOUND_USER_ABORTED,
     ],
 )
-def test_attempt_that_rang_and_failed_ends_open_for_work(script, kind) -> None:
+def test_attempt_that_rang_and_failed_ends_open_for_work(script: Script, kind: FactKind) -> None:
     _dial(script)
     script.outbound(RINGING, "10:00:03", "us-1")
     script.outbound(kind, "10:00:20", "us-1")
@@ -81,7 +88,7 @@ def test_attempt_that_rang_and_failed_ends_open_for_work(script, kind) -> None:
 
 
 @pytest.mark.parametrize("reason", ["busy", "offline", "timeout", "error"])
-def test_not_accepted_keeps_its_reason_and_needs_no_work(script, reason) -> None:
+def test_not_accepted_keeps_its_reason_and_needs_no_work(script: Script, reason: str) -> None:
     _dial(script)
     script.outbound(FactKind.OUTBOUND_NOT_ACCEPTED, "10:00:02", "us-1", reason=reason)
     script.ended("10:00:02", by="system", reason="failed")
@@ -93,7 +100,7 @@ def test_not_accepted_keeps_its_reason_and_needs_no_work(script, reason) -> None
     assert timers(task, task.updated_at)["ringing_s"] is None
 
 
-def test_agent_aborting_while_dialing_ends_the_dialout_timer(script) -> None:
+def test_agent_aborting_while_dialing_ends_the_dialout_timer(script: Script) -> None:
     _dial(script)
     script.outbound(FactKind.OUTBOUND_USER_ABORTED, "10:00:05", "us-1")
 
@@ -110,7 +117,9 @@ def test_agent_aborting_while_dialing_ends_the_dialout_timer(script) -> None:
         ("system", "destination_not_reached"),
     ],
 )
-def test_session_end_while_still_ringing_says_who_hung_up(script, ended_by, outcome) -> None:
+def test_session_end_while_still_ringing_says_who_hung_up(
+    script: Script, ended_by: str, outcome: str
+) -> None:
     _dial(script)
     script.outbound(RINGING, "10:00:03", "us-1")
     script.ended("10:00:30", by=ended_by)
@@ -118,7 +127,7 @@ def test_session_end_while_still_ringing_says_who_hung_up(script, ended_by, outc
     assert script.view("us-1").outcome == outcome
 
 
-def test_answer_after_the_agent_aborted_is_ignored(script) -> None:
+def test_answer_after_the_agent_aborted_is_ignored(script: Script) -> None:
     _dial(script)
     script.outbound(FactKind.OUTBOUND_USER_ABORTED, "10:00:05", "us-1")
     script.outbound(ANSWERED, "10:00:06", "us-1")
@@ -126,7 +135,7 @@ def test_answer_after_the_agent_aborted_is_ignored(script) -> None:
     assert script.view("us-1").outcome == "user_aborted"
 
 
-def test_attempt_whose_dialing_was_lost_is_still_an_outbound_task(script) -> None:
+def test_attempt_whose_dialing_was_lost_is_still_an_outbound_task(script: Script) -> None:
     _dial(script)
     script.facts.pop()
     script.outbound(RINGING, "10:00:03", "us-1")

@@ -1,14 +1,21 @@
 """Transfers: each service a session visits is its own service session with its own tasks."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import pytest
 from queue_service.domain import FactKind, timers
+
+if TYPE_CHECKING:
+    from .conftest import Script
 
 pytestmark = pytest.mark.unit
 
 ACCEPTED = FactKind.TASK_ACCEPTED
 
 
-def test_transfer_a_to_b_to_c_gives_each_service_session_its_tasks(script) -> None:
+def test_transfer_a_to_b_to_c_gives_each_service_session_its_tasks(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00", "ss-a", service="svc-a")
     script.offered("10:00:10", "us-a1", user="agent-1", ss="ss-a", service="svc-a")
@@ -51,7 +58,7 @@ def test_transfer_a_to_b_to_c_gives_each_service_session_its_tasks(script) -> No
     assert {t.caller_display_name for t in tasks.values()} == {"Jane Doe"}
 
 
-def test_transfer_rescinds_offers_still_ringing_in_the_service_left(script) -> None:
+def test_transfer_rescinds_offers_still_ringing_in_the_service_left(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00", "ss-a")
     script.offered("10:00:10", "us-1", user="agent-1", ss="ss-a")
@@ -68,7 +75,7 @@ def test_transfer_rescinds_offers_still_ringing_in_the_service_left(script) -> N
     )
 
 
-def test_late_offer_of_a_service_session_already_left_is_rescinded(script) -> None:
+def test_late_offer_of_a_service_session_already_left_is_rescinded(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00", "ss-a")
     script.transferred("10:00:30", "ss-a", to_service="svc-b")
@@ -77,7 +84,7 @@ def test_late_offer_of_a_service_session_already_left_is_rescinded(script) -> No
     assert script.view("us-1").outcome == "rescinded"
 
 
-def test_blind_transfer_to_a_user_offers_the_call_to_that_user(script) -> None:
+def test_blind_transfer_to_a_user_offers_the_call_to_that_user(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00", "ss-1")
     script.offered("10:00:20", "us-1", user="agent-1")
@@ -106,7 +113,7 @@ def test_blind_transfer_to_a_user_offers_the_call_to_that_user(script) -> None:
 
 
 def test_transfer_to_a_user_in_a_new_service_session_still_times_from_the_transfer(
-    script,
+    script: Script,
 ) -> None:
     script.started("10:00:00")
     script.queued("10:00:00", "ss-1")
@@ -118,10 +125,11 @@ def test_transfer_to_a_user_in_a_new_service_session_still_times_from_the_transf
     second = script.view("us-2")
 
     assert second.state == "incoming"
+    assert second.offered_at is not None
     assert timers(second, second.offered_at)["queue_s"] == 3.0
 
 
-def test_attended_transfer_keeps_the_target_already_talking(script) -> None:
+def test_attended_transfer_keeps_the_target_already_talking(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00", "ss-1")
     script.offered("10:00:20", "us-1", user="agent-1")
@@ -136,7 +144,7 @@ def test_attended_transfer_keeps_the_target_already_talking(script) -> None:
     assert second.state == "connected"
 
 
-def test_transfer_of_an_unanswered_call_rescinds_its_offer(script) -> None:
+def test_transfer_of_an_unanswered_call_rescinds_its_offer(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00", "ss-a")
     script.offered("10:00:10", "us-1", ss="ss-a")

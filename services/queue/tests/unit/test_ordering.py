@@ -1,18 +1,24 @@
 """The agent's list: incoming by urgency, then connected, then history newest first."""
 
+from __future__ import annotations
+
 import random
+from typing import TYPE_CHECKING
 
 import pytest
-from queue_service.domain import order_for_agent
+from queue_service.domain import Task, order_for_agent
+
+if TYPE_CHECKING:
+    from .conftest import MakeTask
 
 pytestmark = pytest.mark.unit
 
 
-def _ids(tasks) -> list[str]:
+def _ids(tasks: list[Task]) -> list[str]:
     return [task.user_session_id for task in tasks]
 
 
-def test_incoming_then_connected_then_ended(make_task) -> None:
+def test_incoming_then_connected_then_ended(make_task: MakeTask) -> None:
     ended = make_task(user_session_id="ended", state="ended", outcome="declined")
     connected = make_task(user_session_id="connected", state="connected", accepted_at="10:00:05")
     incoming = make_task(user_session_id="incoming")
@@ -24,7 +30,7 @@ def test_incoming_then_connected_then_ended(make_task) -> None:
     ]
 
 
-def test_incoming_by_priority_then_longest_waiting(make_task) -> None:
+def test_incoming_by_priority_then_longest_waiting(make_task: MakeTask) -> None:
     tasks = [
         make_task(user_session_id="low-old", priority=1, queued_at="09:50:00"),
         make_task(user_session_id="high-new", priority=9, queued_at="10:00:00"),
@@ -36,7 +42,7 @@ def test_incoming_by_priority_then_longest_waiting(make_task) -> None:
     assert _ids(order_for_agent(tasks)) == ["high-old", "high-unqueued", "high-new", "low-old"]
 
 
-def test_connected_in_the_order_they_were_answered(make_task) -> None:
+def test_connected_in_the_order_they_were_answered(make_task: MakeTask) -> None:
     tasks = [
         make_task(user_session_id="later", state="connected", accepted_at="10:05:00"),
         make_task(user_session_id="outbound", state="connected", answered_at="10:03:00"),
@@ -46,7 +52,7 @@ def test_connected_in_the_order_they_were_answered(make_task) -> None:
     assert _ids(order_for_agent(tasks)) == ["earlier", "outbound", "later"]
 
 
-def test_history_most_recent_update_first(make_task) -> None:
+def test_history_most_recent_update_first(make_task: MakeTask) -> None:
     tasks = [
         make_task(user_session_id="old", state="ended", outcome="rona", updated_at="10:01:00"),
         make_task(user_session_id="new", state="ended", outcome="rona", updated_at="10:09:00"),
@@ -56,7 +62,7 @@ def test_history_most_recent_update_first(make_task) -> None:
     assert _ids(order_for_agent(tasks)) == ["new", "mid", "old"]
 
 
-def test_ties_break_on_ids_whatever_the_input_order(make_task) -> None:
+def test_ties_break_on_ids_whatever_the_input_order(make_task: MakeTask) -> None:
     tasks = [
         make_task(user_session_id=f"us-{n}", session_id=f"s-{n % 2}", state=state)
         for n in range(6)

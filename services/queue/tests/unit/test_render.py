@@ -1,10 +1,16 @@
 """The JSON view of a task: its key names are read by other tools, so they are pinned here."""
 
+from __future__ import annotations
+
 import json
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 from queue_service.domain import FactKind, render
+
+if TYPE_CHECKING:
+    from .conftest import Script
 
 pytestmark = pytest.mark.unit
 
@@ -15,7 +21,7 @@ def _clock(text: str) -> datetime:
     return datetime.fromisoformat(f"2026-11-21T{text}").replace(tzinfo=UTC)
 
 
-def test_rendered_task_has_exactly_the_published_shape(script) -> None:
+def test_rendered_task_has_exactly_the_published_shape(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00")
     script.offered("10:00:20.5", "us-1")
@@ -52,7 +58,7 @@ def test_rendered_task_has_exactly_the_published_shape(script) -> None:
     assert json.loads(json.dumps(view)) == view
 
 
-def test_live_timers_count_up_to_now(script) -> None:
+def test_live_timers_count_up_to_now(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00")
     script.offered("10:00:20", "us-1")
@@ -79,7 +85,7 @@ def test_live_timers_count_up_to_now(script) -> None:
     }
 
 
-def test_ended_timers_are_fixed_whatever_now_is(script) -> None:
+def test_ended_timers_are_fixed_whatever_now_is(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00")
     script.offered("10:00:20", "us-1")
@@ -98,7 +104,7 @@ def test_ended_timers_are_fixed_whatever_now_is(script) -> None:
     }
 
 
-def test_timers_never_go_negative_when_now_lags_behind(script) -> None:
+def test_timers_never_go_negative_when_now_lags_behind(script: Script) -> None:
     script.started("10:00:00")
     script.queued("10:00:00")
     script.offered("10:00:20", "us-1")
@@ -125,7 +131,9 @@ def test_timers_never_go_negative_when_now_lags_behind(script) -> None:
         ((None, "anonymous", "anonymous"), {"display_name": "Anonymous", "address": None}),
     ],
 )
-def test_unknown_callers_are_anonymous_with_the_known_address(script, caller, expected) -> None:
+def test_unknown_callers_are_anonymous_with_the_known_address(
+    script: Script, caller: tuple[str | None, str, str], expected: dict[str, str | None]
+) -> None:
     script.started("10:00:00", caller=caller)
     script.queued("10:00:00")
     script.offered("10:00:20", "us-1")
@@ -133,7 +141,7 @@ def test_unknown_callers_are_anonymous_with_the_known_address(script, caller, ex
     assert render(script.view("us-1"), now=_clock("10:00:21"))["caller"] == expected
 
 
-def test_email_task_shows_its_preview_box_even_before_the_mail(script) -> None:
+def test_email_task_shows_its_preview_box_even_before_the_mail(script: Script) -> None:
     script.started("10:00:00", modality="email", caller=(None, "jane@example.com", "email"))
     script.queued("10:00:00")
     script.offered("10:00:05", "us-1")
@@ -146,7 +154,7 @@ def test_email_task_shows_its_preview_box_even_before_the_mail(script) -> None:
     assert after["chat_url"] is None
 
 
-def test_chat_task_renders_its_link(script) -> None:
+def test_chat_task_renders_its_link(script: Script) -> None:
     script.started("10:00:00", modality="chat", caller=("Visitor", "visitor@example.com", "email"))
     script.queued("10:00:00")
     script.offered("10:00:05", "us-1")
@@ -161,7 +169,7 @@ def test_chat_task_renders_its_link(script) -> None:
     )
 
 
-def test_outbound_view_renders_dialout_and_ringing(script) -> None:
+def test_outbound_view_renders_dialout_and_ringing(script: Script) -> None:
     script.started("10:00:00", direction="outbound", service="svc-out")
     script.dialing("10:00:00", "us-1")
     script.outbound(FactKind.OUTBOUND_RINGING, "10:00:02.25", "us-1")

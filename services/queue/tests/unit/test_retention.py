@@ -1,14 +1,20 @@
 """History retention: a window in time and a cap on entries; live tasks always stay."""
 
+from __future__ import annotations
+
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import pytest
-from queue_service.domain import HistoryPolicy, history_to_drop
+from queue_service.domain import HistoryPolicy, Task, history_to_drop
+
+if TYPE_CHECKING:
+    from .conftest import MakeTask
 
 pytestmark = pytest.mark.unit
 
 
-def _history(make_task, count: int) -> list:
+def _history(make_task: MakeTask, count: int) -> list[Task]:
     """``count`` ended tasks, ``h-0`` newest, one minute apart from 10:59 back."""
     return [
         make_task(
@@ -25,7 +31,7 @@ def test_default_policy_is_thirty_days_and_a_thousand_entries() -> None:
     assert HistoryPolicy() == HistoryPolicy(window=timedelta(days=30), max_entries=1000)
 
 
-def test_entries_older_than_the_window_are_dropped(make_task) -> None:
+def test_entries_older_than_the_window_are_dropped(make_task: MakeTask) -> None:
     tasks = _history(make_task, 5)
     now = tasks[0].updated_at + timedelta(minutes=2)
 
@@ -35,7 +41,7 @@ def test_entries_older_than_the_window_are_dropped(make_task) -> None:
     assert dropped == ["h-3", "h-4"]
 
 
-def test_only_the_newest_entries_are_kept(make_task) -> None:
+def test_only_the_newest_entries_are_kept(make_task: MakeTask) -> None:
     tasks = _history(make_task, 5)
 
     dropped = history_to_drop(reversed(tasks), tasks[0].updated_at, HistoryPolicy(max_entries=2))
@@ -43,7 +49,7 @@ def test_only_the_newest_entries_are_kept(make_task) -> None:
     assert dropped == ["h-2", "h-3", "h-4"]
 
 
-def test_live_tasks_are_never_dropped_however_old(make_task) -> None:
+def test_live_tasks_are_never_dropped_however_old(make_task: MakeTask) -> None:
     ringing = make_task(user_session_id="ringing", updated_at="00:00:00")
     talking = make_task(user_session_id="talking", state="connected", updated_at="00:00:00")
     now = ringing.updated_at + timedelta(days=90)
@@ -53,7 +59,7 @@ def test_live_tasks_are_never_dropped_however_old(make_task) -> None:
     assert dropped == []
 
 
-def test_nothing_to_drop_within_both_limits(make_task) -> None:
+def test_nothing_to_drop_within_both_limits(make_task: MakeTask) -> None:
     tasks = _history(make_task, 3)
 
     assert history_to_drop(tasks, tasks[0].updated_at) == []
