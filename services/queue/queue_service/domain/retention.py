@@ -4,7 +4,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from queue_service.domain.ordering import order_for_agent
 from queue_service.domain.task import Task
 
 
@@ -32,7 +31,13 @@ def history_to_drop(
     agent must always see a call that is ringing or connected, however old.
     """
     cutoff = now - policy.window
-    history = [task for task in order_for_agent(tasks) if task.state == "ended"]
+    # Newest first; equal times broken by id, descending: the order of a Redis sorted set
+    # read backwards, so this rule and the Lua trim in Redis keep exactly the same tasks.
+    history = sorted(
+        (task for task in tasks if task.state == "ended"),
+        key=lambda task: (task.updated_at, task.user_session_id),
+        reverse=True,
+    )
     return [
         task.user_session_id
         for position, task in enumerate(history)
