@@ -2,7 +2,7 @@
 
 import asyncio
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 import typer
@@ -26,28 +26,20 @@ def make_config(
     tenants: int, services: int, agents: int, rate: float, duration: float, seed: int, fast: bool
 ) -> SimulationConfig:
     now = datetime.now(UTC).replace(microsecond=0)
-    # Paced, events happen now; fast, the whole run (with its tail) lies just behind us, so
-    # no event is in the future and live timers make sense.
-    tail = max_session_s(
-        SimulationConfig(
-            tenants=tenants,
-            services_per_tenant=services,
-            agents_per_tenant=agents,
-            rate=rate,
-            duration_s=duration,
-            seed=seed,
-        )
-    )
-    start = now - timedelta(seconds=duration + tail) if fast else now
-    return SimulationConfig(
+    config = SimulationConfig(
         tenants=tenants,
         services_per_tenant=services,
         agents_per_tenant=agents,
         rate=rate,
         duration_s=duration,
         seed=seed,
-        start=start,
+        start=now,
     )
+    if not fast:
+        return config  # paced: events happen now
+    # Fast: the whole run, with its tail, lies just behind us, so no event is in the future
+    # and live timers make sense.
+    return replace(config, start=now - timedelta(seconds=duration + max_session_s(config)))
 
 
 async def send_simulation(

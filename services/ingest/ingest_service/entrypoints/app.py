@@ -1,12 +1,11 @@
 """The ingest worker: one FastStream app, its own consumer group, at-least-once."""
 
-from typing import Any
-
 import structlog
-from faststream import AckPolicy, FastStream
+from faststream import FastStream
 from mysessions_platform.kafka.batches import BatchDelivery
-from mysessions_platform.kafka.broker import make_broker, raw_records
+from mysessions_platform.kafka.broker import make_broker
 from mysessions_platform.kafka.publishing import BrokerPublisher
+from mysessions_platform.kafka.subscription import subscribe_batches
 from mysessions_platform.kafka.topics import ensure_topics
 from redis.asyncio import Redis
 
@@ -33,19 +32,7 @@ def create_app(settings: IngestSettings) -> FastStream:
         key_prefix=settings.key_prefix,
     )
 
-    # NACK_ON_ERROR: the offset is committed only after the whole batch took effect; an
-    # error that escapes (a server down) rewinds to the batch's first record instead.
-    @broker.subscriber(
-        settings.source_topic,
-        group_id=settings.group_id,
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        batch=True,
-        max_records=settings.max_batch,
-        auto_offset_reset="earliest",
-        decoder=raw_records,
-    )
-    async def on_upstream_events(records: Any) -> None:
-        await delivery.run(list(records), step)
+    subscribe_batches(broker, settings.source_topic, delivery, step, settings.max_batch)
 
     app = FastStream(broker, logger=None)
 

@@ -4,14 +4,14 @@ watchdog loop."""
 import asyncio
 import contextlib
 from datetime import UTC, datetime
-from typing import Any
 
 import structlog
-from faststream import AckPolicy, FastStream
+from faststream import FastStream
 from mysessions_platform.kafka.batches import BatchDelivery
-from mysessions_platform.kafka.broker import make_broker, raw_records
+from mysessions_platform.kafka.broker import make_broker
 from mysessions_platform.kafka.publishing import BrokerPublisher
 from mysessions_platform.kafka.retry import is_transient
+from mysessions_platform.kafka.subscription import subscribe_batches
 from mysessions_platform.kafka.topics import ensure_topics
 from redis.asyncio import Redis
 
@@ -50,19 +50,7 @@ def create_app(settings: QueueSettings) -> FastStream:
     )
     watchdog = Watchdog(store, publisher, settings.source_topic, settings.idle_after, utc_now)
 
-    # NACK_ON_ERROR: offsets are committed only after the batch's effects are in Redis; an
-    # error that escapes (a server down) rewinds to the batch's first record instead.
-    @broker.subscriber(
-        settings.source_topic,
-        group_id=settings.group_id,
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        batch=True,
-        max_records=settings.max_batch,
-        auto_offset_reset="earliest",
-        decoder=raw_records,
-    )
-    async def on_session_events(records: Any) -> None:
-        await delivery.run(list(records), step)
+    subscribe_batches(broker, settings.source_topic, delivery, step, settings.max_batch)
 
     app = FastStream(broker, logger=None)
     sweeper: asyncio.Task[None] | None = None

@@ -1,0 +1,33 @@
+"""The one way a worker subscribes: batches, its own group, at-least-once."""
+
+from typing import Any
+
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+
+from mysessions_platform.kafka.batches import BatchDelivery, BatchStep
+from mysessions_platform.kafka.broker import raw_records
+
+
+def subscribe_batches(
+    broker: KafkaBroker, topic: str, delivery: BatchDelivery, step: BatchStep, max_batch: int
+) -> None:
+    """Feeds the topic to ``step`` in batches under ``delivery``'s consumer group.
+
+    NACK_ON_ERROR: offsets are committed only after a batch's effects are done (every
+    record processed or dead-lettered); an error that escapes (a server down) rewinds to
+    the batch's first record, which is read again. ``earliest``: a new group starts at the
+    beginning of the topic, so nothing published before it joined is missed.
+    """
+
+    @broker.subscriber(
+        topic,
+        group_id=delivery.consumer_group,
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        batch=True,
+        max_records=max_batch,
+        auto_offset_reset="earliest",
+        decoder=raw_records,
+    )
+    async def handle_batch(records: Any) -> None:
+        await delivery.run(list(records), step)
