@@ -23,7 +23,8 @@ from redis.asyncio import Redis
 from .pipeline import make_pipeline
 from .scenario import AGENT, TENANT, morning
 
-pytestmark = pytest.mark.integration
+# Drives the whole pipeline, from upstream events to the CLI an operator uses.
+pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
 
 async def mysessions(*args: str, env: dict[str, str]) -> str:

@@ -31,7 +31,8 @@ from redis.asyncio import Redis
 
 from .pipeline import make_pipeline
 
-pytestmark = pytest.mark.integration
+# Drives the whole pipeline, from upstream events to the CLI an operator uses.
+pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
 SAMPLE = Path(__file__).parents[2] / "services/ingest/tests/unit/queue_log/data/queue_log.sample"
 TENANT = "tenant-asterisk"
