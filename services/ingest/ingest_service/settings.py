@@ -11,7 +11,8 @@ class IngestSettings(ServerSettings):
     target_topic: str = topics.SESSION_EVENTS
     dead_letter_topic: str = topics.DEAD_LETTERS
     key_prefix: str = "ms"
-    dedupe_ttl_s: int = 7 * 24 * 3600
-    """How long an event id is remembered; upstream redeliveries older than this pass."""
+    dedupe_ttl_s: int = 24 * 3600
+    """How long an event id is remembered; upstream redeliveries older than this pass (and
+    the queue still absorbs them). Each id costs ~140 bytes of Redis for this long."""
     max_batch: int = 500
     partitions: int = 3
