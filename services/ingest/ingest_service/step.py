@@ -22,7 +22,7 @@ class IngestStep:
 
     async def __call__(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> list[Rejection]:
         rejected: list[Rejection] = []
-        events: dict[str, SessionEvent] = {}  # by dedupe key; repeats within a batch fold here
+        events: dict[keys.SeenKey, SessionEvent] = {}  # repeats within a batch fold here
         for record in records:
             parsed = parse(record.value)
             if isinstance(parsed, str):
