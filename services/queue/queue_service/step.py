@@ -16,7 +16,7 @@ from mysessions_platform.kafka.deadletter import Rejection
 from pydantic import ValidationError
 
 from queue_service.adapters.store import SessionKey, SessionTasks, TaskStore
-from queue_service.adapters.translate import to_fact
+from queue_service.adapters.translate import surely_not_a_fact, to_fact
 from queue_service.domain import Fact, fold
 
 log = structlog.get_logger(__name__)
@@ -35,6 +35,8 @@ class QueueStep:
         rejected: list[Rejection] = []
         new_facts: dict[SessionKey, list[Fact]] = defaultdict(list)
         for record in records:
+            if surely_not_a_fact(record.value or b""):
+                continue
             try:
                 event = decode_session_event(record.value or b"")
             except ValidationError as error:

@@ -7,6 +7,23 @@ import contracts as c
 from queue_service.domain.facts import Fact, FactKind
 
 SNIPPET_CHARS = 160
+
+NOT_FACTS = frozenset({"context.parameters_updated", "transcript.segment", "transcript.final"})
+"""Event types that change no task: the context service's business, not the queue's."""
+
+_NOT_FACT_MARKERS = tuple(f'"type":"{kind}"'.encode() for kind in sorted(NOT_FACTS))
+
+
+def surely_not_a_fact(raw: bytes) -> bool:
+    """Cheap test on the bytes, so the queue need not decode (most of) the events it drops.
+
+    Ingest writes compact JSON, where the discriminator reads ``"type":"<kind>"``; a quote
+    inside any string value is escaped, so these bytes cannot appear there. Another writer's
+    spacing only means a miss here, and the full decode then drops the event.
+    """
+    return any(marker in raw for marker in _NOT_FACT_MARKERS)
+
+
 _TAGS = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 
@@ -92,8 +109,7 @@ def _details(event: c.SessionEvent) -> dict[str, object] | None:  # noqa: C901 -
             }
         case c.ChatReceived():
             return {**_party(event.sender), "chat_url": str(event.chat_url)}
-    # Custom parameters and transcripts belong to the context service, not to the queue.
-    return None
+    return None  # NOT_FACTS
 
 
 def to_fact(event: c.SessionEvent) -> Fact | None:
