@@ -9,7 +9,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from mysessions_platform.kafka.topics import topic_partitions
 
-__all__ = ["group_caught_up", "read_records", "wait_for"]
+__all__ = ["group_caught_up", "group_members", "read_records", "wait_for"]
 
 
 async def read_records(
@@ -65,3 +65,14 @@ async def wait_for(
         if time.monotonic() > deadline:
             raise TimeoutError(f"waited {timeout_s:.0f}s for {what}")
         await asyncio.sleep(0.2)
+
+
+async def group_members(bootstrap_servers: str, group_id: str) -> int:
+    """How many consumers the group has right now."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        [response] = await admin.describe_consumer_groups([group_id])
+        return sum(len(group[5]) for group in response.groups)  # (…, members)
+    finally:
+        await admin.close()
