@@ -74,18 +74,17 @@ class TaskStore:
         """Upserts every task and the watchdog's index. One round trip; returns how many
         tasks changed."""
         cutoff_ms = _ms(now - self._history.window)
-        upserts = 0
+        sessions = list(folded)  # the pipeline may be built twice (after NOSCRIPT)
+        tasks = [task for session in sessions for task in session.tasks]
 
         def write_all(pipe: Pipeline) -> None:
-            nonlocal upserts
-            for session in folded:
-                for task in session.tasks:
-                    self._queue_upsert(pipe, task, cutoff_ms)
-                    upserts += 1
+            for task in tasks:
+                self._queue_upsert(pipe, task, cutoff_ms)
+            for session in sessions:
                 self._queue_watchdog(pipe, session)
 
         results = await run_pipeline(self._redis, SCRIPTS, write_all)
-        return sum(1 for result in results[:upserts] if result == 1)
+        return sum(1 for result in results[: len(tasks)] if result == 1)
 
     def _queue_upsert(self, pipe: Pipeline, task: Task, cutoff_ms: int) -> None:
         tenant, user = task.tenant_id, task.user_id
