@@ -16,8 +16,8 @@ from mysessions_platform.testing.redis_keys import RedisKeys
 from queue_service.adapters.store import SessionKey
 from queue_service.adapters.translate import to_fact
 from queue_service.domain import Fact, expiry_event_id
-from queue_service.entrypoints.app import create_app, make_store, utc_now
-from queue_service.step import QueueStep
+from queue_service.entrypoints.app import create_app, make_store
+from queue_service.step import QueueStep, utc_now
 from queue_service.view import agent_view
 from queue_service.watchdog import Watchdog
 from redis.asyncio import Redis

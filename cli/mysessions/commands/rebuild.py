@@ -1,7 +1,6 @@
 """``mysessions rebuild``: recompute the queue's Redis state from sessions.events.v1."""
 
 import asyncio
-from datetime import UTC, datetime
 
 import typer
 from queue_service.entrypoints.app import make_store
@@ -18,7 +17,7 @@ async def _rebuild(prefix: str | None, compare_with: str | None) -> int:
     redis = Redis.from_url(settings.redis_url)
     try:
         store = make_store(redis, settings)
-        step = QueueStep(store, clock=lambda: datetime.now(UTC))
+        step = QueueStep(store)
         report = await rebuild_state(
             store, step, settings.kafka_bootstrap_servers, settings.source_topic
         )

@@ -9,7 +9,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import structlog
 from aiokafka import ConsumerRecord
 from contracts import decode_session_event, explain
 from mysessions_platform.kafka.deadletter import Rejection
@@ -18,8 +17,6 @@ from pydantic import ValidationError
 from queue_service.adapters.store import SessionKey, SessionTasks, TaskStore
 from queue_service.adapters.translate import surely_not_a_fact, to_fact
 from queue_service.domain import Fact, fold
-
-log = structlog.get_logger(__name__)
 
 
 def utc_now() -> datetime:

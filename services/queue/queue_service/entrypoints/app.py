@@ -3,7 +3,6 @@ watchdog loop."""
 
 import asyncio
 import contextlib
-from datetime import UTC, datetime
 
 import structlog
 from faststream import FastStream
@@ -18,14 +17,10 @@ from redis.asyncio import Redis
 from queue_service.adapters.store import TaskStore
 from queue_service.domain import HistoryPolicy
 from queue_service.settings import QueueSettings
-from queue_service.step import QueueStep
+from queue_service.step import QueueStep, utc_now
 from queue_service.watchdog import Watchdog
 
 log = structlog.get_logger(__name__)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def make_store(redis: Redis, settings: QueueSettings) -> TaskStore:
