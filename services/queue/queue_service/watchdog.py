@@ -34,8 +34,8 @@ class Watchdog:
         """Writes one expiry event per silent session; returns how many."""
         now = self.clock()
         expiries: list[tuple[bytes | None, bytes]] = []
-        for session in await self.store.idle_sessions(now - self.idle_after, self.batch):
-            facts = await self.store.session_facts(session)
+        idle = await self.store.idle_sessions(now - self.idle_after, self.batch)
+        for session, facts in (await self.store.facts_of(idle)).items():
             if not facts:
                 continue
             last = max(facts, key=lambda fact: (fact.at, fact.event_id))

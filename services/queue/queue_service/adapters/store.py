@@ -162,8 +162,18 @@ class TaskStore:
         return found
 
     async def session_facts(self, session: SessionKey) -> list[Fact]:
-        raw = await self._redis.hvals(keys.session_facts(self._prefix, *_parts(session)))
-        return [fact_from_dict(json.loads(item)) for item in raw]
+        return (await self.facts_of([session]))[session]
+
+    async def facts_of(self, sessions: Sequence[SessionKey]) -> dict[SessionKey, list[Fact]]:
+        """Every fact of each session, in one round trip."""
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for session in sessions:
+                pipe.hvals(keys.session_facts(self._prefix, *_parts(session)))
+            stored = await pipe.execute() if sessions else []
+        return {
+            session: [fact_from_dict(json.loads(item)) for item in facts]
+            for session, facts in zip(sessions, stored, strict=True)
+        }
 
 
 def _parts(session: SessionKey) -> tuple[str, str]:
