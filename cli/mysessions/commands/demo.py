@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import UTC, datetime
 
 import typer
+from contracts import topics
 from mysessions_platform import infra
 from mysessions_platform.kafka.topics import ensure_topics
 from mysessions_platform.worker_process import WorkerProcess
@@ -45,7 +46,7 @@ def _summary(progress: Progress, tasks: dict[str, dict[str, str]], elapsed: floa
     return table
 
 
-async def _busiest_agent(tasks: dict[str, dict[str, str]]) -> tuple[str, str] | None:
+def _busiest_agent(tasks: dict[str, dict[str, str]]) -> tuple[str, str] | None:
     if not tasks:
         return None
     key = max(tasks, key=lambda name: len(tasks[name]))
@@ -58,7 +59,7 @@ async def _demo(tenants: int, agents: int, rate: float, duration: float, seed: i
     settings = QueueSettings()
     await ensure_topics(
         urls.kafka_bootstrap_servers,
-        ["telephony.events.v1", "sessions.events.v1", "deadletter.v1"],
+        [topics.TELEPHONY_EVENTS, topics.SESSION_EVENTS, topics.DEAD_LETTERS],
         settings.partitions,
     )
     env = {
@@ -85,7 +86,7 @@ async def _demo(tenants: int, agents: int, rate: float, duration: float, seed: i
             send_simulation(
                 config,
                 urls.kafka_bootstrap_servers,
-                "telephony.events.v1",
+                topics.TELEPHONY_EVENTS,
                 SimulationStats(),
                 progress,
                 paced=True,
@@ -98,7 +99,7 @@ async def _demo(tenants: int, agents: int, rate: float, duration: float, seed: i
                 await asyncio.sleep(2)
         sending.cancel()  # the simulated tail (calls still running) is not waited for
         tasks = await store.snapshot()
-        busiest = await _busiest_agent(tasks)
+        busiest = _busiest_agent(tasks)
     finally:
         for worker in workers:
             await worker.stop()
