@@ -6,7 +6,14 @@ Nothing else is shared between services. Import models from here.
 from contracts import topics
 from contracts.acw import AfterCallWorkSubmitted
 from contracts.base import Event, Message
-from contracts.codec import decode_session_event, encode, explain, topic_json_schemas
+from contracts.changelog import QueueTask, task_key
+from contracts.codec import (
+    decode_session_event,
+    encode,
+    explain,
+    topic_json_schemas,
+    view_json_schemas,
+)
 from contracts.deadletter import DeadLetter
 from contracts.inbound import (
     Direction,
@@ -47,15 +54,26 @@ from contracts.outbound import (
 from contracts.parties import Party
 from contracts.reporting import Outcome, ServiceSessionRecord, Timers, UserSessionRecord
 from contracts.unions import AfterCallWork, DeadLetterMessage, ReportingRecord, SessionEvent
+from contracts.views import (
+    CallerView,
+    EmailPreview,
+    TaskOutcome,
+    TaskState,
+    TaskTimers,
+    TaskView,
+    TimerName,
+)
 
 __all__ = [
     "AfterCallWork",
     "AfterCallWorkSubmitted",
+    "CallerView",
     "ChatReceived",
     "CustomParametersUpdated",
     "DeadLetter",
     "DeadLetterMessage",
     "Direction",
+    "EmailPreview",
     "EmailReceived",
     "Event",
     "FinalTranscriptLine",
@@ -71,6 +89,7 @@ __all__ = [
     "OutboundUserAborted",
     "Outcome",
     "Party",
+    "QueueTask",
     "ReportingRecord",
     "ServiceSessionRecord",
     "SessionAbandoned",
@@ -84,8 +103,13 @@ __all__ = [
     "TaskCancelled",
     "TaskDeclined",
     "TaskOffered",
+    "TaskOutcome",
     "TaskRescinded",
     "TaskRingNoAnswer",
+    "TaskState",
+    "TaskTimers",
+    "TaskView",
+    "TimerName",
     "Timers",
     "TranscriptFinal",
     "TranscriptSegment",
@@ -95,6 +119,8 @@ __all__ = [
     "decode_session_event",
     "encode",
     "explain",
+    "task_key",
     "topic_json_schemas",
     "topics",
+    "view_json_schemas",
 ]

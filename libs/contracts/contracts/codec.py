@@ -5,20 +5,30 @@ from typing import Any, Final
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from contracts import topics
+from contracts.changelog import QueueTask
 from contracts.unions import AfterCallWork, DeadLetterMessage, ReportingRecord, SessionEvent
+from contracts.views import TaskView
 
 SESSION_EVENT_ADAPTER: Final[TypeAdapter[SessionEvent]] = TypeAdapter(SessionEvent)
 AFTER_CALL_WORK_ADAPTER: Final[TypeAdapter[AfterCallWork]] = TypeAdapter(AfterCallWork)
 REPORTING_RECORD_ADAPTER: Final[TypeAdapter[ReportingRecord]] = TypeAdapter(ReportingRecord)
 DEAD_LETTER_ADAPTER: Final[TypeAdapter[DeadLetterMessage]] = TypeAdapter(DeadLetterMessage)
+QUEUE_TASK_ADAPTER: Final[TypeAdapter[QueueTask]] = TypeAdapter(QueueTask)
 
 TOPIC_ADAPTERS: Final[dict[str, TypeAdapter[Any]]] = {
     topics.TELEPHONY_EVENTS: SESSION_EVENT_ADAPTER,
     topics.SESSION_EVENTS: SESSION_EVENT_ADAPTER,
     topics.AFTER_CALL_WORK: AFTER_CALL_WORK_ADAPTER,
     topics.REPORTING_SESSIONS: REPORTING_RECORD_ADAPTER,
+    topics.TASK_CHANGELOG: QUEUE_TASK_ADAPTER,
     topics.DEAD_LETTERS: DEAD_LETTER_ADAPTER,
 }
+
+VIEW_ADAPTERS: Final[dict[str, TypeAdapter[Any]]] = {
+    "view.task.v1": TypeAdapter(TaskView),
+}
+"""Shapes that are no topic's but are read by other tools: the task view goes to
+``view --json``, the agent's live channel and the gateway."""
 
 
 def encode(message: BaseModel) -> bytes:
@@ -33,6 +43,11 @@ def decode_session_event(raw: bytes | str) -> SessionEvent:
 def topic_json_schemas() -> dict[str, dict[str, Any]]:
     """The JSON Schema of each topic, as committed under libs/contracts/schemas."""
     return {topic: adapter.json_schema() for topic, adapter in TOPIC_ADAPTERS.items()}
+
+
+def view_json_schemas() -> dict[str, dict[str, Any]]:
+    """The JSON Schema of each shared view, committed beside the topics'."""
+    return {name: adapter.json_schema() for name, adapter in VIEW_ADAPTERS.items()}
 
 
 def explain(error: ValidationError) -> str:

@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from contracts.codec import topic_json_schemas
+from contracts.codec import topic_json_schemas, view_json_schemas
 
 
 def render(schema: object) -> str:
@@ -19,7 +19,7 @@ def render(schema: object) -> str:
 def export(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for topic, schema in topic_json_schemas().items():
+    for topic, schema in {**topic_json_schemas(), **view_json_schemas()}.items():
         path = folder / f"{topic}.json"
         path.write_text(render(schema))
         written.append(path)

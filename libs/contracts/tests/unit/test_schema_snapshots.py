@@ -5,6 +5,7 @@ from pathlib import Path
 
 import contracts as c
 import pytest
+from contracts.codec import view_json_schemas
 from contracts.export import render
 
 pytestmark = pytest.mark.unit
@@ -12,8 +13,17 @@ pytestmark = pytest.mark.unit
 SNAPSHOTS = Path(__file__).resolve().parents[2] / "schemas"
 
 
-def test_every_topic_has_a_snapshot() -> None:
-    assert {p.stem for p in SNAPSHOTS.glob("*.json")} == set(c.topics.ALL_TOPICS)
+def test_every_topic_and_view_has_a_snapshot() -> None:
+    expected = set(c.topics.ALL_TOPICS) | set(view_json_schemas())
+    assert {p.stem for p in SNAPSHOTS.glob("*.json")} == expected
+
+
+@pytest.mark.parametrize("view", sorted(view_json_schemas()))
+def test_view_schema_matches_snapshot(view: str) -> None:
+    current = render(view_json_schemas()[view])
+    assert current == (SNAPSHOTS / f"{view}.json").read_text(), (
+        f"the {view} shape changed; if intended, regenerate the snapshots"
+    )
 
 
 @pytest.mark.parametrize("topic", c.topics.ALL_TOPICS)

@@ -1,0 +1,81 @@
+"""The view of one task: what ``mysessions view --json``, the agent's live channel and the
+gateway all return. Defined once, here; the queue renders it, everybody else reads it.
+
+Timers are seconds at ``as_of``. Those named in ``live_timers`` keep counting: a client
+shows ``timers[name] + (now - as_of)``, so a page ticks from the server's instants, not from
+when the update happened to arrive. ``shown_timer`` is the one the result widget shows
+(queue time while incoming, dial-out and ringing time for outbound attempts, connected time
+for answered calls, ring time for the rest).
+"""
+
+from typing import Literal
+
+from pydantic import Field, HttpUrl
+
+from contracts.base import Identifier, Message, ShortText, UtcMillis
+from contracts.inbound import Direction, Modality
+
+TaskState = Literal["incoming", "dialing", "ringing", "connected", "ended"]
+"""``dialing`` and ``ringing`` are the agent's own outbound attempts before the answer."""
+
+TaskOutcome = Literal[
+    "accepted",
+    "declined",
+    "rona",
+    "cancelled",
+    "rescinded",
+    "not_accepted",
+    "user_aborted",
+    "destination_accepted",
+    "destination_declined",
+    "destination_not_reached",
+    "expired",
+]
+"""A task's result; null while it is live. See the README's "Outcomes" section."""
+
+TimerName = Literal["queue_s", "ring_s", "connected_s", "dialout_s", "ringing_s"]
+
+
+class TaskTimers(Message):
+    """Seconds, never negative; null where the timer's start never happened."""
+
+    queue_s: float | None = Field(ge=0)
+    ring_s: float | None = Field(ge=0)
+    connected_s: float | None = Field(ge=0)
+    dialout_s: float | None = Field(ge=0)
+    ringing_s: float | None = Field(ge=0)
+
+
+class CallerView(Message):
+    display_name: ShortText = Field(description='"Anonymous" when nobody knows the caller.')
+    address: str | None = Field(
+        max_length=320, description="The number or address; null for anonymous callers."
+    )
+
+
+class EmailPreview(Message):
+    subject: str | None = Field(max_length=998)
+    snippet: str | None = Field(max_length=160, description="Plain text, at most 160 chars.")
+
+
+class TaskView(Message):
+    session_id: Identifier
+    user_session_id: Identifier
+    service_id: Identifier | None
+    service_name: ShortText | None
+    modality: Modality
+    direction: Direction
+    state: TaskState
+    outcome: TaskOutcome | None
+    open: bool = Field(description="After-call work is due on this task.")
+    started_at: UtcMillis
+    updated_at: UtcMillis
+    end_reason: ShortText | None
+    inferred: bool = Field(description="Closed by the watchdog, not by an upstream event.")
+    timers: TaskTimers
+    live_timers: tuple[TimerName, ...] = Field(description="Timers still counting at as_of.")
+    shown_timer: TimerName | None
+    as_of: UtcMillis = Field(description="The instant the timers were computed at.")
+    caller: CallerView
+    email: EmailPreview | None
+    chat_url: HttpUrl | None
