@@ -1,12 +1,9 @@
 """Contract events to domain facts: the only place the queue service reads contracts."""
 
-import re
-
 import contracts as c
 
+from queue_service.adapters.email_text import plain_text
 from queue_service.domain.facts import Fact, FactKind
-
-SNIPPET_CHARS = 160
 
 NOT_FACTS = frozenset({"context.parameters_updated", "transcript.segment", "transcript.final"})
 """Event types that change no task: the context service's business, not the queue's."""
@@ -22,16 +19,6 @@ def surely_not_a_fact(raw: bytes) -> bool:
     spacing only means a miss here, and the full decode then drops the event.
     """
     return any(marker in raw for marker in _NOT_FACT_MARKERS)
-
-
-_TAGS = re.compile(r"<[^>]+>")
-_SPACE = re.compile(r"\s+")
-
-
-def snippet(html: str) -> str:
-    """A plain-text preview of an e-mail body, short enough for the task card."""
-    text = _SPACE.sub(" ", _TAGS.sub(" ", html)).strip()
-    return text[:SNIPPET_CHARS]
 
 
 def _party(party: c.Party) -> dict[str, str | None]:
@@ -105,7 +92,7 @@ def _details(event: c.SessionEvent) -> dict[str, object] | None:  # noqa: C901 -
             return {
                 **_party(event.sender),
                 "subject": event.subject,
-                "snippet": snippet(event.html_body),
+                "snippet": plain_text(event.html_body),
             }
         case c.ChatReceived():
             return {**_party(event.sender), "chat_url": str(event.chat_url)}

@@ -7,7 +7,7 @@ from uuid import uuid4
 
 import contracts as c
 import pytest
-from queue_service.adapters.translate import NOT_FACTS, snippet, surely_not_a_fact, to_fact
+from queue_service.adapters.translate import NOT_FACTS, surely_not_a_fact, to_fact
 
 pytestmark = pytest.mark.unit
 
@@ -90,8 +90,3 @@ def test_an_email_quoting_a_skippable_type_is_still_a_fact() -> None:
     fields = dict(FIELDS["email.received"], html_body='<p>"type":"transcript.segment"</p>')
     event = c.decode_session_event(json.dumps({**BASE, "type": "email.received", **fields}))
     assert not surely_not_a_fact(c.encode(event))
-
-
-def test_snippet_is_plain_short_text() -> None:
-    assert snippet("<html><p>Hello,</p>\n<p>my   invoice</p></html>") == "Hello, my invoice"
-    assert len(snippet("<p>" + "x" * 1000 + "</p>")) == 160
