@@ -54,6 +54,9 @@ async def test_each_change_reaches_the_agents_channel_once(
         await pubsub.aclose()  # type: ignore[no-untyped-call]  # redis-py leaves it untyped
         await redis.aclose()
 
-    assert [update["state"] for update in seen] == ["incoming", "connected"]
+    views = [c.TaskView.model_validate(update) for update in seen]  # exactly the view shape
+    assert all(set(update) == set(c.TaskView.model_fields) for update in seen)
+    assert [view.state for view in views] == ["incoming", "connected"]
+    assert [view.live_timers for view in views] == [("queue_s", "ring_s"), ("connected_s",)]
     assert {update["user_session_id"] for update in seen} == {f"s-live:1:{AGENT}"}
     assert extra is None

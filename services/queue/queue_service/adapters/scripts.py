@@ -21,13 +21,15 @@ UPSERT_TASK: Final = LuaScript(
     """
 -- KEYS: 1 tasks hash, 2 revisions hash, 3 live zset, 4 history zset (one agent's slot)
 -- ARGV: 1 user session id, 2 revision, 3 task JSON, 4 '1' if live, 5 updated ms,
---       6 history cutoff ms, 7 history max entries, 8 channel
+--       6 history cutoff ms, 7 history max entries, 8 channel, 9 the task's view JSON
 -- A task folded from fewer facts than the stored one is stale and ignored, so duplicates,
--- replays and reordered deliveries never move a task backwards. Returns 1 if it changed.
+-- replays and reordered deliveries never move a task backwards.
+-- Returns 1 changed (the view was published), 0 already stored as is, -1 stale (a newer
+-- version is stored), -2 ended before the history window (nothing kept).
 local id = ARGV[1]
 local rev = tonumber(ARGV[2])
 local stored = tonumber(redis.call('HGET', KEYS[2], id) or '-1')
-if rev < stored then return 0 end
+if rev < stored then return -1 end
 if rev == stored and redis.call('HGET', KEYS[1], id) == ARGV[3] then return 0 end
 local updated = tonumber(ARGV[5])
 local cutoff = tonumber(ARGV[6])
@@ -39,7 +41,7 @@ local function forget(member)
 end
 if ARGV[4] ~= '1' and updated < cutoff then
   forget(id)  -- ended before the history window: nothing left to show
-  return 0
+  return -2
 end
 redis.call('HSET', KEYS[1], id, ARGV[3])
 redis.call('HSET', KEYS[2], id, rev)
@@ -60,7 +62,7 @@ else
   end
   for _, member in ipairs(drop) do forget(member) end
 end
-redis.call('PUBLISH', ARGV[8], ARGV[3])
+redis.call('PUBLISH', ARGV[8], ARGV[9])
 return 1
 """
 )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from queue_service.domain.display import live_timers, shown_timer
 from queue_service.domain.instants import to_iso
 from queue_service.domain.timers import timers
 
@@ -73,7 +74,8 @@ class Task:
 
 
 def render(task: Task, now: datetime) -> dict[str, object]:
-    """The task as the page and other tools read it; the key names are a public contract."""
+    """The task as the page and other tools read it, at ``now``: the fields of
+    ``contracts.TaskView`` (the queue's adapters validate it against that model)."""
     return {
         "session_id": task.session_id,
         "user_session_id": task.user_session_id,
@@ -89,6 +91,9 @@ def render(task: Task, now: datetime) -> dict[str, object]:
         "end_reason": task.end_reason,
         "inferred": task.inferred,
         "timers": dict(timers(task, now)),
+        "live_timers": list(live_timers(task, now)),
+        "shown_timer": shown_timer(task, task.outcome, now),
+        "as_of": to_iso(now),
         "caller": _caller(task),
         "email": _email(task),
         "chat_url": task.chat_url,

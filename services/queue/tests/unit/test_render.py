@@ -51,11 +51,44 @@ def test_rendered_task_has_exactly_the_published_shape(script: Script) -> None:
             "dialout_s": None,
             "ringing_s": None,
         },
+        "live_timers": [],
+        "shown_timer": "connected_s",
+        "as_of": "2026-11-21T11:00:00.000Z",
         "caller": {"display_name": "Jane Doe", "address": "+4930123456"},
         "email": None,
         "chat_url": None,
     }
     assert json.loads(json.dumps(view)) == view
+
+
+def test_live_timers_are_those_still_counting(script: Script) -> None:
+    script.started("10:00:00")
+    script.queued("10:00:00")
+    script.offered("10:00:20", "us-1")
+    ringing = render(script.view("us-1"), now=_clock("10:00:30"))
+    script.task(ACCEPTED, "10:00:26", "us-1")
+    talking = render(script.view("us-1"), now=_clock("10:01:26"))
+    script.ended("10:05:26")
+    done = render(script.view("us-1"), now=_clock("10:06:00"))
+
+    assert (ringing["live_timers"], ringing["shown_timer"]) == (["queue_s", "ring_s"], "queue_s")
+    assert (talking["live_timers"], talking["shown_timer"]) == (["connected_s"], "connected_s")
+    assert (done["live_timers"], done["shown_timer"]) == ([], "connected_s")
+
+
+def test_missed_tasks_show_their_ring_time(script: Script) -> None:
+    script.started("10:00:00")
+    script.queued("10:00:00")
+    script.offered("10:00:20", "us-1")
+    script.task(FactKind.TASK_RONA, "10:00:40", "us-1")
+
+    view = render(script.view("us-1"), now=_clock("11:00:00"))
+
+    assert (view["shown_timer"], view["timers"]["ring_s"], view["live_timers"]) == (  # type: ignore[index]
+        "ring_s",
+        20.0,
+        [],
+    )
 
 
 def test_live_timers_count_up_to_now(script: Script) -> None:
