@@ -46,7 +46,7 @@ from mysessions_platform.testing.kafka_reading import group_caught_up, wait_for
 from mysessions_platform.testing.kafka_topics import KafkaTopics, kafka_topics
 from mysessions_platform.testing.naming import unique_name
 from mysessions_platform.testing.redis_keys import RedisKeys
-from queue_service.adapters.store import SessionKey, SessionTasks, TaskStore
+from queue_service.adapters.store import SessionKey, SessionTasks, TaskStore, Written
 from queue_service.domain import Fact
 from queue_service.entrypoints.app import create_app as create_queue
 from queue_service.settings import QueueSettings
@@ -170,7 +170,9 @@ def count_store(tallies: defaultdict[str, Tally]) -> None:
         tally.facts_read += sum(len(facts) for facts in every.values())
         return every
 
-    async def counted_write(self: TaskStore, folded: Iterable[SessionTasks], now: datetime) -> int:
+    async def counted_write(
+        self: TaskStore, folded: Iterable[SessionTasks], now: datetime
+    ) -> Written:
         sessions = list(folded)
         tallies[_group.get()].upserts += sum(len(session.tasks) for session in sessions)
         return await write(self, sessions, now)
@@ -314,6 +316,9 @@ class Bench:
                 **common,
                 "group_id": groups[1],
                 "source_topic": sessions,
+                "changelog_topic": await self.topics.create(
+                    "bench-changelog", partitions=PARTITIONS
+                ),
                 "watchdog_interval_s": 1e9,
             }
         )

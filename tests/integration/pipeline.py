@@ -13,6 +13,7 @@ class Pipeline:
     raw: str
     sessions: str
     dead: str
+    changelog: str
     prefix: str
     ingest: IngestSettings
     queue: QueueSettings
@@ -24,6 +25,7 @@ class Pipeline:
             "REDIS_URL": servers.redis_url,
             "QUEUE_SOURCE_TOPIC": self.sessions,
             "QUEUE_DEAD_LETTER_TOPIC": self.dead,
+            "QUEUE_CHANGELOG_TOPIC": self.changelog,
             "QUEUE_KEY_PREFIX": prefix or self.prefix,
             "QUEUE_GROUP_ID": f"queue-{prefix or self.prefix}",
             "QUEUE_WATCHDOG_INTERVAL_S": "3600",
@@ -35,6 +37,7 @@ async def make_pipeline(servers: Endpoints, topics: KafkaTopics, prefix: str) ->
     raw = await topics.create("raw", partitions=3)
     sessions = await topics.create("sessions", partitions=3)
     dead = await topics.create("dlq")
+    changelog = await topics.create("changelog", partitions=3)
     urls = {
         "kafka_bootstrap_servers": servers.kafka_bootstrap_servers,
         "redis_url": servers.redis_url,
@@ -55,8 +58,9 @@ async def make_pipeline(servers: Endpoints, topics: KafkaTopics, prefix: str) ->
             "group_id": f"queue-{prefix}",
             "source_topic": sessions,
             "dead_letter_topic": dead,
+            "changelog_topic": changelog,
             "key_prefix": prefix,
             "watchdog_interval_s": 3600.0,
         }
     )
-    return Pipeline(raw, sessions, dead, prefix, ingest, queue)
+    return Pipeline(raw, sessions, dead, changelog, prefix, ingest, queue)

@@ -13,8 +13,7 @@ from mysessions_platform.testing.kafka_topics import KafkaTopics
 from mysessions_platform.testing.redis_keys import RedisKeys
 from mysessions_platform.worker_process import WorkerProcess
 from queue_service.entrypoints.app import make_store
-from queue_service.rebuild import rebuild
-from queue_service.step import QueueStep
+from queue_service.rebuild import Rebuild
 from redis.asyncio import Redis
 
 from .pipeline import make_pipeline
@@ -56,14 +55,19 @@ async def test_two_workers_of_one_group_equal_a_rebuild(
             what="the group to catch up",
         )
         shared = await live.snapshot()
-        rebuilt_settings = pipeline.queue.model_copy(
-            update={"key_prefix": redis_keys.key("rebuilt")}
-        )
-        rebuilt = make_store(redis, rebuilt_settings)
-        await rebuild(
-            rebuilt, QueueStep(rebuilt), servers.kafka_bootstrap_servers, pipeline.sessions
-        )
-        from_log = await rebuilt.snapshot()
+        rebuilt_prefix = redis_keys.key("rebuilt")
+        report = await Rebuild(
+            lambda prefix: make_store(
+                redis, pipeline.queue.model_copy(update={"key_prefix": prefix})
+            ),
+            servers.kafka_bootstrap_servers,
+            pipeline.sessions,
+            pipeline.changelog,
+        ).run(rebuilt_prefix)
+        assert not report.refused
+        from_log = await make_store(
+            redis, pipeline.queue.model_copy(update={"key_prefix": rebuilt_prefix})
+        ).snapshot()
     finally:
         await first.stop()
         await second.stop()

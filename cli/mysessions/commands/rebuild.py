@@ -1,34 +1,57 @@
-"""``mysessions rebuild``: recompute the queue's Redis state from sessions.events.v1."""
+"""``mysessions rebuild``: recompute the queue's Redis state from the task changelog and
+the session events, refusing to delete what neither can restore."""
 
 import asyncio
 
 import typer
+from queue_service.adapters.store import TaskStore
 from queue_service.entrypoints.app import make_store
-from queue_service.rebuild import rebuild as rebuild_state
+from queue_service.rebuild import Rebuild, RebuildReport
 from queue_service.settings import QueueSettings
-from queue_service.step import QueueStep
 from redis.asyncio import Redis
 
 
-async def _rebuild(prefix: str | None, compare_with: str | None) -> int:
+def _explain_refusal(report: RebuildReport, settings: QueueSettings) -> str:
+    worst = sorted({**report.missing, **report.older}.items(), key=lambda item: -item[1])[:5]
+    return (
+        f"refused: {report.would_lose} tasks stored now ({sum(report.missing.values())} "
+        f"missing, {sum(report.older.values())} older) are neither in the changelog "
+        f"{settings.changelog_topic!r} nor derivable from the events still in "
+        f"{settings.source_topic!r}, so rebuilding would lose them. Nothing was deleted. "
+        f"Most affected agents: {', '.join(f'{agent} ({n})' for agent, n in worst)}. "
+        "Check that the queue workers wrote the changelog (QUEUE_CHANGELOG_TOPIC), or pass "
+        "--force to rebuild anyway."
+    )
+
+
+async def _rebuild(prefix: str | None, compare_with: str | None, force: bool) -> int:
     settings = QueueSettings()
-    if prefix:
-        settings = settings.model_copy(update={"key_prefix": prefix})
+    target = prefix or settings.key_prefix
     redis = Redis.from_url(settings.redis_url)
     try:
-        store = make_store(redis, settings)
-        step = QueueStep(store)
-        report = await rebuild_state(
-            store, step, settings.kafka_bootstrap_servers, settings.source_topic
-        )
+
+        def store_for(key_prefix: str) -> TaskStore:
+            return make_store(redis, settings.model_copy(update={"key_prefix": key_prefix}))
+
+        report = await Rebuild(
+            store_for,
+            settings.kafka_bootstrap_servers,
+            settings.source_topic,
+            settings.changelog_topic,
+        ).run(target, force=force)
+        if report.refused:
+            typer.echo(_explain_refusal(report, settings), err=True)
+            return 1
         typer.echo(
-            f"rebuilt prefix {settings.key_prefix!r}: {report.records} records read, "
-            f"{report.invalid} invalid, {report.deleted_keys} old keys deleted"
+            f"rebuilt prefix {target!r}: {report.changelog_records} changelog records "
+            f"({report.changelog_invalid} invalid), {report.records} events "
+            f"({report.invalid} invalid); tasks {report.tasks_before} before, "
+            f"{report.tasks_after} after; {report.deleted_keys} old keys replaced"
         )
         if compare_with is None:
             return 0
-        other = make_store(redis, settings.model_copy(update={"key_prefix": compare_with}))
-        mine, theirs = await store.snapshot(), await other.snapshot()
+        mine = await store_for(target).snapshot()
+        theirs = await store_for(compare_with).snapshot()
         if mine == theirs:
             typer.echo(f"identical to {compare_with!r}: {len(mine)} agents")
             return 0
@@ -42,7 +65,10 @@ async def _rebuild(prefix: str | None, compare_with: str | None) -> int:
 def rebuild(
     prefix: str = typer.Option(None, help="Key prefix to rebuild (default: QUEUE_KEY_PREFIX)."),
     compare_with: str = typer.Option(None, help="Another prefix to compare the result with."),
+    force: bool = typer.Option(
+        False, "--force", help="Rebuild even if tasks stored now would be lost."
+    ),
 ) -> None:
-    """Rebuild agents' queues and histories from the event log (stop queue workers first
-    when rebuilding the live prefix)."""
-    raise typer.Exit(asyncio.run(_rebuild(prefix, compare_with)))
+    """Rebuild agents' queues and histories from the task changelog and the event log (stop
+    the queue workers first when rebuilding the live prefix)."""
+    raise typer.Exit(asyncio.run(_rebuild(prefix, compare_with, force)))

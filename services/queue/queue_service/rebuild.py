@@ -1,25 +1,54 @@
-"""Recomputes the queue's Redis state from ``sessions.events.v1``, through the same step
-the live worker runs, so the result equals the live state.
+"""Recomputes the queue's Redis state from Kafka without ever losing what it cannot restore.
+
+Two sources, in this order, into a scratch prefix first:
+1. the task changelog (compacted, kept for the whole history window): every task as last
+   stored, restored under the same revision guard and history rules as a live write;
+2. the session events still in ``sessions.events.v1`` (kept only days: they carry callers'
+   numbers), replayed through the same step the live worker runs. They restore the
+   session facts that live sessions need to go on, and tasks newer than the changelog.
+
+Then the scratch state is compared with the current one. If any task stored now would be
+missing or older afterwards, nothing is deleted and the report says how many and why;
+``force`` rebuilds anyway. Otherwise the current keys are deleted and the scratch keys take
+their place (same hash tags, so each key keeps its slot).
 
 Stop the queue workers first when rebuilding their own prefix; or rebuild into another
-prefix and compare the two (``mysessions rebuild --prefix other --compare``).
+prefix and compare the two (``mysessions rebuild --prefix other --compare-with ms``).
 """
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+import json
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from mysessions_platform.kafka.topics import topic_partitions
+from pydantic import ValidationError
 
+from queue_service.adapters.changelog import from_record
 from queue_service.adapters.store import TaskStore
-from queue_service.step import QueueStep
+from queue_service.step import QueueStep, utc_now
 
 
 @dataclass
 class RebuildReport:
+    changelog_records: int = 0
+    changelog_invalid: int = 0
     records: int = 0
     invalid: int = 0
+    tasks_before: int = 0
+    tasks_after: int = 0
+    missing: dict[str, int] = field(default_factory=dict)
+    """Agent key → tasks stored now that neither source holds."""
+    older: dict[str, int] = field(default_factory=dict)
+    """Agent key → tasks the sources hold only in an older version."""
+    refused: bool = False
     deleted_keys: int = 0
+
+    @property
+    def would_lose(self) -> int:
+        return sum(self.missing.values()) + sum(self.older.values())
 
 
 async def read_topic(
@@ -37,7 +66,7 @@ async def read_topic(
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         end = await consumer.end_offsets(partitions)
-        remaining = {tp for tp in partitions if end[tp] > 0}
+        remaining = {tp for tp in partitions if await consumer.position(tp) < end[tp]}
         while remaining:
             fetched = await consumer.getmany(*remaining, timeout_ms=1000, max_records=batch)
             records = [record for part in fetched.values() for record in part]
@@ -51,11 +80,89 @@ async def read_topic(
         await consumer.stop()
 
 
-async def rebuild(
-    store: TaskStore, step: QueueStep, bootstrap_servers: str, topic: str
-) -> RebuildReport:
-    report = RebuildReport(deleted_keys=await store.clear())
-    async for records in read_topic(bootstrap_servers, topic):
-        report.records += len(records)
-        report.invalid += len(await step(records))
-    return report
+@dataclass
+class Rebuild:
+    make_store: Callable[[str], TaskStore]
+    bootstrap_servers: str
+    events_topic: str
+    changelog_topic: str
+    clock: Callable[[], datetime] = utc_now
+
+    async def run(self, prefix: str, *, force: bool = False) -> RebuildReport:
+        report = RebuildReport()
+        target = self.make_store(prefix)
+        scratch = self.make_store(f"{prefix}~rebuild-{uuid.uuid4().hex[:8]}")
+        try:
+            await self._restore_changelog(scratch, report)
+            await self._replay_events(scratch, report)
+            expired_before = self.clock() - target.history.window
+            current = _within_window(await target.snapshot(), expired_before)
+            _compare(current, await scratch.snapshot(), report)
+            if report.would_lose and not force:
+                report.refused = True
+                return report
+            report.deleted_keys = await target.clear()
+            await scratch.move_to(target)
+            return report
+        finally:
+            await scratch.clear()  # empty after a move; the whole scratch state otherwise
+
+    async def _restore_changelog(self, scratch: TaskStore, report: RebuildReport) -> None:
+        async for records in read_topic(self.bootstrap_servers, self.changelog_topic):
+            tasks = []
+            for record in records:
+                if record.value is None:
+                    continue  # a tombstone: nothing to restore
+                report.changelog_records += 1
+                try:
+                    tasks.append(from_record(record.value))
+                except ValidationError:
+                    report.changelog_invalid += 1
+            await scratch.restore(tasks, self.clock())
+
+    async def _replay_events(self, scratch: TaskStore, report: RebuildReport) -> None:
+        step = QueueStep(scratch, clock=self.clock)  # no changelog: it is the source here
+        async for records in read_topic(self.bootstrap_servers, self.events_topic):
+            report.records += len(records)
+            report.invalid += len(await step(records))
+
+
+def _compare(
+    current: dict[str, dict[str, str]], rebuilt: dict[str, dict[str, str]], report: RebuildReport
+) -> None:
+    report.tasks_before = sum(len(tasks) for tasks in current.values())
+    report.tasks_after = sum(len(tasks) for tasks in rebuilt.values())
+    for agent, tasks in current.items():
+        restored = rebuilt.get(agent, {})
+        missing = sum(1 for task_id in tasks if task_id not in restored)
+        older = sum(
+            1
+            for task_id, raw in tasks.items()
+            if task_id in restored and _rev(restored[task_id]) < _rev(raw)
+        )
+        if missing:
+            report.missing[agent] = missing
+        if older:
+            report.older[agent] = older
+
+
+def _within_window(
+    snapshot: dict[str, dict[str, str]], expired_before: datetime
+) -> dict[str, dict[str, str]]:
+    """Leaves out ended tasks older than the history window: any write drops them anyway,
+    so their absence after a rebuild is no loss."""
+    return {
+        agent: {task_id: raw for task_id, raw in tasks.items() if not _expired(raw, expired_before)}
+        for agent, tasks in snapshot.items()
+    }
+
+
+def _expired(raw: str, expired_before: datetime) -> bool:
+    task = json.loads(raw)
+    return bool(
+        task["state"] == "ended" and datetime.fromisoformat(task["updated_at"]) < expired_before
+    )
+
+
+def _rev(raw: str) -> int:
+    return int(json.loads(raw)["rev"])

@@ -11,6 +11,8 @@ class QueueSettings(ServerSettings):
     group_id: str = "queue"
     source_topic: str = topics.SESSION_EVENTS
     dead_letter_topic: str = topics.DEAD_LETTERS
+    changelog_topic: str = topics.TASK_CHANGELOG
+    """Compacted topic of every stored task: what `mysessions rebuild` restores history from."""
     key_prefix: str = "ms"
     history_days: float = 30
     history_max_entries: int = 1000

@@ -2,6 +2,8 @@
 
 Two Redis round trips per batch whatever its size: one appends the batch's facts to their
 sessions and reads back each session's full set of facts, one writes every changed task.
+Then the stored tasks go to the changelog (one confirmed Kafka send per batch), before the
+batch's offsets are committed.
 """
 
 from collections import defaultdict
@@ -14,7 +16,8 @@ from contracts import decode_session_event, explain
 from mysessions_platform.kafka.deadletter import Rejection
 from pydantic import ValidationError
 
-from queue_service.adapters.store import SessionKey, SessionTasks, TaskStore
+from queue_service.adapters.changelog import TaskChangelog
+from queue_service.adapters.store import SessionKey, SessionTasks, TaskStore, Written
 from queue_service.adapters.translate import surely_not_a_fact, to_fact
 from queue_service.domain import Fact, fold
 
@@ -27,6 +30,8 @@ def utc_now() -> datetime:
 class QueueStep:
     store: TaskStore
     clock: Callable[[], datetime] = utc_now
+    changelog: TaskChangelog | None = None
+    """None where nothing must be recorded: a rebuild into a scratch prefix."""
 
     async def __call__(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> list[Rejection]:
         rejected: list[Rejection] = []
@@ -48,10 +53,13 @@ class QueueStep:
             await self.apply(new_facts)
         return rejected
 
-    async def apply(self, new_facts: dict[SessionKey, list[Fact]]) -> int:
+    async def apply(self, new_facts: dict[SessionKey, list[Fact]]) -> Written:
         every_fact = await self.store.append_facts(new_facts)
         folded = [
             SessionTasks(key, fold(facts), max(fact.at for fact in facts))
             for key, facts in every_fact.items()
         ]
-        return await self.store.write(folded, self.clock())
+        written = await self.store.write(folded, self.clock())
+        if self.changelog is not None and written.stored:
+            await self.changelog.record(written.stored)
+        return written

@@ -12,6 +12,7 @@ from redis.asyncio.client import Pipeline
 from queue_service.adapters import keys
 from queue_service.adapters.scripts import APPEND_FACTS, READ_AGENT, UPSERT_TASK
 from queue_service.adapters.task_codec import task_from_json, task_to_json
+from queue_service.adapters.view_model import task_view_json
 from queue_service.domain import Fact, HistoryPolicy, Task, fact_from_dict, fact_to_dict
 
 SCRIPTS = (APPEND_FACTS, UPSERT_TASK, READ_AGENT)
@@ -25,6 +26,19 @@ def _ms(instant: datetime) -> int:
 class SessionKey:
     tenant_id: str
     session_id: str
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a write did: how many tasks changed, and every task that is now stored as
+    given (changed or already so), which is what the changelog must hold. Tasks refused
+    as stale (a newer version is stored) or ended before the history window are not in it."""
+
+    changed: int
+    stored: list[Task]
+
+
+CHANGED, UNCHANGED = 1, 0
 
 
 @dataclass(frozen=True)
@@ -70,23 +84,34 @@ class TaskStore:
             for session, facts in zip(sessions, stored, strict=True)
         }
 
-    async def write(self, folded: Iterable[SessionTasks], now: datetime) -> int:
-        """Upserts every task and the watchdog's index. One round trip; returns how many
-        tasks changed."""
-        cutoff_ms = _ms(now - self._history.window)
+    async def write(self, folded: Iterable[SessionTasks], now: datetime) -> Written:
+        """Upserts every task and the watchdog's index, publishing each changed task's view
+        (as of ``now``) on its agent's channel. One round trip."""
         sessions = list(folded)  # the pipeline may be built twice (after NOSCRIPT)
         tasks = [task for session in sessions for task in session.tasks]
 
         def write_all(pipe: Pipeline) -> None:
-            for task in tasks:
-                self._queue_upsert(pipe, task, cutoff_ms)
+            self._queue_upserts(pipe, tasks, now)
             for session in sessions:
                 self._queue_watchdog(pipe, session)
 
         results = await run_pipeline(self._redis, SCRIPTS, write_all)
-        return sum(1 for result in results[: len(tasks)] if result == 1)
+        return _written(tasks, results)
 
-    def _queue_upsert(self, pipe: Pipeline, task: Task, cutoff_ms: int) -> None:
+    async def restore(self, tasks: Sequence[Task], now: datetime) -> Written:
+        """Upserts tasks restored from the changelog, under the same revision guard and
+        history rules as a live write. One round trip."""
+        results = await run_pipeline(
+            self._redis, SCRIPTS, lambda pipe: self._queue_upserts(pipe, tasks, now)
+        )
+        return _written(tasks, results)
+
+    def _queue_upserts(self, pipe: Pipeline, tasks: Sequence[Task], now: datetime) -> None:
+        cutoff_ms = _ms(now - self._history.window)
+        for task in tasks:
+            self._queue_upsert(pipe, task, cutoff_ms, task_view_json(task, now))
+
+    def _queue_upsert(self, pipe: Pipeline, task: Task, cutoff_ms: int, view: str) -> None:
         tenant, user = task.tenant_id, task.user_id
         UPSERT_TASK.queue(
             pipe,
@@ -105,6 +130,7 @@ class TaskStore:
                 cutoff_ms,
                 self._history.max_entries,
                 keys.agent_channel(self._prefix, tenant, user),
+                view,
             ],
         )
 
@@ -143,6 +169,21 @@ class TaskStore:
             found[name.removeprefix(self._prefix)] = {_text(k): _text(v) for k, v in tasks.items()}
         return found
 
+    @property
+    def history(self) -> HistoryPolicy:
+        return self._history
+
+    async def move_to(self, other: "TaskStore") -> int:
+        """Renames every key of this prefix into ``other``'s (which should be empty): the
+        part in braces stays the same, so every key keeps its hash slot. Returns how many."""
+        moved = 0
+        for pattern in keys.queue_patterns(self._prefix):
+            async for key in self._redis.scan_iter(match=pattern, count=1000):
+                name = _text(key)
+                await self._redis.rename(name, other._prefix + name.removeprefix(self._prefix))
+                moved += 1
+        return moved
+
     async def clear(self) -> int:
         """Deletes everything the queue service wrote under this prefix."""
         deleted = 0
@@ -174,6 +215,18 @@ class TaskStore:
             session: [fact_from_dict(json.loads(item)) for item in facts]
             for session, facts in zip(sessions, stored, strict=True)
         }
+
+
+def _written(tasks: Sequence[Task], results: Sequence[object]) -> Written:
+    outcomes = results[: len(tasks)]
+    return Written(
+        changed=sum(1 for result in outcomes if result == CHANGED),
+        stored=[
+            task
+            for task, result in zip(tasks, outcomes, strict=True)
+            if result in (CHANGED, UNCHANGED)
+        ],
+    )
 
 
 def _parts(session: SessionKey) -> tuple[str, str]:

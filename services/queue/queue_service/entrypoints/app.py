@@ -14,6 +14,7 @@ from mysessions_platform.kafka.subscription import subscribe_batches
 from mysessions_platform.kafka.topics import ensure_topics
 from redis.asyncio import Redis
 
+from queue_service.adapters.changelog import TaskChangelog
 from queue_service.adapters.store import TaskStore
 from queue_service.domain import HistoryPolicy
 from queue_service.settings import QueueSettings
@@ -37,7 +38,9 @@ def create_app(settings: QueueSettings) -> FastStream:
     publisher = BrokerPublisher(broker)
     redis = Redis.from_url(settings.redis_url)  # connects lazily, on first command
     store = make_store(redis, settings)
-    step = QueueStep(store, clock=utc_now)
+    step = QueueStep(
+        store, clock=utc_now, changelog=TaskChangelog(publisher, settings.changelog_topic)
+    )
     delivery = BatchDelivery(
         consumer_group=settings.group_id,
         dead_letters=publisher,
@@ -64,7 +67,7 @@ def create_app(settings: QueueSettings) -> FastStream:
     async def prepare() -> None:
         await ensure_topics(
             settings.kafka_bootstrap_servers,
-            [settings.source_topic, settings.dead_letter_topic],
+            [settings.source_topic, settings.dead_letter_topic, settings.changelog_topic],
             settings.partitions,
         )
         await redis.ping()
