@@ -14,6 +14,7 @@ from contracts import decode_session_event, explain
 from mysessions_platform.kafka.deadletter import Rejection
 from pydantic import ValidationError
 
+from queue_service.adapters.activity import activity_of, later
 from queue_service.adapters.store import SessionKey, SessionTasks, TaskStore
 from queue_service.adapters.translate import surely_not_a_fact, to_fact
 from queue_service.domain import Fact, fold
@@ -31,8 +32,13 @@ class QueueStep:
     async def __call__(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> list[Rejection]:
         rejected: list[Rejection] = []
         new_facts: dict[SessionKey, list[Fact]] = defaultdict(list)
+        # Events that are no facts still keep their session awake for the watchdog.
+        activity: dict[SessionKey, datetime] = {}
         for record in records:
             if surely_not_a_fact(record.value or b""):
+                if seen := activity_of(record.value or b""):
+                    key = SessionKey(seen.tenant_id, seen.session_id)
+                    activity[key] = later(activity.get(key), seen.occurred_at)
                 continue
             try:
                 event = decode_session_event(record.value or b"")
@@ -44,8 +50,13 @@ class QueueStep:
             fact = to_fact(event)
             if fact is not None:
                 new_facts[SessionKey(fact.tenant_id, fact.session_id)].append(fact)
+            else:
+                key = SessionKey(event.tenant_id, event.session_id)
+                activity[key] = later(activity.get(key), event.occurred_at)
         if new_facts:
             await self.apply(new_facts)
+        if activity:
+            await self.store.touch(activity)
         return rejected
 
     async def apply(self, new_facts: dict[SessionKey, list[Fact]]) -> int:
