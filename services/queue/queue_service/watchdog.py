@@ -11,7 +11,8 @@ logged, counted and tried again, and a sweeper that stops anyway stops its worke
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -59,6 +60,10 @@ class Watchdog:
     max_pages: int = 20
     """Pages of ``batch`` entries per class per sweep: bounds one sweep's work."""
     counts: SweepCounts = field(default_factory=SweepCounts)
+    remember: int = 100_000
+    """How many expiries written by this worker it remembers, so it does not write them
+    again while the queue has not folded them yet (a lagging queue, a long backlog)."""
+    _written: "OrderedDict[UUID, None]" = field(default_factory=OrderedDict, repr=False)
 
     async def sweep(self) -> int:
         """Writes one expiry event per silent session; returns how many."""
@@ -77,14 +82,18 @@ class Watchdog:
             page = await self.store.idle_sessions(limit_class, now - idle_after, self.batch, offset)
             facts = await self.store.facts_of([entry.session for entry in page])
             stale: list[IdleEntry] = []
-            expiries: list[tuple[bytes | None, bytes]] = []
+            expiries: list[SessionExpired] = []
             for entry in page:
                 if not facts[entry.session]:
                     stale.append(entry)  # its facts expired: nothing left to close
-                elif expiry := self._expiry(entry, facts[entry.session], idle_after, now):
-                    expiries.append(expiry)
+                elif event := self._expiry(entry, facts[entry.session], idle_after, now):
+                    expiries.append(event)
+            expiries = [event for event in expiries if event.event_id not in self._written]
             forgotten = await self.store.forget_idle(limit_class, stale) if stale else 0
-            await self.publisher.publish_all(self.topic, expiries)
+            await self.publisher.publish_all(
+                self.topic, [(event.session_id.encode(), encode(event)) for event in expiries]
+            )
+            self._remember(event.event_id for event in expiries)
             if forgotten:
                 log.info("forgot idle entries whose facts expired", count=forgotten)
             if expiries:
@@ -97,24 +106,29 @@ class Watchdog:
             offset += len(page) - forgotten  # removed entries no longer take a place
         return expired
 
+    def _remember(self, written: Iterable[UUID]) -> None:
+        for value in written:
+            self._written[value] = None
+        while len(self._written) > self.remember:
+            self._written.popitem(last=False)
+
     @staticmethod
     def _expiry(
         entry: IdleEntry, facts: list[Fact], idle_after: timedelta, now: datetime
-    ) -> tuple[bytes, bytes] | None:
+    ) -> SessionExpired | None:
         last = max(facts, key=lambda fact: (fact.at, fact.event_id))
         active_at = max(entry.active_at, last.at)  # the index may lag behind a newer fact
         if not is_idle(active_at, now, idle_after):
             return None
         times = expiry_times(active_at, idle_after)
         session = entry.session
-        event = SessionExpired(
+        return SessionExpired(
             event_id=UUID(expiry_event_id(session.tenant_id, session.session_id, last.event_id)),
             occurred_at=times.occurred_at,
             tenant_id=session.tenant_id,
             session_id=session.session_id,
             idle_since=times.idle_since,
         )
-        return session.session_id.encode(), encode(event)
 
 
 class Sweep(Protocol):

@@ -27,12 +27,18 @@ from queue_service.domain import (
 SCRIPTS = (APPEND_FACTS, UPSERT_TASK, READ_AGENT)
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MS = timedelta(milliseconds=1)
+
+
 def _ms(instant: datetime) -> int:
-    return int(instant.timestamp() * 1000)
+    # Integer arithmetic: a float timestamp can land a millisecond short when converted
+    # back, and an index score must survive the round trip exactly.
+    return (instant - _EPOCH) // _MS
 
 
 def _instant(ms: float) -> datetime:
-    return datetime.fromtimestamp(int(ms) / 1000, UTC)
+    return _EPOCH + int(ms) * _MS
 
 
 @dataclass(frozen=True)
