@@ -6,6 +6,7 @@ from uuid import uuid4
 
 import contracts as c
 import pytest
+from aiokafka import ConsumerRecord
 from faststream import TestApp
 from mysessions.events_out import event_sender
 from mysessions_platform.infra import Endpoints
@@ -305,5 +306,46 @@ async def test_the_index_moves_only_forward_and_only_for_sessions_in_it(
         # An entry that moved since the sweep read it is not forgotten.
         assert await store.forget_idle("voice", [IdleEntry(live, t0)]) == 0
         assert await store.forget_idle("voice", [IdleEntry(live, later)]) == 1
+    finally:
+        await redis.aclose()
+
+
+def as_record(offset: int, event: c.SessionEvent) -> "ConsumerRecord[bytes, bytes]":
+    value = c.encode(event)
+    built: ConsumerRecord[bytes, bytes] = ConsumerRecord(
+        topic="sessions",
+        partition=0,
+        offset=offset,
+        timestamp=0,
+        timestamp_type=0,
+        key=None,
+        value=value,
+        checksum=None,
+        serialized_key_size=0,
+        serialized_value_size=len(value),
+        headers=(),
+    )
+    return built
+
+
+async def test_one_batch_of_facts_and_captions_records_the_latest_activity(
+    servers: Endpoints, redis_keys: RedisKeys
+) -> None:
+    """The caption is no fact, yet the session it keeps awake went live in the same batch."""
+    settings = QueueSettings().model_copy(
+        update={"redis_url": servers.redis_url, "key_prefix": redis_keys.prefix}
+    )
+    redis = Redis.from_url(servers.redis_url)
+    store = make_store(redis, settings)
+    t0 = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
+    events = [*chat_connected("s-batch", t0), hourly_activity("s-batch", t0, 1)]
+    other = hourly_activity("s-not-live", t0, 1)  # no live task: never enters the index
+    try:
+        step = QueueStep(store)
+        assert await step([as_record(i, e) for i, e in enumerate([*events, other])]) == []
+        assert await store.idle_sessions("media", datetime.now(UTC), 10) == [
+            IdleEntry(SessionKey(TENANT, "s-batch"), t0 + timedelta(hours=1))
+        ]
+        assert await store.idle_sessions("voice", datetime.now(UTC), 10) == []
     finally:
         await redis.aclose()

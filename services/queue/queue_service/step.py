@@ -54,15 +54,19 @@ class QueueStep:
                 key = SessionKey(event.tenant_id, event.session_id)
                 activity[key] = later(activity.get(key), event.occurred_at)
         if new_facts:
-            await self.apply(new_facts)
-        if activity:
+            await self.apply(new_facts, activity)
+        elif activity:
             await self.store.touch(activity)
         return rejected
 
-    async def apply(self, new_facts: dict[SessionKey, list[Fact]]) -> int:
+    async def apply(
+        self,
+        new_facts: dict[SessionKey, list[Fact]],
+        activity: dict[SessionKey, datetime] | None = None,
+    ) -> int:
         every_fact = await self.store.append_facts(new_facts)
         folded = [
             SessionTasks(key, fold(facts), max(fact.at for fact in facts))
             for key, facts in every_fact.items()
         ]
-        return await self.store.write(folded, self.clock())
+        return await self.store.write(folded, self.clock(), activity)

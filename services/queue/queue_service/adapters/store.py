@@ -98,9 +98,14 @@ class TaskStore:
             for session, facts in zip(sessions, stored, strict=True)
         }
 
-    async def write(self, folded: Iterable[SessionTasks], now: datetime) -> int:
-        """Upserts every task and the watchdog's index. One round trip; returns how many
-        tasks changed."""
+    async def write(
+        self,
+        folded: Iterable[SessionTasks],
+        now: datetime,
+        activity: Mapping[SessionKey, datetime] | None = None,
+    ) -> int:
+        """Upserts every task and the watchdog's index, then records ``activity`` (see
+        :meth:`touch`). One round trip; returns how many tasks changed."""
         cutoff_ms = _ms(now - self._history.window)
         sessions = list(folded)  # the pipeline may be built twice (after NOSCRIPT)
         tasks = [task for session in sessions for task in session.tasks]
@@ -110,6 +115,7 @@ class TaskStore:
                 self._queue_upsert(pipe, task, cutoff_ms)
             for session in sessions:
                 self._queue_watchdog(pipe, session)
+            self._queue_touch(pipe, activity or {})
 
         results = await run_pipeline(self._redis, SCRIPTS, write_all)
         return sum(1 for result in results[: len(tasks)] if result == 1)
@@ -152,13 +158,15 @@ class TaskStore:
         """Moves the last activity of sessions already in an idle index (XX) forward (GT),
         from events that are no facts. One round trip."""
         async with self._redis.pipeline(transaction=False) as pipe:
-            for session, at in activity.items():
-                member = keys.idle_member(session.tenant_id, session.session_id)
-                for each in LIMIT_CLASSES:
-                    pipe.zadd(
-                        keys.idle_index(self._prefix, each), {member: _ms(at)}, xx=True, gt=True
-                    )
+            self._queue_touch(pipe, activity)
             await pipe.execute()
+
+    def _queue_touch(self, pipe: Pipeline, activity: Mapping[SessionKey, datetime]) -> None:
+        for session, at in activity.items():
+            member = keys.idle_member(session.tenant_id, session.session_id)
+            for each in LIMIT_CLASSES:
+                index = keys.idle_index(self._prefix, each)
+                pipe.zadd(index, {member: _ms(at)}, xx=True, gt=True)
 
     async def read_agent(self, tenant_id: str, user_id: str, history_limit: int) -> list[Task]:
         """The agent's live tasks and newest history, in one consistent snapshot."""
