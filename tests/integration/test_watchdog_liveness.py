@@ -349,3 +349,23 @@ async def test_one_batch_of_facts_and_captions_records_the_latest_activity(
         assert await store.idle_sessions("voice", datetime.now(UTC), 10) == []
     finally:
         await redis.aclose()
+
+
+async def test_a_worker_whose_sweeper_ended_stops_with_a_non_zero_exit_code(
+    servers: Endpoints, kafka_topics: KafkaTopics, redis_keys: RedisKeys
+) -> None:
+    pipeline = await make_pipeline(servers, kafka_topics, redis_keys.prefix)
+    app = create_app(pipeline.queue)
+
+    class Ended(SweepLoop):
+        async def run(self) -> None:
+            return None  # as if a bug let the loop return
+
+    assert app.sweep_loop is not None
+    app.sweep_loop = Ended(app.sweep_loop.sweep, app.sweep_loop.lease, 1.0)
+
+    async def stopped() -> bool:
+        return app.exit_code == 1
+
+    async with TestApp(app):
+        await wait_for(stopped, timeout_s=10, what="the worker to stop")

@@ -38,6 +38,7 @@ class QueueApp(FastStream):
     stopped, so ``__main__`` exits non-zero and a supervisor restarts the worker."""
 
     exit_code: int = 0
+    sweep_loop: SweepLoop | None = None
 
 
 def create_app(settings: QueueSettings) -> QueueApp:
@@ -65,6 +66,7 @@ def create_app(settings: QueueSettings) -> QueueApp:
     subscribe_batches(broker, settings.source_topic, delivery, step, settings.max_batch)
 
     app = QueueApp(broker, logger=None)
+    app.sweep_loop = loop
     sweeper: asyncio.Task[None] | None = None
 
     def stop_worker() -> None:
@@ -83,7 +85,7 @@ def create_app(settings: QueueSettings) -> QueueApp:
     @app.after_startup
     async def start_watchdog() -> None:
         nonlocal sweeper
-        sweeper = asyncio.create_task(loop.run())
+        sweeper = asyncio.create_task((app.sweep_loop or loop).run())
         sweeper.add_done_callback(lambda task: stop_if_ended(task, stop_worker))
         log.info("queue started", group=settings.group_id, topic=settings.source_topic)
 
