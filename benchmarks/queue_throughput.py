@@ -171,11 +171,14 @@ def count_store(tallies: defaultdict[str, Tally]) -> None:
         return every
 
     async def counted_write(
-        self: TaskStore, folded: Iterable[SessionTasks], now: datetime
+        self: TaskStore,
+        folded: Iterable[SessionTasks],
+        now: datetime,
+        activity: Mapping[SessionKey, datetime] | None = None,
     ) -> Written:
         sessions = list(folded)
         tallies[_group.get()].upserts += sum(len(session.tasks) for session in sessions)
-        return await write(self, sessions, now)
+        return await write(self, sessions, now, activity)
 
     TaskStore.append_facts = counted_append  # type: ignore[method-assign]
     TaskStore.write = counted_write  # type: ignore[method-assign]

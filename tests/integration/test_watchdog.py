@@ -161,6 +161,6 @@ async def test_a_silent_offer_is_expired_by_an_event_in_the_log(
         assert str(expected_id) in {f.event_id for f in facts_after}
         assert await store.read_agent(TENANT, AGENT, history_limit=10) == [task_before]
         assert task_before.rev == len(facts_before)
-        assert await store.idle_sessions(datetime.now(UTC), 10) == []
+        assert await store.idle_sessions("voice", datetime.now(UTC), 10) == []
     finally:
         await redis.aclose()

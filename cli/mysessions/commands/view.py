@@ -22,6 +22,27 @@ async def load_view(tenant: str, user: str, limit: int) -> list[dict[str, object
         await redis.aclose()
 
 
+async def tenants_of(user: str) -> list[str]:
+    """Tenants that hold tasks of a user of this id (a key scan: for a hint only)."""
+    settings = QueueSettings()
+    redis = Redis.from_url(settings.redis_url)
+    try:
+        return await make_store(redis, settings).tenants_with_tasks_of(user)
+    finally:
+        await redis.aclose()
+
+
+def no_tasks_hint(tenant: str, user: str, elsewhere: list[str]) -> str:
+    """A plain sentence for an empty list: a mistyped tenant or user is the usual cause."""
+    others = [other for other in elsewhere if other != tenant]
+    found = (
+        f"Tenants with tasks for a user '{user}': {', '.join(others)}."
+        if others
+        else f"No tenant has tasks for a user '{user}'."
+    )
+    return f"User '{user}' has no tasks in tenant '{tenant}'. {found}"
+
+
 def view(
     tenant: str = typer.Option(..., help="Tenant id."),
     user: str = typer.Option(..., help="The agent's user id."),
@@ -32,8 +53,11 @@ def view(
     tasks = asyncio.run(load_view(tenant, user, limit))
     if as_json:
         typer.echo(json.dumps(tasks, indent=2))
-    else:
+    elif tasks:
         show(tasks, f"My Sessions of {user} ({tenant})")
+    if not tasks:
+        # On stderr with --json, so the output stays valid JSON for other tools.
+        typer.echo(no_tasks_hint(tenant, user, asyncio.run(tenants_of(user))), err=as_json)
 
 
 def show(tasks: list[dict[str, object]], title: str) -> None:

@@ -2,15 +2,21 @@
 
 from dataclasses import dataclass
 
+from mysessions_platform.key_parts import check_prefix, encode_part, hash_tag
+
 
 @dataclass(frozen=True)
 class SeenKey:
     """Marks one event id as republished. The tenant in braces puts a tenant's keys in one
-    hash slot (Redis Cluster), so one script can handle a batch's events of that tenant."""
+    hash slot (Redis Cluster), so one script can handle a batch's events of that tenant.
+    Ids are encoded (mysessions_platform.key_parts), so tenants never share a key."""
 
     tenant_id: str
     redis_key: str
 
 
 def seen_event(prefix: str, tenant_id: str, event_id: str) -> SeenKey:
-    return SeenKey(tenant_id, f"{prefix}:ingest:seen:{{{tenant_id}}}:{event_id}")
+    return SeenKey(
+        tenant_id,
+        f"{check_prefix(prefix)}:ingest:seen:{hash_tag(tenant_id)}:{encode_part(event_id)}",
+    )

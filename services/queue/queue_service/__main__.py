@@ -1,4 +1,5 @@
 import asyncio
+import sys
 
 from mysessions_platform.logging import configure_logging
 
@@ -9,7 +10,9 @@ from queue_service.settings import QueueSettings
 def main() -> None:
     settings = QueueSettings()
     configure_logging(settings.log_level)
-    asyncio.run(create_app(settings).run())
+    app = create_app(settings)
+    asyncio.run(app.run())
+    sys.exit(app.exit_code)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 from datetime import timedelta
+from typing import Self
 
 from contracts import topics
 from mysessions_platform.settings import ServerSettings
+from pydantic import model_validator
 from pydantic_settings import SettingsConfigDict
 
 
@@ -17,13 +19,27 @@ class QueueSettings(ServerSettings):
     history_days: float = 30
     history_max_entries: int = 1000
     idle_after_s: float = 4 * 3600
-    """The watchdog closes tasks of a session that had no event for this long."""
+    """The watchdog closes tasks of a voice session that had no event for this long."""
+    idle_after_media_s: float = 72 * 3600
+    """The same for e-mail and chat sessions, which are worked slowly (a weekend)."""
     watchdog_interval_s: float = 60
     session_facts_days: float = 7
     """How long a session's facts are kept after its last event: events arriving later
     than that cannot change its tasks any more."""
     max_batch: int = 500
     partitions: int = 3
+
+    @model_validator(mode="after")
+    def _idle_limits_fit_the_facts(self) -> Self:
+        # A session idle longer than its facts live could no longer be closed: the expiry
+        # needs its facts (and the index entry would only be forgotten).
+        facts_s = self.session_facts_days * 86400
+        for name in ("idle_after_s", "idle_after_media_s"):
+            if not 0 < getattr(self, name) < facts_s:
+                raise ValueError(f"{name} must be positive and shorter than session_facts_days")
+        if "{" in self.key_prefix or "}" in self.key_prefix:
+            raise ValueError("key_prefix must not contain braces")
+        return self
 
     @property
     def history_window(self) -> timedelta:
@@ -32,6 +48,15 @@ class QueueSettings(ServerSettings):
     @property
     def idle_after(self) -> timedelta:
         return timedelta(seconds=self.idle_after_s)
+
+    @property
+    def idle_after_media(self) -> timedelta:
+        return timedelta(seconds=self.idle_after_media_s)
+
+    @property
+    def watchdog_lease_ttl(self) -> timedelta:
+        """Long enough to outlast a few slow sweeps, short enough for a quick takeover."""
+        return timedelta(seconds=max(10.0, 3 * self.watchdog_interval_s))
 
     @property
     def session_facts_ttl(self) -> timedelta:

@@ -16,6 +16,7 @@ from contracts import decode_session_event, explain
 from mysessions_platform.kafka.deadletter import Rejection
 from pydantic import ValidationError
 
+from queue_service.adapters.activity import activity_of, later
 from queue_service.adapters.changelog import TaskChangelog
 from queue_service.adapters.store import SessionKey, SessionTasks, TaskStore, Written
 from queue_service.adapters.translate import surely_not_a_fact, to_fact
@@ -36,8 +37,13 @@ class QueueStep:
     async def __call__(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> list[Rejection]:
         rejected: list[Rejection] = []
         new_facts: dict[SessionKey, list[Fact]] = defaultdict(list)
+        # Events that are no facts still keep their session awake for the watchdog.
+        activity: dict[SessionKey, datetime] = {}
         for record in records:
             if surely_not_a_fact(record.value or b""):
+                if seen := activity_of(record.value or b""):
+                    key = SessionKey(seen.tenant_id, seen.session_id)
+                    activity[key] = later(activity.get(key), seen.occurred_at)
                 continue
             try:
                 event = decode_session_event(record.value or b"")
@@ -49,17 +55,26 @@ class QueueStep:
             fact = to_fact(event)
             if fact is not None:
                 new_facts[SessionKey(fact.tenant_id, fact.session_id)].append(fact)
+            else:
+                key = SessionKey(event.tenant_id, event.session_id)
+                activity[key] = later(activity.get(key), event.occurred_at)
         if new_facts:
-            await self.apply(new_facts)
+            await self.apply(new_facts, activity)
+        elif activity:
+            await self.store.touch(activity)
         return rejected
 
-    async def apply(self, new_facts: dict[SessionKey, list[Fact]]) -> Written:
+    async def apply(
+        self,
+        new_facts: dict[SessionKey, list[Fact]],
+        activity: dict[SessionKey, datetime] | None = None,
+    ) -> Written:
         every_fact = await self.store.append_facts(new_facts)
         folded = [
             SessionTasks(key, fold(facts), max(fact.at for fact in facts))
             for key, facts in every_fact.items()
         ]
-        written = await self.store.write(folded, self.clock())
+        written = await self.store.write(folded, self.clock(), activity)
         if self.changelog is not None and written.stored:
             await self.changelog.record(written.stored)
         return written

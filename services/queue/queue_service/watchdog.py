@@ -2,23 +2,50 @@
 
 The decision becomes an event in ``sessions.events.v1`` rather than a direct Redis edit, so
 a rebuild replays it and every consumer (reporting, context) learns of it too. Its id is
-derived from the session's last event, so replicas that all notice the same silence
-write the same event, which the fact log absorbs as one.
+derived from the session's last fact, so sweeps that all notice the same silence write the
+same event, which the fact log absorbs as one. Silence is measured from the session's last
+activity (any event, see domain/watchdog.py), per limit class (voice; e-mail and chat).
+
+One queue worker sweeps at a time (a Redis lease, see :class:`SweepLoop`); a failed sweep is
+logged, counted and tried again, and a sweeper that stops anyway stops its worker.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import asyncio
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 from uuid import UUID
 
 import structlog
 from contracts import SessionExpired, encode
 from mysessions_platform.kafka.deadletter import Publisher
+from mysessions_platform.kafka.retry import is_transient
 
-from queue_service.adapters.store import TaskStore
-from queue_service.domain import expiry_event_id, is_idle
+from queue_service.adapters.store import IdleEntry, TaskStore
+from queue_service.domain import (
+    IDLE_AFTER_MEDIA,
+    LIMIT_CLASSES,
+    Fact,
+    IdleLimits,
+    LimitClass,
+    expiry_event_id,
+    expiry_times,
+    is_idle,
+)
 
 log = structlog.get_logger(__name__)
+
+
+@dataclass
+class SweepCounts:
+    """Totals since start, for logs and tests."""
+
+    expired: int = 0
+    forgotten: int = 0
+    """Index entries removed because their session's facts had expired."""
+    failures: int = 0
 
 
 @dataclass
@@ -29,30 +56,132 @@ class Watchdog:
     idle_after: timedelta
     clock: Callable[[], datetime]
     batch: int = 500
+    idle_after_media: timedelta = IDLE_AFTER_MEDIA
+    max_pages: int = 20
+    """Pages of ``batch`` entries per class per sweep: bounds one sweep's work."""
+    counts: SweepCounts = field(default_factory=SweepCounts)
+    remember: int = 100_000
+    """How many expiries written by this worker it remembers, so it does not write them
+    again while the queue has not folded them yet (a lagging queue, a long backlog)."""
+    _written: "OrderedDict[UUID, None]" = field(default_factory=OrderedDict, repr=False)
 
     async def sweep(self) -> int:
         """Writes one expiry event per silent session; returns how many."""
         now = self.clock()
-        expiries: list[tuple[bytes | None, bytes]] = []
-        idle = await self.store.idle_sessions(now - self.idle_after, self.batch)
-        for session, facts in (await self.store.facts_of(idle)).items():
-            if not facts:
-                continue
-            last = max(facts, key=lambda fact: (fact.at, fact.event_id))
-            if not is_idle(last.at, now, self.idle_after):
-                continue  # the index lagged behind a newer fact
-            event = SessionExpired(
-                event_id=UUID(
-                    expiry_event_id(session.tenant_id, session.session_id, last.event_id)
-                ),
-                # Deterministic too: the moment the rule was met, not when we looked.
-                occurred_at=last.at + self.idle_after,
-                tenant_id=session.tenant_id,
-                session_id=session.session_id,
-                idle_since=last.at,
+        limits = IdleLimits(self.idle_after, self.idle_after_media)
+        expired = 0
+        for each in LIMIT_CLASSES:
+            expired += await self._sweep_class(each, limits.of(each), now)
+        return expired
+
+    async def _sweep_class(
+        self, limit_class: LimitClass, idle_after: timedelta, now: datetime
+    ) -> int:
+        expired, offset = 0, 0
+        for _ in range(self.max_pages):
+            page = await self.store.idle_sessions(limit_class, now - idle_after, self.batch, offset)
+            facts = await self.store.facts_of([entry.session for entry in page])
+            stale: list[IdleEntry] = []
+            expiries: list[SessionExpired] = []
+            for entry in page:
+                if not facts[entry.session]:
+                    stale.append(entry)  # its facts expired: nothing left to close
+                elif event := self._expiry(entry, facts[entry.session], idle_after, now):
+                    expiries.append(event)
+            expiries = [event for event in expiries if event.event_id not in self._written]
+            forgotten = await self.store.forget_idle(limit_class, stale) if stale else 0
+            await self.publisher.publish_all(
+                self.topic, [(event.session_id.encode(), encode(event)) for event in expiries]
             )
-            expiries.append((session.session_id.encode(), encode(event)))
-        await self.publisher.publish_all(self.topic, expiries)
-        if expiries:
-            log.info("expired silent sessions", count=len(expiries))
-        return len(expiries)
+            self._remember(event.event_id for event in expiries)
+            if forgotten:
+                log.info("forgot idle entries whose facts expired", count=forgotten)
+            if expiries:
+                log.info("expired silent sessions", count=len(expiries), limit=limit_class)
+            self.counts.forgotten += forgotten
+            self.counts.expired += len(expiries)
+            expired += len(expiries)
+            if len(page) < self.batch:
+                break
+            offset += len(page) - forgotten  # removed entries no longer take a place
+        return expired
+
+    def _remember(self, written: Iterable[UUID]) -> None:
+        for value in written:
+            self._written[value] = None
+        while len(self._written) > self.remember:
+            self._written.popitem(last=False)
+
+    @staticmethod
+    def _expiry(
+        entry: IdleEntry, facts: list[Fact], idle_after: timedelta, now: datetime
+    ) -> SessionExpired | None:
+        last = max(facts, key=lambda fact: (fact.at, fact.event_id))
+        active_at = max(entry.active_at, last.at)  # the index may lag behind a newer fact
+        if not is_idle(active_at, now, idle_after):
+            return None
+        times = expiry_times(active_at, idle_after)
+        session = entry.session
+        return SessionExpired(
+            event_id=UUID(expiry_event_id(session.tenant_id, session.session_id, last.event_id)),
+            occurred_at=times.occurred_at,
+            tenant_id=session.tenant_id,
+            session_id=session.session_id,
+            idle_since=times.idle_since,
+        )
+
+
+class Sweep(Protocol):
+    def __call__(self) -> Awaitable[int]: ...
+
+
+class Holder(Protocol):
+    async def hold(self) -> bool: ...
+
+
+def backoff(interval_s: float, failures_in_a_row: int, max_s: float) -> float:
+    """The pause before the next sweep: the interval, doubled per failure in a row."""
+    return float(min(max_s, interval_s * 2 ** min(failures_in_a_row, 20)))
+
+
+@dataclass
+class SweepLoop:
+    """Sweeps every ``interval_s`` while holding the lease; never ends on a failed sweep."""
+
+    sweep: Sweep
+    lease: Holder
+    interval_s: float
+    max_backoff_s: float = 600.0
+    counts: SweepCounts = field(default_factory=SweepCounts)
+
+    async def tick(self) -> int:
+        """One sweep if this worker holds (or takes) the lease; else nothing."""
+        return await self.sweep() if await self.lease.hold() else 0
+
+    async def run(self) -> None:
+        in_a_row = 0
+        while True:
+            await asyncio.sleep(backoff(self.interval_s, in_a_row, self.max_backoff_s))
+            try:
+                await self.tick()
+                in_a_row = 0
+            except Exception as error:
+                in_a_row += 1
+                self.counts.failures += 1
+                if is_transient(error):
+                    log.warning("watchdog sweep failed, will retry", error=type(error).__name__)
+                else:
+                    log.exception("watchdog sweep failed, will retry", failures=in_a_row)
+
+
+def stop_if_ended(task: "asyncio.Task[None]", stop: Callable[[], None]) -> None:
+    """A done callback: a sweeper that ended other than by cancellation stops the worker,
+    which exits non-zero so its supervisor restarts it (never a worker without a sweeper)."""
+    if task.cancelled():
+        return
+    error = task.exception()
+    log.critical(
+        "watchdog stopped; stopping the worker",
+        error=type(error).__name__ if error else None,
+    )
+    stop()

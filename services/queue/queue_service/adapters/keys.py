@@ -2,12 +2,22 @@
 
 Keys in braces share a hash slot on Redis Cluster: all of one agent's keys sit in one slot
 (so one Lua step can update the agent's view atomically), and all of one session's facts
-in another.
+in another. Ids are encoded (mysessions_platform.key_parts), so no two (tenant, user) or
+(tenant, session) pairs share a key: ``ms:agent:{acme:eu%3Aalice}:tasks``.
 """
+
+from mysessions_platform.key_parts import (
+    check_prefix,
+    decode_part,
+    encode_part,
+    glob_escape,
+    hash_tag,
+    split_tag,
+)
 
 
 def _agent(prefix: str, tenant_id: str, user_id: str) -> str:
-    return f"{prefix}:agent:{{{tenant_id}:{user_id}}}"
+    return f"{check_prefix(prefix)}:agent:{hash_tag(tenant_id, user_id)}"
 
 
 def agent_tasks(prefix: str, tenant_id: str, user_id: str) -> str:
@@ -37,20 +47,48 @@ def agent_channel(prefix: str, tenant_id: str, user_id: str) -> str:
 
 def session_facts(prefix: str, tenant_id: str, session_id: str) -> str:
     """Hash: event_id → fact as JSON; every fact of one session."""
-    return f"{prefix}:session:{{{tenant_id}:{session_id}}}:facts"
+    return f"{check_prefix(prefix)}:session:{hash_tag(tenant_id, session_id)}:facts"
 
 
-def live_sessions(prefix: str) -> str:
-    """Sorted set 'tenant|session' → time of the last fact (ms) of sessions with live
-    tasks: what the watchdog scans for sessions gone silent."""
-    return f"{prefix}:watchdog:live-sessions"
+def idle_index(prefix: str, limit_class: str) -> str:
+    """Sorted set 'tenant|session' (encoded ids) → last activity (ms) of sessions with live
+    tasks, one per idle limit class ('voice', 'media'): what the watchdog scans."""
+    return f"{prefix}:watchdog:idle:{limit_class}"
+
+
+def idle_member(tenant_id: str, session_id: str) -> str:
+    """A session's member in an idle index: ``tenant|session``, both encoded."""
+    return f"{encode_part(tenant_id)}|{encode_part(session_id)}"
+
+
+def session_of_member(member: str) -> tuple[str, str]:
+    """(tenant, session) of an idle index member."""
+    tenant, _, session = member.partition("|")
+    return decode_part(tenant), decode_part(session)
+
+
+def watchdog_lease(prefix: str) -> str:
+    """String: the id of the one queue worker that sweeps now (expires unless renewed)."""
+    return f"{prefix}:watchdog:lease"
 
 
 def all_agent_tasks(prefix: str) -> str:
     """SCAN pattern matching every agent's tasks hash."""
-    return f"{prefix}:agent:*:tasks"
+    return f"{glob_escape(prefix)}:agent:*:tasks"
+
+
+def tasks_of_user_anywhere(prefix: str, user_id: str) -> str:
+    """SCAN pattern matching the tasks hash of a user of this id in every tenant."""
+    return f"{glob_escape(prefix)}:agent:{{*:{encode_part(user_id)}}}:tasks"
+
+
+def agent_of(tasks_key: str) -> tuple[str, str]:
+    """(tenant, user) of an agent key built here."""
+    tenant_id, user_id = split_tag(tasks_key)
+    return tenant_id, user_id
 
 
 def queue_patterns(prefix: str) -> list[str]:
     """SCAN patterns covering everything the queue service writes (for a rebuild)."""
-    return [f"{prefix}:agent:*", f"{prefix}:session:*", f"{prefix}:watchdog:*"]
+    escaped = glob_escape(prefix)
+    return [f"{escaped}:agent:*", f"{escaped}:session:*", f"{escaped}:watchdog:*"]

@@ -3,7 +3,7 @@
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from mysessions_platform.lua import run_pipeline
 from redis.asyncio import Redis
@@ -13,13 +13,33 @@ from queue_service.adapters import keys
 from queue_service.adapters.scripts import APPEND_FACTS, READ_AGENT, UPSERT_TASK
 from queue_service.adapters.task_codec import task_from_json, task_to_json
 from queue_service.adapters.view_model import task_view_json
-from queue_service.domain import Fact, HistoryPolicy, Task, fact_from_dict, fact_to_dict
+from queue_service.adapters.watchdog_scripts import FORGET_UNCHANGED
+from queue_service.domain import (
+    LIMIT_CLASSES,
+    Fact,
+    HistoryPolicy,
+    LimitClass,
+    Task,
+    fact_from_dict,
+    fact_to_dict,
+    limit_class,
+)
 
 SCRIPTS = (APPEND_FACTS, UPSERT_TASK, READ_AGENT)
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MS = timedelta(milliseconds=1)
+
+
 def _ms(instant: datetime) -> int:
-    return int(instant.timestamp() * 1000)
+    # Integer arithmetic: a float timestamp can land a millisecond short when converted
+    # back, and an index score must survive the round trip exactly.
+    return (instant - _EPOCH) // _MS
+
+
+def _instant(ms: float) -> datetime:
+    return _EPOCH + int(ms) * _MS
 
 
 @dataclass(frozen=True)
@@ -39,6 +59,14 @@ class Written:
 
 
 CHANGED, UNCHANGED = 1, 0
+
+
+@dataclass(frozen=True)
+class IdleEntry:
+    """A session in an idle index, with its last activity as the index holds it."""
+
+    session: SessionKey
+    active_at: datetime
 
 
 @dataclass(frozen=True)
@@ -84,9 +112,15 @@ class TaskStore:
             for session, facts in zip(sessions, stored, strict=True)
         }
 
-    async def write(self, folded: Iterable[SessionTasks], now: datetime) -> Written:
-        """Upserts every task and the watchdog's index, publishing each changed task's view
-        (as of ``now``) on its agent's channel. One round trip."""
+    async def write(
+        self,
+        folded: Iterable[SessionTasks],
+        now: datetime,
+        activity: Mapping[SessionKey, datetime] | None = None,
+    ) -> Written:
+        """Upserts every task and the watchdog's index, then records ``activity`` (see
+        :meth:`touch`), publishing each changed task's view (as of ``now``) on its agent's
+        channel. One round trip."""
         sessions = list(folded)  # the pipeline may be built twice (after NOSCRIPT)
         tasks = [task for session in sessions for task in session.tasks]
 
@@ -94,6 +128,7 @@ class TaskStore:
             self._queue_upserts(pipe, tasks, now)
             for session in sessions:
                 self._queue_watchdog(pipe, session)
+            self._queue_touch(pipe, activity or {})
 
         results = await run_pipeline(self._redis, SCRIPTS, write_all)
         return _written(tasks, results)
@@ -135,13 +170,30 @@ class TaskStore:
         )
 
     def _queue_watchdog(self, pipe: Pipeline, session: SessionTasks) -> None:
-        # "|" never occurs in identifiers (see contracts.base.Identifier).
-        member = f"{session.key.tenant_id}|{session.key.session_id}"
-        index = keys.live_sessions(self._prefix)
-        if any(task.state != "ended" for task in session.tasks):
-            pipe.zadd(index, {member: _ms(session.last_fact_at)})
-        else:
-            pipe.zrem(index, member)
+        member = keys.idle_member(session.key.tenant_id, session.key.session_id)
+        live = any(task.state != "ended" for task in session.tasks)
+        own = limit_class(task.modality for task in session.tasks) if live else None
+        for each in LIMIT_CLASSES:
+            index = keys.idle_index(self._prefix, each)
+            if each == own:
+                # GT: never behind an activity that touch() recorded from a later event.
+                pipe.zadd(index, {member: _ms(session.last_fact_at)}, gt=True)
+            else:
+                pipe.zrem(index, member)
+
+    async def touch(self, activity: Mapping[SessionKey, datetime]) -> None:
+        """Moves the last activity of sessions already in an idle index (XX) forward (GT),
+        from events that are no facts. One round trip."""
+        async with self._redis.pipeline(transaction=False) as pipe:
+            self._queue_touch(pipe, activity)
+            await pipe.execute()
+
+    def _queue_touch(self, pipe: Pipeline, activity: Mapping[SessionKey, datetime]) -> None:
+        for session, at in activity.items():
+            member = keys.idle_member(session.tenant_id, session.session_id)
+            for each in LIMIT_CLASSES:
+                index = keys.idle_index(self._prefix, each)
+                pipe.zadd(index, {member: _ms(at)}, xx=True, gt=True)
 
     async def read_agent(self, tenant_id: str, user_id: str, history_limit: int) -> list[Task]:
         """The agent's live tasks and newest history, in one consistent snapshot."""
@@ -192,15 +244,50 @@ class TaskStore:
                 deleted += await self._redis.unlink(key)
         return deleted
 
-    async def idle_sessions(self, idle_before: datetime, limit: int) -> list[SessionKey]:
-        members = await self._redis.zrangebyscore(
-            keys.live_sessions(self._prefix), "-inf", _ms(idle_before), start=0, num=limit
+    async def idle_sessions(
+        self, limit_class: LimitClass, idle_before: datetime, limit: int, offset: int = 0
+    ) -> list[IdleEntry]:
+        """Sessions of the class whose last activity is not after ``idle_before``, oldest
+        first."""
+        members: list[tuple[bytes, float]] = await self._redis.zrangebyscore(
+            keys.idle_index(self._prefix, limit_class),
+            "-inf",
+            _ms(idle_before),
+            start=offset,
+            num=limit,
+            withscores=True,
+        )  # type: ignore[assignment]
+        return [
+            IdleEntry(SessionKey(*keys.session_of_member(_text(member))), _instant(score))
+            for member, score in members
+        ]
+
+    async def forget_idle(self, limit_class: LimitClass, entries: Sequence[IdleEntry]) -> int:
+        """Removes entries the index still holds unchanged; returns how many."""
+        args: list[str | int] = []
+        for entry in entries:
+            args += [
+                keys.idle_member(entry.session.tenant_id, entry.session.session_id),
+                _ms(entry.active_at),
+            ]
+        index = keys.idle_index(self._prefix, limit_class)
+        (removed,) = await run_pipeline(
+            self._redis,
+            (FORGET_UNCHANGED,),
+            lambda pipe: FORGET_UNCHANGED.queue(pipe, [index], args),
         )
-        found = []
-        for member in members:
-            tenant_id, _, session_id = _text(member).partition("|")  # type: ignore[arg-type]
-            found.append(SessionKey(tenant_id, session_id))
-        return found
+        return int(removed)
+
+    async def tenants_with_tasks_of(self, user_id: str) -> list[str]:
+        """Every tenant holding tasks of a user of this id (for a hint, not a hot path)."""
+        found = set()
+        match = keys.tasks_of_user_anywhere(self._prefix, user_id)
+        async for key in self._redis.scan_iter(match=match, count=1000):
+            name = _text(key)
+            tenant_id, user = keys.agent_of(name.removeprefix(self._prefix))
+            if user == user_id and name == keys.agent_tasks(self._prefix, tenant_id, user_id):
+                found.add(tenant_id)
+        return sorted(found)
 
     async def session_facts(self, session: SessionKey) -> list[Fact]:
         return (await self.facts_of([session]))[session]

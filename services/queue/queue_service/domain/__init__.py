@@ -13,23 +13,41 @@ from queue_service.domain.ordering import order_for_agent
 from queue_service.domain.retention import HistoryPolicy, history_to_drop
 from queue_service.domain.task import Outcome, State, Task, render
 from queue_service.domain.timers import Timers, timers
-from queue_service.domain.watchdog import IDLE_AFTER, expiry_event_id, is_idle
+from queue_service.domain.watchdog import (
+    IDLE_AFTER,
+    IDLE_AFTER_MEDIA,
+    LIMIT_CLASSES,
+    ExpiryTimes,
+    IdleLimits,
+    LimitClass,
+    expiry_event_id,
+    expiry_times,
+    is_idle,
+    limit_class,
+)
 
 __all__ = [
     "IDLE_AFTER",
+    "IDLE_AFTER_MEDIA",
+    "LIMIT_CLASSES",
+    "ExpiryTimes",
     "Fact",
     "FactKind",
     "HistoryPolicy",
+    "IdleLimits",
+    "LimitClass",
     "Outcome",
     "State",
     "Task",
     "Timers",
     "expiry_event_id",
+    "expiry_times",
     "fact_from_dict",
     "fact_to_dict",
     "fold",
     "history_to_drop",
     "is_idle",
+    "limit_class",
     "order_for_agent",
     "render",
     "timers",

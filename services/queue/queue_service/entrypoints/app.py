@@ -9,17 +9,18 @@ from faststream import FastStream
 from mysessions_platform.kafka.batches import BatchDelivery
 from mysessions_platform.kafka.broker import make_broker
 from mysessions_platform.kafka.publishing import BrokerPublisher
-from mysessions_platform.kafka.retry import is_transient
 from mysessions_platform.kafka.subscription import subscribe_batches
 from mysessions_platform.kafka.topics import ensure_topics
 from redis.asyncio import Redis
 
+from queue_service.adapters import keys
 from queue_service.adapters.changelog import TaskChangelog
+from queue_service.adapters.lease import Lease
 from queue_service.adapters.store import TaskStore
 from queue_service.domain import HistoryPolicy
 from queue_service.settings import QueueSettings
 from queue_service.step import QueueStep, utc_now
-from queue_service.watchdog import Watchdog
+from queue_service.watchdog import SweepLoop, Watchdog, stop_if_ended
 
 log = structlog.get_logger(__name__)
 
@@ -33,7 +34,15 @@ def make_store(redis: Redis, settings: QueueSettings) -> TaskStore:
     )
 
 
-def create_app(settings: QueueSettings) -> FastStream:
+class QueueApp(FastStream):
+    """The worker's app; ``exit_code`` is non-zero when it stopped because its watchdog
+    stopped, so ``__main__`` exits non-zero and a supervisor restarts the worker."""
+
+    exit_code: int = 0
+    sweep_loop: SweepLoop | None = None
+
+
+def create_app(settings: QueueSettings) -> QueueApp:
     broker = make_broker(settings.kafka_bootstrap_servers, client_id="queue")
     publisher = BrokerPublisher(broker)
     redis = Redis.from_url(settings.redis_url)  # connects lazily, on first command
@@ -46,22 +55,26 @@ def create_app(settings: QueueSettings) -> FastStream:
         dead_letters=publisher,
         dead_letter_topic=settings.dead_letter_topic,
     )
-    watchdog = Watchdog(store, publisher, settings.source_topic, settings.idle_after, utc_now)
+    watchdog = Watchdog(
+        store,
+        publisher,
+        settings.source_topic,
+        settings.idle_after,
+        utc_now,
+        idle_after_media=settings.idle_after_media,
+    )
+    lease = Lease(redis, keys.watchdog_lease(settings.key_prefix), settings.watchdog_lease_ttl)
+    loop = SweepLoop(watchdog.sweep, lease, settings.watchdog_interval_s)
 
     subscribe_batches(broker, settings.source_topic, delivery, step, settings.max_batch)
 
-    app = FastStream(broker, logger=None)
+    app = QueueApp(broker, logger=None)
+    app.sweep_loop = loop
     sweeper: asyncio.Task[None] | None = None
 
-    async def sweep_forever() -> None:
-        while True:
-            await asyncio.sleep(settings.watchdog_interval_s)
-            try:
-                await watchdog.sweep()
-            except Exception as error:
-                if not is_transient(error):
-                    raise
-                log.warning("watchdog sweep failed, will retry", error=type(error).__name__)
+    def stop_worker() -> None:
+        app.exit_code = 1
+        app.exit()
 
     @app.on_startup
     async def prepare() -> None:
@@ -75,7 +88,8 @@ def create_app(settings: QueueSettings) -> FastStream:
     @app.after_startup
     async def start_watchdog() -> None:
         nonlocal sweeper
-        sweeper = asyncio.create_task(sweep_forever())
+        sweeper = asyncio.create_task((app.sweep_loop or loop).run())
+        sweeper.add_done_callback(lambda task: stop_if_ended(task, stop_worker))
         log.info("queue started", group=settings.group_id, topic=settings.source_topic)
 
     @app.on_shutdown
@@ -84,6 +98,8 @@ def create_app(settings: QueueSettings) -> FastStream:
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper
+        with contextlib.suppress(Exception):  # best effort: else it expires by itself
+            await lease.release()
 
     @app.after_shutdown
     async def close_redis() -> None:

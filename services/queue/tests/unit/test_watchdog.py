@@ -4,7 +4,15 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from queue_service.domain import IDLE_AFTER, expiry_event_id, is_idle
+from queue_service.domain import (
+    IDLE_AFTER,
+    IDLE_AFTER_MEDIA,
+    IdleLimits,
+    expiry_event_id,
+    expiry_times,
+    is_idle,
+    limit_class,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -44,3 +52,18 @@ def test_expiry_id_differs_for_another_tenant_session_or_last_event(
     other: tuple[str, str, str],
 ) -> None:
     assert expiry_event_id("tenant-1", "session-1", "e-1") != expiry_event_id(*other)
+
+
+def test_email_and_chat_sessions_get_the_longer_media_limit() -> None:
+    assert limit_class(["voice"]) == "voice"
+    assert limit_class([]) == "voice"  # not known yet: the stricter limit
+    assert limit_class(["email"]) == "media"
+    assert limit_class(["voice", "chat"]) == "media"
+    assert IdleLimits().of("voice") == IDLE_AFTER
+    assert IdleLimits().of("media") == IDLE_AFTER_MEDIA == timedelta(hours=72)
+
+
+def test_expiry_times_follow_from_the_last_activity() -> None:
+    times = expiry_times(LAST, timedelta(hours=4))
+    assert times.idle_since == LAST
+    assert times.occurred_at == LAST + timedelta(hours=4)
