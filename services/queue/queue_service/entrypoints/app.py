@@ -6,10 +6,10 @@ import contextlib
 
 import structlog
 from faststream import FastStream
+from mysessions_platform.failures import Failure, classify
 from mysessions_platform.kafka.batches import BatchDelivery
 from mysessions_platform.kafka.broker import make_broker
 from mysessions_platform.kafka.publishing import BrokerPublisher
-from mysessions_platform.kafka.retry import is_transient
 from mysessions_platform.kafka.subscription import subscribe_batches
 from mysessions_platform.kafka.topics import ensure_topics
 from redis.asyncio import Redis
@@ -56,7 +56,7 @@ def create_app(settings: QueueSettings) -> FastStream:
             try:
                 await watchdog.sweep()
             except Exception as error:
-                if not is_transient(error):
+                if classify(error) is not Failure.OUTAGE:
                     raise
                 log.warning("watchdog sweep failed, will retry", error=type(error).__name__)
 
