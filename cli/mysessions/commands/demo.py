@@ -1,10 +1,16 @@
-"""``mysessions demo``: servers, workers and simulated traffic, with a live summary."""
+"""``mysessions demo``: servers, workers and simulated traffic, with a live summary.
+
+Each run simulates fresh tenants of its own (``demo-<UTC start>-<n>``), and its summary and
+busiest agent count only those, whatever earlier runs or other tenants left in Redis.
+"""
 
 import asyncio
 import json
 import time
 from collections import Counter
+from collections.abc import Collection
 from datetime import UTC, datetime
+from typing import Any
 
 import typer
 from contracts import topics
@@ -25,16 +31,31 @@ from mysessions.simulation import SimulationStats
 console = Console()
 
 
-def _summary(progress: Progress, tasks: dict[str, dict[str, str]], elapsed: float) -> Table:
+AgentTasks = dict[tuple[str, str], list[dict[str, Any]]]
+"""A run's stored tasks by (tenant id, user id)."""
+
+
+def tasks_of_run(snapshot: dict[str, dict[str, str]], tenant_ids: Collection[str]) -> AgentTasks:
+    """The stored tasks of this run's tenants only, whatever else the prefix holds (earlier
+    demos, other tenants). Read from each task's own ``tenant_id``, not from key names."""
+    found: AgentTasks = {}
+    for agent_tasks in snapshot.values():
+        for raw in agent_tasks.values():
+            task = json.loads(raw)
+            if task.get("tenant_id") in tenant_ids:
+                found.setdefault((task["tenant_id"], task["user_id"]), []).append(task)
+    return found
+
+
+def _summary(progress: Progress, tasks: AgentTasks, elapsed: float, tenants: str) -> Table:
     states: Counter[str] = Counter()
     outcomes: Counter[str] = Counter()
     for agent_tasks in tasks.values():
-        for raw in agent_tasks.values():
-            task = json.loads(raw)
+        for task in agent_tasks:
             states[task["state"]] += 1
             if task["outcome"]:
                 outcomes[task["outcome"]] += 1
-    table = Table(title=f"My Sessions demo, {elapsed:.0f}s")
+    table = Table(title=f"My Sessions demo ({tenants}), {elapsed:.0f}s")
     table.add_column("what")
     table.add_column("count", justify="right")
     table.add_row("events sent upstream", str(progress.sent))
@@ -46,15 +67,21 @@ def _summary(progress: Progress, tasks: dict[str, dict[str, str]], elapsed: floa
     return table
 
 
-def _busiest_agent(tasks: dict[str, dict[str, str]]) -> tuple[str, str] | None:
+def busiest_agent(tasks: AgentTasks) -> tuple[str, str] | None:
+    """(tenant id, user id) of the agent with the most tasks; ties go to the first id."""
     if not tasks:
         return None
-    key = max(tasks, key=lambda name: len(tasks[name]))
-    any_task = json.loads(next(iter(tasks[key].values())))
-    return any_task["tenant_id"], any_task["user_id"]
+    return max(sorted(tasks), key=lambda agent: len(tasks[agent]))
 
 
-async def _demo(tenants: int, agents: int, rate: float, duration: float, seed: int) -> None:
+def run_prefix(now: datetime) -> str:
+    """A fresh tenant prefix per run: ``demo-20250106T090000Z`` (tenants ``…-1``, ``…-2``)."""
+    return f"demo-{now:%Y%m%dT%H%M%SZ}"
+
+
+async def _demo(
+    tenants: int, agents: int, rate: float, duration: float, seed: int, prefix: str
+) -> None:
     urls = await infra.up(report=lambda message: console.print(f"[dim]•[/dim] {message}"))
     settings = QueueSettings()
     await ensure_topics(
@@ -76,7 +103,10 @@ async def _demo(tenants: int, agents: int, rate: float, duration: float, seed: i
     ]
     redis = Redis.from_url(urls.redis_url)
     store = make_store(redis, settings)
-    config = make_config(tenants, 3, agents, rate, duration, seed, fast=False)
+    config = make_config(tenants, 3, agents, rate, duration, seed, fast=False, tenant_prefix=prefix)
+    run_tenants = set(config.tenant_ids)
+    named = ", ".join(config.tenant_ids)
+    console.print(f"this run's tenant(s): {named}")
     progress = Progress()
     try:
         for worker in workers:
@@ -95,11 +125,11 @@ async def _demo(tenants: int, agents: int, rate: float, duration: float, seed: i
         began = time.monotonic()
         with Live(console=console, refresh_per_second=1) as live:
             while time.monotonic() - began < duration + 5:
-                live.update(_summary(progress, await store.snapshot(), time.monotonic() - began))
+                tasks = tasks_of_run(await store.snapshot(), run_tenants)
+                live.update(_summary(progress, tasks, time.monotonic() - began, named))
                 await asyncio.sleep(2)
         sending.cancel()  # the simulated tail (calls still running) is not waited for
-        tasks = await store.snapshot()
-        busiest = _busiest_agent(tasks)
+        busiest = busiest_agent(tasks_of_run(await store.snapshot(), run_tenants))
     finally:
         for worker in workers:
             await worker.stop()
@@ -122,5 +152,5 @@ def demo(
 ) -> None:
     """Bring the servers up, run ingest and queue, simulate traffic, show what agents see."""
     started = datetime.now(UTC)
-    asyncio.run(_demo(tenants, agents, rate, duration, seed))
+    asyncio.run(_demo(tenants, agents, rate, duration, seed, run_prefix(started)))
     console.print(f"demo ran {(datetime.now(UTC) - started).total_seconds():.0f}s")

@@ -2,11 +2,13 @@
 
 ``jsonl``: one native event per line, sent as is (ingest validates and dead-letters what is
 invalid, so nothing is lost or silently dropped here). ``queue-log``: Asterisk queue_log
-lines translated into native events.
+lines translated into native events; afterwards it says how many sessions are too old for
+the queue's history window, since those appear in no agent's history.
 """
 
 import asyncio
 import json
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -14,9 +16,11 @@ import typer
 from contracts import topics
 from ingest_service.queue_log import QueueLogOptions, QueueLogTranslator
 from mysessions_platform.settings import ServerSettings
+from queue_service.settings import QueueSettings
 from rich.console import Console
 
 from mysessions.events_out import event_sender
+from mysessions.history_reach import HistoryReach
 
 
 class Format(StrEnum):
@@ -51,14 +55,14 @@ def _load_mapping(path: Path | None) -> dict[str, dict[str, str]]:
 
 
 async def _publish_queue_log(
-    path: Path, bootstrap: str, topic: str, options: QueueLogOptions
+    path: Path, bootstrap: str, topic: str, options: QueueLogOptions, reach: HistoryReach
 ) -> tuple[QueueLogTranslator, int]:
     translator = QueueLogTranslator(options)
     async with event_sender(bootstrap, topic) as sender:
         with path.open(encoding="utf-8", errors="replace") as lines:
             for number, line in enumerate(lines, start=1):
-                await sender.send_all(translator.feed(line, number))
-        await sender.send_all(translator.finish())
+                await sender.send_all(reach.observe(translator.feed(line, number)))
+        await sender.send_all(reach.observe(translator.finish()))
         return translator, sender.sent
 
 
@@ -93,8 +97,11 @@ def publish(
         services=names.get("services", {}),
         service_names=names.get("service_names", {}),
     )
-    translator, sent = asyncio.run(_publish_queue_log(file, bootstrap, topic, options))
+    reach = HistoryReach()
+    translator, sent = asyncio.run(_publish_queue_log(file, bootstrap, topic, options, reach))
     console.print(f"sent {sent} events to {topic}")
+    within = reach.reach(datetime.now(UTC), QueueSettings().history_window)
+    console.print(within.sentence(), style="yellow" if within.sessions_outside else None)
     console.print(f"translated lines: {dict(sorted(translator.counts.items()))}")
     console.print(f"skipped lines: {dict(sorted(translator.skipped.items()))}")
     if translator.warnings:

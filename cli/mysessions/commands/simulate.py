@@ -23,7 +23,14 @@ class Progress:
 
 
 def make_config(
-    tenants: int, services: int, agents: int, rate: float, duration: float, seed: int, fast: bool
+    tenants: int,
+    services: int,
+    agents: int,
+    rate: float,
+    duration: float,
+    seed: int,
+    fast: bool,
+    tenant_prefix: str = "tenant",
 ) -> SimulationConfig:
     now = datetime.now(UTC).replace(microsecond=0)
     config = SimulationConfig(
@@ -34,6 +41,7 @@ def make_config(
         duration_s=duration,
         seed=seed,
         start=now,
+        tenant_prefix=tenant_prefix,
     )
     if not fast:
         return config  # paced: events happen now

@@ -4,12 +4,14 @@ Every probability has a default a contact-center operator would recognise; tests
 CLI override only what they need.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
 DEFAULT_START: Final = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 """A Monday morning: the simulated clock's origin unless the caller passes one."""
+_TENANT_PREFIX: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,100}")
 
 
 def _check_probability(name: str, value: float) -> None:
@@ -187,6 +189,8 @@ class SimulationConfig:
     duration_s: float = 600.0
     seed: int = 0
     start: datetime = DEFAULT_START
+    tenant_prefix: str = "tenant"
+    """Tenant ids are ``<prefix>-1``, ``<prefix>-2``…; the demo uses a fresh prefix per run."""
     mix: Mix = field(default_factory=Mix)
     agent: AgentBehaviour = field(default_factory=AgentBehaviour)
     caller: CallerBehaviour = field(default_factory=CallerBehaviour)
@@ -201,6 +205,12 @@ class SimulationConfig:
         _check_positive("config", {"rate": self.rate, "duration_s": self.duration_s})
         if self.start.utcoffset() != timedelta(0):
             raise ValueError("start must be an aware UTC datetime")
+        if not _TENANT_PREFIX.fullmatch(self.tenant_prefix):
+            raise ValueError(f"tenant_prefix must match {_TENANT_PREFIX.pattern}")
+
+    @property
+    def tenant_ids(self) -> tuple[str, ...]:
+        return tuple(f"{self.tenant_prefix}-{number}" for number in range(1, self.tenants + 1))
 
     @property
     def run_tag(self) -> str:

@@ -34,11 +34,13 @@ class Tenant:
 
 
 def build_tenants(config: SimulationConfig, rng: Random) -> tuple[Tenant, ...]:
-    return tuple(_tenant(config, rng, number) for number in range(1, config.tenants + 1))
+    return tuple(
+        _tenant(config, rng, number, tenant_id)
+        for number, tenant_id in enumerate(config.tenant_ids, start=1)
+    )
 
 
-def _tenant(config: SimulationConfig, rng: Random, number: int) -> Tenant:
-    tenant_id = f"tenant-{number}"
+def _tenant(config: SimulationConfig, rng: Random, number: int, tenant_id: str) -> Tenant:
     services = tuple(
         Service(
             tenant_id=tenant_id,

@@ -20,8 +20,8 @@ from uuid import UUID
 
 import structlog
 from contracts import SessionExpired, encode
+from mysessions_platform.failures import Failure, classify, describe
 from mysessions_platform.kafka.deadletter import Publisher
-from mysessions_platform.kafka.retry import is_transient
 
 from queue_service.adapters.store import IdleEntry, TaskStore
 from queue_service.domain import (
@@ -168,10 +168,15 @@ class SweepLoop:
             except Exception as error:
                 in_a_row += 1
                 self.counts.failures += 1
-                if is_transient(error):
-                    log.warning("watchdog sweep failed, will retry", error=type(error).__name__)
+                # describe() names the error without the values a traceback could quote.
+                if classify(error) is Failure.OUTAGE:
+                    log.warning("watchdog sweep failed, will retry", error=describe(error))
                 else:
-                    log.exception("watchdog sweep failed, will retry", failures=in_a_row)
+                    log.error(
+                        "watchdog sweep failed, will retry",
+                        error=describe(error),
+                        failures=in_a_row,
+                    )
 
 
 def stop_if_ended(task: "asyncio.Task[None]", stop: Callable[[], None]) -> None:

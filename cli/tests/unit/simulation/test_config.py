@@ -37,6 +37,8 @@ def test_defaults_are_valid() -> None:
         lambda: CallerBehaviour(abandon=1.5),
         lambda: RoutingBehaviour(max_transfers=-1),
         lambda: OutboundOutcomes(destination_accepted=0.9),
+        lambda: SimulationConfig(tenant_prefix=""),
+        lambda: SimulationConfig(tenant_prefix="demo run"),
     ],
 )
 def test_invalid_configs_are_rejected(build: object) -> None:
@@ -47,3 +49,11 @@ def test_invalid_configs_are_rejected(build: object) -> None:
 
 def test_the_run_tag_names_seed_and_start() -> None:
     assert SimulationConfig(seed=7).run_tag == "7-20250106T090000"
+
+
+def test_tenant_ids_follow_the_prefix() -> None:
+    assert SimulationConfig(tenants=2).tenant_ids == ("tenant-1", "tenant-2")
+    assert SimulationConfig(tenants=2, tenant_prefix="demo-x").tenant_ids == (
+        "demo-x-1",
+        "demo-x-2",
+    )

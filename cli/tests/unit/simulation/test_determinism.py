@@ -34,6 +34,21 @@ def test_runs_with_another_seed_or_start_share_no_ids() -> None:
         assert not {e.session_id for e in base} & {e.session_id for e in other}
 
 
+def test_a_tenant_prefix_changes_the_tenant_ids_and_nothing_else() -> None:
+    two_tenants = replace(CONFIG, tenants=2, duration_s=60)
+    default = list(simulate(two_tenants))
+    prefixed = list(simulate(replace(two_tenants, tenant_prefix="demo-20250106T090000Z")))
+
+    assert {e.tenant_id for e in default} == {"tenant-1", "tenant-2"}
+    assert {e.tenant_id for e in prefixed} == {
+        "demo-20250106T090000Z-1",
+        "demo-20250106T090000Z-2",
+    }
+    # Byte for byte the same run once the prefix is put back (tenant ids, chat links).
+    renamed = [encode(e).replace(b"demo-20250106T090000Z-", b"tenant-") for e in prefixed]
+    assert renamed == [encode(e) for e in default]
+
+
 def test_the_generator_is_lazy() -> None:
     events = simulate(replace(CONFIG, duration_s=10**9))
 

@@ -8,8 +8,9 @@ import structlog
 from aiokafka import ConsumerRecord
 from contracts import topics
 
+from mysessions_platform.failures import Failure, classify, describe
 from mysessions_platform.kafka.deadletter import Publisher, Rejection, dead_letter
-from mysessions_platform.kafka.retry import RetryPolicy, is_transient, with_retries
+from mysessions_platform.kafka.retry import RetryPolicy, with_retries
 
 Records = Sequence[ConsumerRecord[bytes, bytes]]
 BatchStep = Callable[[Records], Awaitable[list[Rejection]]]
@@ -18,9 +19,8 @@ BatchStep = Callable[[Records], Awaitable[list[Rejection]]]
 log = structlog.get_logger(__name__)
 
 
-def _describe(error: BaseException) -> str:
-    # The type and the message, which our own code writes without message values.
-    return f"{type(error).__name__}: {error}"
+def _is_message_failure(error: BaseException) -> bool:
+    return classify(error) is Failure.MESSAGE
 
 
 @dataclass
@@ -36,22 +36,19 @@ class BatchDelivery:
     async def run(self, records: Records, step: BatchStep) -> None:
         """Returns once every record is either processed or dead-lettered.
 
-        Raises (so the batch is not acknowledged and is read again) only when a server
-        stays unreachable, which is no message's fault.
+        Raises (so the batch is not acknowledged and is read again) only on an outage that
+        outlasts the retries (``failures.classify``): a server away, slow or refusing is no
+        message's fault, so nothing is dead-lettered for it, even while isolating.
         """
         if not records:
             return
         try:
             rejected = await with_retries(lambda: step(records), self.transient_retry)
         except Exception as error:
-            if is_transient(error):
-                log.error(
-                    "servers unavailable; the batch will be read again",
-                    error=_describe(error),
-                    records=len(records),
-                )
+            if classify(error) is Failure.OUTAGE:
+                self._log_outage(error, len(records))
                 raise
-            log.warning("batch failed, isolating messages", error=_describe(error))
+            log.warning("batch failed, isolating messages", error=describe(error))
             rejected = await self._one_by_one(records, step)
         await with_retries(
             lambda: dead_letter(
@@ -69,29 +66,44 @@ class BatchDelivery:
                 reason=rejection.reason,
             )
 
+    def _log_outage(self, error: BaseException, records: int) -> None:
+        log.error(
+            "servers unavailable; the batch will be read again",
+            error=describe(error),
+            records=records,
+        )
+
     async def _one_by_one(self, records: Records, step: BatchStep) -> list[Rejection]:
+        """Each record alone: an outage is retried as for a batch and, if it persists,
+        re-raised (rewinding the whole batch; the rejections gathered so far are dropped and
+        found again on the next read); a message failure is retried ``message_retry`` times,
+        then the record is dead-lettered as ``failed``."""
         rejected: list[Rejection] = []
         for record in records:
             first_failure = datetime.now(UTC)
             attempts = 0
 
-            async def attempt(record: ConsumerRecord[bytes, bytes] = record) -> list[Rejection]:
+            async def once(record: ConsumerRecord[bytes, bytes] = record) -> list[Rejection]:
                 nonlocal attempts
                 attempts += 1
                 return await step([record])
 
+            async def through_outages() -> list[Rejection]:
+                return await with_retries(once, self.transient_retry)
+
             try:
                 rejected += await with_retries(
-                    attempt, self.message_retry, retry_if=lambda _error: True
+                    through_outages, self.message_retry, retry_if=_is_message_failure
                 )
             except Exception as error:
-                if is_transient(error):
+                if classify(error) is Failure.OUTAGE:
+                    self._log_outage(error, len(records))
                     raise
                 rejected.append(
                     Rejection(
                         record=record,
                         kind="failed",
-                        reason=_describe(error),
+                        reason=describe(error),
                         first_failure_at=first_failure,
                         last_failure_at=datetime.now(UTC),
                         attempts=attempts,

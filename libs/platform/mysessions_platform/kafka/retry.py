@@ -1,30 +1,19 @@
-"""Bounded retries with exponential backoff, and which errors are worth retrying."""
+"""Bounded retries with exponential backoff; by default only outages are retried."""
 
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-import redis.exceptions
-from aiokafka.errors import KafkaError
-from pymongo.errors import ConnectionFailure
+from mysessions_platform.failures import Failure, classify
 
 T = TypeVar("T")
 
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
-    redis.exceptions.ConnectionError,
-    redis.exceptions.TimeoutError,
-    redis.exceptions.BusyLoadingError,
-    KafkaError,
-    ConnectionFailure,
-    OSError,
-    TimeoutError,
-)
-
 
 def is_transient(error: BaseException) -> bool:
-    """True when the message is not at fault: a server is away or slow."""
-    return isinstance(error, TRANSIENT_ERRORS)
+    """True for an outage (see ``mysessions_platform.failures``): worth retrying, since the
+    message is not at fault."""
+    return classify(error) is Failure.OUTAGE
 
 
 @dataclass(frozen=True)

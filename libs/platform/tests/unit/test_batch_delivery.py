@@ -1,19 +1,26 @@
 """BatchDelivery: retries, isolation of a bad message, dead letters; in memory, no server.
 
+An outage (``failures.classify``) never produces a dead letter, whether it strikes the whole
+batch or one record while isolating.
+
 The step and the dead-letter publisher are plain fakes; records are built here.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TypeAlias
 
 import pytest
 import redis.exceptions
 from aiokafka import ConsumerRecord
+from aiokafka.errors import KafkaConnectionError, MessageSizeTooLargeError
 from contracts import DeadLetter
 from mysessions_platform.kafka.batches import BatchDelivery
 from mysessions_platform.kafka.deadletter import Rejection
 from mysessions_platform.kafka.retry import RetryPolicy
+from pymongo.errors import NotPrimaryError
+from redis._parsers.base import BaseParser
+from redis.asyncio import Redis
 
 pytestmark = pytest.mark.unit
 
@@ -211,3 +218,116 @@ async def test_a_transient_error_that_clears_up_within_the_budget_succeeds() -> 
     assert len(step.calls) == FAST.attempts
     assert step.processed == [50, 51]
     assert publisher.published == []
+
+
+def redis_reply(reply: str) -> redis.exceptions.RedisError:
+    """The exception redis-py makes of an error reply, as its parser does."""
+    error = BaseParser.parse_error(reply)  # type: ignore[no-untyped-call]
+    assert isinstance(error, redis.exceptions.RedisError)
+    return error
+
+
+REFUSALS = {
+    "OOM": lambda: redis_reply("OOM command not allowed when used memory"),
+    "READONLY": lambda: redis_reply("READONLY You can't write against a replica."),
+    "BUSY": lambda: redis_reply("BUSY Redis is busy running a script."),
+    "CLUSTERDOWN": lambda: redis_reply("CLUSTERDOWN The cluster is down"),
+    "kafka": lambda: KafkaConnectionError("No connection to node 1"),
+    "mongo": lambda: NotPrimaryError("not primary"),
+}
+
+
+@pytest.mark.parametrize("make_error", REFUSALS.values(), ids=REFUSALS.keys())
+async def test_a_server_that_keeps_refusing_rewinds_the_batch_and_dead_letters_nothing(
+    make_error: Callable[[], Exception],
+) -> None:
+    publisher = FakePublisher()
+    step = FakeStep(transient_failures=1_000, transient=make_error())
+    policy = delivery(publisher)
+
+    with pytest.raises(type(make_error())):
+        await policy.run([record(60, b"ok"), record(61, b"invalid")], step)
+
+    assert len(step.calls) == policy.transient_retry.attempts, "retried as a batch, not split"
+    assert publisher.published == []
+
+
+async def test_a_refusal_while_isolating_rewinds_and_dead_letters_nothing_not_even_poison() -> None:
+    publisher = FakePublisher()
+
+    class ReplicaAfterThePoison(FakeStep):
+        async def __call__(self, records: Sequence[Record]) -> list[Rejection]:
+            if [r.offset for r in records] == [72]:
+                self.calls.append([72])
+                raise redis_reply("READONLY You can't write against a replica.")
+            return await super().__call__(records)
+
+    step = ReplicaAfterThePoison()
+    policy = delivery(publisher)
+
+    with pytest.raises(redis.exceptions.ReadOnlyError):
+        await policy.run([record(70, b"ok"), record(71, b"poison"), record(72, b"ok")], step)
+
+    # 71 failed for good, but 72's outage rewinds the batch: 71 is isolated again next time.
+    assert step.calls_with(72) == 1 + policy.transient_retry.attempts
+    assert publisher.published == []
+
+
+async def test_an_outage_of_one_record_that_clears_up_while_isolating_dead_letters_nothing() -> (
+    None
+):
+    publisher = FakePublisher()
+
+    class SlowOnce(FakeStep):
+        async def __call__(self, records: Sequence[Record]) -> list[Rejection]:
+            if [r.offset for r in records] == [82] and self.calls_with(82) == 1:
+                self.calls.append([82])
+                raise redis.exceptions.TimeoutError("Timeout reading")
+            return await super().__call__(records)
+
+    step = SlowOnce()
+
+    await delivery(publisher).run(
+        [record(80, b"ok"), record(81, b"poison"), record(82, b"ok")], step
+    )
+
+    assert step.processed == [80, 82]
+    assert [letter.offset for letter in publisher.dead_letters()] == [81]
+
+
+async def test_a_message_too_large_for_kafka_is_the_messages_fault_not_an_outage() -> None:
+    publisher = FakePublisher()
+    step = FakeStep(poison=b"huge")
+
+    async def refuse_huge(records: Sequence[Record]) -> list[Rejection]:
+        if any(r.value == b"huge" for r in records):
+            step.calls.append([r.offset for r in records])
+            raise MessageSizeTooLargeError("The message is 2000088 bytes when serialized")
+        return await step(records)
+
+    policy = delivery(publisher)
+
+    await policy.run([record(90, b"ok"), record(91, b"huge"), record(92, b"ok")], refuse_huge)
+
+    assert step.processed == [90, 92], "the partition moves on"
+    (letter,) = publisher.dead_letters()
+    assert (letter.offset, letter.error_kind) == (91, "failed")
+    assert letter.error.startswith("MessageSizeTooLargeError")
+    assert letter.attempts == policy.message_retry.attempts
+
+
+async def test_a_dead_letter_reason_does_not_quote_a_pipelined_commands_arguments() -> None:
+    publisher = FakePublisher()
+
+    async def wrong_type(records: Sequence[Record]) -> list[Rejection]:
+        error = redis_reply("WRONGTYPE Operation against a key")
+        Redis().pipeline().annotate_exception(error, 1, ("EVALSHA", "sha", "+33612345678"))
+        raise error
+
+    await delivery(publisher).run([record(100, b"ok")], wrong_type)
+
+    (letter,) = publisher.dead_letters()
+    assert "+33612345678" not in letter.error
+    assert (
+        letter.error == "ResponseError: command #1 of a pipeline: WRONGTYPE Operation against a key"
+    )

@@ -1,0 +1,54 @@
+"""The demo counts only its own run's tenants, whatever else the key prefix holds."""
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from mysessions.commands.demo import busiest_agent, run_prefix, tasks_of_run
+
+pytestmark = pytest.mark.unit
+
+RUN = {"demo-20250106T090000Z-1", "demo-20250106T090000Z-2"}
+
+
+def task(tenant: str, user: str, n: int, state: str = "ended") -> tuple[str, str]:
+    body = {"tenant_id": tenant, "user_id": user, "state": state, "outcome": None, "n": n}
+    return f"us-{n}", json.dumps(body)
+
+
+def snapshot() -> dict[str, dict[str, str]]:
+    # Key names are deliberately not what the store writes: only the stored JSON counts.
+    return {
+        "whatever:a": dict([task("demo-20250106T090000Z-1", "t1-agent-1", 1)]),
+        "whatever:b": dict(
+            [task("demo-20250106T090000Z-2", "t2-agent-1", n, "incoming") for n in (2, 3)]
+        ),
+        "earlier-demo": dict([task("demo-20250105T080000Z-1", "t1-agent-1", n) for n in range(9)]),
+        "other-tenant": dict([task("acme", "alice", n) for n in range(20)]),
+    }
+
+
+def test_only_this_runs_tenants_are_counted() -> None:
+    tasks = tasks_of_run(snapshot(), RUN)
+
+    assert set(tasks) == {
+        ("demo-20250106T090000Z-1", "t1-agent-1"),
+        ("demo-20250106T090000Z-2", "t2-agent-1"),
+    }
+    assert sum(len(found) for found in tasks.values()) == 3
+
+
+def test_the_busiest_agent_is_one_of_this_run() -> None:
+    assert busiest_agent(tasks_of_run(snapshot(), RUN)) == (
+        "demo-20250106T090000Z-2",
+        "t2-agent-1",
+    )
+    assert busiest_agent(tasks_of_run(snapshot(), {"nobody"})) is None
+
+
+def test_each_run_gets_a_fresh_prefix_that_makes_valid_tenant_ids() -> None:
+    first = run_prefix(datetime(2025, 1, 6, 9, 0, 0, tzinfo=UTC))
+    later = run_prefix(datetime(2025, 1, 6, 9, 0, 1, tzinfo=UTC))
+
+    assert first == "demo-20250106T090000Z"
+    assert first != later
