@@ -11,6 +11,8 @@ SESSION_EVENT_ADAPTER: Final[TypeAdapter[SessionEvent]] = TypeAdapter(SessionEve
 AFTER_CALL_WORK_ADAPTER: Final[TypeAdapter[AfterCallWork]] = TypeAdapter(AfterCallWork)
 REPORTING_RECORD_ADAPTER: Final[TypeAdapter[ReportingRecord]] = TypeAdapter(ReportingRecord)
 DEAD_LETTER_ADAPTER: Final[TypeAdapter[DeadLetterMessage]] = TypeAdapter(DeadLetterMessage)
+TASK_CHANGELOG_ADAPTER: Final[TypeAdapter[dict[str, Any]]] = TypeAdapter(dict[str, Any])
+"""Placeholder until the changelog's writer defines the task model: a JSON object."""
 
 TOPIC_ADAPTERS: Final[dict[str, TypeAdapter[Any]]] = {
     topics.TELEPHONY_EVENTS: SESSION_EVENT_ADAPTER,
@@ -18,6 +20,7 @@ TOPIC_ADAPTERS: Final[dict[str, TypeAdapter[Any]]] = {
     topics.AFTER_CALL_WORK: AFTER_CALL_WORK_ADAPTER,
     topics.REPORTING_SESSIONS: REPORTING_RECORD_ADAPTER,
     topics.DEAD_LETTERS: DEAD_LETTER_ADAPTER,
+    topics.TASK_CHANGELOG: TASK_CHANGELOG_ADAPTER,
 }
 
 

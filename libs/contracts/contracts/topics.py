@@ -21,10 +21,15 @@ REPORTING_SESSIONS: Final = "reporting.sessions.v1"
 DEAD_LETTERS: Final = "deadletter.v1"
 """Messages a worker could not process, with the reason and the original bytes."""
 
+TASK_CHANGELOG: Final = "queue.tasks.changelog.v1"
+"""The queue's tasks as stored (compacted), keyed by the agent's task id: the queue's
+state can be rebuilt from it for the whole history window, without the raw events."""
+
 ALL_TOPICS: Final = (
     TELEPHONY_EVENTS,
     SESSION_EVENTS,
     AFTER_CALL_WORK,
     REPORTING_SESSIONS,
     DEAD_LETTERS,
+    TASK_CHANGELOG,
 )

@@ -5,13 +5,14 @@ import asyncio
 import contextlib
 
 import structlog
+from contracts import topics
 from faststream import FastStream
 from mysessions_platform.kafka.batches import BatchDelivery
 from mysessions_platform.kafka.broker import make_broker
 from mysessions_platform.kafka.publishing import BrokerPublisher
 from mysessions_platform.kafka.retry import is_transient
 from mysessions_platform.kafka.subscription import subscribe_batches
-from mysessions_platform.kafka.topics import ensure_topics
+from mysessions_platform.kafka.topics import TopicSettings, ensure_topics
 from redis.asyncio import Redis
 
 from queue_service.adapters.store import TaskStore
@@ -62,10 +63,13 @@ def create_app(settings: QueueSettings) -> FastStream:
 
     @app.on_startup
     async def prepare() -> None:
+        specs = TopicSettings.from_env()
         await ensure_topics(
             settings.kafka_bootstrap_servers,
-            [settings.source_topic, settings.dead_letter_topic],
-            settings.partitions,
+            [
+                specs.spec(topics.SESSION_EVENTS, settings.partitions, settings.source_topic),
+                specs.spec(topics.DEAD_LETTERS, settings.partitions, settings.dead_letter_topic),
+            ],
         )
         await redis.ping()
 
