@@ -3,8 +3,8 @@
 ``MAX_EVENT_BYTES`` is the documented maximum size of one upstream event: the JSON bytes of
 one record value on ``telephony.events.v1``. 1 MiB is the order of Kafka's own default
 ``max.message.bytes`` (1,048,588), ~5 times the largest realistic event (an e-mail with a
-200,000-character HTML body), and small enough that a worker holding a 500-record batch
-of them stays well under a gigabyte.
+200,000-character HTML body), and small enough that a worker's batch stays a bounded
+amount of memory (a consumer fetches at most 50 MiB at a time, aiokafka's default).
 
 The other limits follow from it, so that nothing the system writes can be refused by
 Kafka (a refused write would stall a partition, since it is retried as an outage):

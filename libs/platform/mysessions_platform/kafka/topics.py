@@ -149,11 +149,15 @@ class TopicSettings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "TopicSettings":
         env = dict(os.environ if environ is None else environ)
-        return cls(
-            replication_factor=_int(env, "KAFKA_REPLICATION_FACTOR", 1),
-            min_insync_replicas=_int(env, "KAFKA_MIN_INSYNC_REPLICAS", 1),
-            environ=env,
-        )
+        replication = _int(env, "KAFKA_REPLICATION_FACTOR", 1)
+        in_sync = _int(env, "KAFKA_MIN_INSYNC_REPLICAS", 1)
+        if replication > 0 and in_sync > replication:
+            # Every acks=all write would then fail: refuse at start, not at the first event.
+            raise ValueError(
+                f"KAFKA_MIN_INSYNC_REPLICAS ({in_sync}) above KAFKA_REPLICATION_FACTOR"
+                f" ({replication})"
+            )
+        return cls(replication_factor=replication, min_insync_replicas=in_sync, environ=env)
 
     def spec(self, role: str, partitions: int, name: str | None = None) -> TopicSpec:
         """The spec of topic ``name`` (default: ``role``) playing ``role``, one of

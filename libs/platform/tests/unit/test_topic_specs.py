@@ -54,6 +54,11 @@ def test_the_variable_name_is_the_topic_name_upper_cased() -> None:
     )
 
 
+def test_more_in_sync_replicas_than_replicas_is_refused() -> None:
+    with pytest.raises(ValueError, match="KAFKA_MIN_INSYNC_REPLICAS"):
+        TopicSettings.from_env({"KAFKA_MIN_INSYNC_REPLICAS": "2"})
+
+
 @pytest.mark.parametrize("bad", ["three", "0", "-5"])
 def test_a_bad_value_is_refused_with_the_variable_named(bad: str) -> None:
     with pytest.raises(ValueError, match="KAFKA_REPLICATION_FACTOR"):
