@@ -18,18 +18,18 @@ AFTER_CALL_WORK: Final = "sessions.acw.v1"
 REPORTING_SESSIONS: Final = "reporting.sessions.v1"
 """Immutable reporting records for BI, keyed by session id."""
 
+TASK_CHANGELOG: Final = "queue.tasks.changelog.v1"
+"""The latest stored form of every task (compacted), keyed by task identity: what restores
+the queue's full history window (see contracts.changelog)."""
+
 DEAD_LETTERS: Final = "deadletter.v1"
 """Messages a worker could not process, with the reason and the original bytes."""
-
-TASK_CHANGELOG: Final = "queue.tasks.changelog.v1"
-"""The queue's tasks as stored (compacted), keyed by the agent's task id: the queue's
-state can be rebuilt from it for the whole history window, without the raw events."""
 
 ALL_TOPICS: Final = (
     TELEPHONY_EVENTS,
     SESSION_EVENTS,
     AFTER_CALL_WORK,
     REPORTING_SESSIONS,
-    DEAD_LETTERS,
     TASK_CHANGELOG,
+    DEAD_LETTERS,
 )

@@ -91,7 +91,7 @@ TOPIC_POLICIES: Final[Mapping[str, TopicPolicy]] = {
         (HISTORY_DAYS + 1) * DAY_MS,
         "compact,delete",
         limits.MAX_TASK_CHANGELOG_BYTES,
-        "the agent's task id",
+        "the task: tenant, user and user session, as a JSON array",
         "the queue's tasks, latest version each: a rebuild restores the whole history window",
     ),
 }
