@@ -29,8 +29,6 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError
 from contracts import limits, topics
 
-log = structlog.get_logger(__name__)
-
 DAY_MS: Final = 24 * 3600 * 1000
 HISTORY_DAYS: Final = 30
 """The queue's history window (its ``HISTORY_DAYS``)."""
@@ -194,6 +192,8 @@ async def ensure_topics(bootstrap_servers: str, specs: Sequence[TopicSpec]) -> l
         drift = await _differences(admin, [s for s in specs if s.name in existing])
     finally:
         await admin.close()
+    # A logger bound now, not at import: logging may be configured (and cached) after.
+    log = structlog.get_logger(__name__)
     for difference in drift:
         log.warning("topic differs from its spec; not changed", difference=difference)
     return drift
