@@ -7,6 +7,7 @@ from mysessions.commands.publish import publish
 from mysessions.commands.rebuild import rebuild
 from mysessions.commands.run import run
 from mysessions.commands.simulate import simulate_command
+from mysessions.commands.topics import topics_app
 from mysessions.commands.view import view
 from mysessions.infra_cli import infra_app
 
@@ -18,3 +19,4 @@ app.command()(rebuild)
 app.command()(publish)
 app.command(name="simulate")(simulate_command)
 app.command()(demo)
+app.add_typer(topics_app, name="topics", help="Check the topics against their specs.")

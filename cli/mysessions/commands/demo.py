@@ -15,7 +15,7 @@ from typing import Any
 import typer
 from contracts import topics
 from mysessions_platform import infra
-from mysessions_platform.kafka.topics import ensure_topics
+from mysessions_platform.kafka.topics import TopicSettings, ensure_topics
 from mysessions_platform.worker_process import WorkerProcess
 from queue_service.entrypoints.app import make_store
 from queue_service.settings import QueueSettings
@@ -84,10 +84,13 @@ async def _demo(
 ) -> None:
     urls = await infra.up(report=lambda message: console.print(f"[dim]•[/dim] {message}"))
     settings = QueueSettings()
+    specs = TopicSettings.from_env()
     await ensure_topics(
         urls.kafka_bootstrap_servers,
-        [topics.TELEPHONY_EVENTS, topics.SESSION_EVENTS, topics.DEAD_LETTERS],
-        settings.partitions,
+        [
+            specs.spec(role, settings.partitions)
+            for role in (topics.TELEPHONY_EVENTS, topics.SESSION_EVENTS, topics.DEAD_LETTERS)
+        ],
     )
     env = {
         "KAFKA_BOOTSTRAP_SERVERS": urls.kafka_bootstrap_servers,

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import typer
 from contracts import topics
+from contracts.limits import MAX_EVENT_BYTES, MAX_RAW_RECORD_BYTES
 from ingest_service.queue_log import QueueLogOptions, QueueLogTranslator
 from mysessions_platform.settings import ServerSettings
 from queue_service.settings import QueueSettings
@@ -36,13 +37,14 @@ def _session_key(line: bytes) -> bytes | None:
     return session.encode() if isinstance(session, str) else None
 
 
-async def _publish_jsonl(path: Path, bootstrap: str, topic: str) -> int:
+async def _publish_jsonl(path: Path, bootstrap: str, topic: str) -> tuple[int, int]:
+    """Lines sent, and lines refused for being above the raw topic's limit."""
     async with event_sender(bootstrap, topic) as sender:
         with path.open("rb") as lines:
             for line in lines:
                 if line.strip():
                     await sender.send_raw(_session_key(line), line.strip())
-        return sender.sent
+        return sender.sent, sender.refused
 
 
 def _load_mapping(path: Path | None) -> dict[str, dict[str, str]]:
@@ -84,8 +86,15 @@ def publish(
     bootstrap = ServerSettings().kafka_bootstrap_servers
     console = Console()
     if format is Format.jsonl:
-        sent = asyncio.run(_publish_jsonl(file, bootstrap, topic))
+        sent, refused = asyncio.run(_publish_jsonl(file, bootstrap, topic))
         console.print(f"sent {sent} lines to {topic}")
+        if refused:
+            console.print(
+                f"[red]refused {refused} lines above {MAX_RAW_RECORD_BYTES} bytes[/red]"
+                " (the raw topic's limit; events above"
+                f" {MAX_EVENT_BYTES} bytes are dead-lettered by ingest)"
+            )
+            raise typer.Exit(1)
         return
     if not tenant:
         raise typer.BadParameter("--tenant is required with --format queue-log")

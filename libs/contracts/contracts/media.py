@@ -3,29 +3,50 @@ parameters, transcripts."""
 
 from typing import Annotated, Literal
 
-from pydantic import Field, HttpUrl, StringConstraints, field_validator
+from pydantic import Field, HttpUrl, StringConstraints, field_validator, model_validator
 
 from contracts.base import Event, Message, UtcMillis
+from contracts.limits import (
+    MAX_EMAIL_SUBJECT_CHARS,
+    MAX_EVENT_BYTES,
+    MAX_HTML_BODY_CHARS,
+    MAX_OFFSET_MS,
+    MAX_PARAMETER_NAME_CHARS,
+    MAX_PARAMETER_VALUE_CHARS,
+    MAX_PARAMETERS,
+    MAX_PARAMETERS_TOTAL_CHARS,
+    MAX_TRANSCRIPT_LINES,
+    MAX_TRANSCRIPT_TEXT_CHARS,
+    MAX_UTTERANCE_CHARS,
+)
 from contracts.parties import Party
-
-MAX_HTML_BODY_CHARS = 200_000
-MAX_PARAMETER_NAME_CHARS = 64
-MAX_PARAMETER_VALUE_CHARS = 5_120
-MAX_PARAMETERS_TOTAL_CHARS = 32_768
-"""Names plus values of one update; keeps a message well under Kafka's 1 MB default."""
 
 ParameterName = Annotated[
     str, StringConstraints(min_length=1, max_length=MAX_PARAMETER_NAME_CHARS, pattern=r"^\S+$")
 ]
 ParameterValue = Annotated[str, StringConstraints(max_length=MAX_PARAMETER_VALUE_CHARS)]
+Utterance = Annotated[str, StringConstraints(max_length=MAX_UTTERANCE_CHARS)]
+OffsetMs = Annotated[int, Field(ge=0, le=MAX_OFFSET_MS, description="From the session's start.")]
 
 
-class EmailReceived(Event):
+class _FitsOneEvent(Event):
+    """For the event types big enough to reach MAX_EVENT_BYTES: their characters are capped,
+    but a character takes 1 to 6 bytes in JSON, so the encoded size is checked too."""
+
+    @model_validator(mode="after")
+    def _encoded_size_capped(self) -> "_FitsOneEvent":
+        size = len(self.__pydantic_serializer__.to_json(self))
+        if size > MAX_EVENT_BYTES:
+            raise ValueError(f"encoded event is {size} bytes, above the {MAX_EVENT_BYTES} limit")
+        return self
+
+
+class EmailReceived(_FitsOneEvent):
     """The e-mail behind an e-mail task; its preview is shown on the task."""
 
     type: Literal["email.received"] = "email.received"
     sender: Party
-    subject: Annotated[str, StringConstraints(max_length=998)]
+    subject: Annotated[str, StringConstraints(max_length=MAX_EMAIL_SUBJECT_CHARS)]
     html_body: Annotated[str, StringConstraints(max_length=MAX_HTML_BODY_CHARS)]
     received_at: UtcMillis
 
@@ -42,7 +63,7 @@ class CustomParametersUpdated(Event):
     """Upstream context (ticket id, account, intent...): later values overwrite earlier ones."""
 
     type: Literal["context.parameters_updated"] = "context.parameters_updated"
-    parameters: dict[ParameterName, ParameterValue] = Field(min_length=1, max_length=256)
+    parameters: dict[ParameterName, ParameterValue] = Field(min_length=1, max_length=MAX_PARAMETERS)
 
     @field_validator("parameters")
     @classmethod
@@ -63,18 +84,28 @@ class TranscriptSegment(Event):
 
     type: Literal["transcript.segment"] = "transcript.segment"
     speaker: Speaker
-    text: Annotated[str, StringConstraints(max_length=5_000)]
-    offset_ms: int = Field(ge=0, description="From the start of the session.")
+    text: Utterance
+    offset_ms: OffsetMs
 
 
 class FinalTranscriptLine(Message):
     speaker: Speaker
-    text: Annotated[str, StringConstraints(max_length=5_000)]
-    offset_ms: int = Field(ge=0)
+    text: Utterance
+    offset_ms: OffsetMs
 
 
-class TranscriptFinal(Event):
+class TranscriptFinal(_FitsOneEvent):
     """The whole transcript once the recognizer has settled it."""
 
     type: Literal["transcript.final"] = "transcript.final"
-    lines: list[FinalTranscriptLine] = Field(max_length=10_000)
+    lines: list[FinalTranscriptLine] = Field(max_length=MAX_TRANSCRIPT_LINES)
+
+    @field_validator("lines")
+    @classmethod
+    def _total_text_capped(cls, value: list[FinalTranscriptLine]) -> list[FinalTranscriptLine]:
+        total = sum(len(line.text) for line in value)
+        if total > MAX_TRANSCRIPT_TEXT_CHARS:
+            raise ValueError(
+                f"transcript text totals {total} characters, above {MAX_TRANSCRIPT_TEXT_CHARS}"
+            )
+        return value

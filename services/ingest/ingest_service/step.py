@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from aiokafka import ConsumerRecord
-from contracts import SessionEvent, encode
+from contracts import SessionEvent
 from mysessions_platform.kafka.deadletter import Publisher, Rejection
 
 from ingest_service import keys
 from ingest_service.dedupe import Deduplicator
-from ingest_service.validation import parse
+from ingest_service.validation import accept
 
 
 @dataclass
@@ -22,15 +22,18 @@ class IngestStep:
 
     async def __call__(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> list[Rejection]:
         rejected: list[Rejection] = []
-        events: dict[keys.SeenKey, SessionEvent] = {}  # repeats within a batch fold here
+        # Repeats within a batch fold here; the value is the event as republished.
+        events: dict[keys.SeenKey, tuple[SessionEvent, bytes]] = {}
         for record in records:
-            parsed = parse(record.value)
-            if isinstance(parsed, str):
+            accepted = accept(record.value)
+            if isinstance(accepted, str):
                 now = datetime.now(UTC)
-                rejected.append(Rejection(record, "invalid", parsed, now, now, 1))
+                rejected.append(Rejection(record, "invalid", accepted, now, now, 1))
                 continue
-            key = keys.seen_event(self.key_prefix, parsed.tenant_id, str(parsed.event_id))
-            events.setdefault(key, parsed)
+            event = accepted[0]
+            events.setdefault(
+                keys.seen_event(self.key_prefix, event.tenant_id, str(event.event_id)), accepted
+            )
 
         claims = await self.deduplicator.claim(list(events))
         fresh = {
@@ -39,7 +42,7 @@ class IngestStep:
         # Batch order is upstream order per partition, and so per session: kept as is.
         await self.publisher.publish_all(
             self.target_topic,
-            [(event.session_id.encode(), encode(event)) for event in fresh.values()],
+            [(event.session_id.encode(), value) for event, value in fresh.values()],
         )
         await self.deduplicator.confirm(list(fresh))
         return rejected

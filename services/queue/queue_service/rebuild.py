@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from contracts.limits import CONSUMER_MAX_PARTITION_FETCH_BYTES
 from mysessions_platform.kafka.topics import topic_partitions
 from pydantic import ValidationError
 
@@ -56,7 +57,10 @@ async def read_topic(
 ) -> AsyncIterator[list[ConsumerRecord[bytes, bytes]]]:
     """Every record of the topic up to its end as of now, in batches, partition order kept."""
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap_servers, group_id=None, enable_auto_commit=False
+        bootstrap_servers=bootstrap_servers,
+        group_id=None,
+        enable_auto_commit=False,
+        max_partition_fetch_bytes=CONSUMER_MAX_PARTITION_FETCH_BYTES,
     )
     await consumer.start()
     try:

@@ -1,5 +1,6 @@
 """One valid example of every message, so tests can prove each one survives the wire."""
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -128,6 +129,9 @@ def other_messages() -> list[c.Message]:
             offset=7,
             key=b"sess-1",
             original=b"\x00not json",
+            original_length=9,
+            original_sha256=hashlib.sha256(b"\x00not json").hexdigest(),
+            original_truncated=False,
             consumer_group="ingest",
             error_kind="invalid",
             error="body is not JSON",

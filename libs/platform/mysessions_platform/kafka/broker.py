@@ -4,19 +4,22 @@ from collections.abc import Sequence
 from typing import Any
 
 from aiokafka import ConsumerRecord
+from contracts.limits import PRODUCER_MAX_REQUEST_BYTES
 from faststream.kafka import KafkaBroker
 from faststream.message import StreamMessage
 
 
 def make_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
     # Idempotence keeps per-partition order while many sends are in flight; acks=all
-    # means a send is confirmed only once it is durable.
+    # means a send is confirmed only once it is durable. The request size admits the
+    # biggest record a worker writes (a dead letter): a refused send would stall a partition.
     return KafkaBroker(
         bootstrap_servers,
         client_id=client_id,
         enable_idempotence=True,
         acks="all",
         linger_ms=5,
+        max_request_size=PRODUCER_MAX_REQUEST_BYTES,
         logger=None,
     )
 

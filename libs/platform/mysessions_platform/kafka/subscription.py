@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from contracts.limits import CONSUMER_MAX_PARTITION_FETCH_BYTES
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 
@@ -17,7 +18,9 @@ def subscribe_batches(
     NACK_ON_ERROR: offsets are committed only after a batch's effects are done (every
     record processed or dead-lettered); an error that escapes (a server down) rewinds to
     the batch's first record, which is read again. ``earliest``: a new group starts at the
-    beginning of the topic, so nothing published before it joined is missed.
+    beginning of the topic, so nothing published before it joined is missed. The fetch
+    size admits the biggest record any topic takes, so a record at its topic's limit is
+    read, never stuck.
     """
 
     @broker.subscriber(
@@ -27,6 +30,7 @@ def subscribe_batches(
         batch=True,
         max_records=max_batch,
         auto_offset_reset="earliest",
+        max_partition_fetch_bytes=CONSUMER_MAX_PARTITION_FETCH_BYTES,
         decoder=raw_records,
     )
     async def handle_batch(records: Any) -> None:

@@ -1,25 +1,284 @@
-"""Creates the topics a worker needs, so a fresh cluster works without manual steps."""
+"""Every topic's settings, explicit; created at start, or checked against what exists.
+
+Kafka's defaults (7 days, replication factor 1) are wrong for every topic here: raw events
+carry callers' numbers and are kept briefly, history needs 30 days, the task changelog is
+compacted. ``TOPIC_POLICIES`` says what each topic keeps and why; ``TopicSettings`` adds
+what differs per cluster (replication, overrides) from the environment:
+
+- ``KAFKA_REPLICATION_FACTOR`` (default 1, the local single broker; 3 in production),
+- ``KAFKA_MIN_INSYNC_REPLICAS`` (default 1; 2 in production, with ``acks=all``),
+- ``TOPIC_<NAME>_RETENTION_MS`` per topic, ``<NAME>`` being the topic's name upper-cased
+  with every other character as ``_`` (``TOPIC_TELEPHONY_EVENTS_V1_RETENTION_MS``).
+
+``ensure_topics`` creates missing topics with their settings and never alters an existing
+one: a difference is logged as a warning naming each setting, and returned, so an operator
+decides (``mysessions topics check``; ``--apply`` raises partitions and sets configs).
+"""
 
 import contextlib
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
 
+import structlog
 from aiokafka import TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin import AIOKafkaAdminClient, NewPartitions, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError
+from contracts import limits, topics
+
+DAY_MS: Final = 24 * 3600 * 1000
+HISTORY_DAYS: Final = 30
+"""The queue's history window (its ``HISTORY_DAYS``)."""
+SESSION_FACTS_DAYS: Final = 7
+"""How long the queue keeps a session's facts (its ``SESSION_FACTS_DAYS``)."""
 
 
-async def ensure_topics(bootstrap_servers: str, names: list[str], partitions: int) -> None:
+@dataclass(frozen=True)
+class TopicPolicy:
+    """What a topic keeps, whatever the cluster."""
+
+    retention_ms: int
+    cleanup_policy: str
+    max_message_bytes: int
+    key: str
+    why: str
+
+
+TOPIC_POLICIES: Final[Mapping[str, TopicPolicy]] = {
+    topics.TELEPHONY_EVENTS: TopicPolicy(
+        3 * DAY_MS,
+        "delete",
+        limits.RAW_TOPIC_MAX_MESSAGE_BYTES,
+        "session id",
+        "raw upstream events carry callers' numbers: kept long enough to ride out an ingest"
+        " outage over a weekend, no longer; accepts records above the event limit so ingest"
+        " dead-letters them with a reason",
+    ),
+    topics.SESSION_EVENTS: TopicPolicy(
+        SESSION_FACTS_DAYS * DAY_MS,
+        "delete",
+        limits.SESSION_TOPIC_MAX_MESSAGE_BYTES,
+        "session id",
+        "as long as the queue keeps a session's facts: a late event or a replay still folds",
+    ),
+    topics.AFTER_CALL_WORK: TopicPolicy(
+        (HISTORY_DAYS + 1) * DAY_MS,
+        "delete",
+        limits.SESSION_TOPIC_MAX_MESSAGE_BYTES,
+        "session id",
+        "after-call work is part of the 30-day history",
+    ),
+    topics.REPORTING_SESSIONS: TopicPolicy(
+        (HISTORY_DAYS + 1) * DAY_MS,
+        "delete",
+        limits.SESSION_TOPIC_MAX_MESSAGE_BYTES,
+        "session id",
+        "BI loads can be replayed for the whole history window",
+    ),
+    topics.DEAD_LETTERS: TopicPolicy(
+        14 * DAY_MS,
+        "delete",
+        limits.DEAD_LETTER_TOPIC_MAX_MESSAGE_BYTES,
+        "the original record's key",
+        "two weeks to inspect, fix and replay; an envelope always fits",
+    ),
+    topics.TASK_CHANGELOG: TopicPolicy(
+        (HISTORY_DAYS + 1) * DAY_MS,
+        "compact,delete",
+        limits.MAX_TASK_CHANGELOG_BYTES,
+        "the task: tenant, user and user session, as a JSON array",
+        "the queue's tasks, latest version each: a rebuild restores the whole history window",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    """Everything ``ensure_topics`` creates a topic with, and checks an existing one for."""
+
+    name: str
+    partitions: int
+    replication_factor: int
+    min_insync_replicas: int
+    retention_ms: int
+    cleanup_policy: str
+    max_message_bytes: int
+
+    def configs(self) -> dict[str, str]:
+        """The topic-level Kafka configs, as the admin API writes and describes them."""
+        return {
+            "cleanup.policy": self.cleanup_policy,
+            "retention.ms": str(self.retention_ms),
+            "max.message.bytes": str(self.max_message_bytes),
+            "min.insync.replicas": str(self.min_insync_replicas),
+        }
+
+
+def retention_variable(name: str) -> str:
+    """``telephony.events.v1`` -> ``TOPIC_TELEPHONY_EVENTS_V1_RETENTION_MS``."""
+    return f"TOPIC_{re.sub(r'[^A-Z0-9]', '_', name.upper())}_RETENTION_MS"
+
+
+def _int(environ: Mapping[str, str], variable: str, default: int) -> int:
+    raw = environ.get(variable)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{variable} must be an integer") from None
+    if value < -1 or value == 0:
+        raise ValueError(f"{variable} must be positive (or -1 for no limit)")
+    return value
+
+
+@dataclass(frozen=True)
+class TopicSettings:
+    """What differs per cluster: replication, and per-topic retention overrides."""
+
+    replication_factor: int = 1
+    min_insync_replicas: int = 1
+    environ: Mapping[str, str] = field(default_factory=dict)
+    """Where ``TOPIC_<NAME>_RETENTION_MS`` overrides are read from."""
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "TopicSettings":
+        env = dict(os.environ if environ is None else environ)
+        replication = _int(env, "KAFKA_REPLICATION_FACTOR", 1)
+        in_sync = _int(env, "KAFKA_MIN_INSYNC_REPLICAS", 1)
+        if replication > 0 and in_sync > replication:
+            # Every acks=all write would then fail: refuse at start, not at the first event.
+            raise ValueError(
+                f"KAFKA_MIN_INSYNC_REPLICAS ({in_sync}) above KAFKA_REPLICATION_FACTOR"
+                f" ({replication})"
+            )
+        return cls(replication_factor=replication, min_insync_replicas=in_sync, environ=env)
+
+    def spec(self, role: str, partitions: int, name: str | None = None) -> TopicSpec:
+        """The spec of topic ``name`` (default: ``role``) playing ``role``, one of
+        ``contracts.topics.ALL_TOPICS``: a test's uniquely named raw topic has the raw
+        topic's settings."""
+        policy = TOPIC_POLICIES[role]
+        topic = name or role
+        return TopicSpec(
+            name=topic,
+            partitions=partitions,
+            replication_factor=self.replication_factor,
+            min_insync_replicas=self.min_insync_replicas,
+            retention_ms=_int(self.environ, retention_variable(topic), policy.retention_ms),
+            cleanup_policy=policy.cleanup_policy,
+            max_message_bytes=policy.max_message_bytes,
+        )
+
+
+async def ensure_topics(bootstrap_servers: str, specs: Sequence[TopicSpec]) -> list[str]:
+    """Creates the missing topics; returns (and logs as warnings) how existing ones differ."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        missing = [name for name in names if name not in existing]
-        new_topics = [NewTopic(name, partitions, replication_factor=1) for name in missing]
+        new_topics = [
+            NewTopic(s.name, s.partitions, s.replication_factor, topic_configs=s.configs())
+            for s in specs
+            if s.name not in existing
+        ]
         # Another worker may create the same topic at the same moment; either is fine.
         with contextlib.suppress(TopicAlreadyExistsError):
             if new_topics:
                 await admin.create_topics(new_topics)
+        drift = await _differences(admin, [s for s in specs if s.name in existing])
     finally:
         await admin.close()
+    # A logger bound now, not at import: logging may be configured (and cached) after.
+    log = structlog.get_logger(__name__)
+    for difference in drift:
+        log.warning("topic differs from its spec; not changed", difference=difference)
+    return drift
+
+
+async def check_topics(
+    bootstrap_servers: str, specs: Sequence[TopicSpec], *, apply: bool = False
+) -> list[str]:
+    """How existing topics differ from their specs (missing ones included); with
+    ``apply``, raises partition counts and sets the configs (replication is not changed:
+    that takes a reassignment, an operator's decision)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [f"{s.name}: missing" for s in specs if s.name not in existing]
+        present = [s for s in specs if s.name in existing]
+        drift = await _differences(admin, present)
+        if apply and present:
+            await _apply(admin, present)
+    finally:
+        await admin.close()
+    return missing + drift
+
+
+async def _differences(admin: AIOKafkaAdminClient, specs: Sequence[TopicSpec]) -> list[str]:
+    if not specs:
+        return []
+    layouts = await _layouts(admin, specs)
+    configs = await _described_configs(admin, [s.name for s in specs])
+    drift: list[str] = []
+    for spec in specs:
+        partitions = layouts.get(spec.name, {}).get("partitions", [])
+        if len(partitions) != spec.partitions:
+            drift.append(f"{spec.name}: partitions {len(partitions)}, spec {spec.partitions}")
+        replicas = min((len(p.get("replicas", [])) for p in partitions), default=0)
+        if replicas != spec.replication_factor:
+            drift.append(
+                f"{spec.name}: replication factor {replicas}, spec {spec.replication_factor}"
+            )
+        actual = configs.get(spec.name, {})
+        for key, wanted in spec.configs().items():
+            if actual.get(key) != wanted:
+                drift.append(f"{spec.name}: {key} {actual.get(key)}, spec {wanted}")
+    return drift
+
+
+async def _layouts(
+    admin: AIOKafkaAdminClient, specs: Sequence[TopicSpec]
+) -> dict[str, dict[str, Any]]:
+    described = await admin.describe_topics([s.name for s in specs])
+    return {found["topic"]: found for found in described}
+
+
+async def _described_configs(
+    admin: AIOKafkaAdminClient, names: Sequence[str]
+) -> dict[str, dict[str, str]]:
+    resources = [ConfigResource(ConfigResourceType.TOPIC, name) for name in names]
+    found: dict[str, dict[str, str]] = {}
+    for response in await admin.describe_configs(resources):
+        for resource in _resources(response):
+            _, _, kind, name, entries = resource[:5]
+            if kind == ConfigResourceType.TOPIC:
+                found[name] = {entry[0]: entry[1] for entry in entries}
+    return found
+
+
+def _resources(response: Any) -> list[Any]:
+    # DescribeConfigsResponse: (throttle_time_ms, [(error_code, error_message,
+    # resource_type, resource_name, [(name, value, ...)])]) in every version.
+    return list(response.resources)
+
+
+async def _apply(admin: AIOKafkaAdminClient, specs: Sequence[TopicSpec]) -> None:
+    layouts = await _layouts(admin, specs)
+    grow = {
+        s.name: s.partitions
+        for s in specs
+        if len(layouts.get(s.name, {}).get("partitions", [])) < s.partitions
+    }
+    if grow:
+        await admin.create_partitions({name: NewPartitions(n) for name, n in grow.items()})
+    await admin.alter_configs(
+        [ConfigResource(ConfigResourceType.TOPIC, s.name, configs=s.configs()) for s in specs]
+    )
 
 
 async def topic_partitions(bootstrap_servers: str, topic: str) -> list[TopicPartition]:

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
 from aiokafka.admin import AIOKafkaAdminClient
+from contracts.limits import CONSUMER_MAX_PARTITION_FETCH_BYTES
 
 from mysessions_platform.kafka.topics import topic_partitions
 
@@ -22,6 +23,7 @@ async def read_records(
         group_id=None,
         auto_offset_reset="earliest",
         enable_auto_commit=False,
+        max_partition_fetch_bytes=CONSUMER_MAX_PARTITION_FETCH_BYTES,
     )
     await consumer.start()
     records: list[ConsumerRecord[bytes, bytes]] = []

@@ -1,12 +1,13 @@
 """The ingest worker: one FastStream app, its own consumer group, at-least-once."""
 
 import structlog
+from contracts import topics
 from faststream import FastStream
 from mysessions_platform.kafka.batches import BatchDelivery
 from mysessions_platform.kafka.broker import make_broker
 from mysessions_platform.kafka.publishing import BrokerPublisher
 from mysessions_platform.kafka.subscription import subscribe_batches
-from mysessions_platform.kafka.topics import ensure_topics
+from mysessions_platform.kafka.topics import TopicSettings, ensure_topics
 from redis.asyncio import Redis
 
 from ingest_service.dedupe import Deduplicator
@@ -38,10 +39,14 @@ def create_app(settings: IngestSettings) -> FastStream:
 
     @app.on_startup
     async def create_topics() -> None:
+        specs = TopicSettings.from_env()
         await ensure_topics(
             settings.kafka_bootstrap_servers,
-            [settings.source_topic, settings.target_topic, settings.dead_letter_topic],
-            settings.partitions,
+            [
+                specs.spec(topics.TELEPHONY_EVENTS, settings.partitions, settings.source_topic),
+                specs.spec(topics.SESSION_EVENTS, settings.partitions, settings.target_topic),
+                specs.spec(topics.DEAD_LETTERS, settings.partitions, settings.dead_letter_topic),
+            ],
         )
         await redis.ping()
         log.info("ingest started", group=settings.group_id, topic=settings.source_topic)

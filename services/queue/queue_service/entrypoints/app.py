@@ -5,12 +5,13 @@ import asyncio
 import contextlib
 
 import structlog
+from contracts import topics
 from faststream import FastStream
 from mysessions_platform.kafka.batches import BatchDelivery
 from mysessions_platform.kafka.broker import make_broker
 from mysessions_platform.kafka.publishing import BrokerPublisher
 from mysessions_platform.kafka.subscription import subscribe_batches
-from mysessions_platform.kafka.topics import ensure_topics
+from mysessions_platform.kafka.topics import TopicSettings, ensure_topics
 from redis.asyncio import Redis
 
 from queue_service.adapters import keys
@@ -78,10 +79,14 @@ def create_app(settings: QueueSettings) -> QueueApp:
 
     @app.on_startup
     async def prepare() -> None:
+        specs = TopicSettings.from_env()
         await ensure_topics(
             settings.kafka_bootstrap_servers,
-            [settings.source_topic, settings.dead_letter_topic, settings.changelog_topic],
-            settings.partitions,
+            [
+                specs.spec(topics.SESSION_EVENTS, settings.partitions, settings.source_topic),
+                specs.spec(topics.DEAD_LETTERS, settings.partitions, settings.dead_letter_topic),
+                specs.spec(topics.TASK_CHANGELOG, settings.partitions, settings.changelog_topic),
+            ],
         )
         await redis.ping()
 

@@ -1,0 +1,65 @@
+"""Topic specs: every topic has explicit settings; the environment adjusts them."""
+
+import pytest
+from contracts import limits, topics
+from mysessions_platform.kafka.topics import (
+    DAY_MS,
+    TOPIC_POLICIES,
+    TopicSettings,
+    retention_variable,
+)
+
+pytestmark = pytest.mark.unit
+
+
+def test_every_topic_has_a_policy() -> None:
+    assert set(TOPIC_POLICIES) == set(topics.ALL_TOPICS)
+
+
+def test_the_defaults_are_the_documented_ones() -> None:
+    specs = TopicSettings.from_env({})
+    raw = specs.spec(topics.TELEPHONY_EVENTS, 3)
+    assert (raw.retention_ms, raw.cleanup_policy) == (3 * DAY_MS, "delete")
+    assert raw.max_message_bytes > limits.MAX_RAW_RECORD_BYTES
+    assert specs.spec(topics.SESSION_EVENTS, 3).retention_ms == 7 * DAY_MS
+    assert specs.spec(topics.DEAD_LETTERS, 3).retention_ms == 14 * DAY_MS
+    changelog = specs.spec(topics.TASK_CHANGELOG, 3)
+    assert changelog.configs() == {
+        "cleanup.policy": "compact,delete",
+        "retention.ms": str(31 * DAY_MS),
+        "max.message.bytes": str(limits.MIB),
+        "min.insync.replicas": "1",
+    }
+    assert (changelog.replication_factor, changelog.partitions) == (1, 3)
+
+
+def test_replication_and_retention_come_from_the_environment() -> None:
+    env = {
+        "KAFKA_REPLICATION_FACTOR": "3",
+        "KAFKA_MIN_INSYNC_REPLICAS": "2",
+        "TOPIC_TELEPHONY_EVENTS_V1_RETENTION_MS": "3600000",
+        "TOPIC_RAW_1_RETENTION_MS": "60000",
+    }
+    specs = TopicSettings.from_env(env)
+    raw = specs.spec(topics.TELEPHONY_EVENTS, 6)
+    assert (raw.replication_factor, raw.min_insync_replicas) == (3, 2)
+    assert raw.retention_ms == 3_600_000
+    assert specs.spec(topics.TELEPHONY_EVENTS, 1, "raw-1").retention_ms == 60_000, "by name"
+    assert specs.spec(topics.SESSION_EVENTS, 6).retention_ms == 7 * DAY_MS, "others untouched"
+
+
+def test_the_variable_name_is_the_topic_name_upper_cased() -> None:
+    assert retention_variable("queue.tasks.changelog.v1") == (
+        "TOPIC_QUEUE_TASKS_CHANGELOG_V1_RETENTION_MS"
+    )
+
+
+def test_more_in_sync_replicas_than_replicas_is_refused() -> None:
+    with pytest.raises(ValueError, match="KAFKA_MIN_INSYNC_REPLICAS"):
+        TopicSettings.from_env({"KAFKA_MIN_INSYNC_REPLICAS": "2"})
+
+
+@pytest.mark.parametrize("bad", ["three", "0", "-5"])
+def test_a_bad_value_is_refused_with_the_variable_named(bad: str) -> None:
+    with pytest.raises(ValueError, match="KAFKA_REPLICATION_FACTOR"):
+        TopicSettings.from_env({"KAFKA_REPLICATION_FACTOR": bad})
