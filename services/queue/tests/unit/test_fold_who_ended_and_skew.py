@@ -111,17 +111,19 @@ def test_offer_applied_after_its_accept_still_sets_the_ring_time(script: Script)
 
 
 def test_a_real_end_that_arrives_after_the_watchdog_expiry_wins(script: Script) -> None:
+    # A chat worked for five quiet hours: the watchdog guessed it over at 14:00; the real
+    # end at 15:00 carries the true outcome and connected time.
     _ringing(script)
     script.task(ACCEPTED, "10:00:26", "us-1")
-    expired = script.expired("14:00:00", idle_since="10:00:26")
+    expired = script.expired("14:00:26", idle_since="10:00:26")
     expired_view = script.view("us-1")
-    script.ended("10:20:26", by="agent")
+    script.ended("15:00:26", by="agent")
 
     task = script.view("us-1")
 
     assert (expired_view.inferred, expired_view.end_reason) == (True, "expired")
     assert (task.outcome, task.end_reason, task.inferred) == ("accepted", "normal", False)
-    assert timers(task, task.updated_at)["connected_s"] == 1200.0
+    assert timers(task, task.updated_at)["connected_s"] == 5 * 3600.0
     assert expired in script.facts
     assert task.rev == len(script.facts)
 
