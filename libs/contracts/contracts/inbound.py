@@ -141,7 +141,8 @@ class SessionEnded(Event):
 class SessionExpired(Event):
     """Written by the queue watchdog, not upstream: the session had no event for too long,
     so its live tasks are closed with reason ``expired`` and marked as inferred. Being an
-    event in the log, it makes a rebuild reach the same state as the live system."""
+    event in the log, it makes a rebuild reach the same state as the live system. It is a
+    guess: a ``session.ended`` of the same session, even a later one, wins over it."""
 
     type: Literal["session.expired"] = "session.expired"
     idle_since: UtcMillis = Field(description="Time of the last event the watchdog saw.")
