@@ -37,8 +37,14 @@ class Session:
         self.events.append(model(**self._common(seconds), **fields))
         return self
 
-    def inbound(self, service: str, priority: int, modality: str = "voice") -> "Session":
-        caller = c.Party(address=CALLER_NUMBER, address_kind="pstn")
+    def inbound(
+        self, service: str, priority: int, modality: str = "voice", *, anonymous: bool = False
+    ) -> "Session":
+        caller = (
+            c.Party(address="anonymous", address_kind="anonymous")
+            if anonymous
+            else c.Party(address=CALLER_NUMBER, address_kind="pstn")
+        )
         self.add(
             c.SessionStarted,
             0,
@@ -72,9 +78,9 @@ def morning(t0: datetime | None = None) -> list[Session]:
     """Six sessions; their expected order on the agent's list is the order returned."""
     t0 = t0 or datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
     return [
-        # incoming, urgent service first
+        # incoming, urgent service first; the caller withheld their number
         Session("s-c", t0 + timedelta(minutes=20))
-        .inbound("vip", priority=5)
+        .inbound("vip", priority=5, anonymous=True)
         .task(c.TaskOffered, 5, service_id="vip"),
         # incoming, normal service, waiting longer
         Session("s-d", t0 + timedelta(minutes=10))

@@ -60,7 +60,7 @@ def _summary(progress: Progress, tasks: AgentTasks, elapsed: float, tenants: str
     table.add_column("count", justify="right")
     table.add_row("events sent upstream", str(progress.sent))
     table.add_row("agents with tasks", str(len(tasks)))
-    for state in ("incoming", "connected", "ended"):
+    for state in ("incoming", "dialing", "ringing", "connected", "ended"):
         table.add_row(f"tasks {state}", str(states[state]))
     for outcome, count in outcomes.most_common():
         table.add_row(f"  outcome {outcome}", str(count))

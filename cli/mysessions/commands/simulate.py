@@ -107,3 +107,4 @@ def simulate_command(
     console.print(f"sent {progress.sent} events to {topic}")
     console.print(f"sessions: {dict(stats.sessions)}")
     console.print(f"outcomes: {dict(stats.outcomes)}")
+    console.print(f"left the queue unanswered: {dict(stats.left_queue)}")

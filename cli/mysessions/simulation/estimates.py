@@ -93,7 +93,7 @@ def inbound(config: SimulationConfig, modality: str) -> Expectation:
         + (visit.connected if modality == "voice" else 0.0)  # transcript.final
         + 1.0  # session.ended
     )
-    unanswered = arrival + 1.0 + impatient + 1.0  # queued, abandoned, ended
+    unanswered = arrival + 3.0  # queued, abandoned or queue_exited, ended
     return Expectation(answered, unanswered, agent_s=sum(reach) * visit.agent_s)
 
 

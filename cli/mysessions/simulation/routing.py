@@ -1,6 +1,11 @@
 """Queues and offers: matches waiting service sessions with free agents and plays out every
 offer (accepted, declined, RONA, rescinded for ring-all losers, cancelled when the caller
-hangs up while it rings), abandonment in the queue and the queue's time limit.
+hangs up while it rings), abandonment in the queue and the queue's time limit (the system
+takes the call out: ``session.queue_exited``).
+
+When the caller hangs up while offers ring, upstream reports it either per offer
+(``task.cancelled``) or only by ``session.abandoned``: the queue folds both to Cancelled,
+so the simulator sends both shapes.
 
 Every offer ends in exactly one of those outcomes, and an agent is offered only when free.
 """
@@ -12,6 +17,7 @@ from itertools import islice
 from contracts import (
     SessionAbandoned,
     SessionQueued,
+    SessionQueueExited,
     TaskAccepted,
     TaskCancelled,
     TaskDeclined,
@@ -38,6 +44,8 @@ RING_ALL_WIDTH = 2
 TIER_PRIORITY = {"gold": 50, "silver": 20}
 TRANSFER_PRIORITY = 10
 """A transferred caller has waited once already, so each transfer moves them up."""
+CANCELLED_PER_OFFER = 0.5
+"""Share of hang-ups while offers ring that upstream also reports per offer."""
 
 
 def priority(call: Call) -> int:
@@ -173,7 +181,7 @@ class Router:
         visit.passed_by.add(offer.agent.user_id)
         if not visit.ringing:
             if visit.timed_out:
-                end_session(self._world, visit.call, "system", "queue_timeout")
+                self._exit_queue(visit)
             else:
                 self._waiting.add(visit)
                 self._offer_round(visit)
@@ -184,7 +192,11 @@ class Router:
             return
         ringing = list(visit.ringing)
         for offer in ringing:
-            self._close(offer, TaskCancelled)
+            if self._world.rng.random() < CANCELLED_PER_OFFER:
+                self._close(offer, TaskCancelled)
+            else:  # session.abandoned below ends it
+                offer.live = False
+                visit.ringing.remove(offer)
         self._waiting.discard(visit)
         world = self._world
         world.emit(
@@ -203,4 +215,16 @@ class Router:
             visit.timed_out = True  # ends when the offers ringing now are not accepted
             return
         self._waiting.discard(visit)
-        end_session(self._world, visit.call, "system", "queue_timeout")
+        self._exit_queue(visit)
+
+    def _exit_queue(self, visit: Visit) -> None:
+        """The queue's time limit: the system, not the caller, takes the call out."""
+        world = self._world
+        world.emit(
+            SessionQueueExited(
+                **world.common(visit.call),
+                service_session_id=visit.service_session_id,
+                reason="timeout",
+            )
+        )
+        end_session(world, visit.call, "system", "queue_timeout")

@@ -5,7 +5,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
 
-from contracts import OutboundNotAccepted, SessionEnded, SessionEvent, SessionStarted
+from contracts import (
+    OutboundNotAccepted,
+    SessionAbandoned,
+    SessionEnded,
+    SessionEvent,
+    SessionQueueExited,
+    SessionStarted,
+    TaskOffered,
+    UserSessionEvent,
+)
 
 OUTCOME_OF_TYPE: Final = {
     "task.accepted": "accepted",
@@ -13,7 +22,6 @@ OUTCOME_OF_TYPE: Final = {
     "task.rona": "rona",
     "task.cancelled": "cancelled",
     "task.rescinded": "rescinded",
-    "session.abandoned": "abandoned",
     "session.transferred": "transferred",
     "outbound.destination_accepted": "destination_accepted",
     "outbound.destination_declined": "destination_declined",
@@ -21,7 +29,11 @@ OUTCOME_OF_TYPE: Final = {
     "outbound.not_accepted": "not_accepted",
     "outbound.user_aborted": "user_aborted",
 }
-"""Names follow ``contracts.Outcome`` where one exists."""
+"""Task outcomes named by the task's own event (and ``transferred``, counted per transfer)."""
+
+OUTCOME_OF_LEAVING: Final = {"session.abandoned": "cancelled", "session.queue_exited": "rona"}
+"""The README's who-ended rule: offers still ringing when the caller hangs up in the queue
+are Cancelled, when the system takes the call out of the queue RONA."""
 
 
 @dataclass
@@ -31,6 +43,10 @@ class SimulationStats:
     sessions: Counter[str] = field(default_factory=Counter)
     """By ``"<direction> <modality>"``, e.g. ``"inbound voice"``."""
     outcomes: Counter[str] = field(default_factory=Counter)
+    """Task outcomes as the queue folds them (see the README's "Outcomes, states and timers")."""
+    left_queue: Counter[str] = field(default_factory=Counter)
+    """Service sessions that left the queue unanswered: ``abandoned`` (the caller) or
+    ``queue_exited`` (the system)."""
     not_accepted_reasons: Counter[str] = field(default_factory=Counter)
     ended: Counter[str] = field(default_factory=Counter)
     """By ``"<ended_by>: <reason>"``."""
@@ -38,6 +54,8 @@ class SimulationStats:
     """Outbound calls not placed because no agent of the service was free."""
     first_at: datetime | None = None
     last_at: datetime | None = None
+    ringing: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    """Offers without an outcome yet, by service session id."""
 
     def observe(self, event: SessionEvent) -> None:
         self.events += 1
@@ -47,7 +65,18 @@ class SimulationStats:
         outcome = OUTCOME_OF_TYPE.get(event.type)
         if outcome is not None:
             self.outcomes[outcome] += 1
-        if isinstance(event, SessionStarted):
+        if isinstance(event, TaskOffered):
+            self.ringing.setdefault(event.service_session_id, set()).add(event.user_session_id)
+        elif isinstance(event, UserSessionEvent):
+            offers = self.ringing.get(event.service_session_id, set())
+            offers.discard(event.user_session_id)
+            if not offers:
+                self.ringing.pop(event.service_session_id, None)
+        elif isinstance(event, SessionAbandoned | SessionQueueExited):
+            self.left_queue[event.type.removeprefix("session.")] += 1
+            still_ringing = self.ringing.pop(event.service_session_id, set())
+            self.outcomes[OUTCOME_OF_LEAVING[event.type]] += len(still_ringing)
+        elif isinstance(event, SessionStarted):
             self.sessions[f"{event.direction} {event.modality}"] += 1
         elif isinstance(event, OutboundNotAccepted):
             self.not_accepted_reasons[event.reason] += 1

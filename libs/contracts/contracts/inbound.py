@@ -4,12 +4,13 @@ A *service session* is the session's stay in one service (a transfer starts a ne
 *user session* is one offer of a service session to one agent, the task the agent sees.
 """
 
+import re
 from typing import Literal
 
 from pydantic import Field, model_validator
 
 from contracts.base import Event, Identifier, Message, ShortText, UtcMillis
-from contracts.parties import Party
+from contracts.parties import PSTN_PATTERN, UPN_PATTERN, Address, Party
 
 Modality = Literal["voice", "email", "chat"]
 Direction = Literal["inbound", "outbound"]
@@ -78,19 +79,35 @@ class TaskRescinded(UserSessionEvent):
 
 
 class SessionAbandoned(Event):
-    """The caller hung up while waiting in the queue."""
+    """The caller hung up while waiting in the queue (offers still ringing end Cancelled)."""
 
     type: Literal["session.abandoned"] = "session.abandoned"
     service_session_id: Identifier
 
 
-class TransferTarget(Message):
-    """Where a transfer goes: a service (a new service session follows) or a user."""
+class SessionQueueExited(Event):
+    """The system took the session out of the queue, not the caller: the queue's time limit
+    (``timeout``), no agent left to serve it (``empty``), the queue was full (``full``).
+    Offers still ringing end RONA."""
 
-    kind: Literal["service", "user"]
+    type: Literal["session.queue_exited"] = "session.queue_exited"
+    service_session_id: Identifier
+    reason: Literal["timeout", "empty", "full", "other"]
+
+
+class TransferTarget(Message):
+    """Where a transfer goes: a service (a new service session follows), a user, a
+    destination outside the system (``external``, e.g. a dialed number) or somewhere
+    upstream did not say (``unknown``)."""
+
+    kind: Literal["service", "user", "external", "unknown"]
     service_id: Identifier | None = None
     service_name: ShortText | None = None
     user_id: Identifier | None = None
+    address: Address | None = Field(
+        default=None,
+        description="The external destination (a PSTN number or name@domain), if known.",
+    )
 
     @model_validator(mode="after")
     def _names_its_target(self) -> "TransferTarget":
@@ -98,6 +115,11 @@ class TransferTarget(Message):
             raise ValueError("a transfer to a service names its service_id")
         if self.kind == "user" and self.user_id is None:
             raise ValueError("a transfer to a user names its user_id")
+        if self.address is not None:
+            if self.kind != "external":
+                raise ValueError("only an external transfer target has an address")
+            if not (re.match(PSTN_PATTERN, self.address) or re.match(UPN_PATTERN, self.address)):
+                raise ValueError("an external address is a pstn number or name@domain")
         return self
 
 
@@ -119,7 +141,8 @@ class SessionEnded(Event):
 class SessionExpired(Event):
     """Written by the queue watchdog, not upstream: the session had no event for too long,
     so its live tasks are closed with reason ``expired`` and marked as inferred. Being an
-    event in the log, it makes a rebuild reach the same state as the live system."""
+    event in the log, it makes a rebuild reach the same state as the live system. It is a
+    guess: a ``session.ended`` of the same session, even a later one, wins over it."""
 
     type: Literal["session.expired"] = "session.expired"
     idle_since: UtcMillis = Field(description="Time of the last event the watchdog saw.")

@@ -38,10 +38,11 @@ class OutboundDestinationNotReached(OutboundEvent):
 
 
 class OutboundNotAccepted(OutboundEvent):
-    """The call never left: the agent's side could not take it."""
+    """The call never left: the agent's side did not take it (the agent declined it, it
+    timed out, or the platform sent an error such as busy or offline)."""
 
     type: Literal["outbound.not_accepted"] = "outbound.not_accepted"
-    reason: Literal["busy", "offline", "timeout", "error"]
+    reason: Literal["declined", "busy", "offline", "timeout", "error"]
 
 
 class OutboundUserAborted(OutboundEvent):

@@ -11,6 +11,7 @@ from contracts.inbound import (
     SessionEnded,
     SessionExpired,
     SessionQueued,
+    SessionQueueExited,
     SessionStarted,
     SessionTransferred,
     TaskAccepted,
@@ -48,6 +49,7 @@ SessionEvent: TypeAlias = Annotated[
     | TaskCancelled
     | TaskRescinded
     | SessionAbandoned
+    | SessionQueueExited
     | SessionTransferred
     | SessionEnded
     | SessionExpired

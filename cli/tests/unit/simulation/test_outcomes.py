@@ -7,8 +7,10 @@ from contracts import (
     EmailReceived,
     SessionEvent,
     SessionStarted,
+    TaskOffered,
     TranscriptFinal,
     TranscriptSegment,
+    UserSessionEvent,
 )
 from mysessions.simulation import SimulationConfig, SimulationStats
 
@@ -26,7 +28,6 @@ def test_every_outcome_appears(large_run: Run) -> None:
         "rona",
         "cancelled",
         "rescinded",
-        "abandoned",
         "transferred",
         "not_accepted",
         "user_aborted",
@@ -35,6 +36,8 @@ def test_every_outcome_appears(large_run: Run) -> None:
         "destination_not_reached",
     ):
         assert stats.outcomes[outcome] > 0, outcome
+    assert "abandoned" not in stats.outcomes  # a service session's fate, not a task outcome
+    assert stats.left_queue["abandoned"] > 0
     assert set(stats.not_accepted_reasons) == {"busy", "offline", "timeout", "error"}
 
 
@@ -95,3 +98,18 @@ def test_parameters_and_transcripts_come_with_sessions(large_run: Run) -> None:
     assert segments
     for segment in segments:
         assert (segment.speaker, segment.text, segment.offset_ms) in finals[segment.session_id]
+
+
+def test_a_hang_up_while_ringing_comes_both_per_offer_and_by_session_abandoned(
+    large_run: Run,
+) -> None:
+    _, events, stats = large_run
+    own_end = {
+        e.user_session_id
+        for e in events
+        if isinstance(e, UserSessionEvent) and not isinstance(e, TaskOffered)
+    }
+    offered = {e.user_session_id for e in events if isinstance(e, TaskOffered)}
+
+    assert stats.events_by_type["task.cancelled"] > 0
+    assert offered - own_end  # ended by session.abandoned alone

@@ -33,5 +33,6 @@ def test_an_overloaded_center_still_produces_about_the_target_rate(overloaded_ru
     assert len(events) / config.duration_s == pytest.approx(config.rate, rel=0.3)
     assert rate_plan.answered_share < 0.5
     assert rate_plan.agents_needed_per_tenant > config.agents_per_tenant
-    assert stats.outcomes["abandoned"] > 0
+    assert stats.left_queue["abandoned"] > 0
     assert stats.ended["system: queue_timeout"] > 0
+    assert stats.left_queue["queue_exited"] == stats.ended["system: queue_timeout"]

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 import pytest
 from contracts import (
     OutboundEvent,
+    SessionAbandoned,
     SessionEnded,
     SessionEvent,
     SessionQueued,
@@ -59,20 +60,28 @@ def assert_sessions_start_first_and_end_last(events: Sequence[SessionEvent]) -> 
 
 
 def assert_each_offer_has_one_outcome(events: Sequence[SessionEvent]) -> None:
-    """So never an accept after a RONA (or anything else) for the same user session."""
+    """So never an accept after a RONA (or anything else) for the same user session. An
+    offer ringing when the caller hangs up in the queue may have no event of its own: the
+    session.abandoned that follows it ends it (Cancelled)."""
     queued: set[str] = set()
     tasks: dict[str, list[str]] = defaultdict(list)
+    offered_in: dict[str, str] = {}
     for event in events:
         if isinstance(event, SessionQueued):
             queued.add(event.service_session_id)
         if isinstance(event, UserSessionEvent):
             assert event.service_session_id in queued, event
             tasks[event.user_session_id].append(event.type)
+            offered_in[event.user_session_id] = event.service_session_id
+        if isinstance(event, SessionAbandoned):
+            for user_session_id, service_session_id in offered_in.items():
+                if service_session_id == event.service_session_id:
+                    tasks[user_session_id].append(event.type)
 
     for user_session_id, types in tasks.items():
-        assert len(types) == 2, (user_session_id, types)
         assert types[0] == "task.offered", (user_session_id, types)
-        assert types[1] in TASK_ENDINGS, (user_session_id, types)
+        assert types[1] in TASK_ENDINGS | {"session.abandoned"}, (user_session_id, types)
+        assert all(later == "session.abandoned" for later in types[2:]), (user_session_id, types)
 
 
 def assert_agents_hold_one_task_at_a_time(events: Sequence[SessionEvent]) -> None:
@@ -96,6 +105,9 @@ def assert_agents_hold_one_task_at_a_time(events: Sequence[SessionEvent]) -> Non
             del holding[event.user_id]
         elif isinstance(event, SessionTransferred | SessionEnded) and event.session_id in connected:
             del holding[connected.pop(event.session_id)]
+        elif isinstance(event, SessionAbandoned):  # ends the offers still ringing
+            for user_id in [u for u, s in holding.items() if s == event.session_id]:
+                del holding[user_id]
 
     assert not holding
 

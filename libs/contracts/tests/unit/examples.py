@@ -91,6 +91,16 @@ def session_events() -> list[c.Event]:
             **_common(24),
             lines=[c.FinalTranscriptLine(speaker="agent", text="hi", offset_ms=0)],
         ),
+        c.SessionQueueExited(**_common(25), service_session_id="sess-1:1", reason="timeout"),
+        c.SessionTransferred(
+            **_common(26),
+            service_session_id="sess-1:1",
+            target=c.TransferTarget(kind="external", address="+15551230002"),
+        ),
+        c.SessionTransferred(
+            **_common(27), service_session_id="sess-1:1", target=c.TransferTarget(kind="unknown")
+        ),
+        c.OutboundNotAccepted(**_out(28), reason="declined"),
     ]
 
 

@@ -87,3 +87,13 @@ def test_transfer_target_names_its_target() -> None:
         c.TransferTarget(kind="user")
     with pytest.raises(ValidationError):
         c.TransferTarget(kind="service", user_id="agent-1")
+
+
+def test_only_an_external_transfer_target_has_an_address_and_it_is_valid() -> None:
+    assert c.TransferTarget(kind="external").address is None
+    assert c.TransferTarget(kind="external", address="alice@example.com").address
+    for bad in ("not a number", "12", "a@b@c"):
+        with pytest.raises(ValidationError):
+            c.TransferTarget(kind="external", address=bad)
+    with pytest.raises(ValidationError):
+        c.TransferTarget(kind="unknown", address="+15551230002")

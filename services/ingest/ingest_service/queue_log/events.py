@@ -10,6 +10,7 @@ from contracts import (
     SessionEnded,
     SessionEvent,
     SessionQueued,
+    SessionQueueExited,
     SessionStarted,
     SessionTransferred,
     TaskAccepted,
@@ -25,6 +26,7 @@ from ingest_service.queue_log.state import Visit
 Outcome = TypeVar("Outcome", TaskRingNoAnswer, TaskCancelled, TaskAccepted)
 
 EndedBy = Literal["caller", "agent", "system"]
+ExitReason = Literal["timeout", "empty", "full", "other"]
 
 
 class LineEvents:
@@ -109,6 +111,18 @@ class LineEvents:
                 tenant_id=self.tenant_id,
                 session_id=self.session_id,
                 service_session_id=visit.service_session_id,
+            )
+        )
+
+    def queue_exited(self, at: datetime, visit: Visit, reason: ExitReason) -> None:
+        self.events.append(
+            SessionQueueExited(
+                event_id=self._next_id(),
+                occurred_at=at,
+                tenant_id=self.tenant_id,
+                session_id=self.session_id,
+                service_session_id=visit.service_session_id,
+                reason=reason,
             )
         )
 

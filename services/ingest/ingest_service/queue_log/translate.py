@@ -10,13 +10,15 @@ RINGCANCELED(ms)   task.offered at t - ringtime + task.cancelled
 CONNECT(.., s)     task.offered at t - ringtime + task.accepted
 ABANDON            session.abandoned + session.ended (caller, reason ``abandon``)
 EXITWITHKEY        session.abandoned + session.ended (caller, reason ``exitwithkey``)
-EXITEMPTY          session.abandoned + session.ended (system, reason ``exitempty``)
-EXITWITHTIMEOUT    session.abandoned + session.ended (system, reason ``exitwithtimeout``)
+EXITEMPTY          session.queue_exited (``empty``) + session.ended (system, ``exitempty``)
+EXITWITHTIMEOUT    session.queue_exited (``timeout``) + session.ended (system,
+                   reason ``exitwithtimeout``): the system, not the caller, left the queue
 COMPLETEAGENT      session.ended (agent, reason ``completeagent``)
 COMPLETECALLER     session.ended (caller, reason ``completecaller``)
 TRANSFER, BLIND-   session.transferred (blind); ATTENDEDTRANSFER: (attended). The
 TRANSFER           service session closes; the session stays open (see ``targets``).
-anything else      counted in ``skipped`` (QUEUESTART, ADDMEMBER, PAUSE, AGENTLOGIN, ...)
+anything else      counted in ``skipped`` (QUEUESTART, ADDMEMBER, PAUSE, AGENTLOGIN, and
+                   FULL, JOINEMPTY, JOINUNAVAIL: the call never entered the queue)
 =================  ===================================================================
 
 Each offer to an agent is a user session ``<call>:<user>:<n>``. A call that enters a
@@ -46,7 +48,7 @@ from pydantic import ValidationError
 
 from ingest_service.queue_log import fields
 from ingest_service.queue_log.caller import caller_party
-from ingest_service.queue_log.events import EndedBy, LineEvents, Outcome
+from ingest_service.queue_log.events import EndedBy, ExitReason, LineEvents, Outcome
 from ingest_service.queue_log.identifiers import fit, safe_identifier
 from ingest_service.queue_log.lines import QueueLogError, QueueLogLine, parse_line
 from ingest_service.queue_log.mapping import QueueLogOptions
@@ -64,6 +66,9 @@ _ENDED_BY: Final[dict[str, EndedBy]] = {
     "COMPLETEAGENT": "agent",
     "COMPLETECALLER": "caller",
 }
+
+_SYSTEM_EXITS: Final[dict[str, ExitReason]] = {"EXITEMPTY": "empty", "EXITWITHTIMEOUT": "timeout"}
+"""Lines where the queue, not the caller, took the call out: ``session.queue_exited``."""
 
 
 class QueueLogTranslator:
@@ -238,7 +243,11 @@ class QueueLogTranslator:
             waited = timedelta(seconds=data.wait_s)
             self._check(visit.queued_at, line.time - waited, "waittime_mismatch")
         out = self._events(call, line)
-        out.abandoned(line.time, visit)
+        exit_reason = _SYSTEM_EXITS.get(line.event)
+        if exit_reason is None:
+            out.abandoned(line.time, visit)
+        else:
+            out.queue_exited(line.time, visit, exit_reason)
         out.ended(line.time, _ENDED_BY[line.event], line.event.lower())
         call.end()
         return out.events

@@ -61,7 +61,10 @@ def _details(event: c.SessionEvent) -> dict[str, object] | None:  # noqa: C901 -
             }
         case c.SessionAbandoned():
             return {"service_session_id": event.service_session_id}
+        case c.SessionQueueExited():
+            return {"service_session_id": event.service_session_id, "reason": event.reason}
         case c.SessionTransferred():
+            # An external destination's address is not kept: the fold never needs it.
             return {
                 "service_session_id": event.service_session_id,
                 "transfer_kind": event.target.kind,

@@ -1,7 +1,8 @@
 """The queue's pure domain: facts in, tasks out, no I/O.
 
 - :mod:`.facts`: what happened (one fact per upstream event) and its stored form.
-- :mod:`.fold`: the tasks of one session, from the set of its facts.
+- :mod:`.fold`: the tasks of one session, from the set of its facts (:mod:`.rules` says
+  what each fact does, :mod:`.skew` how clock skew is tolerated).
 - :mod:`.task`: a task as the agent sees it, and its JSON view.
 - :mod:`.ordering`, :mod:`.retention`, :mod:`.watchdog`: the agent's list, how long history
   stays, when a quiet session is closed.
@@ -11,7 +12,8 @@ from queue_service.domain.facts import Fact, FactKind, fact_from_dict, fact_to_d
 from queue_service.domain.fold import fold
 from queue_service.domain.ordering import order_for_agent
 from queue_service.domain.retention import HistoryPolicy, history_to_drop
-from queue_service.domain.task import Outcome, State, Task, render
+from queue_service.domain.skew import SKEW_TOLERANCE
+from queue_service.domain.task import UNANSWERED, Outcome, State, Task, render
 from queue_service.domain.timers import Timers, timers
 from queue_service.domain.watchdog import (
     IDLE_AFTER,
@@ -30,6 +32,8 @@ __all__ = [
     "IDLE_AFTER",
     "IDLE_AFTER_MEDIA",
     "LIMIT_CLASSES",
+    "SKEW_TOLERANCE",
+    "UNANSWERED",
     "ExpiryTimes",
     "Fact",
     "FactKind",

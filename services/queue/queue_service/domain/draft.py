@@ -1,15 +1,15 @@
 """A task while the fold is building it: mutable, private to one fold call.
 
-Only :meth:`Draft.connect` and :meth:`Draft.end` change the state, and both refuse to move
-backwards, which is what makes a late or repeated event harmless: once connected a task
-never rings again, and once ended its first outcome stays.
+Only :meth:`Draft.connect`, :meth:`Draft.ring` and :meth:`Draft.end` change the state,
+and all refuse to move backwards, which is what makes a late or repeated event harmless:
+once connected a task never rings again, and once ended its first outcome stays.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 
 from queue_service.domain.facts import Fact
-from queue_service.domain.task import Outcome, State
+from queue_service.domain.task import UNANSWERED, Outcome, State
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +36,9 @@ class ServiceSession:
     priority: int = 0
     queued_at: datetime | None = None
     closed_by: Fact | None = None
-    """``session.abandoned`` or a transfer to another service: nobody can take this service
-    session any more, so an offer of it that shows up later is closed at once."""
+    """``session.abandoned``, ``session.queue_exited`` or a transfer away (not to a user):
+    nobody can take this service session any more, so an offer of it that shows up later
+    is closed at once."""
 
 
 @dataclass(slots=True)
@@ -51,9 +52,8 @@ class Draft:
     updated_at: datetime
     service_id: str | None = None
     destination: Party | None = None
-    transferred_in_at: datetime | None = None
-    """When the session was last transferred to this task's user before the task existed."""
     state: State = "incoming"
+    """``incoming`` for an offer, ``dialing`` for an attempt (set where it is created)."""
     outcome: Outcome | None = None
     end_reason: str | None = None
     inferred: bool = False
@@ -70,17 +70,25 @@ class Draft:
         return self.state != "ended"
 
     @property
-    def incoming(self) -> bool:
-        return self.state == "incoming"
+    def unanswered(self) -> bool:
+        """Incoming, dialing or ringing: nobody answered yet and the task is not over."""
+        return self.state in UNANSWERED
 
     @property
     def connected_outcome(self) -> Outcome:
         """The outcome a connected task keeps when it ends for any reason."""
         return "destination_accepted" if self.attempt else "accepted"
 
+    def ring(self) -> bool:
+        """Dialing → ringing (the destination's phone rings); ``False`` from any other state."""
+        if self.state != "dialing":
+            return False
+        self.state = "ringing"
+        return True
+
     def connect(self, at: datetime) -> bool:
-        """Incoming → connected; ``False`` (and no change) from any other state."""
-        if not self.incoming:
+        """Unanswered → connected; ``False`` (and no change) from any other state."""
+        if not self.unanswered:
             return False
         self.state = "connected"
         self.ring_ended_at = at
@@ -92,7 +100,7 @@ class Draft:
         """Live → ended with ``outcome``; ``False`` (and no change) if it already ended."""
         if not self.live:
             return False
-        if self.incoming:
+        if self.unanswered:
             self.ring_ended_at = at
         self.state = "ended"
         self.outcome = outcome

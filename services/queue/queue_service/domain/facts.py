@@ -26,6 +26,7 @@ class FactKind(StrEnum):
     TASK_CANCELLED = "task.cancelled"
     TASK_RESCINDED = "task.rescinded"
     SESSION_ABANDONED = "session.abandoned"
+    SESSION_QUEUE_EXITED = "session.queue_exited"
     SESSION_TRANSFERRED = "session.transferred"
     SESSION_ENDED = "session.ended"
     SESSION_EXPIRED = "session.expired"

@@ -1,7 +1,8 @@
 """Fold a session's facts into its tasks.
 
 The result depends only on the *set* of facts: duplicates (same ``event_id``) collapse and
-the facts are put in one fixed order before the state machine runs. So a redelivered,
+the facts are put in one fixed order before the state machine runs (closing facts ordered
+``SKEW_TOLERANCE`` late, see :mod:`.skew`). So a redelivered,
 late or reordered event, or a rebuild from the stored log, gives the same tasks as the live
 run, and the queue can recompute a session's view from scratch on every event.
 """
@@ -15,6 +16,7 @@ from types import MappingProxyType
 from queue_service.domain.facts import Fact, FactKind, fact_to_dict
 from queue_service.domain.rules import apply
 from queue_service.domain.session_state import SessionState
+from queue_service.domain.skew import ordering_instant
 from queue_service.domain.task import Task
 
 # Ties at the same millisecond are common (one upstream action emits several events), so
@@ -43,6 +45,7 @@ _RANK: Mapping[FactKind, int] = MappingProxyType(
         FactKind.OUTBOUND_NOT_ACCEPTED: 8,
         FactKind.OUTBOUND_USER_ABORTED: 8,
         FactKind.SESSION_ABANDONED: 9,
+        FactKind.SESSION_QUEUE_EXITED: 9,
         FactKind.SESSION_ENDED: 10,
         FactKind.SESSION_EXPIRED: 11,
     }
@@ -59,23 +62,31 @@ def fold(facts: Iterable[Fact]) -> list[Task]:
     distinct = _distinct(facts)
     if not distinct:
         return []
+    if any(fact.kind == FactKind.SESSION_ENDED for fact in distinct):
+        # The watchdog's expiry is a guess made when the session went quiet; a real end,
+        # even one that arrives after it, carries the true outcome and connected time.
+        applied = [fact for fact in distinct if fact.kind != FactKind.SESSION_EXPIRED]
+    else:
+        applied = distinct
     first = distinct[0]
     state = SessionState(tenant_id=first.tenant_id, session_id=first.session_id)
     views: dict[str, Task] = {}
-    for fact in sorted(distinct, key=fact_order):
+    for fact in sorted(applied, key=fact_order):
         apply(state, fact)
         for draft in state.drafts.values():
             view = state.project(draft)
             if views.get(draft.user_session_id) != view:
-                draft.updated_at = fact.at
-                view = replace(view, updated_at=fact.at)
+                # Never backwards: a closing fact applied late may carry an earlier instant.
+                draft.updated_at = max(draft.updated_at, fact.at)
+                view = replace(view, updated_at=draft.updated_at)
             views[draft.user_session_id] = view
     return [replace(view, rev=len(distinct)) for view in views.values()]
 
 
 def fact_order(fact: Fact) -> tuple[datetime, int, str]:
-    """The fixed order facts are applied in: time, then kind, then event id."""
-    return fact.at, _RANK[fact.kind], fact.event_id
+    """The fixed order facts are applied in: time (closing facts ``SKEW_TOLERANCE`` late),
+    then kind, then event id."""
+    return ordering_instant(fact), _RANK[fact.kind], fact.event_id
 
 
 def _distinct(facts: Iterable[Fact]) -> list[Fact]:

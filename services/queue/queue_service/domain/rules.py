@@ -1,8 +1,9 @@
 """The task state machine: what each kind of fact does to the session's tasks.
 
-States only move forward (incoming → connected → ended) and the first outcome stays; see
-:class:`~queue_service.domain.draft.Draft`. Facts about a task that was never offered (the
-offer was lost upstream) still create it, so no outcome is dropped.
+States only move forward (incoming, or dialing → ringing, then connected, then ended) and
+the first outcome stays; see :class:`~queue_service.domain.draft.Draft`. Facts about a
+task that was never offered (the offer was lost upstream) still create it, so no outcome
+is dropped.
 """
 
 from collections.abc import Callable, Mapping
@@ -20,11 +21,6 @@ Transition = Callable[[Draft, Fact], None]
 
 TRANSFERRED: Final = "transferred"
 EXPIRED: Final = "expired"
-
-# An attempt still dialing or ringing when the session ends: who hung up says why.
-_UNANSWERED_ATTEMPT: Mapping[str, Outcome] = MappingProxyType(
-    {"agent": "user_aborted", "caller": "destination_declined"}
-)
 
 
 def apply(state: SessionState, fact: Fact) -> None:
@@ -72,14 +68,31 @@ def _chat(state: SessionState, fact: Fact) -> None:
 
 
 # --- closing a service session or the whole session -----------------------------------------
+#
+# Who ended a task that was still ringing decides its outcome, whichever event carried it
+# (see README, "Outcomes, states and timers"): the caller → cancelled, the agent →
+# declined, the system or a timeout → rona; an outbound attempt has its own names.
+
+_UNANSWERED_OFFER: Mapping[str, Outcome] = MappingProxyType(
+    {"caller": "cancelled", "agent": "declined", "system": "rona"}
+)
+_UNANSWERED_ATTEMPT: Mapping[str, Outcome] = MappingProxyType(
+    {"agent": "user_aborted", "caller": "destination_declined", "system": "destination_not_reached"}
+)
+_CLOSED_BY: Mapping[FactKind, str] = MappingProxyType(
+    {FactKind.SESSION_ABANDONED: "caller", FactKind.SESSION_QUEUE_EXITED: "system"}
+)
+"""Who closed a service session, for the facts that close one without a transfer; the
+fact's type is also the task's end reason (``abandoned``, ``queue_exited``)."""
 
 
-def _abandoned(state: SessionState, fact: Fact) -> None:
+def _left_queue(state: SessionState, fact: Fact) -> None:
+    """``session.abandoned`` (the caller) or ``session.queue_exited`` (the system)."""
     ssid = required(fact.service_session_id, "service_session_id", fact)
     service_session = state.service_session(ssid)
     service_session.closed_by = service_session.closed_by or fact
     for draft in _of_service_session(state, ssid):
-        _abandon(draft, fact.at)
+        _stop_ringing(draft, _CLOSED_BY[fact.kind], fact.at, _reason_of(fact))
 
 
 def _transferred(state: SessionState, fact: Fact) -> None:
@@ -92,8 +105,9 @@ def _transferred(state: SessionState, fact: Fact) -> None:
             _hand_over(draft, fact.at)
     if to_user is not None:
         # The same service session goes on with the target user, so it stays open.
-        state.user_transfers[to_user] = fact.at
+        state.user_transfers.setdefault(to_user, []).append(fact.at)
     else:
+        # To a service, an external number or somewhere unknown: this service session is over.
         service_session = state.service_session(ssid)
         service_session.closed_by = service_session.closed_by or fact
 
@@ -106,21 +120,27 @@ def _ended(state: SessionState, fact: Fact) -> None:
 
 def _expired(state: SessionState, fact: Fact) -> None:
     # The watchdog writes this hours after the last event; the call most likely ended when
-    # things went quiet, so timers stop there instead of counting the idle hours.
+    # things went quiet, so timers stop there instead of counting the idle hours. (The fold
+    # drops expiries from a set that holds a real session.ended.)
     quiet_since = fact.idle_since or fact.at
     for draft in state.drafts.values():
-        outcome: Outcome = EXPIRED if draft.incoming else draft.connected_outcome
+        outcome: Outcome = EXPIRED if draft.unanswered else draft.connected_outcome
         draft.end(max(quiet_since, draft.updated_at), outcome, EXPIRED, inferred=True)
 
 
-def _abandon(draft: Draft, at: datetime) -> None:
-    if draft.incoming:
-        draft.end(at, "abandoned")
+def _stop_ringing(draft: Draft, ended_by: str, at: datetime, reason: str | None) -> None:
+    """Who ended a task nobody answered yet decides its outcome."""
+    if not draft.unanswered:
+        return
+    if draft.attempt:
+        draft.end(at, _UNANSWERED_ATTEMPT.get(ended_by, "destination_not_reached"), reason)
+    else:
+        draft.end(at, _UNANSWERED_OFFER.get(ended_by, "rona"), reason)
 
 
 def _hand_over(draft: Draft, at: datetime) -> None:
     """The session leaves this task's service session: ringing stops, talking agents are done."""
-    if draft.incoming:
+    if draft.unanswered:
         draft.end(at, "rescinded", TRANSFERRED)
     else:
         draft.end(at, draft.connected_outcome, TRANSFERRED)
@@ -128,13 +148,10 @@ def _hand_over(draft: Draft, at: datetime) -> None:
 
 def _end_with_session(draft: Draft, ended: Fact, at: datetime) -> None:
     reason = ended.reason or "normal"
-    if not draft.incoming:
-        draft.end(at, draft.connected_outcome, reason)
-    elif draft.attempt:
-        outcome = _UNANSWERED_ATTEMPT.get(ended.ended_by or "", "destination_not_reached")
-        draft.end(at, outcome, reason)
+    if draft.unanswered:
+        _stop_ringing(draft, ended.ended_by or "system", at, reason)
     else:
-        draft.end(at, "cancelled", reason)
+        draft.end(at, draft.connected_outcome, reason)
 
 
 def _settle(state: SessionState, draft: Draft, at: datetime) -> None:
@@ -142,12 +159,16 @@ def _settle(state: SessionState, draft: Draft, at: datetime) -> None:
     as the closing fact would have closed it had the task existed then."""
     closed_by = state.service_sessions.get(draft.service_session_id or "")
     closer = closed_by.closed_by if closed_by else None
-    if closer is not None and closer.kind == FactKind.SESSION_ABANDONED:
-        _abandon(draft, at)
+    if closer is not None and closer.kind in _CLOSED_BY:
+        _stop_ringing(draft, _CLOSED_BY[closer.kind], at, _reason_of(closer))
     elif closer is not None:
         _hand_over(draft, at)
     if state.ended_by is not None:
         _end_with_session(draft, state.ended_by, at)
+
+
+def _reason_of(closer: Fact) -> str:
+    return closer.kind.value.removeprefix("session.")
 
 
 def _of_service_session(state: SessionState, ssid: str) -> list[Draft]:
@@ -167,22 +188,25 @@ def _on_task(transition: Transition, *, attempt: bool) -> Handler:
     return handle
 
 
+# The first offer, dialing or ringing of a task sets its instant whatever the state: one
+# that is applied after the answer (a skewed clock, a late delivery) still tells when the
+# task started to ring.
+
+
 def _offered(draft: Draft, fact: Fact) -> None:
     draft.service_id = draft.service_id or fact.service_id
-    if draft.incoming and draft.offered_at is None:
-        draft.offered_at = fact.at
+    draft.offered_at = draft.offered_at or fact.at
 
 
 def _dialing(draft: Draft, fact: Fact) -> None:
     draft.service_id = draft.service_id or fact.service_id
     draft.destination = draft.destination or Party.of(fact)
-    if draft.incoming and draft.dialing_at is None:
-        draft.dialing_at = fact.at
+    draft.dialing_at = draft.dialing_at or fact.at
 
 
 def _ringing(draft: Draft, fact: Fact) -> None:
-    if draft.incoming and draft.ringing_at is None:
-        draft.ringing_at = fact.at
+    draft.ring()
+    draft.ringing_at = draft.ringing_at or fact.at
 
 
 def _accepted(draft: Draft, fact: Fact) -> None:
@@ -196,10 +220,10 @@ def _answered(draft: Draft, fact: Fact) -> None:
 
 
 def _stops_ringing(outcome: Outcome, *, with_reason: bool = False) -> Transition:
-    """An end that only an incoming task can have: a connected call is not declined."""
+    """An end that only an unanswered task can have: a connected call is not declined."""
 
     def transition(draft: Draft, fact: Fact) -> None:
-        if draft.incoming:
+        if draft.unanswered:
             draft.end(fact.at, outcome, fact.reason if with_reason else None)
 
     return transition
@@ -215,7 +239,8 @@ _HANDLERS: Mapping[FactKind, Handler] = MappingProxyType(
         FactKind.TASK_RONA: _on_task(_stops_ringing("rona"), attempt=False),
         FactKind.TASK_CANCELLED: _on_task(_stops_ringing("cancelled"), attempt=False),
         FactKind.TASK_RESCINDED: _on_task(_stops_ringing("rescinded"), attempt=False),
-        FactKind.SESSION_ABANDONED: _abandoned,
+        FactKind.SESSION_ABANDONED: _left_queue,
+        FactKind.SESSION_QUEUE_EXITED: _left_queue,
         FactKind.SESSION_TRANSFERRED: _transferred,
         FactKind.SESSION_ENDED: _ended,
         FactKind.SESSION_EXPIRED: _expired,

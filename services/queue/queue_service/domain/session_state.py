@@ -10,6 +10,7 @@ from datetime import datetime
 
 from queue_service.domain.draft import Draft, Party, ServiceSession
 from queue_service.domain.facts import Fact
+from queue_service.domain.skew import SKEW_TOLERANCE
 from queue_service.domain.task import Task
 
 
@@ -32,8 +33,8 @@ class SessionState:
     service_names: dict[str, str] = field(default_factory=dict)
     service_sessions: dict[str, ServiceSession] = field(default_factory=dict)
     drafts: dict[str, Draft] = field(default_factory=dict)
-    user_transfers: dict[str, datetime] = field(default_factory=dict)
-    """Latest transfer of the session to each user, by user id."""
+    user_transfers: dict[str, list[datetime]] = field(default_factory=dict)
+    """Every transfer of the session to a user, by user id (see :meth:`transferred_in_at`)."""
 
     def name_service(self, service_id: str | None, name: str | None) -> None:
         if service_id is not None and name is not None:
@@ -56,15 +57,28 @@ class SessionState:
             user_session_id=user_session_id,
             user_id=user_id,
             attempt=attempt,
+            state="dialing" if attempt else "incoming",
             service_session_id=(
                 None if attempt else required(fact.service_session_id, "service_session_id", fact)
             ),
             created_at=fact.at,
             updated_at=fact.at,
-            transferred_in_at=None if attempt else self.user_transfers.get(user_id),
         )
         self.drafts[user_session_id] = created
         return created, True
+
+    def transferred_in_at(self, draft: Draft) -> datetime | None:
+        """The latest transfer to the draft's user that came before its task existed.
+
+        "Before" allows the skew tolerance: the target's offer carries the agent client's
+        clock, the transfer the platform's, so an offer stamped up to ``SKEW_TOLERANCE``
+        before the transfer is still the offer the transfer made.
+        """
+        if draft.attempt:
+            return None
+        latest = draft.created_at + SKEW_TOLERANCE
+        before = [t for t in self.user_transfers.get(draft.user_id, ()) if t <= latest]
+        return max(before) if before else None
 
     def _named(self, party: Party | None) -> Party:
         """The party, with the display name the session knows for the same address when
@@ -101,7 +115,7 @@ class SessionState:
             caller_address=caller.address,
             caller_kind=caller.kind,
             started_at=draft.offered_at or draft.dialing_at or draft.created_at,
-            queued_at=_latest(ss.queued_at if ss else None, draft.transferred_in_at),
+            queued_at=_latest(ss.queued_at if ss else None, self.transferred_in_at(draft)),
             offered_at=draft.offered_at,
             ring_ended_at=draft.ring_ended_at,
             accepted_at=draft.accepted_at,
@@ -123,7 +137,7 @@ def is_open(draft: Draft) -> bool:
     Handled means: an accepted offer (also one that ended by transfer or expiry, since it
     keeps its outcome), or any outbound attempt the agent placed that left their side, so
     also declined, unreached and aborted calls (the agent logs why it failed). Offers the
-    agent never had (declined, RONA, cancelled, rescinded, abandoned), ``not_accepted``
+    agent never had (declined, RONA, cancelled, rescinded), ``not_accepted``
     attempts (the call never left) and anything the watchdog closed before it connected
     (nothing is known to have happened) need no work.
     """

@@ -7,14 +7,20 @@ facts at any time, so nothing here is ever edited in place.
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Final, Literal
 
 from queue_service.domain.display import live_timers, shown_timer
 from queue_service.domain.instants import to_iso
 from queue_service.domain.timers import timers
 
-State = Literal["incoming", "connected", "ended"]
-"""``incoming`` covers ringing offers and outbound attempts still dialing or ringing."""
+State = Literal["incoming", "dialing", "ringing", "connected", "ended"]
+"""``incoming``: an offer ringing at the agent; ``dialing`` and ``ringing``: the agent's own
+outbound attempt before the destination rings and while it rings (see README, "Outcomes,
+states and timers")."""
+
+UNANSWERED: Final[frozenset[State]] = frozenset({"incoming", "dialing", "ringing"})
+"""The states before anyone answered: the ones a task can still be declined, returned or
+aborted from."""
 
 Outcome = Literal[
     "accepted",
@@ -22,7 +28,6 @@ Outcome = Literal[
     "rona",
     "cancelled",
     "rescinded",
-    "abandoned",
     "not_accepted",
     "user_aborted",
     "destination_accepted",

@@ -20,6 +20,7 @@ CONTRACT_TYPES = {
     "task.cancelled",
     "task.rescinded",
     "session.abandoned",
+    "session.queue_exited",
     "session.transferred",
     "session.ended",
     "session.expired",

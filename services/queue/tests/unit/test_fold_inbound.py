@@ -121,7 +121,9 @@ def test_two_agents_ring_one_accepts_the_other_is_rescinded(script: Script) -> N
     assert tasks["us-1"].ended_at == tasks["us-2"].accepted_at
 
 
-def test_caller_hanging_up_in_queue_abandons_ringing_offers(script: Script) -> None:
+def test_caller_hanging_up_in_queue_cancels_ringing_offers(script: Script) -> None:
+    # Issue 6: the caller hung up while it rang, so Cancelled, whichever event said so
+    # (this test expected the separate outcome "abandoned" before).
     script.started("10:00:00")
     script.queued("10:00:00")
     script.offered("10:00:20", "us-1", user="agent-1")
@@ -132,7 +134,8 @@ def test_caller_hanging_up_in_queue_abandons_ringing_offers(script: Script) -> N
 
     tasks = script.tasks()
 
-    assert (tasks["us-1"].state, tasks["us-1"].outcome) == ("ended", "abandoned")
+    assert (tasks["us-1"].state, tasks["us-1"].outcome) == ("ended", "cancelled")
+    assert tasks["us-1"].end_reason == "abandoned"
     assert tasks["us-1"].open is False
     assert tasks["us-2"].outcome == "declined"  # its own end came first
     assert tasks["us-1"].ended_at == script.facts[-2].at
@@ -256,13 +259,17 @@ def test_offer_after_the_session_ended_is_closed_at_once(script: Script) -> None
     assert timers(task, task.updated_at)["ring_s"] == 0.0
 
 
-def test_offer_after_the_caller_abandoned_is_abandoned(script: Script) -> None:
+def test_offer_after_the_caller_abandoned_is_cancelled(script: Script) -> None:
+    # Issue 6: was "abandoned"; the caller hung up, so Cancelled.
     script.started("10:00:00")
     script.queued("10:00:00")
     script.abandoned("10:00:10")
-    script.offered("10:00:11", "us-1")
+    script.offered("10:00:16", "us-1")
 
-    assert script.view("us-1").outcome == "abandoned"
+    assert (script.view("us-1").outcome, script.view("us-1").end_reason) == (
+        "cancelled",
+        "abandoned",
+    )
 
 
 def test_without_session_started_defaults_are_inbound_voice_anonymous(script: Script) -> None:

@@ -30,6 +30,27 @@ def test_incoming_then_connected_then_ended(make_task: MakeTask) -> None:
     ]
 
 
+def test_own_outbound_attempts_between_customer_calls_and_connected_oldest_first(
+    make_task: MakeTask,
+) -> None:
+    attempt = {"direction": "outbound", "service_session_id": None, "offered_at": None}
+    tasks = [
+        make_task(user_session_id="connected", state="connected", accepted_at="09:00:00"),
+        make_task(user_session_id="ringing-new", state="ringing", dialing_at="10:02:00", **attempt),
+        make_task(user_session_id="dialing-old", state="dialing", dialing_at="10:01:00", **attempt),
+        make_task(user_session_id="customer", queued_at="10:05:00", priority=0),
+        make_task(user_session_id="ended", state="ended", outcome="rona"),
+    ]
+
+    assert _ids(order_for_agent(tasks)) == [
+        "customer",
+        "dialing-old",
+        "ringing-new",
+        "connected",
+        "ended",
+    ]
+
+
 def test_incoming_by_priority_then_longest_waiting(make_task: MakeTask) -> None:
     tasks = [
         make_task(user_session_id="low-old", priority=1, queued_at="09:50:00"),
@@ -66,7 +87,7 @@ def test_ties_break_on_ids_whatever_the_input_order(make_task: MakeTask) -> None
     tasks = [
         make_task(user_session_id=f"us-{n}", session_id=f"s-{n % 2}", state=state)
         for n in range(6)
-        for state in ("incoming", "connected", "ended")
+        for state in ("incoming", "ringing", "connected", "ended")
     ]
     expected = order_for_agent(tasks)
 

@@ -211,13 +211,13 @@ def test_outbound_view_renders_dialout_and_ringing(script: Script) -> None:
 
     assert (view["direction"], view["state"], view["started_at"]) == (
         "outbound",
-        "incoming",
+        "ringing",
         "2026-11-21T10:00:00.000Z",
     )
     assert view["caller"] == {"display_name": "ACME Ltd", "address": "+4940111222"}
     assert view["timers"] == {
         "queue_s": None,
-        "ring_s": None,
+        "ring_s": 10.0,
         "connected_s": None,
         "dialout_s": 2.25,
         "ringing_s": 7.75,

@@ -36,6 +36,7 @@ FIELDS: dict[str, dict[str, object]] = {
     "task.cancelled": USER,
     "task.rescinded": USER,
     "session.abandoned": {"service_session_id": "s:1"},
+    "session.queue_exited": {"service_session_id": "s:1", "reason": "timeout"},
     "session.transferred": {
         "service_session_id": "s:1",
         "target": {"kind": "service", "service_id": "b"},
@@ -90,3 +91,18 @@ def test_an_email_quoting_a_skippable_type_is_still_a_fact() -> None:
     fields = dict(FIELDS["email.received"], html_body='<p>"type":"transcript.segment"</p>')
     event = c.decode_session_event(json.dumps({**BASE, "type": "email.received", **fields}))
     assert not surely_not_a_fact(c.encode(event))
+
+
+def test_queue_exit_keeps_its_reason_and_an_external_transfer_drops_the_address() -> None:
+    exited = to_fact(_event("session.queue_exited"))
+    fields = {
+        "service_session_id": "s:1",
+        "target": {"kind": "external", "address": "+15550002222"},
+    }
+    transfer = c.decode_session_event(json.dumps({**BASE, "type": "session.transferred", **fields}))
+    external = to_fact(transfer)
+
+    assert exited is not None
+    assert (exited.kind, exited.reason) == ("session.queue_exited", "timeout")
+    assert external is not None
+    assert (external.transfer_kind, external.party_address) == ("external", None)

@@ -21,6 +21,7 @@ from contracts import (
     SessionEnded,
     SessionEvent,
     SessionQueued,
+    SessionQueueExited,
     SessionStarted,
     SessionTransferred,
     TaskAccepted,
@@ -72,7 +73,7 @@ def test_each_call_is_a_session_with_the_expected_events(
     assert kinds == {
         "1718000100.1": [*start, "offered", "rona", "offered", "accepted", "ended"],
         "1718000200.2": [*start, "abandoned", "ended"],
-        "1718000300.3": [*start, "abandoned", "ended"],
+        "1718000300.3": [*start, "queue_exited", "ended"],  # EXITWITHTIMEOUT
         "1718000400.4": [*start, "offered", "accepted", "transferred", *billing, "ended"],
         "1718000700.7": [*start, "offered", "accepted", "transferred"],
         "1718000800.8": [*start, "offered", "cancelled", "abandoned", "ended"],
@@ -171,32 +172,37 @@ def test_queue_ring_and_talk_times_agree_with_asterisks_durations(
 
 
 @pytest.mark.parametrize(
-    ("session", "wait_s", "ended_by", "reason"),
+    ("session", "wait_s", "ended_by", "reason", "left"),
     [
-        ("1718000200.2", 15, "caller", "abandon"),
-        ("1718000300.3", 60, "system", "exitwithtimeout"),
-        ("1718000800.8", 12, "caller", "abandon"),
+        ("1718000200.2", 15, "caller", "abandon", SessionAbandoned),
+        ("1718000300.3", 60, "system", "exitwithtimeout", SessionQueueExited),
+        ("1718000800.8", 12, "caller", "abandon", SessionAbandoned),
     ],
 )
 def test_callers_who_leave_the_queue(
-    sessions: dict[str, list[SessionEvent]], session: str, wait_s: int, ended_by: str, reason: str
+    sessions: dict[str, list[SessionEvent]],
+    session: str,
+    wait_s: int,
+    ended_by: str,
+    reason: str,
+    left: type[SessionAbandoned | SessionQueueExited],
 ) -> None:
     events = sessions[session]
-    queued, abandoned, ended = (
+    queued, exited, ended = (
         the(events, SessionQueued),
-        the(events, SessionAbandoned),
+        the(events, left),
         the(events, SessionEnded),
     )
 
-    assert isinstance(abandoned, SessionAbandoned)
+    assert isinstance(exited, left)
     assert isinstance(queued, SessionQueued)
-    assert abandoned.service_session_id == queued.service_session_id
-    assert abandoned.occurred_at - queued.occurred_at == timedelta(seconds=wait_s)
+    assert exited.service_session_id == queued.service_session_id
+    assert exited.occurred_at - queued.occurred_at == timedelta(seconds=wait_s)
     assert isinstance(ended, SessionEnded)
     assert (ended.ended_by, ended.reason, ended.occurred_at) == (
         ended_by,
         reason,
-        abandoned.occurred_at,
+        exited.occurred_at,
     )
 
 
@@ -232,8 +238,8 @@ def test_blind_transfer_then_the_next_queue_is_the_next_service_session(
     assert isinstance(transferred, SessionTransferred)
     assert transferred.mode == "blind"
     assert transferred.service_session_id == "1718000400.4:1"
-    assert (transferred.target.kind, transferred.target.service_id) == ("service", "ext-2000")
-    assert transferred.target.service_name == "2000@from-internal"
+    assert (transferred.target.kind, transferred.target.address) == ("external", "2000")
+    assert transferred.target.service_id is None
     assert isinstance(second, SessionQueued)
     assert (second.service_session_id, second.service_id, second.service_name) == (
         "1718000400.4:2",

@@ -8,6 +8,7 @@ from contracts import (
     SessionEnded,
     SessionEvent,
     SessionQueued,
+    SessionQueueExited,
     SessionStarted,
     SessionTransferred,
     TaskAccepted,
@@ -90,20 +91,25 @@ def test_a_complete_without_connect_is_a_warning(translate: Translate) -> None:
 
 
 @pytest.mark.parametrize(
-    ("event", "data", "ended_by"),
+    ("event", "data", "ended_by", "left"),
     [
-        ("EXITWITHKEY", ("5", "1", "1", "20"), "caller"),
-        ("EXITEMPTY", ("1", "1", "20"), "system"),
-        ("EXITWITHKEY", ("5", "1"), "caller"),  # the short layout of old versions
+        ("EXITWITHKEY", ("5", "1", "1", "20"), "caller", "session.abandoned"),
+        ("EXITEMPTY", ("1", "1", "20"), "system", "session.queue_exited"),
+        ("EXITWITHTIMEOUT", ("1", "1", "20"), "system", "session.queue_exited"),
+        ("ABANDON", ("1", "1", "20"), "caller", "session.abandoned"),
+        ("EXITWITHKEY", ("5", "1"), "caller", "session.abandoned"),  # old versions' layout
     ],
 )
 def test_leaving_the_queue(
-    translate: Translate, event: str, data: tuple[str, ...], ended_by: str
+    translate: Translate, event: str, data: tuple[str, ...], ended_by: str, left: str
 ) -> None:
+    # Issue 6: a system exit is session.queue_exited, distinct from the caller's abandon.
     events, translator = translate([ENTER, line(20, event, *data)])
 
     ended = events[-1]
-    assert [e.type for e in events[-2:]] == ["session.abandoned", "session.ended"]
+    assert [e.type for e in events[-2:]] == [left, "session.ended"]
+    if isinstance(events[-2], SessionQueueExited):
+        assert events[-2].reason == {"EXITEMPTY": "empty", "EXITWITHTIMEOUT": "timeout"}[event]
     assert isinstance(ended, SessionEnded)
     assert (ended.ended_by, ended.reason) == (ended_by, event.lower())
     assert translator.warnings == {}
@@ -154,19 +160,21 @@ def test_connect_without_a_ring_time_is_offered_when_answered(translate: Transla
 @pytest.mark.parametrize(
     ("data", "kind", "target"),
     [
-        (("BRIDGE", "3d1e-bridge-id"), "service", "attended-bridge"),
-        (("APP", "Queue"), "service", "app-queue"),
+        (("BRIDGE", "3d1e-bridge-id"), "unknown", None),
+        (("APP", "Queue"), "unknown", None),
+        (("LINK", "Nothing", "Resolvable"), "unknown", None),
         (
             ("LINK", "Local/2000@from-internal-0000000a;1", "Local/2000@from-internal-0000000a;2"),
-            "service",
-            "ext-2000",
+            "external",
+            "2000",
         ),
         (("LINK", "PJSIP/1002-00000012", "PJSIP/1003-00000013"), "user", "bob"),
     ],
 )
 def test_attended_transfer_targets(
-    translate: Translate, data: tuple[str, ...], kind: str, target: str
+    translate: Translate, data: tuple[str, ...], kind: str, target: str | None
 ) -> None:
+    # Issue 6: no placeholder service ids (ext-2000, attended-bridge, app-queue) any more.
     connect = line(10, "CONNECT", "10", "b.2", "4", agent="PJSIP/1001")
     transfer = line(70, "ATTENDEDTRANSFER", *data, "10", "60", "1", agent="PJSIP/1001")
 
@@ -176,8 +184,25 @@ def test_attended_transfer_targets(
     assert isinstance(transferred, SessionTransferred)
     assert transferred.mode == "attended"
     assert transferred.target.kind == kind
-    assert target in (transferred.target.service_id, transferred.target.user_id)
+    found = transferred.target
+    assert (found.service_id, found.user_id or found.address) == (None, target)
     assert translator.warnings == {"open_at_finish": 1}
+
+
+@pytest.mark.parametrize(
+    ("extension", "address"), [("2000", "2000"), ("+4930123456", "+4930123456"), ("s", None)]
+)
+def test_blind_transfer_to_an_unmapped_extension_is_external(
+    translate: Translate, extension: str, address: str | None
+) -> None:
+    connect = line(10, "CONNECT", "10", "b.2", "4", agent="PJSIP/1001")
+    transfer = line(70, "BLINDTRANSFER", extension, "ctx", "10", "60", "1", agent="PJSIP/1001")
+
+    events, _ = translate([ENTER, connect, transfer])
+
+    transferred = events[-1]
+    assert isinstance(transferred, SessionTransferred)
+    assert (transferred.target.kind, transferred.target.address) == ("external", address)
 
 
 def test_transfer_then_enterqueue_continues_the_same_session(translate: Translate) -> None:
