@@ -44,7 +44,7 @@ def load_settings_file(path: Path) -> SettingsFile:
     if not isinstance(content, dict) or not content.keys() <= _SECTIONS.keys():
         raise InvalidSettingsFile(["the file is a mapping with only 'tenants' and 'services'"])
     problems: list[str] = []
-    parsed: dict[str, list[BaseModel]] = {}
+    parsed: dict[str, list[tuple[int, BaseModel]]] = {}
     for section, model in _SECTIONS.items():
         entries = content.get(section) or []
         if not isinstance(entries, list):
@@ -54,14 +54,14 @@ def load_settings_file(path: Path) -> SettingsFile:
         for index, entry in enumerate(entries):
             where = f"{section}[{index}]{_naming(entry)}"
             try:
-                parsed[section].append(model.model_validate(entry))
+                parsed[section].append((index, model.model_validate(entry)))
             except ValidationError as error:
                 problems.extend(f"{where}: {problem}" for problem in explain(error).split("; "))
         problems.extend(_repeats(section, parsed[section]))
     if problems:
         raise InvalidSettingsFile(problems)
-    tenants = tuple(t for t in parsed["tenants"] if isinstance(t, TenantSettingsSpec))
-    services = tuple(s for s in parsed["services"] if isinstance(s, ServiceSettingsSpec))
+    tenants = tuple(t for _, t in parsed["tenants"] if isinstance(t, TenantSettingsSpec))
+    services = tuple(s for _, s in parsed["services"] if isinstance(s, ServiceSettingsSpec))
     return SettingsFile(tenants, services)
 
 
@@ -101,10 +101,11 @@ def _naming(entry: object) -> str:
     return f" ({', '.join(names)})" if names else ""
 
 
-def _repeats(section: str, entries: list[BaseModel]) -> list[str]:
+def _repeats(section: str, entries: list[tuple[int, BaseModel]]) -> list[str]:
+    """One entry per tenant (or tenant + service): which of two would win is no one's guess."""
     seen: dict[tuple[str, ...], int] = {}
     problems = []
-    for index, entry in enumerate(entries):
+    for index, entry in entries:
         key = tuple(str(getattr(entry, field, "")) for field in ("tenant_id", "service_id"))
         if key in seen:
             problems.append(f"{section}[{index}]: the same entry as {section}[{seen[key]}]")
