@@ -80,7 +80,10 @@ class Widgets(Message):
 
 
 class Code(Message):
-    id: Identifier = Field(description="Stable id saved with after-call work, e.g. sales-lead.")
+    id: Identifier = Field(
+        description="Stable id saved with after-call work, e.g. sales-lead; at most 128 "
+        "characters, no spaces."
+    )
     label: Label = Field(description='What agents see, e.g. "Sales lead"; 1 to 64 characters.')
 
 
@@ -111,8 +114,8 @@ class SessionDetailsFields(Message):
 class ServiceSettingsSpec(Message):
     """One service's settings as an operator writes them."""
 
-    tenant_id: Identifier
-    service_id: Identifier
+    tenant_id: Identifier = Field(description="At most 128 characters, no spaces.")
+    service_id: Identifier = Field(description="At most 128 characters, no spaces.")
     service_name: ShortText = Field(min_length=1, description="At most 256 characters.")
     widgets: Widgets = Widgets()
     primary_codes: tuple[Code, ...] = Field(
@@ -198,7 +201,7 @@ class ServiceSettings(ServiceSettingsSpec):
 class TenantSettingsSpec(Message):
     """Settings of a whole tenant as an operator writes them."""
 
-    tenant_id: Identifier
+    tenant_id: Identifier = Field(description="At most 128 characters, no spaces.")
     crm_url_template: UrlTemplate | None = Field(
         default=None,
         description="The CRM lookup's URL (e.g. with {system.caller}); null for no CRM. "
