@@ -4,6 +4,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Literal
 
+__all__ = ["ChangeKind", "changed_fields", "store_context_enabled_at"]
+
 ChangeKind = Literal["created", "changed", "unchanged"]
 
 
