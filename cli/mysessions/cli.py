@@ -6,6 +6,7 @@ from mysessions.commands.demo import demo
 from mysessions.commands.publish import publish
 from mysessions.commands.rebuild import rebuild
 from mysessions.commands.run import run
+from mysessions.commands.settings import settings_app
 from mysessions.commands.simulate import simulate_command
 from mysessions.commands.topics import topics_app
 from mysessions.commands.view import view
@@ -13,6 +14,7 @@ from mysessions.infra_cli import infra_app
 
 app = typer.Typer(no_args_is_help=True, help="My Sessions backbone: operate it locally.")
 app.add_typer(infra_app, name="infra", help="Local Kafka, Redis and FerretDB servers.")
+app.add_typer(settings_app, name="settings", help="Service and tenant settings (MongoDB).")
 app.command()(run)
 app.command()(view)
 app.command()(rebuild)

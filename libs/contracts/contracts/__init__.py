@@ -54,6 +54,16 @@ from contracts.outbound import (
 )
 from contracts.parties import Party
 from contracts.reporting import Outcome, ServiceSessionRecord, Timers, UserSessionRecord
+from contracts.service_settings import (
+    Code,
+    ContextLink,
+    ServiceSettings,
+    ServiceSettingsSpec,
+    SessionDetailsFields,
+    TenantSettings,
+    TenantSettingsSpec,
+    Widgets,
+)
 from contracts.unions import AfterCallWork, DeadLetterMessage, ReportingRecord, SessionEvent
 from contracts.views import (
     CallerView,
@@ -70,6 +80,8 @@ __all__ = [
     "AfterCallWorkSubmitted",
     "CallerView",
     "ChatReceived",
+    "Code",
+    "ContextLink",
     "CustomParametersUpdated",
     "DeadLetter",
     "DeadLetterMessage",
@@ -93,7 +105,10 @@ __all__ = [
     "QueueTask",
     "ReportingRecord",
     "ServiceSessionRecord",
+    "ServiceSettings",
+    "ServiceSettingsSpec",
     "SessionAbandoned",
+    "SessionDetailsFields",
     "SessionEnded",
     "SessionEvent",
     "SessionExpired",
@@ -111,6 +126,8 @@ __all__ = [
     "TaskState",
     "TaskTimers",
     "TaskView",
+    "TenantSettings",
+    "TenantSettingsSpec",
     "TimerName",
     "Timers",
     "TranscriptFinal",
@@ -118,6 +135,7 @@ __all__ = [
     "TransferTarget",
     "UserSessionEvent",
     "UserSessionRecord",
+    "Widgets",
     "decode_session_event",
     "encode",
     "explain",

@@ -1,0 +1,1 @@
+"""MongoDB (and later Redis, HTTP) behind small classes; contracts are translated here."""
