@@ -8,15 +8,15 @@ from pathlib import Path
 
 import typer
 import yaml
-from context_service.adapters.settings_store import (
+from context_service.settings import ContextSettings
+from contracts import ServiceSettings, TenantSettings
+from mysessions_platform.mongo import mongo_client, mongo_database
+from mysessions_platform.service_settings.store import (
     Change,
     ServiceSettingsStore,
     SettingsConflict,
     TenantSettingsStore,
 )
-from context_service.settings import ContextSettings
-from contracts import ServiceSettings, TenantSettings
-from mysessions_platform.mongo import mongo_client, mongo_database
 
 from mysessions.settings_file import InvalidSettingsFile, SettingsFile, load_settings_file
 

@@ -1,8 +1,7 @@
+from mysessions_platform.service_settings.cache import DEFAULT_REFRESH_S
 from mysessions_platform.settings import ServerSettings
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
-
-from context_service.adapters.settings_cache import DEFAULT_REFRESH_S
 
 
 class ContextSettings(ServerSettings):

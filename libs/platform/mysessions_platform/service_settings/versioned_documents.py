@@ -14,10 +14,11 @@ from contextlib import suppress
 from datetime import datetime
 from typing import Final
 
-from mysessions_platform.mongo import Document, as_utc
 from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
+
+from mysessions_platform.mongo import Document, as_utc
 
 Key = Mapping[str, str]
 _VERSION: Final = "version"

@@ -3,8 +3,8 @@
 import asyncio
 
 import pytest
-from context_service.adapters.settings_cache import RefreshingCache, SettingsCache
 from contracts import ServiceSettings, TenantSettings
+from mysessions_platform.service_settings.cache import RefreshingCache, SettingsCache
 
 pytestmark = pytest.mark.unit
 

@@ -11,16 +11,16 @@ from datetime import datetime
 from typing import Final, Generic, TypeVar
 
 from contracts import ServiceSettings, ServiceSettingsSpec, TenantSettings, TenantSettingsSpec
-from mysessions_platform.mongo import Document
 from pydantic import BaseModel
 from pymongo.asynchronous.database import AsyncDatabase
 
-from context_service.adapters.versioned_documents import Key, VersionedDocuments
-from context_service.domain.settings_changes import (
+from mysessions_platform.mongo import Document
+from mysessions_platform.service_settings.changes import (
     ChangeKind,
     changed_fields,
     store_context_enabled_at,
 )
+from mysessions_platform.service_settings.versioned_documents import Key, VersionedDocuments
 
 __all__ = [
     "SERVICE_SETTINGS",

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from context_service.domain.settings_changes import changed_fields, store_context_enabled_at
+from mysessions_platform.service_settings.changes import changed_fields, store_context_enabled_at
 
 pytestmark = pytest.mark.unit
 

@@ -5,14 +5,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from context_service.adapters.settings_cache import SettingsCache
-from context_service.adapters.settings_store import (
+from contracts import ServiceSettingsSpec, TenantSettingsSpec
+from mysessions_platform.service_settings.cache import SettingsCache
+from mysessions_platform.service_settings.store import (
     SERVICE_SETTINGS,
     SERVICE_SETTINGS_HISTORY,
     ServiceSettingsStore,
     TenantSettingsStore,
 )
-from contracts import ServiceSettingsSpec, TenantSettingsSpec
 from mysessions_platform.testing.kafka_reading import wait_for
 from mysessions_platform.testing.mongo_databases import MongoDatabases
 
