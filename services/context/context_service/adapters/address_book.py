@@ -46,18 +46,17 @@ class MongoAddressBook:
         else:
             return None
         # several contacts may share a number (a switchboard): the lowest id wins, always
-        async for doc in (
-            self.collection.find({"tenant_id": tenant, field: value})
-            .sort("contact_id", ASCENDING)
-            .limit(1)
-        ):
-            phones, emails = doc.get("phones") or [None], doc.get("emails") or [None]
-            return Caller(
-                address=address,
-                address_kind=kind,
-                source="address_book",
-                phone=value if field == "phones" else phones[0],
-                email=value if field == "emails" else emails[0],
-                **{name: doc.get(name) for name in CALLER_FIELDS},
-            )
-        return None
+        doc = await self.collection.find_one(
+            {"tenant_id": tenant, field: value}, sort=[("contact_id", ASCENDING)]
+        )
+        if doc is None:
+            return None
+        phones, emails = doc.get("phones") or [None], doc.get("emails") or [None]
+        return Caller(
+            address=address,
+            address_kind=kind,
+            source="address_book",
+            phone=value if field == "phones" else phones[0],
+            email=value if field == "emails" else emails[0],
+            **{name: doc.get(name) for name in CALLER_FIELDS},
+        )

@@ -24,12 +24,12 @@ def check_region(region: str | None) -> str | None:
 def to_e164(raw: str, region: str | None) -> str:
     """A number as written in an address book (national with ``region``, or international)
     in E.164; numbers libphonenumber does not consider valid are refused."""
+    where = f" for region {region}" if region else " (no region given: write it with +)"
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
-        raise InvalidPhoneNumber("not a phone number") from None
+        raise InvalidPhoneNumber(f"not a phone number{where}") from None
     if not phonenumbers.is_valid_number(number):
-        where = f" for region {region}" if region else " (no region given: write it with +)"
         raise InvalidPhoneNumber(f"not a valid phone number{where}")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
