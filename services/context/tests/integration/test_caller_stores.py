@@ -1,10 +1,13 @@
 """The address book and the directory on the MongoDB-wire server, with the resolution."""
 
+import httpx
 import pytest
-from context_service.adapters.address_book import MongoAddressBook
+from context_service.adapters.address_book import CONTACTS, MongoAddressBook
 from context_service.adapters.directory import MongoDirectory
 from context_service.adapters.upsert import upsert_documents
+from context_service.caller_resolver import ensure_caller_indexes, make_caller_resolver
 from context_service.domain import Caller, resolve_caller
+from contracts import Party
 from mysessions_platform.testing.mongo_databases import MongoDatabases
 from pymongo.errors import DuplicateKeyError
 
@@ -112,3 +115,27 @@ async def test_the_resolution_order_on_the_real_stores(mongo_databases: MongoDat
     assert await resolve("stranger@else.example", "upn") == Caller(
         address="stranger@else.example", address_kind="upn"
     )
+
+
+async def test_the_wired_resolver_takes_the_contracts_party(
+    mongo_databases: MongoDatabases,
+) -> None:
+    database = mongo_databases.create("ctx")
+    await ensure_caller_indexes(database)
+    await upsert_documents(database[CONTACTS], "tenant-a", "contact_id", {"c1": ANNA})
+    async with httpx.AsyncClient() as http:
+        resolver = make_caller_resolver(database, http, lambda _tenant: None, region="CH")
+        known = await resolver.resolve_party(
+            "tenant-a", Party(address="0446681800", address_kind="pstn")
+        )
+        unknown = await resolver.resolve_party(
+            "tenant-a", Party(address="+41446681899", address_kind="pstn")
+        )
+    assert (known.source, known.display_name, known.address) == (
+        "address_book",
+        "Anna Muster",
+        "0446681800",
+    )
+    assert unknown == Caller(address="+41446681899", address_kind="pstn")
+    indexes = await database[CONTACTS].index_information()
+    assert {"tenant_contact_id", "tenant_phones", "tenant_emails"} <= set(indexes)

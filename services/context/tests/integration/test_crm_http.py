@@ -29,7 +29,9 @@ ANSWER = {"display_name": "Jane Doe", "company": "ACME AG", "city": "Zurich", "e
 
 class FakeCrmServer:
     """``/ok/<address>`` answers JSON (404 unless the address is KNOWN), ``/hang/…`` never
-    answers, ``/fail/…`` answers 500. Counts requests per route."""
+    answers, ``/drip/…`` sends its headers, then a byte every 50 ms forever (no single read
+    waits long: only a total deadline stops it), ``/fail/…`` answers 500. Counts requests
+    per route."""
 
     def __init__(self) -> None:
         self.hits: Counter[str] = Counter()
@@ -44,6 +46,13 @@ class FakeCrmServer:
                 if route == "hang":
                     server.hanging.set()
                     server.release.wait()
+                    return
+                if route == "drip":
+                    self.send_response(200)
+                    self.end_headers()
+                    while not server.release.wait(0.05):
+                        self.wfile.write(b" ")
+                        self.wfile.flush()
                     return
                 if route == "fail":
                     self._send(500, b"boom")
@@ -158,6 +167,16 @@ async def test_a_hanging_crm_times_out_to_anonymous_then_the_circuit_opens(
     assert crm_server.hits["hang"] == 2
 
 
+async def test_a_crm_answering_too_slowly_hits_the_total_deadline(
+    crm_server: FakeCrmServer, http: httpx.AsyncClient
+) -> None:
+    crm = HttpCrm(http, lambda _tenant: crm_server.template("drip"), CrmConfig(timeout_s=0.5))
+    started = time.monotonic()
+    assert await resolve(crm, KNOWN) == Caller(address=KNOWN, address_kind="pstn")
+    assert 0.45 < time.monotonic() - started < 1.5
+    assert crm_server.hits["drip"] == 1
+
+
 async def test_a_failing_crm_opens_the_circuit_and_a_probe_closes_it(
     crm_server: FakeCrmServer, http: httpx.AsyncClient
 ) -> None:
@@ -204,7 +223,8 @@ async def test_while_the_crm_hangs_callers_in_the_address_book_resolve_at_full_s
         },
     )
     timeout_s = 10.0
-    crm = HttpCrm(http, lambda _tenant: crm_server.template("hang"), CrmConfig(timeout_s=timeout_s))
+    config = CrmConfig(timeout_s=timeout_s, failure_threshold=1)
+    crm = HttpCrm(http, lambda _tenant: crm_server.template("hang"), config)
 
     async def one(address: str) -> Caller:
         resolution = await resolve_caller(
