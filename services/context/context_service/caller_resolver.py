@@ -52,13 +52,14 @@ def make_caller_resolver(
     crm_url_template: Callable[[str], str | None],
     *,
     region: str | None = None,
+    lookup_timeout_s: float = 2.0,
     crm_config: CrmConfig = CrmConfig(),
 ) -> CallerResolver:
     """``http`` and ``database`` are opened and closed by the app's lifespan;
     ``crm_url_template(tenant)`` reads the tenant's CRM URL template from its settings."""
     return CallerResolver(
-        MongoAddressBook(database, region),
-        MongoDirectory(database),
+        MongoAddressBook(database, region, lookup_timeout_s),
+        MongoDirectory(database, lookup_timeout_s),
         HttpCrm(http, crm_url_template, crm_config),
     )
 

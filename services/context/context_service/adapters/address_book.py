@@ -7,6 +7,7 @@ tenant. Only unique and plain indexes: FerretDB v1 has no partial or TTL indexes
 
 from typing import Any, Final
 
+import pymongo
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -20,10 +21,18 @@ CALLER_FIELDS: Final = ("display_name", "company", "street", "city", "postal_cod
 
 
 class MongoAddressBook:
-    def __init__(self, database: AsyncDatabase[dict[str, Any]], region: str | None = None) -> None:
-        """``region``: how to read callers' numbers that come without a country code."""
+    def __init__(
+        self,
+        database: AsyncDatabase[dict[str, Any]],
+        region: str | None = None,
+        timeout_s: float = 2.0,
+    ) -> None:
+        """``region``: how to read callers' numbers that come without a country code;
+        ``timeout_s``: a lookup's deadline, server selection included, so an unreachable
+        database degrades callers to "Anonymous" instead of holding sessions up."""
         self.collection = database[CONTACTS]
         self._region = region
+        self._timeout_s = timeout_s
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index(
@@ -46,9 +55,10 @@ class MongoAddressBook:
         else:
             return None
         # several contacts may share a number (a switchboard): the lowest id wins, always
-        doc = await self.collection.find_one(
-            {"tenant_id": tenant, field: value}, sort=[("contact_id", ASCENDING)]
-        )
+        with pymongo.timeout(self._timeout_s):
+            doc = await self.collection.find_one(
+                {"tenant_id": tenant, field: value}, sort=[("contact_id", ASCENDING)]
+            )
         if doc is None:
             return None
         phones, emails = doc.get("phones") or [None], doc.get("emails") or [None]

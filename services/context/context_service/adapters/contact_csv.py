@@ -117,13 +117,19 @@ def _document(kind: Kind, cells: dict[str, str], region: str | None) -> tuple[st
         if not (doc.get("phones") or doc.get("emails")):
             raise RowRejected("phones, emails: both empty, the contact could never be matched")
         return key, doc
-    key = _emails(key_column, key)[0]
+    key = _single(key_column, _emails(key_column, key))
     doc["upn"] = key
     if emails := _emails("email", cells.get("email", "")):
-        doc["email"] = emails[0]
+        doc["email"] = _single("email", emails)
     if phones := _phones("phone", cells.get("phone", ""), region):
-        doc["phone"] = phones[0]
+        doc["phone"] = _single("phone", phones)
     return key, doc
+
+
+def _single(column: str, values: list[str]) -> str:
+    if len(values) != 1:
+        raise RowRejected(f"{column}: one value only")
+    return values[0]
 
 
 def _check_header(kind: Kind, header: list[str] | None) -> list[str]:

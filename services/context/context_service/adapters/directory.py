@@ -7,6 +7,7 @@ What it returns is marked ``source="directory"`` by the resolution, so it is nev
 
 from typing import Any, Final
 
+import pymongo
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -28,8 +29,10 @@ CALLER_FIELDS: Final = (
 
 
 class MongoDirectory:
-    def __init__(self, database: AsyncDatabase[dict[str, Any]]) -> None:
+    def __init__(self, database: AsyncDatabase[dict[str, Any]], timeout_s: float = 2.0) -> None:
+        """``timeout_s``: a lookup's deadline, server selection included."""
         self.collection = database[DIRECTORY_USERS]
+        self._timeout_s = timeout_s
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index(
@@ -37,7 +40,8 @@ class MongoDirectory:
         )
 
     async def find(self, tenant: str, upn: str) -> Caller | None:
-        doc = await self.collection.find_one({"tenant_id": tenant, "upn": upn.strip().lower()})
+        with pymongo.timeout(self._timeout_s):
+            doc = await self.collection.find_one({"tenant_id": tenant, "upn": upn.strip().lower()})
         if doc is None:
             return None
         return Caller(

@@ -1,5 +1,9 @@
 """The address book and the directory on the MongoDB-wire server, with the resolution."""
 
+import socket
+import time
+from typing import Any
+
 import httpx
 import pytest
 from context_service.adapters.address_book import CONTACTS, MongoAddressBook
@@ -9,6 +13,7 @@ from context_service.caller_resolver import ensure_caller_indexes, make_caller_r
 from context_service.domain import Caller, resolve_caller
 from contracts import Party
 from mysessions_platform.testing.mongo_databases import MongoDatabases
+from pymongo import AsyncMongoClient
 from pymongo.errors import DuplicateKeyError
 
 pytestmark = pytest.mark.integration
@@ -139,3 +144,30 @@ async def test_the_wired_resolver_takes_the_contracts_party(
     assert unknown == Caller(address="+41446681899", address_kind="pstn")
     indexes = await database[CONTACTS].index_information()
     assert {"tenant_contact_id", "tenant_phones", "tenant_emails"} <= set(indexes)
+
+
+async def test_an_unreachable_database_degrades_to_anonymous_quickly() -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        f"mongodb://127.0.0.1:{port}/", connectTimeoutMS=200
+    )
+    try:
+        database = client["nowhere"]
+        book, directory = MongoAddressBook(database, timeout_s=0.3), MongoDirectory(database, 0.3)
+        started = time.monotonic()
+        resolution = await resolve_caller(
+            "tenant-a",
+            "boss@tenant.example",
+            "upn",
+            address_book=book,
+            directory=directory,
+            crm=NoCrm(),
+        )
+        elapsed = time.monotonic() - started
+    finally:
+        await client.close()
+    assert resolution.caller == Caller(address="boss@tenant.example", address_kind="upn")
+    assert resolution.failed == ("address_book", "directory")
+    assert elapsed < 2, f"took {elapsed:.2f}s"

@@ -1,9 +1,11 @@
 """The order of sources, what a failing source means, and what may be stored."""
 
 from dataclasses import dataclass, field
+from typing import get_args
 
 import pytest
 from context_service.domain import FIELD_LIMITS, AddressKind, Caller, resolve_caller
+from contracts import Party
 
 pytestmark = pytest.mark.unit
 
@@ -161,3 +163,8 @@ async def test_every_field_of_a_match_is_bounded() -> None:
 
 def test_the_label_falls_back_to_the_company() -> None:
     assert Caller(address="x", address_kind="pstn", company="ACME").label == "ACME"
+
+
+def test_address_kinds_are_the_contracts_own() -> None:
+    annotation = Party.model_fields["address_kind"].annotation
+    assert set(get_args(AddressKind)) == set(get_args(annotation))

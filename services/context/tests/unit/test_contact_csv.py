@@ -99,3 +99,9 @@ def test_directory_rows_are_keyed_by_lower_cased_upn() -> None:
             "phone": "+41446681800",
         }
     }
+
+
+def test_directory_cells_hold_one_value() -> None:
+    text = "upn,display_name,phone\nanna@tenant.example,Anna,+41446681800;+41446681801\n"
+    parsed = parse(text, kind="directory")
+    assert parsed.errors[0].reason == "phone: one value only"
