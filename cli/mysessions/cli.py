@@ -2,6 +2,7 @@
 
 import typer
 
+from mysessions.commands.contacts import contacts_app
 from mysessions.commands.demo import demo
 from mysessions.commands.publish import publish
 from mysessions.commands.rebuild import rebuild
@@ -15,6 +16,7 @@ from mysessions.infra_cli import infra_app
 app = typer.Typer(no_args_is_help=True, help="My Sessions backbone: operate it locally.")
 app.add_typer(infra_app, name="infra", help="Local Kafka, Redis and FerretDB servers.")
 app.add_typer(settings_app, name="settings", help="Service and tenant settings (MongoDB).")
+app.add_typer(contacts_app, name="contacts", help="Tenants' address books and user directories.")
 app.command()(run)
 app.command()(view)
 app.command()(rebuild)

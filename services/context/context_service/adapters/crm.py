@@ -1,0 +1,170 @@
+"""An external CRM over HTTP: ``GET`` a per-tenant URL made from the caller's address.
+
+Contract: the tenant's URL template holds ``{caller.address}``, replaced by the caller's
+number or UPN, URL-encoded. The CRM answers ``200`` with a JSON object (fields as in
+``ANSWER_FIELDS``; unknown ones are ignored) when it knows the caller, and ``404``, ``204``
+or ``200`` with ``null``/``{}`` when it does not. Anything else, a timeout included, is a
+failure: the caller stays unknown for now, the failure is logged without the address, and
+after ``failure_threshold`` consecutive failures the circuit opens for ``cool_down_s``.
+Answers (known and not known) are cached for ``cache_ttl_s``; failures are not.
+
+A slow CRM must never hold up other sessions: every lookup has a total deadline, and an
+open circuit answers "unknown" at once.
+"""
+
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Final
+from urllib.parse import quote
+
+import httpx
+import structlog
+
+from context_service.adapters.answer_cache import AnswerCache
+from context_service.adapters.circuit_breaker import CircuitBreaker
+from context_service.domain import FIELD_LIMITS, Caller
+
+__all__ = ["ADDRESS_PLACEHOLDER", "ANSWER_FIELDS", "CrmConfig", "HttpCrm", "caller_from_answer"]
+
+ADDRESS_PLACEHOLDER: Final = "{caller.address}"
+ANSWER_FIELDS: Final = tuple(FIELD_LIMITS)
+NOT_KNOWN: Final = frozenset({204, 404})
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class CrmConfig:
+    timeout_s: float = 2.0
+    """Total time for one lookup, connecting and reading included."""
+    failure_threshold: int = 5
+    cool_down_s: float = 30.0
+    cache_ttl_s: float = 60.0
+    cache_max_entries: int = 10_000
+    max_answer_bytes: int = 64 * 1024
+
+
+class CrmFailure(Exception):
+    """Why a lookup failed; the message never holds the address or the URL."""
+
+
+def render_url(template: str, address: str) -> str:
+    url = template.replace(ADDRESS_PLACEHOLDER, quote(address, safe=""))
+    if httpx.URL(url).scheme not in ("http", "https"):
+        raise CrmFailure("the CRM URL template is not http or https")
+    return url
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def caller_from_answer(answer: Any, address: str) -> Caller | None:
+    """The caller a CRM answer describes, every field cut to its limit; ``None`` if the
+    answer names nobody."""
+    if answer is None:
+        return None
+    if not isinstance(answer, dict):
+        raise CrmFailure("the CRM answer is not a JSON object")
+    found = {name: _text(answer.get(name)) for name in ANSWER_FIELDS}
+    if not any(found.values()):
+        return None
+    return Caller(address=address, address_kind="pstn", source="crm", **found).bounded()
+
+
+class HttpCrm:
+    """``Crm`` port. ``url_template`` gives a tenant's template, ``None`` when it has no
+    CRM. One breaker per tenant: one tenant's broken CRM does not close another's."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        url_template: Callable[[str], str | None],
+        config: CrmConfig = CrmConfig(),
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._client = client
+        self._url_template = url_template
+        self._config = config
+        self._clock = clock
+        self._breakers: dict[str, CircuitBreaker] = {}
+        self._cache: AnswerCache[tuple[str, str], Caller | None] = AnswerCache(
+            config.cache_ttl_s, config.cache_max_entries, clock
+        )
+
+    def breaker(self, tenant: str) -> CircuitBreaker:
+        if tenant not in self._breakers:
+            self._breakers[tenant] = CircuitBreaker(
+                self._config.failure_threshold, self._config.cool_down_s, self._clock
+            )
+        return self._breakers[tenant]
+
+    async def lookup(self, tenant: str, address: str) -> Caller | None:
+        template = self._url_template(tenant)
+        if template is None:
+            return None
+        cached, answer = self._cache.get((tenant, address))
+        if cached:
+            return answer
+        breaker = self.breaker(tenant)
+        if not breaker.allow():
+            return None
+        try:
+            answer = await self._fetch(render_url(template, address), address)
+        except (CrmFailure, httpx.HTTPError, httpx.InvalidURL, TimeoutError) as failure:
+            breaker.record_failure()
+            log.warning(
+                "crm_lookup_failed",
+                tenant_id=tenant,
+                reason=_reason(failure),
+                circuit=breaker.state,
+            )
+            return None
+        except BaseException:  # cancelled: neither a success nor the CRM's failure
+            breaker.release()
+            raise
+        breaker.record_success()
+        self._cache.put((tenant, address), answer)
+        return answer
+
+    async def _fetch(self, url: str, address: str) -> Caller | None:
+        async with asyncio.timeout(self._config.timeout_s):
+            async with self._client.stream(
+                "GET",
+                url,
+                headers={"Accept": "application/json"},
+                timeout=self._config.timeout_s,
+            ) as response:
+                if response.status_code in NOT_KNOWN:
+                    return None
+                if response.status_code != 200:
+                    raise CrmFailure(f"the CRM answered HTTP {response.status_code}")
+                body = await self._read_bounded(response)
+        try:
+            answer = json.loads(body) if body.strip() else None
+        except ValueError:
+            raise CrmFailure("the CRM answer is not JSON") from None
+        return caller_from_answer(answer, address)
+
+    async def _read_bounded(self, response: httpx.Response) -> bytes:
+        body = bytearray()
+        async for chunk in response.aiter_bytes():
+            body += chunk
+            if len(body) > self._config.max_answer_bytes:
+                raise CrmFailure(f"the CRM answer exceeds {self._config.max_answer_bytes} bytes")
+        return bytes(body)
+
+
+def _reason(failure: Exception) -> str:
+    """A reason fit for logs: httpx messages may quote the URL, which holds the address."""
+    if isinstance(failure, CrmFailure):
+        return str(failure)
+    if isinstance(failure, TimeoutError | httpx.TimeoutException):
+        return "timeout"
+    return type(failure).__name__

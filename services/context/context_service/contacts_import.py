@@ -1,0 +1,68 @@
+"""Importing an address book or a user directory: read the file, then upsert it.
+
+Reading is synchronous and bounded (``adapters.contact_csv``); writing is the idempotent
+upsert by contact id or UPN. Rows in error are skipped and reported by row number; the
+rest is imported.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from context_service.adapters.address_book import MongoAddressBook
+from context_service.adapters.contact_csv import (
+    FileRejected,
+    Kind,
+    ParsedFile,
+    RowError,
+    parse_rows,
+)
+from context_service.adapters.directory import MongoDirectory
+from context_service.adapters.upsert import upsert_documents
+
+__all__ = ["FileRejected", "ImportReport", "import_parsed", "read_file"]
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    kind: Kind
+    imported: int
+    updated: int
+    unchanged: int
+    rejected: list[RowError]
+    dry_run: bool
+
+
+def read_file(path: Path, kind: Kind, region: str | None) -> ParsedFile:
+    """UTF-8 (a byte-order mark, as spreadsheet programs write, is fine)."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as lines:
+            return parse_rows(lines, kind, region)
+    except UnicodeDecodeError:
+        raise FileRejected("the file is not UTF-8 text") from None
+
+
+async def import_parsed(
+    database: AsyncDatabase[dict[str, Any]],
+    tenant: str,
+    kind: Kind,
+    parsed: ParsedFile,
+    *,
+    dry_run: bool = False,
+) -> ImportReport:
+    if kind == "contacts":
+        book = MongoAddressBook(database)
+        collection, key_field, ensure = book.collection, "contact_id", book.ensure_indexes
+    else:
+        directory = MongoDirectory(database)
+        collection, key_field, ensure = directory.collection, "upn", directory.ensure_indexes
+    if not dry_run:
+        await ensure()
+    counts = await upsert_documents(
+        collection, tenant, key_field, parsed.documents, dry_run=dry_run
+    )
+    return ImportReport(
+        kind, counts.imported, counts.updated, counts.unchanged, parsed.errors, dry_run
+    )
