@@ -1,17 +1,15 @@
 """Events in through ingest and queue on real Kafka and Redis; the agent's list out."""
 
-import asyncio
 import json
 import random
-import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from faststream import TestApp
 from ingest_service.entrypoints.app import create_app as create_ingest
 from mysessions.events_out import event_sender
 from mysessions_platform.infra import Endpoints
+from mysessions_platform.testing.cli import run_cli
 from mysessions_platform.testing.kafka_reading import group_caught_up, wait_for
 from mysessions_platform.testing.kafka_topics import KafkaTopics
 from mysessions_platform.testing.redis_keys import RedisKeys
@@ -28,13 +26,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
 
 async def mysessions(*args: str, env: dict[str, str]) -> str:
-    command = Path(sys.executable).parent / "mysessions"
-    process = await asyncio.create_subprocess_exec(
-        str(command), *args, env=env, stdout=asyncio.subprocess.PIPE
-    )
-    out, _ = await process.communicate()
-    assert process.returncode == 0, out
-    return out.decode()
+    result = await run_cli(*args, env=env)
+    assert result.code == 0, result.err
+    return result.out
 
 
 async def test_agent_sees_every_task_in_order_whatever_the_delivery(

@@ -12,12 +12,12 @@ from mysessions.events_out import event_sender
 from mysessions.simulation import simulate
 from mysessions_platform.infra import Endpoints
 from mysessions_platform.kafka.topics import topic_partitions
+from mysessions_platform.testing.cli import run_cli
 from mysessions_platform.testing.kafka_reading import group_caught_up, wait_for
 from mysessions_platform.testing.kafka_topics import KafkaTopics
 from mysessions_platform.testing.redis_keys import RedisKeys
 from queue_service.adapters.store import TaskStore
 from queue_service.entrypoints.app import create_app, make_store
-from queue_service.rebuild import Rebuild
 from queue_service.settings import QueueSettings
 from redis.asyncio import Redis
 
@@ -83,19 +83,16 @@ async def test_history_is_restored_from_the_changelog_after_raw_events_expired(
         await _delete_every_record(servers.kafka_bootstrap_servers, pipeline.sessions)
         await stores(pipeline.prefix).clear()  # Redis lost everything too
 
-        report = await Rebuild(
-            stores,
-            servers.kafka_bootstrap_servers,
-            pipeline.sessions,
-            pipeline.changelog,
-        ).run(pipeline.prefix)
+        # As an operator does it: the CLI, pointed at this test's topics and prefix.
+        env = pipeline.worker_env(servers)
+        rebuilt = await run_cli("rebuild", "--prefix", pipeline.prefix, env=env)
         after = await stores(pipeline.prefix).snapshot()
     finally:
         await redis.aclose()
 
-    assert not report.refused
-    assert report.records == 0, "no raw event was left to replay"
-    assert report.changelog_records > 0
+    assert rebuilt.code == 0, rebuilt.err
+    assert " 0 events " in rebuilt.out, "no raw event was left to replay"
+    assert "changelog records" in rebuilt.out
     assert sum(len(tasks) for tasks in before.values()) >= 50
     assert after == before
 
@@ -112,20 +109,21 @@ async def test_rebuild_refuses_to_delete_what_it_cannot_restore(
         before = await stores(pipeline.prefix).snapshot()
         await _delete_every_record(servers.kafka_bootstrap_servers, pipeline.sessions)
 
-        rebuild = Rebuild(
-            stores, servers.kafka_bootstrap_servers, pipeline.sessions, empty_changelog
-        )
-        refused = await rebuild.run(pipeline.prefix)
+        env = {**pipeline.worker_env(servers), "QUEUE_CHANGELOG_TOPIC": empty_changelog}
+        refused = await run_cli("rebuild", "--prefix", pipeline.prefix, env=env)
         kept = await stores(pipeline.prefix).snapshot()
-        forced = await rebuild.run(pipeline.prefix, force=True)
+        forced = await run_cli("rebuild", "--prefix", pipeline.prefix, "--force", env=env)
         wiped = await stores(pipeline.prefix).snapshot()
         leftovers = [key async for key in redis.scan_iter(match=f"{pipeline.prefix}~*")]
     finally:
         await redis.aclose()
 
-    assert refused.refused
-    assert refused.would_lose == sum(len(tasks) for tasks in before.values()) > 0
+    lost = sum(len(tasks) for tasks in before.values())
+    assert lost > 0
+    assert refused.code == 1
+    assert f"refused: {lost} tasks stored now ({lost} missing, 0 older)" in refused.err
+    assert "Nothing was deleted" in refused.err
     assert kept == before, "a refused rebuild deletes nothing"
-    assert not forced.refused
+    assert forced.code == 0, forced.err
     assert wiped == {}
     assert leftovers == [], "the scratch prefix is always cleaned up"

@@ -1,13 +1,12 @@
 """``mysessions settings`` as an operator runs it, against the MongoDB-wire server."""
 
-import asyncio
 import json
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from mysessions_platform.infra import Endpoints
+from mysessions_platform.testing.cli import run_cli
 from mysessions_platform.testing.mongo_databases import MongoDatabases
 
 pytestmark = pytest.mark.integration
@@ -16,17 +15,8 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "deploy" / "settings.example.yam
 
 
 async def mysessions(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
-    command = Path(sys.executable).parent / "mysessions"
-    process = await asyncio.create_subprocess_exec(
-        str(command),
-        *args,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await process.communicate()
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
+    result = await run_cli(*args, env=env)
+    return result.code, result.out, result.err
 
 
 def env_for(servers: Endpoints, database: str) -> dict[str, str]:
