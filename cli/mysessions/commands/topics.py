@@ -15,7 +15,9 @@ topics_app = typer.Typer(no_args_is_help=True)
 def check(
     partitions: int = typer.Option(3, help="Partitions each topic should have."),
     apply: bool = typer.Option(
-        False, "--apply", help="Raise partition counts and set configs to the specs."
+        False,
+        "--apply",
+        help="Create missing topics, raise partitions, set configs to the specs.",
     ),
 ) -> None:
     """List how every topic differs from its spec (KAFKA_REPLICATION_FACTOR,
@@ -30,6 +32,6 @@ def check(
     if not drift:
         console.print(f"all {len(specs)} topics match their specs")
     elif apply:
-        console.print(f"applied the specs to the existing topics ({len(drift)} differences)")
+        console.print(f"applied the specs ({len(drift)} differences mended)")
     else:
         raise typer.Exit(1)

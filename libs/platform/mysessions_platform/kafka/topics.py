@@ -202,21 +202,23 @@ async def ensure_topics(bootstrap_servers: str, specs: Sequence[TopicSpec]) -> l
 async def check_topics(
     bootstrap_servers: str, specs: Sequence[TopicSpec], *, apply: bool = False
 ) -> list[str]:
-    """How existing topics differ from their specs (missing ones included); with
-    ``apply``, raises partition counts and sets the configs (replication is not changed:
-    that takes a reassignment, an operator's decision)."""
+    """How topics differ from their specs (missing ones included); with ``apply``,
+    creates the missing ones, raises partition counts and sets the configs (replication is
+    not changed: that takes a reassignment, an operator's decision)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        missing = [f"{s.name}: missing" for s in specs if s.name not in existing]
+        absent = [s for s in specs if s.name not in existing]
         present = [s for s in specs if s.name in existing]
         drift = await _differences(admin, present)
         if apply and present:
             await _apply(admin, present)
     finally:
         await admin.close()
-    return missing + drift
+    if apply and absent:
+        await ensure_topics(bootstrap_servers, absent)
+    return [f"{s.name}: missing" for s in absent] + drift
 
 
 async def _differences(admin: AIOKafkaAdminClient, specs: Sequence[TopicSpec]) -> list[str]:

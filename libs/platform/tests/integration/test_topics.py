@@ -68,3 +68,15 @@ async def test_a_drifted_topic_is_reported_not_altered_until_applied(
     assert await check_topics(bootstrap, [spec], apply=True) == drift
     assert await described(bootstrap, name) == (2, spec.configs())
     assert await check_topics(bootstrap, [spec]) == []
+
+
+async def test_check_with_apply_creates_missing_topics_to_their_spec(
+    servers: Endpoints, kafka_topics: KafkaTopics
+) -> None:
+    bootstrap = servers.kafka_bootstrap_servers
+    spec = TopicSettings.from_env({}).spec(topics.TASK_CHANGELOG, 2, kafka_topics.name("cl"))
+
+    assert await check_topics(bootstrap, [spec]) == [f"{spec.name}: missing"]
+    assert await check_topics(bootstrap, [spec], apply=True) == [f"{spec.name}: missing"]
+    assert await described(bootstrap, spec.name) == (2, spec.configs())
+    assert await check_topics(bootstrap, [spec]) == []
