@@ -19,6 +19,7 @@ from mysessions_platform.kafka.retry import RetryPolicy
 from mysessions_platform.testing.kafka_reading import read_records
 from mysessions_platform.testing.kafka_topics import KafkaTopics
 from mysessions_platform.testing.private_redis import private_redis
+from mysessions_platform.testing.records import consumer_record
 from queue_service.entrypoints.app import make_store
 from queue_service.settings import QueueSettings
 from queue_service.step import QueueStep
@@ -32,18 +33,11 @@ FAST = RetryPolicy(attempts=2, first_delay_s=0.01, max_delay_s=0.05)
 def batch() -> list[ConsumerRecord[bytes, bytes]]:
     events = islice(simulate(SimulationConfig(agents_per_tenant=3, rate=5, seed=11)), 60)
     return [
-        ConsumerRecord(
-            topic="sessions.events.v1",
-            partition=0,
+        consumer_record(
+            encode(event),
             offset=offset,
-            timestamp=0,
-            timestamp_type=0,
+            topic="sessions.events.v1",
             key=event.session_id.encode(),
-            value=encode(event),
-            checksum=None,
-            serialized_key_size=0,
-            serialized_value_size=0,
-            headers=(),
         )
         for offset, event in enumerate(events)
     ]

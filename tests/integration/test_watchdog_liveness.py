@@ -12,6 +12,7 @@ from mysessions.events_out import event_sender
 from mysessions_platform.infra import Endpoints
 from mysessions_platform.testing.kafka_reading import group_caught_up, wait_for
 from mysessions_platform.testing.kafka_topics import KafkaTopics
+from mysessions_platform.testing.records import consumer_record
 from mysessions_platform.testing.redis_keys import RedisKeys
 from queue_service.adapters import keys
 from queue_service.adapters.lease import Lease
@@ -312,20 +313,7 @@ async def test_the_index_moves_only_forward_and_only_for_sessions_in_it(
 
 def as_record(offset: int, event: c.SessionEvent) -> "ConsumerRecord[bytes, bytes]":
     value = c.encode(event)
-    built: ConsumerRecord[bytes, bytes] = ConsumerRecord(
-        topic="sessions",
-        partition=0,
-        offset=offset,
-        timestamp=0,
-        timestamp_type=0,
-        key=None,
-        value=value,
-        checksum=None,
-        serialized_key_size=0,
-        serialized_value_size=len(value),
-        headers=(),
-    )
-    return built
+    return consumer_record(value, offset=offset, topic="sessions")
 
 
 async def test_one_batch_of_facts_and_captions_records_the_latest_activity(

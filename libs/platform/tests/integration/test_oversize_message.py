@@ -25,6 +25,7 @@ from mysessions_platform.kafka.publishing import BrokerPublisher
 from mysessions_platform.kafka.retry import RetryPolicy
 from mysessions_platform.testing.kafka_reading import read_records
 from mysessions_platform.testing.kafka_topics import KafkaTopics
+from mysessions_platform.testing.records import consumer_record
 
 pytestmark = pytest.mark.integration
 
@@ -68,22 +69,7 @@ async def test_a_record_whose_output_is_too_large_is_dead_lettered_and_its_neigh
     target = await kafka_topics.create("default")
     dead = await kafka_topics.create("dlq")
     values = [b"small-1", b"grow", b"small-2"]
-    records = [
-        ConsumerRecord(
-            topic="source",
-            partition=0,
-            offset=offset,
-            timestamp=0,
-            timestamp_type=0,
-            key=None,
-            value=value,
-            checksum=None,
-            serialized_key_size=0,
-            serialized_value_size=len(value),
-            headers=(),
-        )
-        for offset, value in enumerate(values)
-    ]
+    records = [consumer_record(value, offset=offset) for offset, value in enumerate(values)]
     async with make_broker(servers.kafka_bootstrap_servers, client_id="test") as broker:
         publisher = BrokerPublisher(broker)
 

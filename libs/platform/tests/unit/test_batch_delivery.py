@@ -18,6 +18,7 @@ from contracts import DeadLetter
 from mysessions_platform.kafka.batches import BatchDelivery
 from mysessions_platform.kafka.deadletter import Rejection
 from mysessions_platform.kafka.retry import RetryPolicy
+from mysessions_platform.testing.records import consumer_record
 from pymongo.errors import NotPrimaryError
 from redis._parsers.base import BaseParser
 from redis.asyncio import Redis
@@ -34,20 +35,14 @@ Record: TypeAlias = ConsumerRecord[bytes, bytes]
 
 def record(offset: int, value: bytes, partition: int = 2) -> Record:
     key = f"session-{offset}".encode()
-    built: Record = ConsumerRecord(
+    return consumer_record(
+        value,
+        offset=offset,
         topic=SOURCE,
         partition=partition,
-        offset=offset,
-        timestamp=1_700_000_000_000 + offset,
-        timestamp_type=0,
         key=key,
-        value=value,
-        checksum=None,
-        serialized_key_size=len(key),
-        serialized_value_size=len(value),
-        headers=(),
+        timestamp=1_700_000_000_000 + offset,
     )
-    return built
 
 
 class FakePublisher:

@@ -8,6 +8,7 @@ from aiokafka import ConsumerRecord
 from contracts import DeadLetter, encode
 from contracts import limits as lim
 from mysessions_platform.kafka.deadletter import MAX_ERROR_CHARS, Rejection, dead_letter, envelope
+from mysessions_platform.testing.records import consumer_record
 
 pytestmark = pytest.mark.unit
 
@@ -16,20 +17,9 @@ LONGEST_TOPIC = "t" * 249  # Kafka's own limit on topic names
 
 
 def record(value: bytes, key: bytes | None = b"s-1") -> ConsumerRecord[bytes, bytes]:
-    built: ConsumerRecord[bytes, bytes] = ConsumerRecord(
-        topic=LONGEST_TOPIC,
-        partition=2**31 - 1,
-        offset=2**63 - 1,
-        timestamp=0,
-        timestamp_type=0,
-        key=key,
-        value=value,
-        checksum=None,
-        serialized_key_size=len(key or b""),
-        serialized_value_size=len(value),
-        headers=(),
+    return consumer_record(
+        value, topic=LONGEST_TOPIC, partition=2**31 - 1, offset=2**63 - 1, key=key
     )
-    return built
 
 
 def rejected(value: bytes, key: bytes | None = b"s-1", reason: str = "bad") -> Rejection:

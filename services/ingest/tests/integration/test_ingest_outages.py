@@ -28,6 +28,7 @@ from mysessions_platform.kafka.retry import RetryPolicy
 from mysessions_platform.testing.kafka_reading import read_records, wait_for
 from mysessions_platform.testing.kafka_topics import KafkaTopics
 from mysessions_platform.testing.private_redis import PrivateRedis, private_redis
+from mysessions_platform.testing.records import consumer_record
 from redis.asyncio import Redis
 
 pytestmark = pytest.mark.integration
@@ -57,20 +58,7 @@ def batch() -> list[ConsumerRecord[bytes, bytes]]:
     """Three valid events and one that can never be valid."""
     values = [started(1), started(2), b"\x00 not json", started(3)]
     return [
-        ConsumerRecord(
-            topic=SOURCE,
-            partition=0,
-            offset=offset,
-            timestamp=0,
-            timestamp_type=0,
-            key=None,
-            value=value,
-            checksum=None,
-            serialized_key_size=0,
-            serialized_value_size=len(value),
-            headers=(),
-        )
-        for offset, value in enumerate(values)
+        consumer_record(value, offset=offset, topic=SOURCE) for offset, value in enumerate(values)
     ]
 
 
