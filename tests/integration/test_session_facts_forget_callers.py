@@ -3,6 +3,7 @@ the queue's write), a late or repeated event of it is stripped again, and the st
 still fold to the same tasks. A live session keeps them: its tasks need the caller."""
 
 import json
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,6 +20,7 @@ from queue_service.domain import (
     without_caller,
 )
 from queue_service.step import QueueStep
+from queue_service.view import ServiceOfSession, StoredCaller, agent_view
 
 pytestmark = pytest.mark.integration
 
@@ -122,3 +124,29 @@ async def test_a_session_still_queued_keeps_its_caller(redis_keys: RedisKeys) ->
     assert task.state == "ended"
     stored = await stored_facts(redis_keys)
     assert any(NAME in raw for raw in stored.values()), "the next agent's offer needs it"
+
+
+class OneStoredRecord:
+    """A stand-in for the context service's stored records (a service that opted in)."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    async def stored_callers(
+        self, tenant_id: str, sessions: Sequence[ServiceOfSession]
+    ) -> Mapping[ServiceOfSession, StoredCaller]:
+        self.asked.append((tenant_id, list(sessions)))
+        return {(SESSION, "support"): StoredCaller("Zelda Q. (stored)", NUMBER)}
+
+
+async def test_history_shows_a_stored_record_where_one_exists(redis_keys: RedisKeys) -> None:
+    step = step_of(redis_keys)
+    await step.apply({KEY: [*LIVE, ENDED]})
+    [plain] = await agent_view(step.store, TENANT, AGENT, datetime.now(UTC))
+    assert plain["caller"] == {"display_name": "Not Available", "address": None}
+    records = OneStoredRecord()
+    [composed] = await agent_view(
+        step.store, TENANT, AGENT, datetime.now(UTC), history_callers=records
+    )
+    assert composed["caller"] == {"display_name": "Zelda Q. (stored)", "address": NUMBER}
+    assert records.asked == [(TENANT, [(SESSION, "support")])], "ended tasks only, one call"
