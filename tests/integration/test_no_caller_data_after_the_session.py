@@ -25,8 +25,10 @@ from mysessions_platform.testing.kafka_topics import KafkaTopics
 from mysessions_platform.testing.mongo_databases import MongoDatabases
 from mysessions_platform.testing.redis_keys import RedisKeys
 from pymongo.asynchronous.database import AsyncDatabase
+from queue_service.adapters.store import TaskStore
 from queue_service.entrypoints.app import create_app as create_queue
 from queue_service.entrypoints.app import make_store
+from queue_service.rebuild import Rebuild
 from queue_service.view import agent_view
 from redis.asyncio import Redis
 
@@ -242,5 +244,18 @@ async def test_no_caller_data_is_left_once_the_sessions_ended(
         assert callers(history) == {("Not Available", None)}
         assert all(t["chat_url"] is None for t in history)
         assert all(t["email"] in (None, {"subject": None, "snippet": None}) for t in history)
+
+        # A rebuild (the changelog still holds the live versions, the events the callers)
+        # leaves nothing either: restored tasks and replayed facts are stripped the same way.
+        def store_at(prefix: str) -> TaskStore:
+            return make_store(redis, pipeline.queue.model_copy(update={"key_prefix": prefix}))
+
+        rebuild = Rebuild(
+            store_at, servers.kafka_bootstrap_servers, pipeline.sessions, pipeline.changelog
+        )
+        report = await rebuild.run(redis_keys.key("rebuilt"))
+        assert not report.refused
+        assert report.tasks_after == 4
+        assert leaks(await everything()) == {}
     finally:
         await redis.aclose()
