@@ -47,13 +47,23 @@ class TaskTimers(Message):
 
 
 class CallerView(Message):
-    display_name: ShortText = Field(description='"Anonymous" when nobody knows the caller.')
+    """Who is on the other end. Caller details are kept for ongoing tasks only: an ended
+    task shows ``{"display_name": "Not Available", "address": null}``, unless its service
+    stores conversation context and the reader composed in the caller of that record."""
+
+    display_name: ShortText = Field(
+        description='"Anonymous" when nobody knows the caller of a live task; "Not Available"'
+        " on an ended task (the queue keeps no caller details once a task ended)."
+    )
     address: str | None = Field(
-        max_length=320, description="The number or address; null for anonymous callers."
+        max_length=320,
+        description="The number or address; null for anonymous callers and ended tasks.",
     )
 
 
 class EmailPreview(Message):
+    """The mail's preview while the task is live; both null once it ended."""
+
     subject: str | None = Field(max_length=998)
     snippet: str | None = Field(max_length=160, description="Plain text, at most 160 chars.")
 
@@ -77,5 +87,7 @@ class TaskView(Message):
     shown_timer: TimerName | None
     as_of: UtcMillis = Field(description="The instant the timers were computed at.")
     caller: CallerView
-    email: EmailPreview | None
-    chat_url: HttpUrl | None
+    email: EmailPreview | None = Field(
+        description="Set for e-mail tasks; subject and snippet are null once the task ended."
+    )
+    chat_url: HttpUrl | None = Field(description="The chat's link while the task is live.")

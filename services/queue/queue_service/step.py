@@ -1,7 +1,9 @@
 """The queue step for one batch: facts in, every affected agent's view updated.
 
 Two Redis round trips per batch whatever its size: one appends the batch's facts to their
-sessions and reads back each session's full set of facts, one writes every changed task.
+sessions and reads back each session's full set of facts, one writes every changed task
+(and strips the caller details from the facts of every session that is over: a late or
+redelivered event of such a session is stripped again by its own batch).
 Then the stored tasks go to the changelog (one confirmed Kafka send per batch), before the
 batch's offsets are committed.
 """
@@ -20,7 +22,7 @@ from queue_service.adapters.activity import activity_of, later
 from queue_service.adapters.changelog import TaskChangelog
 from queue_service.adapters.store import SessionKey, SessionTasks, TaskStore, Written
 from queue_service.adapters.translate import surely_not_a_fact, to_fact
-from queue_service.domain import Fact, fold
+from queue_service.domain import Fact, callers_forgotten, fold
 
 
 def utc_now() -> datetime:
@@ -70,10 +72,11 @@ class QueueStep:
         activity: dict[SessionKey, datetime] | None = None,
     ) -> Written:
         every_fact = await self.store.append_facts(new_facts)
-        folded = [
-            SessionTasks(key, fold(facts), max(fact.at for fact in facts))
-            for key, facts in every_fact.items()
-        ]
+        folded = []
+        for key, facts in every_fact.items():
+            tasks = fold(facts)
+            last = max(fact.at for fact in facts)
+            folded.append(SessionTasks(key, tasks, last, callers_forgotten(facts, tasks)))
         written = await self.store.write(folded, self.clock(), activity)
         if self.changelog is not None and written.stored:
             await self.changelog.record(written.stored)

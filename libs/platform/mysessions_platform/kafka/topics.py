@@ -36,6 +36,40 @@ SESSION_FACTS_DAYS: Final = 7
 """How long the queue keeps a session's facts (its ``SESSION_FACTS_DAYS``)."""
 
 
+HOUR_MS: Final = 3600 * 1000
+
+
+@dataclass(frozen=True)
+class Compaction:
+    """How soon a compacted topic drops superseded records.
+
+    Only closed segments are compacted: ``segment_ms`` closes one at the first write after
+    that age; ``max_compaction_lag_ms`` makes the cleaner compact a segment at the latest
+    that long after its records were written, whatever ``min_cleanable_dirty_ratio`` (the
+    share of superseded records that triggers a cleaning earlier)."""
+
+    segment_ms: int
+    max_compaction_lag_ms: int
+    min_cleanable_dirty_ratio: str
+    """As Kafka describes it (a decimal string), so a check compares like with like."""
+
+    def configs(self) -> dict[str, str]:
+        return {
+            "segment.ms": str(self.segment_ms),
+            "max.compaction.lag.ms": str(self.max_compaction_lag_ms),
+            "min.cleanable.dirty.ratio": self.min_cleanable_dirty_ratio,
+        }
+
+
+CHANGELOG_COMPACTION: Final = Compaction(
+    segment_ms=HOUR_MS, max_compaction_lag_ms=HOUR_MS, min_cleanable_dirty_ratio="0.1"
+)
+"""The task changelog's live versions carry the caller's details: a task's older versions
+are gone about two hours after its newer one was written (the segment holding the newer
+version closes within ``segment_ms`` on a partition that keeps being written, and is
+compacted within ``max_compaction_lag_ms`` after that). See README, "Sizes and topics"."""
+
+
 @dataclass(frozen=True)
 class TopicPolicy:
     """What a topic keeps, whatever the cluster."""
@@ -45,6 +79,7 @@ class TopicPolicy:
     max_message_bytes: int
     key: str
     why: str
+    compaction: Compaction | None = None
 
 
 TOPIC_POLICIES: Final[Mapping[str, TopicPolicy]] = {
@@ -90,7 +125,9 @@ TOPIC_POLICIES: Final[Mapping[str, TopicPolicy]] = {
         "compact,delete",
         limits.MAX_TASK_CHANGELOG_BYTES,
         "the task: tenant, user and user session, as a JSON array",
-        "the queue's tasks, latest version each: a rebuild restores the whole history window",
+        "the queue's tasks, latest version each: a rebuild restores the whole history window;"
+        " superseded versions (live ones carry the caller) compacted away within about 2 h",
+        CHANGELOG_COMPACTION,
     ),
 }
 
@@ -106,6 +143,7 @@ class TopicSpec:
     retention_ms: int
     cleanup_policy: str
     max_message_bytes: int
+    compaction: Compaction | None = None
 
     def configs(self) -> dict[str, str]:
         """The topic-level Kafka configs, as the admin API writes and describes them."""
@@ -114,6 +152,7 @@ class TopicSpec:
             "retention.ms": str(self.retention_ms),
             "max.message.bytes": str(self.max_message_bytes),
             "min.insync.replicas": str(self.min_insync_replicas),
+            **(self.compaction.configs() if self.compaction else {}),
         }
 
 
@@ -171,6 +210,7 @@ class TopicSettings:
             retention_ms=_int(self.environ, retention_variable(topic), policy.retention_ms),
             cleanup_policy=policy.cleanup_policy,
             max_message_bytes=policy.max_message_bytes,
+            compaction=policy.compaction,
         )
 
 

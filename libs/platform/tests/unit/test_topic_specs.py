@@ -29,6 +29,9 @@ def test_the_defaults_are_the_documented_ones() -> None:
         "retention.ms": str(31 * DAY_MS),
         "max.message.bytes": str(limits.MIB),
         "min.insync.replicas": "1",
+        "segment.ms": str(3600 * 1000),
+        "max.compaction.lag.ms": str(3600 * 1000),
+        "min.cleanable.dirty.ratio": "0.1",
     }
     assert (changelog.replication_factor, changelog.partitions) == (1, 3)
 
@@ -63,3 +66,13 @@ def test_more_in_sync_replicas_than_replicas_is_refused() -> None:
 def test_a_bad_value_is_refused_with_the_variable_named(bad: str) -> None:
     with pytest.raises(ValueError, match="KAFKA_REPLICATION_FACTOR"):
         TopicSettings.from_env({"KAFKA_REPLICATION_FACTOR": bad})
+
+
+def test_superseded_changelog_versions_are_compacted_within_hours() -> None:
+    # Live versions of a task carry the caller's details; the ended one does not.
+    changelog = TopicSettings.from_env({}).spec(topics.TASK_CHANGELOG, 3)
+    assert changelog.compaction is not None
+    bound = changelog.compaction.segment_ms + changelog.compaction.max_compaction_lag_ms
+    assert bound <= 2 * 3600 * 1000
+    raw = TopicSettings.from_env({}).spec(topics.TELEPHONY_EVENTS, 3)
+    assert "segment.ms" not in raw.configs(), "delete-only topics keep Kafka's segments"

@@ -210,7 +210,10 @@ async def test_while_the_crm_hangs_callers_in_the_address_book_resolve_at_full_s
     crm_server: FakeCrmServer, http: httpx.AsyncClient, mongo_databases: MongoDatabases
 ) -> None:
     database = mongo_databases.create("ctx")
-    book, directory = MongoAddressBook(database, region="CH"), MongoDirectory(database)
+    # Generous database deadlines: on a loaded machine 200 lookups queue up at the server;
+    # what matters is that none of them waits for the CRM's (longer) timeout.
+    book = MongoAddressBook(database, region="CH", timeout_s=10.0)
+    directory = MongoDirectory(database, timeout_s=10.0)
     await book.ensure_indexes()
     numbers = [f"+4144668{n:04d}" for n in range(200)]
     await upsert_documents(
@@ -222,7 +225,7 @@ async def test_while_the_crm_hangs_callers_in_the_address_book_resolve_at_full_s
             for n, number in enumerate(numbers)
         },
     )
-    timeout_s = 10.0
+    timeout_s = 30.0
     config = CrmConfig(timeout_s=timeout_s, failure_threshold=1)
     crm = HttpCrm(http, lambda _tenant: crm_server.template("hang"), config)
 

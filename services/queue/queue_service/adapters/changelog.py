@@ -4,7 +4,10 @@ read back by a rebuild.
 Every task a batch leaves stored is recorded, changed or not, so a crash between the Redis
 write and the record is repaired by the redelivery that follows: the changelog never lags
 behind Redis for longer than one uncommitted batch. Records are keyed by task identity on a
-compacted topic, so it holds one version per task (the newest) however long it runs.
+compacted topic, so it holds one version per task (the newest) however long it runs; the
+topic's compaction settings bound how long a superseded (live, caller-bearing) version stays
+(see ``TOPIC_POLICIES``). Ended tasks are recorded without caller details, and a record
+read back is held to that rule too (one written before it had the caller).
 """
 
 import json
@@ -14,7 +17,7 @@ from contracts import QueueTask, encode, task_key
 from mysessions_platform.kafka.deadletter import Publisher
 
 from queue_service.adapters.task_codec import task_from_json, task_to_json
-from queue_service.domain import Task
+from queue_service.domain import Task, forget_caller
 
 
 def to_record(task: Task) -> QueueTask:
@@ -24,7 +27,7 @@ def to_record(task: Task) -> QueueTask:
 def from_record(raw: bytes) -> Task:
     """Raises ``pydantic.ValidationError`` for a record that is not a stored task."""
     record = QueueTask.model_validate_json(raw)
-    return task_from_json(record.model_dump_json(exclude={"type"}))
+    return forget_caller(task_from_json(record.model_dump_json(exclude={"type"})))
 
 
 class TaskChangelog:

@@ -79,3 +79,31 @@ if #ids == 0 then return {} end
 return redis.call('HMGET', KEYS[1], unpack(ids))
 """
 )
+
+FORGET_CALLERS: Final = LuaScript(
+    """
+-- KEYS[1] a session's facts (one slot); ARGV the fact fields to drop (the domain's
+-- CALLER_FACT_FIELDS). Rewrites every fact that still holds one of them, so a session that
+-- is over keeps no caller details; each fact stays valid (the fields are optional) and the
+-- hash keeps its TTL. cjson re-encodes the other fields as they were: strings, and one
+-- small integer (priority, 0-100), which it writes without a decimal point. Returns how
+-- many facts were rewritten.
+local all = redis.call('HGETALL', KEYS[1])
+local rewritten = 0
+for i = 1, #all, 2 do
+  local fact = cjson.decode(all[i + 1])
+  local found = false
+  for _, name in ipairs(ARGV) do
+    if fact[name] ~= nil then
+      fact[name] = nil
+      found = true
+    end
+  end
+  if found then
+    redis.call('HSET', KEYS[1], all[i], cjson.encode(fact))
+    rewritten = rewritten + 1
+  end
+end
+return rewritten
+"""
+)

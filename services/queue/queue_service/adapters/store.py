@@ -10,11 +10,17 @@ from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
 from queue_service.adapters import keys
-from queue_service.adapters.scripts import APPEND_FACTS, READ_AGENT, UPSERT_TASK
+from queue_service.adapters.scripts import (
+    APPEND_FACTS,
+    FORGET_CALLERS,
+    READ_AGENT,
+    UPSERT_TASK,
+)
 from queue_service.adapters.task_codec import task_from_json, task_to_json
 from queue_service.adapters.view_model import task_view_json
 from queue_service.adapters.watchdog_scripts import FORGET_UNCHANGED
 from queue_service.domain import (
+    CALLER_FACT_FIELDS,
     LIMIT_CLASSES,
     Fact,
     HistoryPolicy,
@@ -25,7 +31,7 @@ from queue_service.domain import (
     limit_class,
 )
 
-SCRIPTS = (APPEND_FACTS, UPSERT_TASK, READ_AGENT)
+SCRIPTS = (APPEND_FACTS, UPSERT_TASK, READ_AGENT, FORGET_CALLERS)
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -76,6 +82,9 @@ class SessionTasks:
     key: SessionKey
     tasks: Sequence[Task]
     last_fact_at: datetime
+    forget_callers: bool = False
+    """The session is over: its facts lose their caller details in the same write
+    (``domain.callers_forgotten``)."""
 
 
 class TaskStore:
@@ -120,7 +129,8 @@ class TaskStore:
     ) -> Written:
         """Upserts every task and the watchdog's index, then records ``activity`` (see
         :meth:`touch`), publishing each changed task's view (as of ``now``) on its agent's
-        channel. One round trip."""
+        channel, and strips the caller details from the facts of sessions marked
+        ``forget_callers``. One round trip."""
         sessions = list(folded)  # the pipeline may be built twice (after NOSCRIPT)
         tasks = [task for session in sessions for task in session.tasks]
 
@@ -129,6 +139,9 @@ class TaskStore:
             for session in sessions:
                 self._queue_watchdog(pipe, session)
             self._queue_touch(pipe, activity or {})
+            for session in sessions:
+                if session.forget_callers:
+                    self._queue_forget_callers(pipe, session.key)
 
         results = await run_pipeline(self._redis, SCRIPTS, write_all)
         return _written(tasks, results)
@@ -167,6 +180,11 @@ class TaskStore:
                 keys.agent_channel(self._prefix, tenant, user),
                 view,
             ],
+        )
+
+    def _queue_forget_callers(self, pipe: Pipeline, session: SessionKey) -> None:
+        FORGET_CALLERS.queue(
+            pipe, [keys.session_facts(self._prefix, *_parts(session))], CALLER_FACT_FIELDS
         )
 
     def _queue_watchdog(self, pipe: Pipeline, session: SessionTasks) -> None:

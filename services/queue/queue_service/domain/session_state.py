@@ -10,6 +10,7 @@ from datetime import datetime
 
 from queue_service.domain.draft import Draft, Party, ServiceSession
 from queue_service.domain.facts import Fact
+from queue_service.domain.privacy import forget_caller
 from queue_service.domain.skew import SKEW_TOLERANCE
 from queue_service.domain.task import Task
 
@@ -92,10 +93,12 @@ class SessionState:
         return party
 
     def project(self, draft: Draft, rev: int = 0) -> Task:
+        """The draft as a task; an ended one without the caller's details
+        (:func:`~queue_service.domain.privacy.forget_caller`)."""
         ss = self.service_sessions.get(draft.service_session_id or "")
         service_id = draft.service_id or (ss.service_id if ss else None) or self.service_id
         caller = self._named(draft.destination or self.caller or self.sender)
-        return Task(
+        task = Task(
             tenant_id=self.tenant_id,
             session_id=self.session_id,
             service_session_id=draft.service_session_id,
@@ -129,6 +132,7 @@ class SessionState:
             chat_url=self.chat_url,
             rev=rev,
         )
+        return forget_caller(task)
 
 
 def is_open(draft: Draft) -> bool:

@@ -11,6 +11,7 @@ from typing import Final, Literal
 
 from queue_service.domain.display import live_timers, shown_timer
 from queue_service.domain.instants import to_iso
+from queue_service.domain.privacy import NOT_AVAILABLE, forget_caller
 from queue_service.domain.timers import timers
 
 State = Literal["incoming", "dialing", "ringing", "connected", "ended"]
@@ -80,7 +81,11 @@ class Task:
 
 def render(task: Task, now: datetime) -> dict[str, object]:
     """The task as the page and other tools read it, at ``now``: the fields of
-    ``contracts.TaskView`` (the queue's adapters validate it against that model)."""
+    ``contracts.TaskView`` (the queue's adapters validate it against that model).
+
+    An ended task shows no caller details (``Not Available``) and no e-mail content or chat
+    link, even one stored before that rule (see :mod:`.privacy`)."""
+    task = forget_caller(task)
     return {
         "session_id": task.session_id,
         "user_session_id": task.user_session_id,
@@ -106,6 +111,8 @@ def render(task: Task, now: datetime) -> dict[str, object]:
 
 
 def _caller(task: Task) -> dict[str, object]:
+    if task.state == "ended":
+        return {"display_name": NOT_AVAILABLE, "address": None}
     # An "anonymous" party's address is a placeholder, not something to show or dial.
     anonymous = task.caller_kind == "anonymous"
     return {

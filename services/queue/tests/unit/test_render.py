@@ -54,7 +54,7 @@ def test_rendered_task_has_exactly_the_published_shape(script: Script) -> None:
         "live_timers": [],
         "shown_timer": "connected_s",
         "as_of": "2026-11-21T11:00:00.000Z",
-        "caller": {"display_name": "Jane Doe", "address": "+4930123456"},
+        "caller": {"display_name": "Not Available", "address": None},
         "email": None,
         "chat_url": None,
     }

@@ -39,8 +39,13 @@ def test_every_rendered_task_is_a_valid_task_view(script: Script) -> None:
 
 
 def test_anonymous_callers_address_never_reaches_the_view(script: Script) -> None:
-    views = [task_view(task, NOW) for task in _scenario_tasks(script)]
-    assert {(v.caller.display_name, v.caller.address) for v in views} == {("Anonymous", None)}
+    views = {v.user_session_id: v for v in (task_view(t, NOW) for t in _scenario_tasks(script))}
+    assert (views["us-2"].caller.display_name, views["us-2"].caller.address) == ("Anonymous", None)
+    # us-1 was declined: an ended task shows no caller at all.
+    assert (views["us-1"].caller.display_name, views["us-1"].caller.address) == (
+        "Not Available",
+        None,
+    )
 
 
 def test_changelog_record_has_exactly_the_domain_tasks_fields() -> None:
