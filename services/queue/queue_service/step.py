@@ -8,7 +8,7 @@ batch's offsets are committed.
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -35,14 +35,21 @@ class CodesAndTags(Protocol):
     async def enabled(self, tenant_id: str, service_id: str) -> bool: ...
 
 
+class NoCodesAndTags:
+    """Every service without settings: Codes and Tags off everywhere, nothing open."""
+
+    async def enabled(self, tenant_id: str, service_id: str) -> bool:
+        return False
+
+
 @dataclass
 class QueueStep:
     store: TaskStore
     clock: Callable[[], datetime] = utc_now
     changelog: TaskChangelog | None = None
     """None where nothing must be recorded: a rebuild into a scratch prefix."""
-    codes_and_tags: CodesAndTags | None = None
-    """None: settings are left out of the open rule (tests of the fold alone)."""
+    codes_and_tags: CodesAndTags = field(default_factory=NoCodesAndTags)
+    """Which services have Codes and Tags on (the worker: the settings cache)."""
     acw_topic: str | None = None
     """Records of this topic are saved after-call work (``acw.submitted``)."""
 
@@ -102,10 +109,8 @@ class QueueStep:
             await self.changelog.record(written.stored)
         return written
 
-    async def _acw_services(self, key: SessionKey, facts: Sequence[Fact]) -> frozenset[str] | None:
+    async def _acw_services(self, key: SessionKey, facts: Sequence[Fact]) -> frozenset[str]:
         """The session's services with Codes and Tags on, by today's settings."""
-        if self.codes_and_tags is None:
-            return None
         services = {fact.service_id for fact in facts if fact.service_id is not None}
         services |= {f.transfer_service_id for f in facts if f.transfer_service_id is not None}
         enabled = set()
