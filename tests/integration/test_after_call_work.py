@@ -308,18 +308,14 @@ async def test_tag_suggestions_most_used_first_by_prefix_ignoring_case(
         assert await counts.suggest(TENANT, "support", "x") == []
         assert await counts.suggest(TENANT, "sales", "v") == []  # per service
         assert await counts.suggest("tenant-x", "support", "v") == []  # per tenant
-        plan = (
-            await here.database["tag_counts"]
-            .find(
-                {
-                    "tenant_id": TENANT,
-                    "service_id": "support",
-                    "key": {"$gte": "v", "$lt": "v\uffff"},
-                }
-            )
-            .explain()
-        )
-        assert "COLLSCAN" not in str(plan)
+        indexes = await here.database["tag_counts"].index_information()
+        assert indexes["by_prefix"]["key"] == [("tenant_id", 1), ("service_id", 1), ("key", 1)]
+        in_range = {"$gte": "v", "$lt": "v\U0010ffff"}
+        query = {"tenant_id": TENANT, "service_id": "support", "key": in_range}
+        plan = await here.database["tag_counts"].find(query).explain()
+        if "ferretdbVersion" not in plan.get("serverInfo", {}):  # FerretDB plans no index
+            assert "IXSCAN" in str(plan)
+            assert "COLLSCAN" not in str(plan)
 
 
 def test_the_reader_names_the_queues_key() -> None:
