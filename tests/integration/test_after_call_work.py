@@ -5,11 +5,14 @@ agent's view; ``save_after_call_work`` reads that task from the queue's Redis st
 """
 
 import asyncio
+import os
+import sys
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import contracts as c
 import pytest
@@ -43,7 +46,7 @@ from reporting_service.acw.task_reader import QueueTaskReader, agent_tasks_key
 from reporting_service.acw.wiring import ProducerPublisher
 from reporting_service.tags.store import Suggestion, TagCounts
 
-from .pipeline import Pipeline, make_pipeline
+from .pipeline import Pipeline, make_pipeline, with_database
 from .scenario import AGENT, TENANT, Session
 
 pytestmark = pytest.mark.integration
@@ -321,3 +324,49 @@ async def test_tag_suggestions_most_used_first_by_prefix_ignoring_case(
 def test_the_reader_names_the_queues_key() -> None:
     for tenant, user in [("acme", "alice"), ("acme:eu", "alice"), ("a{b}", "u*1")]:
         assert agent_tasks_key("ms", tenant, user) == keys.agent_tasks("ms", tenant, user)
+
+
+async def cli(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
+    command = Path(sys.executable).parent / "mysessions"
+    process = await asyncio.create_subprocess_exec(
+        str(command),
+        *args,
+        env={**os.environ, **env},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate()
+    return process.returncode or 0, out.decode(), err.decode()
+
+
+async def test_the_commands_save_once_and_suggest(
+    servers: Endpoints,
+    kafka_topics: KafkaTopics,
+    redis_keys: RedisKeys,
+    mongo_databases: MongoDatabases,
+) -> None:
+    call = answered("s-cli", t0())
+    async with world(servers, kafka_topics, redis_keys, mongo_databases, [call]) as here:
+        env = {
+            "KAFKA_BOOTSTRAP_SERVERS": servers.kafka_bootstrap_servers,
+            "REDIS_URL": servers.redis_url,
+            "MONGODB_URL": with_database(servers.mongodb_url, here.database.name),
+            "ACW_TOPIC": here.pipeline.acw,
+            "ACW_QUEUE_KEY_PREFIX": here.pipeline.prefix,
+            "LOG_LEVEL": "WARNING",
+        }
+        task = ("--tenant", TENANT, "--user", AGENT, "--session", "s-cli")
+        code, _, err = await cli("acw", "save", *task, env=env)
+        assert (code, "a primary code is required" in err) == (1, True), err
+        code, out, err = await cli(
+            "acw", "save", *task, "--primary", "sale", "--tag", "VIP", "--tag", "vip", env=env
+        )
+        assert code == 0, err
+        assert f"saved after-call work of s-cli:1:{AGENT} (sale; 1 tags)" in out
+        code, _, err = await cli("acw", "save", *task, "--primary", "info", env=env)
+        assert code == 1
+        assert f"already saved by {AGENT} at" in err
+        code, out, err = await cli(
+            "tags", "suggest", "--tenant", TENANT, "--service", "support", "v", env=env
+        )
+        assert (code, out) == (0, "VIP\t1\n"), err
