@@ -2,11 +2,17 @@
 through the same use case the gateway will call."""
 
 import asyncio
+from datetime import UTC, datetime
 
 import typer
 from mysessions_platform.mongo import mongo_client, mongo_database
 from reporting_service.acw.domain import AcwConflict, AcwRefused
-from reporting_service.acw.service import Saved, SaveRequest, save_after_call_work
+from reporting_service.acw.service import (
+    Saved,
+    SaveRequest,
+    republish_pending,
+    save_after_call_work,
+)
 from reporting_service.acw.settings import AcwSettings
 from reporting_service.acw.wiring import acw_ports
 from reporting_service.tags.store import MAX_SUGGESTIONS, Suggestion, TagCounts
@@ -42,6 +48,12 @@ def save(
     )
 
 
+@acw_app.command()
+def republish() -> None:
+    """Publish saves Kafka never confirmed (older than a few seconds), once each."""
+    typer.echo(f"republished {asyncio.run(_republish())} saves")
+
+
 @tags_app.command()
 def suggest(
     prefix: str = typer.Argument("", help="What the agent typed (case does not matter)."),
@@ -57,6 +69,11 @@ def suggest(
 async def _save(request: SaveRequest) -> Saved:
     async with acw_ports(AcwSettings()) as ports:
         return await save_after_call_work(request, ports)
+
+
+async def _republish() -> int:
+    async with acw_ports(AcwSettings()) as ports:
+        return await republish_pending(datetime.now(UTC), ports)
 
 
 async def _suggest(tenant: str, service: str, prefix: str, limit: int) -> list[Suggestion]:

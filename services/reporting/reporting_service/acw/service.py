@@ -9,6 +9,7 @@ published. A crash after the insert leaves ``published_at: null``: ``republish_p
 sends it again with the same ``event_id`` (consumers dedupe by it) and finishes its counting.
 """
 
+import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -42,6 +43,7 @@ __all__ = [
     "Saved",
     "code_lists",
     "republish_pending",
+    "run_outbox",
     "save_after_call_work",
 ]
 
@@ -161,6 +163,17 @@ async def republish_pending(now: datetime, ports: AcwPorts, limit: int = 500) ->
         await _finish(event, ports, publish=document.get("published_at") is None)
         finished += 1
     return finished
+
+
+async def run_outbox(ports: AcwPorts, interval_s: float = 1.0) -> None:
+    """``republish_pending`` every ``interval_s`` until cancelled (for a worker's lifespan);
+    a failed round is logged and tried again, nothing is lost meanwhile."""
+    while True:
+        try:
+            await republish_pending(ports.clock(), ports)
+        except Exception as error:
+            _log.warning("after-call work outbox round failed", error=describe(error))
+        await asyncio.sleep(interval_s)
 
 
 async def _finish(event: AfterCallWorkSubmitted, ports: AcwPorts, publish: bool = True) -> None:
