@@ -49,6 +49,10 @@ __all__ = [
 
 _log = structlog.get_logger(__name__)
 
+MAX_ID_CHARS: Final = 128
+MAX_TAGS_GIVEN: Final = 100
+"""Tags given (before duplicates are dropped; at most 20 remain)."""
+
 REPUBLISH_AFTER: Final = timedelta(seconds=5)
 """A save still unpublished this long after it was saved is taken to have lost its send."""
 
@@ -123,6 +127,7 @@ class Saved:
 async def save_after_call_work(request: SaveRequest, ports: AcwPorts) -> Saved:
     """Saves the work once. Raises ``AcwRefused`` (invalid, not found, not open) or
     ``AcwConflict`` (saved already: by whom and when)."""
+    _check_sizes(request)
     task = await _find_task(request, ports.tasks)
     ended = _ended_task(task)
     if ended.state != "ended":
@@ -209,6 +214,24 @@ async def _find_task(request: SaveRequest, tasks: TaskReader) -> QueueTask:
             f"{request.session_id} ({ids}): name one with --user-session"
         )
     return of_session[0]
+
+
+def _check_sizes(request: SaveRequest) -> None:
+    """Ids are contract identifiers (at most 128 characters); longer input is refused at
+    once, before it reaches a key, a query or a message."""
+    named = {
+        "tenant": request.tenant_id,
+        "user": request.user_id,
+        "session": request.session_id,
+        "user session": request.user_session_id,
+        "primary code": request.primary_code,
+        "secondary code": request.secondary_code,
+    }
+    for what, value in named.items():
+        if value is not None and not 1 <= len(value) <= MAX_ID_CHARS:
+            raise AcwRefused(f"the {what} id must be 1 to {MAX_ID_CHARS} characters")
+    if len(request.tags) > MAX_TAGS_GIVEN:
+        raise AcwRefused(f"at most {MAX_TAGS_GIVEN} tags, got {len(request.tags)}")
 
 
 def code_lists(versions: Sequence[ServiceSettings], started_at: datetime) -> CodeLists:

@@ -1,6 +1,7 @@
 """The save use case with in-memory ports: the system's conclusion and the outbox order."""
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import contracts as c
@@ -158,3 +159,18 @@ async def test_tasks_not_open_are_refused(fields: dict[str, object], why: str) -
             SaveRequest("t", "agent-1", "s-1", "us-1", primary_code="sale"), fakes.ports()
         )
     assert fakes.saves == {}
+
+
+@pytest.mark.parametrize(
+    ("fields", "why"),
+    [
+        ({"primary_code": "x" * 129}, "primary code id must be 1 to 128"),
+        ({"user_id": ""}, "user id must be 1 to 128"),
+        ({"tags": ("t",) * 101}, "at most 100 tags"),
+    ],
+)
+async def test_oversized_input_is_refused_at_the_edge(fields: dict[str, object], why: str) -> None:
+    fakes = Fakes(stored_task())
+    request = SaveRequest("t", "agent-1", "s-1", "us-1", primary_code="sale")
+    with pytest.raises(AcwRefused, match=why):
+        await save_after_call_work(replace(request, **fields), fakes.ports())  # type: ignore[arg-type]
