@@ -2,6 +2,7 @@
 
 import typer
 
+from mysessions.commands.acw import acw_app, tags_app
 from mysessions.commands.contacts import contacts_app
 from mysessions.commands.demo import demo
 from mysessions.commands.publish import publish
@@ -23,4 +24,6 @@ app.command()(rebuild)
 app.command()(publish)
 app.command(name="simulate")(simulate_command)
 app.command()(demo)
+app.add_typer(acw_app, name="acw", help="After-call work: save a task's codes and tags once.")
+app.add_typer(tags_app, name="tags", help="Tag suggestions from saved after-call work.")
 app.add_typer(topics_app, name="topics", help="Check the topics against their specs.")

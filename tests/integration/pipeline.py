@@ -1,6 +1,7 @@
 """Wiring for pipeline tests: unique topics, groups and prefixes for ingest and queue."""
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 from ingest_service.settings import IngestSettings
 from mysessions_platform.infra import Endpoints
@@ -14,6 +15,7 @@ class Pipeline:
     sessions: str
     dead: str
     changelog: str
+    acw: str
     prefix: str
     ingest: IngestSettings
     queue: QueueSettings
@@ -26,6 +28,8 @@ class Pipeline:
             "QUEUE_SOURCE_TOPIC": self.sessions,
             "QUEUE_DEAD_LETTER_TOPIC": self.dead,
             "QUEUE_CHANGELOG_TOPIC": self.changelog,
+            "QUEUE_ACW_TOPIC": self.acw,
+            "MONGODB_URL": self.queue.mongodb_url,
             "QUEUE_KEY_PREFIX": prefix or self.prefix,
             "QUEUE_GROUP_ID": f"queue-{prefix or self.prefix}",
             "QUEUE_WATCHDOG_INTERVAL_S": "3600",
@@ -33,11 +37,22 @@ class Pipeline:
         }
 
 
-async def make_pipeline(servers: Endpoints, topics: KafkaTopics, prefix: str) -> Pipeline:
+def with_database(url: str, database: str) -> str:
+    """The MongoDB URL naming another database (its path)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+async def make_pipeline(
+    servers: Endpoints, topics: KafkaTopics, prefix: str, settings_database: str | None = None
+) -> Pipeline:
+    """``settings_database``: where the queue reads service settings; by default a database
+    nobody writes (every service without settings: nothing open for after-call work)."""
     raw = await topics.create("raw", partitions=3)
     sessions = await topics.create("sessions", partitions=3)
     dead = await topics.create("dlq")
     changelog = await topics.create("changelog", partitions=3)
+    acw = await topics.create("acw", partitions=3)
     urls = {
         "kafka_bootstrap_servers": servers.kafka_bootstrap_servers,
         "redis_url": servers.redis_url,
@@ -59,8 +74,12 @@ async def make_pipeline(servers: Endpoints, topics: KafkaTopics, prefix: str) ->
             "source_topic": sessions,
             "dead_letter_topic": dead,
             "changelog_topic": changelog,
+            "acw_topic": acw,
+            "mongodb_url": with_database(
+                servers.mongodb_url, settings_database or f"{prefix}-none"
+            ),
             "key_prefix": prefix,
             "watchdog_interval_s": 3600.0,
         }
     )
-    return Pipeline(raw, sessions, dead, changelog, prefix, ingest, queue)
+    return Pipeline(raw, sessions, dead, changelog, acw, prefix, ingest, queue)

@@ -4,8 +4,9 @@ the session events, refusing to delete what neither can restore."""
 import asyncio
 
 import typer
+from mysessions_platform.mongo import connect
 from queue_service.adapters.store import TaskStore
-from queue_service.entrypoints.app import make_store
+from queue_service.entrypoints.app import codes_and_tags, make_store
 from queue_service.rebuild import Rebuild, RebuildReport
 from queue_service.settings import QueueSettings
 from redis.asyncio import Redis
@@ -28,6 +29,7 @@ async def _rebuild(prefix: str | None, compare_with: str | None, force: bool) ->
     settings = QueueSettings()
     target = prefix or settings.key_prefix
     redis = Redis.from_url(settings.redis_url)
+    mongo = connect(settings.mongodb_url)
     try:
 
         def store_for(key_prefix: str) -> TaskStore:
@@ -38,6 +40,8 @@ async def _rebuild(prefix: str | None, compare_with: str | None, force: bool) ->
             settings.kafka_bootstrap_servers,
             settings.source_topic,
             settings.changelog_topic,
+            codes_and_tags=codes_and_tags(mongo, settings.settings_refresh_s),
+            acw_topic=settings.acw_topic,
         ).run(target, force=force)
         if report.refused:
             typer.echo(_explain_refusal(report, settings), err=True)
@@ -60,6 +64,7 @@ async def _rebuild(prefix: str | None, compare_with: str | None, force: bool) ->
         return 1
     finally:
         await redis.aclose()
+        await mongo.close()
 
 
 def rebuild(

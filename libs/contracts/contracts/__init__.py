@@ -4,10 +4,11 @@ Nothing else is shared between services. Import models from here.
 """
 
 from contracts import topics
-from contracts.acw import AfterCallWorkSubmitted
+from contracts.acw import AfterCallWorkSubmitted, CodeRef, Tag
 from contracts.base import Event, Message
 from contracts.changelog import QueueTask, task_key
 from contracts.codec import (
+    decode_after_call_work,
     decode_session_event,
     encode,
     explain,
@@ -81,6 +82,7 @@ __all__ = [
     "CallerView",
     "ChatReceived",
     "Code",
+    "CodeRef",
     "ContextLink",
     "CustomParametersUpdated",
     "DeadLetter",
@@ -116,6 +118,7 @@ __all__ = [
     "SessionQueued",
     "SessionStarted",
     "SessionTransferred",
+    "Tag",
     "TaskAccepted",
     "TaskCancelled",
     "TaskDeclined",
@@ -136,6 +139,7 @@ __all__ = [
     "UserSessionEvent",
     "UserSessionRecord",
     "Widgets",
+    "decode_after_call_work",
     "decode_session_event",
     "encode",
     "explain",

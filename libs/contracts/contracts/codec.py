@@ -44,6 +44,11 @@ def decode_session_event(raw: bytes | str) -> SessionEvent:
     return SESSION_EVENT_ADAPTER.validate_json(raw)
 
 
+def decode_after_call_work(raw: bytes | str) -> AfterCallWork:
+    """Raises ``pydantic.ValidationError`` for anything that is not valid after-call work."""
+    return AFTER_CALL_WORK_ADAPTER.validate_json(raw)
+
+
 def topic_json_schemas() -> dict[str, dict[str, Any]]:
     """The JSON Schema of each topic, as committed under libs/contracts/schemas."""
     return {topic: adapter.json_schema() for topic, adapter in TOPIC_ADAPTERS.items()}

@@ -29,7 +29,7 @@ from pydantic import ValidationError
 
 from queue_service.adapters.changelog import from_record
 from queue_service.adapters.store import TaskStore
-from queue_service.step import QueueStep, utc_now
+from queue_service.step import CodesAndTags, NoCodesAndTags, QueueStep, utc_now
 
 
 @dataclass
@@ -91,6 +91,10 @@ class Rebuild:
     events_topic: str
     changelog_topic: str
     clock: Callable[[], datetime] = utc_now
+    codes_and_tags: CodesAndTags = field(default_factory=NoCodesAndTags)
+    """The live worker's settings source, so replayed tasks get the same open marker."""
+    acw_topic: str | None = None
+    """Saved after-call work, replayed with the events (its facts clear the markers)."""
 
     async def run(self, prefix: str, *, force: bool = False) -> RebuildReport:
         report = RebuildReport()
@@ -125,10 +129,14 @@ class Rebuild:
             await scratch.restore(tasks, self.clock())
 
     async def _replay_events(self, scratch: TaskStore, report: RebuildReport) -> None:
-        step = QueueStep(scratch, clock=self.clock)  # no changelog: it is the source here
-        async for records in read_topic(self.bootstrap_servers, self.events_topic):
-            report.records += len(records)
-            report.invalid += len(await step(records))
+        # No changelog: it is the source here.
+        step = QueueStep(
+            scratch, self.clock, codes_and_tags=self.codes_and_tags, acw_topic=self.acw_topic
+        )
+        for topic in (self.events_topic, *([self.acw_topic] if self.acw_topic else [])):
+            async for records in read_topic(self.bootstrap_servers, topic):
+                report.records += len(records)
+                report.invalid += len(await step(records))
 
 
 def _compare(

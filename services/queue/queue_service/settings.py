@@ -14,6 +14,11 @@ class QueueSettings(ServerSettings):
     source_topic: str = topics.SESSION_EVENTS
     dead_letter_topic: str = topics.DEAD_LETTERS
     changelog_topic: str = topics.TASK_CHANGELOG
+    acw_topic: str = topics.AFTER_CALL_WORK
+    """Saved after-call work: the same subscription and group as ``source_topic``; clears
+    the task's open marker."""
+    settings_refresh_s: float = 5.0
+    """Service settings (the Codes and Tags widget) are read again at most this often."""
     """Compacted topic of every stored task: what `mysessions rebuild` restores history from."""
     key_prefix: str = "ms"
     history_days: float = 30

@@ -10,23 +10,38 @@ batch's offsets are committed.
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Protocol
 
 from aiokafka import ConsumerRecord
-from contracts import decode_session_event, explain
+from contracts import decode_after_call_work, decode_session_event, explain
 from mysessions_platform.kafka.deadletter import Rejection
 from pydantic import ValidationError
 
 from queue_service.adapters.activity import activity_of, later
 from queue_service.adapters.changelog import TaskChangelog
 from queue_service.adapters.store import SessionKey, SessionTasks, TaskStore, Written
-from queue_service.adapters.translate import surely_not_a_fact, to_fact
+from queue_service.adapters.translate import acw_fact, surely_not_a_fact, to_fact
 from queue_service.domain import Fact, callers_forgotten, fold
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+class CodesAndTags(Protocol):
+    """Whether a service's settings have the Codes and Tags widget on (from the settings
+    cache: at most a few seconds old)."""
+
+    async def enabled(self, tenant_id: str, service_id: str) -> bool: ...
+
+
+class NoCodesAndTags:
+    """Every service without settings: Codes and Tags off everywhere, nothing open."""
+
+    async def enabled(self, tenant_id: str, service_id: str) -> bool:
+        return False
 
 
 @dataclass
@@ -35,6 +50,10 @@ class QueueStep:
     clock: Callable[[], datetime] = utc_now
     changelog: TaskChangelog | None = None
     """None where nothing must be recorded: a rebuild into a scratch prefix."""
+    codes_and_tags: CodesAndTags = field(default_factory=NoCodesAndTags)
+    """Which services have Codes and Tags on (the worker: the settings cache)."""
+    acw_topic: str | None = None
+    """Records of this topic are saved after-call work (``acw.submitted``)."""
 
     async def __call__(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> list[Rejection]:
         rejected: list[Rejection] = []
@@ -42,6 +61,15 @@ class QueueStep:
         # Events that are no facts still keep their session awake for the watchdog.
         activity: dict[SessionKey, datetime] = {}
         for record in records:
+            if self.acw_topic is not None and record.topic == self.acw_topic:
+                try:
+                    saved = acw_fact(decode_after_call_work(record.value or b""))
+                except ValidationError as error:
+                    now = self.clock()
+                    rejected.append(Rejection(record, "invalid", explain(error), now, now, 1))
+                    continue
+                new_facts[SessionKey(saved.tenant_id, saved.session_id)].append(saved)
+                continue
             if surely_not_a_fact(record.value or b""):
                 if seen := activity_of(record.value or b""):
                     key = SessionKey(seen.tenant_id, seen.session_id)
@@ -74,10 +102,20 @@ class QueueStep:
         every_fact = await self.store.append_facts(new_facts)
         folded = []
         for key, facts in every_fact.items():
-            tasks = fold(facts)
+            tasks = fold(facts, await self._acw_services(key, facts))
             last = max(fact.at for fact in facts)
             folded.append(SessionTasks(key, tasks, last, callers_forgotten(facts, tasks)))
         written = await self.store.write(folded, self.clock(), activity)
         if self.changelog is not None and written.stored:
             await self.changelog.record(written.stored)
         return written
+
+    async def _acw_services(self, key: SessionKey, facts: Sequence[Fact]) -> frozenset[str]:
+        """The session's services with Codes and Tags on, by today's settings."""
+        services = {fact.service_id for fact in facts if fact.service_id is not None}
+        services |= {f.transfer_service_id for f in facts if f.transfer_service_id is not None}
+        enabled = set()
+        for service in sorted(services):
+            if await self.codes_and_tags.enabled(key.tenant_id, service):
+                enabled.add(service)
+        return frozenset(enabled)

@@ -120,7 +120,14 @@ def other_messages() -> list[c.Message]:
     }
     return [
         c.AfterCallWorkSubmitted(
-            **_out(30), primary_code="billing", secondary_code="refund", tags=("vip",)
+            **_out(30),
+            service_id="svc-1",
+            service_session_id="sess-1:1",
+            primary_code=c.CodeRef(id="billing", label="Billing"),
+            secondary_code=c.CodeRef(id="refund", label="Refund"),
+            tags=("VIP",),
+            concluded_by="user",
+            saved_by="agent-1",
         ),
         c.UserSessionRecord(
             **record,

@@ -97,3 +97,18 @@ def test_only_an_external_transfer_target_has_an_address_and_it_is_valid() -> No
             c.TransferTarget(kind="external", address=bad)
     with pytest.raises(ValidationError):
         c.TransferTarget(kind="unknown", address="+15551230002")
+
+
+def _acw(tags: tuple[str, ...]) -> c.AfterCallWorkSubmitted:
+    (example,) = [m for m in other_messages() if isinstance(m, c.AfterCallWorkSubmitted)]
+    return c.AfterCallWorkSubmitted.model_validate({**example.model_dump(), "tags": tags})
+
+
+def test_after_call_work_tags_are_trimmed_and_unique_ignoring_case() -> None:
+    assert _acw(("  VIP ", "refund")).tags == ("VIP", "refund")
+    with pytest.raises(ValidationError, match="appears twice"):
+        _acw(("VIP", "vip "))
+    with pytest.raises(ValidationError):
+        _acw(tuple(f"t{n}" for n in range(21)))
+    with pytest.raises(ValidationError):
+        _acw(("x" * 65,))

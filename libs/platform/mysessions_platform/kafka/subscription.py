@@ -1,5 +1,6 @@
 """The one way a worker subscribes: batches, its own group, at-least-once."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from contracts.limits import CONSUMER_MAX_PARTITION_FETCH_BYTES
@@ -11,9 +12,16 @@ from mysessions_platform.kafka.broker import raw_records
 
 
 def subscribe_batches(
-    broker: KafkaBroker, topic: str, delivery: BatchDelivery, step: BatchStep, max_batch: int
+    broker: KafkaBroker,
+    topic: str,
+    delivery: BatchDelivery,
+    step: BatchStep,
+    max_batch: int,
+    also: Sequence[str] = (),
 ) -> None:
-    """Feeds the topic to ``step`` in batches under ``delivery``'s consumer group.
+    """Feeds the topic (and the topics ``also`` names: one subscription, one group; a batch
+    may mix them, ``record.topic`` tells) to ``step`` in batches under ``delivery``'s
+    consumer group.
 
     NACK_ON_ERROR: offsets are committed only after a batch's effects are done (every
     record processed or dead-lettered); an error that escapes (a server down) rewinds to
@@ -25,6 +33,7 @@ def subscribe_batches(
 
     @broker.subscriber(
         topic,
+        *also,
         group_id=delivery.consumer_group,
         ack_policy=AckPolicy.NACK_ON_ERROR,
         batch=True,

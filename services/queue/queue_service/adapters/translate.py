@@ -102,6 +102,21 @@ def _details(event: c.SessionEvent) -> dict[str, object] | None:  # noqa: C901 -
     return None  # NOT_FACTS
 
 
+def acw_fact(work: c.AfterCallWorkSubmitted) -> Fact:
+    """Saved after-call work as the fact that clears its task's open marker."""
+    return Fact(
+        event_id=str(work.event_id),
+        kind=FactKind.ACW_SAVED,
+        at=work.occurred_at,
+        tenant_id=work.tenant_id,
+        session_id=work.session_id,
+        service_session_id=work.service_session_id,
+        user_session_id=work.user_session_id,
+        user_id=work.user_id,
+        service_id=work.service_id,
+    )
+
+
 def to_fact(event: c.SessionEvent) -> Fact | None:
     """The fact the queue folds, or None for events that do not change any task."""
     details = _details(event)

@@ -39,6 +39,8 @@ class FactKind(StrEnum):
     OUTBOUND_USER_ABORTED = "outbound.user_aborted"
     EMAIL_RECEIVED = "email.received"
     CHAT_RECEIVED = "chat.received"
+    ACW_SAVED = "acw.saved"
+    """After-call work of one user session was saved (``acw.submitted`` on sessions.acw.v1)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ run, and the queue can recompute a session's view from scratch on every event.
 
 import json
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from datetime import datetime
 from types import MappingProxyType
@@ -48,12 +49,18 @@ _RANK: Mapping[FactKind, int] = MappingProxyType(
         FactKind.SESSION_QUEUE_EXITED: 9,
         FactKind.SESSION_ENDED: 10,
         FactKind.SESSION_EXPIRED: 11,
+        FactKind.ACW_SAVED: 12,
     }
 )
 
 
-def fold(facts: Iterable[Fact]) -> list[Task]:
+def fold(facts: Iterable[Fact], acw_services: AbstractSet[str] | None = None) -> list[Task]:
     """The tasks of one session, in the order they appeared.
+
+    ``acw_services``: the session's services whose settings have Codes and Tags on; only
+    their tasks can be open for after-call work (see ``session_state.is_open``). ``None``
+    leaves settings out of the rule (tests of the state machine alone); the worker always
+    passes the set.
 
     Every task's ``rev`` is the number of distinct facts folded, so a view computed from
     more facts carries a higher ``rev``; ``updated_at`` is the instant of the last fact that
@@ -69,7 +76,9 @@ def fold(facts: Iterable[Fact]) -> list[Task]:
     else:
         applied = distinct
     first = distinct[0]
-    state = SessionState(tenant_id=first.tenant_id, session_id=first.session_id)
+    state = SessionState(
+        tenant_id=first.tenant_id, session_id=first.session_id, acw_services=acw_services
+    )
     views: dict[str, Task] = {}
     for fact in sorted(applied, key=fact_order):
         apply(state, fact)

@@ -53,6 +53,11 @@ def _queued(state: SessionState, fact: Fact) -> None:
         service_session.priority = fact.priority or 0
 
 
+def _acw_saved(state: SessionState, fact: Fact) -> None:
+    # Recorded for the session, not the draft: it holds whichever order the facts come in.
+    state.acw_saved.add(required(fact.user_session_id, "user_session_id", fact))
+
+
 def _email(state: SessionState, fact: Fact) -> None:
     # The first mail is the one the task was created for; later ones do not replace it.
     state.media = state.media or "email"
@@ -259,5 +264,6 @@ _HANDLERS: Mapping[FactKind, Handler] = MappingProxyType(
         FactKind.OUTBOUND_USER_ABORTED: _on_task(_stops_ringing("user_aborted"), attempt=True),
         FactKind.EMAIL_RECEIVED: _email,
         FactKind.CHAT_RECEIVED: _chat,
+        FactKind.ACW_SAVED: _acw_saved,
     }
 )

@@ -5,6 +5,7 @@ combined with each draft only when a task is projected, so they reach every task
 session whether they arrive before or after the offer.
 """
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -36,6 +37,10 @@ class SessionState:
     drafts: dict[str, Draft] = field(default_factory=dict)
     user_transfers: dict[str, list[datetime]] = field(default_factory=dict)
     """Every transfer of the session to a user, by user id (see :meth:`transferred_in_at`)."""
+    acw_saved: set[str] = field(default_factory=set)
+    """User sessions whose after-call work was saved (``acw.saved`` facts)."""
+    acw_services: AbstractSet[str] | None = None
+    """Services with Codes and Tags on (None: not part of the rule; see ``fold``)."""
 
     def name_service(self, service_id: str | None, name: str | None) -> None:
         if service_id is not None and name is not None:
@@ -113,7 +118,9 @@ class SessionState:
             outcome=draft.outcome,
             end_reason=draft.end_reason,
             inferred=draft.inferred,
-            open=is_open(draft),
+            open=is_open(draft)
+            and draft.user_session_id not in self.acw_saved
+            and (self.acw_services is None or service_id in self.acw_services),
             caller_display_name=caller.display_name,
             caller_address=caller.address,
             caller_kind=caller.kind,
@@ -135,8 +142,15 @@ class SessionState:
         return forget_caller(task)
 
 
+_HANDLED_ATTEMPTS = frozenset(
+    {"destination_accepted", "destination_declined", "destination_not_reached", "user_aborted"}
+)
+
+
 def is_open(draft: Draft) -> bool:
-    """After-call work is due once a task the agent handled has ended.
+    """After-call work is due once a task the agent handled has ended, while its service has
+    Codes and Tags on and until the work is saved (both checked in :meth:`SessionState.project`;
+    the same rule as the reporting service's ``acw.domain.open_for_acw``).
 
     Handled means: an accepted offer (also one that ended by transfer or expiry, since it
     keeps its outcome), or any outbound attempt the agent placed that left their side, so
@@ -148,7 +162,7 @@ def is_open(draft: Draft) -> bool:
     if draft.live:
         return False
     if draft.attempt:
-        return draft.outcome not in ("not_accepted", "expired")
+        return draft.outcome in _HANDLED_ATTEMPTS
     return draft.outcome == "accepted"
 
 

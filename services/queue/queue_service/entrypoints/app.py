@@ -12,10 +12,15 @@ from mysessions_platform.kafka.broker import make_broker
 from mysessions_platform.kafka.publishing import BrokerPublisher
 from mysessions_platform.kafka.subscription import subscribe_batches
 from mysessions_platform.kafka.topics import TopicSettings, ensure_topics
+from mysessions_platform.mongo import Document, connect, mongo_database
+from mysessions_platform.service_settings.cache import SettingsCache
+from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
+from pymongo import AsyncMongoClient
 from redis.asyncio import Redis
 
 from queue_service.adapters import keys
 from queue_service.adapters.changelog import TaskChangelog
+from queue_service.adapters.codes_and_tags import CachedCodesAndTags
 from queue_service.adapters.lease import Lease
 from queue_service.adapters.store import TaskStore
 from queue_service.domain import HistoryPolicy
@@ -43,13 +48,26 @@ class QueueApp(FastStream):
     sweep_loop: SweepLoop | None = None
 
 
+def codes_and_tags(mongo: AsyncMongoClient[Document], refresh_s: float) -> CachedCodesAndTags:
+    database = mongo_database(mongo)
+    cache = SettingsCache(
+        ServiceSettingsStore(database), TenantSettingsStore(database), refresh_s=refresh_s
+    )
+    return CachedCodesAndTags(cache)
+
+
 def create_app(settings: QueueSettings) -> QueueApp:
     broker = make_broker(settings.kafka_bootstrap_servers, client_id="queue")
     publisher = BrokerPublisher(broker)
     redis = Redis.from_url(settings.redis_url)  # connects lazily, on first command
     store = make_store(redis, settings)
+    mongo = connect(settings.mongodb_url)  # connects lazily, on first command
     step = QueueStep(
-        store, clock=utc_now, changelog=TaskChangelog(publisher, settings.changelog_topic)
+        store,
+        clock=utc_now,
+        changelog=TaskChangelog(publisher, settings.changelog_topic),
+        codes_and_tags=codes_and_tags(mongo, settings.settings_refresh_s),
+        acw_topic=settings.acw_topic,
     )
     delivery = BatchDelivery(
         consumer_group=settings.group_id,
@@ -67,7 +85,16 @@ def create_app(settings: QueueSettings) -> QueueApp:
     lease = Lease(redis, keys.watchdog_lease(settings.key_prefix), settings.watchdog_lease_ttl)
     loop = SweepLoop(watchdog.sweep, lease, settings.watchdog_interval_s)
 
-    subscribe_batches(broker, settings.source_topic, delivery, step, settings.max_batch)
+    # One subscription, one group for both topics: both are keyed by session id, and the
+    # fold takes a session's facts as a set, so how the two interleave does not matter.
+    subscribe_batches(
+        broker,
+        settings.source_topic,
+        delivery,
+        step,
+        settings.max_batch,
+        also=(settings.acw_topic,),
+    )
 
     app = QueueApp(broker, logger=None)
     app.sweep_loop = loop
@@ -86,6 +113,7 @@ def create_app(settings: QueueSettings) -> QueueApp:
                 specs.spec(topics.SESSION_EVENTS, settings.partitions, settings.source_topic),
                 specs.spec(topics.DEAD_LETTERS, settings.partitions, settings.dead_letter_topic),
                 specs.spec(topics.TASK_CHANGELOG, settings.partitions, settings.changelog_topic),
+                specs.spec(topics.AFTER_CALL_WORK, settings.partitions, settings.acw_topic),
             ],
         )
         await redis.ping()
@@ -109,5 +137,6 @@ def create_app(settings: QueueSettings) -> QueueApp:
     @app.after_shutdown
     async def close_redis() -> None:
         await redis.aclose()
+        await mongo.close()
 
     return app
