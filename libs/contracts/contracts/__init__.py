@@ -53,7 +53,7 @@ from contracts.outbound import (
     OutboundUserAborted,
 )
 from contracts.parties import Party
-from contracts.reporting import Outcome, ServiceSessionRecord, Timers, UserSessionRecord
+from contracts.reporting import OutcomeGroup, OutcomeId, RecordType, SessionRecord
 from contracts.service_settings import (
     Code,
     ContextLink,
@@ -100,11 +100,12 @@ __all__ = [
     "OutboundNotAccepted",
     "OutboundRinging",
     "OutboundUserAborted",
-    "Outcome",
+    "OutcomeGroup",
+    "OutcomeId",
     "Party",
     "QueueTask",
+    "RecordType",
     "ReportingRecord",
-    "ServiceSessionRecord",
     "ServiceSettings",
     "ServiceSettingsSpec",
     "SessionAbandoned",
@@ -114,6 +115,7 @@ __all__ = [
     "SessionExpired",
     "SessionQueueExited",
     "SessionQueued",
+    "SessionRecord",
     "SessionStarted",
     "SessionTransferred",
     "TaskAccepted",
@@ -129,12 +131,10 @@ __all__ = [
     "TenantSettings",
     "TenantSettingsSpec",
     "TimerName",
-    "Timers",
     "TranscriptFinal",
     "TranscriptSegment",
     "TransferTarget",
     "UserSessionEvent",
-    "UserSessionRecord",
     "Widgets",
     "decode_session_event",
     "encode",
