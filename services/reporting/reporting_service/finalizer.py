@@ -7,7 +7,7 @@ sweep (logged, retried with backoff), and a loop that stops anyway stops its wor
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -18,7 +18,7 @@ from mysessions_platform.kafka.deadletter import Publisher
 from mysessions_platform.service_settings.cache import SettingsCache
 
 from reporting_service.adapters.conclusion import ConcludeAfterCallWork
-from reporting_service.adapters.facts_store import FactsStore, Tracker, fact_key
+from reporting_service.adapters.facts_store import FactsStore, Tracker, fact_key, fact_rev, is_late
 from reporting_service.adapters.records_store import RecordsStore
 from reporting_service.adapters.translate import to_contract
 from reporting_service.domain import (
@@ -96,7 +96,7 @@ class Finalizer:
                 facts.tenant_id, facts.session_id, task, window_closes(task, windows)
             )
             facts.work[user_session_id] = work
-            keys[fact_key(facts.tenant_id, facts.session_id, work)] = 0
+            keys[fact_key(facts.tenant_id, facts.session_id, work)] = fact_rev(work)
             self.counts.concluded_by_system += work.concluded_by == "system"
         records = [to_contract(record, now) for record in build_records(facts)]
         await self.records.insert(records)
@@ -114,7 +114,7 @@ class Finalizer:
         late = [
             late_document(tracker.tenant_id, tracker.session_id, key, rev, now)
             for key, rev in keys.items()
-            if key not in written or rev > written[key]
+            if is_late(replace(tracker, status="written", written=written), key, rev)
         ]
         await self.records.add_late(late)
         self.counts.late_while_writing += len(late)

@@ -4,19 +4,21 @@
 message is a duplicate insert (tasks: replaced only by a higher ``rev``). ``reporting_sessions``:
 per session, when its last fact arrived (``seen_at``), when to judge it next (``due_at``),
 ``status`` (pending, written) and, once written, which facts the records were built from
-(so a later fact is recognised as late, and a redelivered one is not). No transactions
+(so a later fact is recognised as late, and a redelivered one is not; a list of
+``{key, rev}``: FerretDB stores no nested arrays, and keys may hold dots). No transactions
 (FerretDB): each write is idempotent and the order of writes makes a crash harmless.
 """
 
+import contextlib
 import json
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Final
 
 from mysessions_platform.mongo import Document
-from pymongo import ASCENDING, InsertOne, ReplaceOne, UpdateOne
+from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from reporting_service.domain import Code, SessionFact, SessionFacts, Task, Work
 
@@ -46,7 +48,12 @@ def fact_key(tenant_id: str, session_id: str, fact: Fact) -> str:
 
 
 def fact_rev(fact: Fact) -> int:
-    return fact.rev if isinstance(fact, Task) else 0
+    """A task's ``rev``; saved work's save instant (ms): another save is another version."""
+    if isinstance(fact, Task):
+        return fact.rev
+    if isinstance(fact, Work):
+        return int(fact.saved_at.timestamp() * 1000)
+    return 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,15 +74,20 @@ def _tracker(doc: Document) -> Tracker:
         doc["status"],
         doc["seen_at"],
         doc["due_at"],
-        dict(doc.get("written") or []),
+        {item["key"]: item["rev"] for item in doc.get("written") or []},
     )
 
 
 def is_late(tracker: Tracker, key: str, rev: int) -> bool:
-    """A fact is late when the records were written without it (a task: without this rev)."""
+    """A fact is late when the records were written without it: a task newer than the
+    one written, saved work other than the one written, any other fact not among them."""
     if tracker.status != "written":
         return False
-    return key not in tracker.written or rev > tracker.written[key]
+    if key not in tracker.written:
+        return True
+    if key.startswith('["work"'):
+        return rev != tracker.written[key]
+    return rev > tracker.written[key]
 
 
 def _kind(fact: Fact) -> str:
@@ -117,7 +129,7 @@ class FactsStore:
 
     async def add(self, tenant_id: str, session_id: str, facts: list[Fact]) -> None:
         """Stores facts; a duplicate, or a task not newer than the stored one, is a no-op."""
-        operations: list[Any] = []
+        inserts: list[Document] = []
         for fact in facts:
             doc = {
                 "_id": fact_key(tenant_id, session_id, fact),
@@ -127,20 +139,21 @@ class FactsStore:
                 "rev": fact_rev(fact),
                 "body": _body(fact),
             }
-            if isinstance(fact, Task):
-                # A newer rev replaces; an equal or older one finds no match and its upsert
-                # collides with the stored id: a duplicate, ignored.
-                operations.append(
-                    ReplaceOne({"_id": doc["_id"], "rev": {"$lt": fact.rev}}, doc, upsert=True)
+            if not isinstance(fact, Task):
+                inserts.append(doc)
+                continue
+            # A newer rev replaces; an equal or older one finds no match and its upsert
+            # collides with the stored id: a duplicate, ignored. (One by one: FerretDB's
+            # bulk results of upserts lack fields pymongo needs.)
+            with contextlib.suppress(DuplicateKeyError):
+                await self._facts.replace_one(
+                    {"_id": doc["_id"], "rev": {"$lt": fact.rev}}, doc, upsert=True
                 )
-            else:
-                operations.append(InsertOne(doc))
-        if not operations:
-            return
-        try:
-            await self._facts.bulk_write(operations, ordered=False)
-        except BulkWriteError as error:
-            _ignore_duplicates(error)
+        if inserts:
+            try:
+                await self._facts.insert_many(inserts, ordered=False)
+            except BulkWriteError as error:
+                _ignore_duplicates(error)
 
     async def add_work(self, tenant_id: str, session_id: str, work: Work) -> Work:
         """First save wins: returns the work stored for that user session."""
@@ -173,27 +186,21 @@ class FactsStore:
         self, keys: list[tuple[str, str]], now: datetime, settle_until: datetime
     ) -> list[Tracker]:
         """Marks each session as just heard of (judged again after the settle time)."""
-        operations = [
-            UpdateOne(
-                {"_id": session_key(tenant, session)},
-                {
-                    "$set": {"seen_at": now, "due_at": settle_until},
-                    "$setOnInsert": {
-                        "tenant_id": tenant,
-                        "session_id": session,
-                        "status": "pending",
-                        "written": [],
-                    },
+        for tenant, session in keys:
+            update = {
+                "$set": {"seen_at": now, "due_at": settle_until},
+                "$setOnInsert": {
+                    "tenant_id": tenant,
+                    "session_id": session,
+                    "status": "pending",
+                    "written": [],
                 },
-                upsert=True,
-            )
-            for tenant, session in keys
-        ]
-        try:
-            await self._sessions.bulk_write(operations, ordered=False)
-        except BulkWriteError as error:  # two workers inserting one tracker: retry is an update
-            _ignore_duplicates(error)
-            await self._sessions.bulk_write(operations, ordered=False)
+            }
+            key = {"_id": session_key(tenant, session)}
+            try:
+                await self._sessions.update_one(key, update, upsert=True)
+            except DuplicateKeyError:  # another worker inserted it first: now an update
+                await self._sessions.update_one(key, update, upsert=True)
         ids = [session_key(tenant, session) for tenant, session in keys]
         return [_tracker(doc) async for doc in self._sessions.find({"_id": {"$in": ids}})]
 
@@ -215,7 +222,7 @@ class FactsStore:
             {
                 "$set": {
                     "status": "written",
-                    "written": sorted([key, rev] for key, rev in written.items()),
+                    "written": [{"key": k, "rev": r} for k, r in sorted(written.items())],
                     "written_at": now,
                 }
             },

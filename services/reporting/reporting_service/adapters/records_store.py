@@ -14,7 +14,7 @@ from typing import Any, Final
 
 from contracts import SessionRecord
 from mysessions_platform.mongo import Document
-from pymongo import ASCENDING, InsertOne
+from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
 
@@ -55,9 +55,7 @@ class RecordsStore:
         if not records:
             return
         try:
-            await self._records.bulk_write(
-                [InsertOne(to_document(r)) for r in records], ordered=False
-            )
+            await self._records.insert_many([to_document(r) for r in records], ordered=False)
         except BulkWriteError as error:
             _ignore_duplicates(error)
 
@@ -79,7 +77,7 @@ class RecordsStore:
         if not late:
             return
         try:
-            await self._late.bulk_write([InsertOne(doc) for doc in late], ordered=False)
+            await self._late.insert_many(late, ordered=False)
         except BulkWriteError as error:
             _ignore_duplicates(error)
 
