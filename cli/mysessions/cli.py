@@ -5,6 +5,7 @@ import typer
 from mysessions.commands.demo import demo
 from mysessions.commands.publish import publish
 from mysessions.commands.rebuild import rebuild
+from mysessions.commands.report import report_app
 from mysessions.commands.run import run
 from mysessions.commands.settings import settings_app
 from mysessions.commands.simulate import simulate_command
@@ -22,3 +23,4 @@ app.command()(publish)
 app.command(name="simulate")(simulate_command)
 app.command()(demo)
 app.add_typer(topics_app, name="topics", help="Check the topics against their specs.")
+app.add_typer(report_app, name="report", help="Reporting records for BI: export.")
