@@ -65,6 +65,6 @@ async def _export(
             return await write_export(
                 store.stream(since, until, tenant, chunk),
                 out,
-                format.value,  # type: ignore[arg-type]
+                format.value,
                 lambda n: progress.advance(bar, n),
             )

@@ -17,6 +17,7 @@ from mysessions_platform.failures import Failure, classify, describe
 from mysessions_platform.kafka.deadletter import Publisher
 from mysessions_platform.service_settings.cache import SettingsCache
 
+from reporting_service.adapters.backlog import Snapshot
 from reporting_service.adapters.conclusion import ConcludeAfterCallWork
 from reporting_service.adapters.facts_store import FactsStore, Tracker, fact_key, fact_rev, is_late
 from reporting_service.adapters.records_store import RecordsStore
@@ -61,14 +62,14 @@ class Finalizer:
     max_pages: int = 20
     counts: FinalizerCounts = field(default_factory=FinalizerCounts)
 
-    async def sweep(self) -> int:
-        """Judges due sessions (at most ``max_pages`` pages), then publishes; returns how
-        many sessions were written."""
+    async def sweep(self, as_of: datetime | None = None) -> int:
+        """Judges the sessions due at ``as_of`` (default: now; at most ``max_pages``
+        pages) as of that instant, then publishes; returns how many sessions were written."""
         written = 0
         for _ in range(self.max_pages):
-            due = await self.facts.due(self.clock(), self.batch)
+            due = await self.facts.due(as_of or self.clock(), self.batch)
             for tracker in due:
-                written += await self.judge(tracker)
+                written += await self.judge(tracker, as_of)
             if len(due) < self.batch:
                 break
         await self.publish_pending()
@@ -81,11 +82,11 @@ class Finalizer:
             windows[service_id] = timedelta(seconds=found.acw_window_s)
         return windows
 
-    async def judge(self, tracker: Tracker) -> int:
+    async def judge(self, tracker: Tracker, as_of: datetime | None = None) -> int:
         facts, keys = await self.facts.facts_of(tracker.tenant_id, tracker.session_id)
         windows = await self._windows(facts)
         now = self.clock()
-        decision = decide(facts, tracker.seen_at, now, windows, self.rule)
+        decision = decide(facts, tracker.seen_at, as_of or now, windows, self.rule)
         if isinstance(decision, Wait):
             await self.facts.wait(tracker, decision.until)
             return 0
@@ -133,6 +134,34 @@ class Finalizer:
             self.counts.published += len(pending)
             if len(pending) < self.batch:
                 return
+
+
+class BacklogPort(Protocol):
+    async def snapshot(self) -> Snapshot: ...
+
+    async def reached(self, snapshot: Snapshot) -> bool: ...
+
+
+@dataclass
+class GatedSweep:
+    """Sweeps only as of an instant before which the group has read everything (see
+    ``adapters.backlog``): each tick checks the last snapshot, sweeps as of its instant if
+    the group reached it, and takes the next one. Publishing the written records never waits."""
+
+    finalizer: Finalizer
+    backlog: BacklogPort
+    snapshot: Snapshot | None = None
+
+    async def __call__(self) -> int:
+        written = 0
+        if self.snapshot is not None and await self.backlog.reached(self.snapshot):
+            written = await self.finalizer.sweep(as_of=self.snapshot.taken_at)
+            self.snapshot = None
+        else:
+            await self.finalizer.publish_pending()
+        if self.snapshot is None:
+            self.snapshot = await self.backlog.snapshot()
+        return written
 
 
 class Holder(Protocol):

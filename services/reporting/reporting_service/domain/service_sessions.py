@@ -34,7 +34,8 @@ def service_sessions(events: list[SessionFact]) -> dict[str, ServiceSession]:
     """Every service session in queue order, closed by the first event that closes it.
 
     A real ``session.ended`` wins over the watchdog's ``session.expired`` (as in the queue).
-    A transfer to a service closes the service session and links it to the next one queued.
+    A transfer (except to a user) closes the service session and links it to the next one
+    queued, if any.
     """
     really_ended = any(event.kind == "session.ended" for event in events)
     found: dict[str, ServiceSession] = {}
@@ -75,7 +76,9 @@ def _linked(found: dict[str, ServiceSession]) -> dict[str, ServiceSession]:
     chain = sorted(found.values(), key=lambda ss: (ss.queued_at, ss.service_session_id))
     links: dict[str, ServiceSession] = {ss.service_session_id: ss for ss in chain}
     for before, after in itertools.pairwise(chain):
-        if before.closed_by == "transferred" and before.target_kind == "service":
+        # Any transfer: a blind transfer to an extension that enters another queue is an
+        # external transfer followed by the next service session (Asterisk queue_log).
+        if before.closed_by == "transferred":
             links[before.service_session_id] = replace(
                 links[before.service_session_id], next=after.service_session_id
             )

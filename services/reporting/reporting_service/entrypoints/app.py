@@ -18,12 +18,13 @@ from mysessions_platform.mongo import connect, mongo_database
 from mysessions_platform.service_settings.cache import SettingsCache
 from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
 
+from reporting_service.adapters.backlog import Backlog
 from reporting_service.adapters.conclusion import LocalConclusion
 from reporting_service.adapters.facts_store import FactsStore
 from reporting_service.adapters.lease import MongoLease
 from reporting_service.adapters.records_store import RecordsStore
 from reporting_service.domain import FinalityRule
-from reporting_service.finalizer import Finalizer, SweepLoop
+from reporting_service.finalizer import Finalizer, GatedSweep, SweepLoop
 from reporting_service.settings import ReportingSettings
 from reporting_service.step import ReportingStep
 
@@ -70,7 +71,13 @@ def create_app(settings: ReportingSettings) -> ReportingApp:
         batch=settings.sweep_batch,
     )
     lease = MongoLease(database, "reporting-sweep", settings.lease_ttl, utc_now)
-    loop = SweepLoop(finalizer.sweep, lease, settings.sweep_interval_s)
+    backlog = Backlog(
+        settings.kafka_bootstrap_servers,
+        settings.group_id,
+        (settings.changelog_topic, settings.events_topic, settings.acw_topic),
+        utc_now,
+    )
+    loop = SweepLoop(GatedSweep(finalizer, backlog), lease, settings.sweep_interval_s)
     delivery = BatchDelivery(
         consumer_group=settings.group_id,
         dead_letters=publisher,
@@ -105,6 +112,7 @@ def create_app(settings: ReportingSettings) -> ReportingApp:
         )
         await facts.ensure_indexes()
         await records.ensure_indexes()
+        await backlog.start()
 
     @app.after_startup
     async def start_sweeper() -> None:
@@ -123,7 +131,8 @@ def create_app(settings: ReportingSettings) -> ReportingApp:
             await lease.release()
 
     @app.after_shutdown
-    async def close_mongo() -> None:
+    async def close_clients() -> None:
+        await backlog.close()
         await client.close()
 
     return app

@@ -100,7 +100,7 @@ def _event(n: int, at: datetime, tenant: str, session: str) -> dict[str, Any]:
 def answered_call(tenant: str, session: str, at: datetime = T0) -> list[c.SessionEvent]:
     """Queued at +0, offered to agent-1 at +1, accepted at +5, ended by the caller at +65."""
     ss, us = f"{session}:1", f"{session}:agent-1:1"
-    who = {"service_session_id": ss, "user_session_id": us, "user_id": "agent-1"}
+    who: dict[str, Any] = {"service_session_id": ss, "user_session_id": us, "user_id": "agent-1"}
     return [
         c.SessionStarted(
             **_event(0, at, tenant, session),

@@ -48,7 +48,7 @@ def task(
         "end_reason": "normal",
         "inferred": False,
         "open": outcome == "accepted",
-        "started_at": at(kw.pop("offered", 0)),  # type: ignore[call-overload]
+        "started_at": at(float(kw.pop("offered", 0))),  # type: ignore[arg-type]
         "queued_at": at(0),
         "offered_at": None,
         "ring_ended_at": at(accepted if accepted is not None else ended),
