@@ -7,6 +7,7 @@ from mysessions.commands.contacts import contacts_app
 from mysessions.commands.demo import demo
 from mysessions.commands.publish import publish
 from mysessions.commands.rebuild import rebuild
+from mysessions.commands.report import report_app
 from mysessions.commands.run import run
 from mysessions.commands.settings import settings_app
 from mysessions.commands.simulate import simulate_command
@@ -27,3 +28,4 @@ app.command()(demo)
 app.add_typer(acw_app, name="acw", help="After-call work: save a task's codes and tags once.")
 app.add_typer(tags_app, name="tags", help="Tag suggestions from saved after-call work.")
 app.add_typer(topics_app, name="topics", help="Check the topics against their specs.")
+app.add_typer(report_app, name="report", help="Reporting records for BI: export.")

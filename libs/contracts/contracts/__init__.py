@@ -54,7 +54,7 @@ from contracts.outbound import (
     OutboundUserAborted,
 )
 from contracts.parties import Party
-from contracts.reporting import Outcome, ServiceSessionRecord, Timers, UserSessionRecord
+from contracts.reporting import OutcomeGroup, OutcomeId, RecordType, SessionRecord
 from contracts.service_settings import (
     Code,
     ContextLink,
@@ -102,11 +102,12 @@ __all__ = [
     "OutboundNotAccepted",
     "OutboundRinging",
     "OutboundUserAborted",
-    "Outcome",
+    "OutcomeGroup",
+    "OutcomeId",
     "Party",
     "QueueTask",
+    "RecordType",
     "ReportingRecord",
-    "ServiceSessionRecord",
     "ServiceSettings",
     "ServiceSettingsSpec",
     "SessionAbandoned",
@@ -116,6 +117,7 @@ __all__ = [
     "SessionExpired",
     "SessionQueueExited",
     "SessionQueued",
+    "SessionRecord",
     "SessionStarted",
     "SessionTransferred",
     "Tag",
@@ -132,12 +134,10 @@ __all__ = [
     "TenantSettings",
     "TenantSettingsSpec",
     "TimerName",
-    "Timers",
     "TranscriptFinal",
     "TranscriptSegment",
     "TransferTarget",
     "UserSessionEvent",
-    "UserSessionRecord",
     "Widgets",
     "decode_after_call_work",
     "decode_session_event",

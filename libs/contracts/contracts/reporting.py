@@ -1,4 +1,11 @@
-"""Immutable reporting records, one per user session and one per service session."""
+"""Immutable reporting records for BI: one per user session, one per service session.
+
+Written once, when the session is final (see the README, "Reporting for BI"), to MongoDB
+(``reporting_records``, insert-only) and to ``reporting.sessions.v1`` (keyed by session id).
+One flat shape for both kinds (``record_type``), so a BI table has one set of columns;
+fields that do not apply to a kind are null. Outcomes point into the static outcome
+dimension (``outcome_id``; the name and group are repeated for convenience).
+"""
 
 from typing import Literal
 
@@ -7,62 +14,83 @@ from pydantic import Field
 from contracts.base import Identifier, Message, ShortText, UtcMillis
 from contracts.inbound import Direction, Modality
 
-Outcome = Literal[
+RecordType = Literal["user_session", "service_session"]
+
+OutcomeId = Literal[
     "accepted",
     "declined",
     "rona",
     "cancelled",
     "rescinded",
-    "abandoned",
-    "not_accepted",
-    "user_aborted",
+    "expired",
     "destination_accepted",
     "destination_declined",
     "destination_not_reached",
-    "expired",
+    "not_accepted",
+    "user_aborted",
+    "abandoned",
+    "queue_exited",
+    "transferred",
+    "ended_unoffered",
 ]
 
+OutcomeGroup = Literal[
+    "handled by user",
+    "handled by system",
+    "hung up by customer",
+    "not handled",
+    "error",
+    "outbound accepted",
+    "outbound not accepted",
+]
 
-class Timers(Message):
-    """Durations in seconds, derived from event times; null where they do not apply."""
-
-    queue_s: float | None = None
-    ring_s: float | None = None
-    connected_s: float | None = None
-    dialout_s: float | None = None
-    ringing_s: float | None = None
+Seconds = float | None
 
 
-class RecordBase(Message):
-    record_id: Identifier = Field(description="Deterministic: the unique key of the insert.")
+class SessionRecord(Message):
+    type: Literal["reporting.session"] = "reporting.session"
+    record_id: Identifier = Field(description="Deterministic (a UUID v5): the unique key.")
+    record_type: RecordType
     tenant_id: Identifier
     session_id: Identifier
-    service_session_id: Identifier | None
-    service_id: Identifier
-    service_name: ShortText
-    direction: Direction
+    service_session_id: Identifier | None = Field(description="Null for outbound attempts.")
+    user_session_id: Identifier | None = Field(description="User records only.")
+    service_id: Identifier | None
+    service_name: ShortText | None
+    user_id: Identifier | None = Field(
+        description="The agent; on a service record, the agent of its last user session."
+    )
     modality: Modality
+    direction: Direction
+    outcome_id: OutcomeId
+    outcome_name: ShortText
+    outcome_group: OutcomeGroup
+    end_reason: ShortText | None
+    inferred: bool = Field(description="Closed by the watchdog, not by an upstream event.")
+    offers: int = Field(ge=0, description="User sessions it was offered as (user records: 1).")
     started_at: UtcMillis
+    queued_at: UtcMillis | None
+    offered_at: UtcMillis | None
+    answered_at: UtcMillis | None
     ended_at: UtcMillis
-    recorded_at: UtcMillis
-
-
-class UserSessionRecord(RecordBase):
-    type: Literal["reporting.user_session"] = "reporting.user_session"
-    user_session_id: Identifier
-    user_id: Identifier
-    outcome: Outcome
-    end_reason: ShortText | None = None
-    inferred: bool = False
-    timers: Timers
-    primary_code: Identifier | None = None
-    secondary_code: Identifier | None = None
-    tags: tuple[str, ...] = ()
-
-
-class ServiceSessionRecord(RecordBase):
-    type: Literal["reporting.service_session"] = "reporting.service_session"
-    outcome: Literal["answered", "abandoned", "transferred", "not_answered", "expired"]
-    queue_s: float | None = None
-    offers: int = Field(ge=0, description="How many agents it was offered to.")
-    transferred_to_service_id: Identifier | None = None
+    acw_started_at: UtcMillis | None
+    acw_ended_at: UtcMillis | None
+    queue_s: Seconds
+    ring_s: Seconds
+    talk_s: Seconds
+    hold_s: Seconds = Field(description="Time on hold while connected: null until upstream says.")
+    acw_s: Seconds
+    handle_s: Seconds = Field(description="talk_s + hold_s + acw_s; null if never answered.")
+    previous_service_session_id: Identifier | None
+    next_service_session_id: Identifier | None
+    transfer_target_kind: Literal["service", "user", "external", "unknown"] | None
+    primary_code_id: Identifier | None
+    primary_code_label: ShortText | None
+    secondary_code_id: Identifier | None
+    secondary_code_label: ShortText | None
+    tags: tuple[ShortText, ...] = Field(max_length=20)
+    concluded_by: Literal["user", "system"] | None = Field(
+        description="Who concluded the after-call work; null when none was due."
+    )
+    acw_saved_by: Identifier | None
+    written_at: UtcMillis = Field(description="When reporting wrote the record.")

@@ -37,7 +37,7 @@ from contracts.outbound import (
     OutboundRinging,
     OutboundUserAborted,
 )
-from contracts.reporting import ServiceSessionRecord, UserSessionRecord
+from contracts.reporting import SessionRecord
 
 SessionEvent: TypeAlias = Annotated[
     SessionStarted
@@ -71,8 +71,6 @@ SessionEvent: TypeAlias = Annotated[
 
 AfterCallWork: TypeAlias = Annotated[AfterCallWorkSubmitted, Field(discriminator="type")]
 
-ReportingRecord: TypeAlias = Annotated[
-    UserSessionRecord | ServiceSessionRecord, Field(discriminator="type")
-]
+ReportingRecord: TypeAlias = Annotated[SessionRecord, Field(discriminator="type")]
 
 DeadLetterMessage: TypeAlias = Annotated[DeadLetter, Field(discriminator="type")]

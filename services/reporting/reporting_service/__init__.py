@@ -1,1 +1,1 @@
-"""Reporting: immutable per-session records for BI (not built yet)."""
+"""Reporting: one immutable record per user session and per service session, for BI."""

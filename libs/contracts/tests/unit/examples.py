@@ -105,18 +105,45 @@ def session_events() -> list[c.Event]:
 
 
 def other_messages() -> list[c.Message]:
-    timers = c.Timers(queue_s=26.0, ring_s=6.0, connected_s=300.0)
     record: dict[str, Any] = {
         "tenant_id": "tenant-1",
         "session_id": "sess-1",
         "service_session_id": "sess-1:1",
         "service_id": "svc-1",
         "service_name": "Support",
+        "user_id": "agent-1",
         "direction": "inbound",
         "modality": "voice",
+        "outcome_id": "accepted",
+        "outcome_name": "Accepted",
+        "outcome_group": "handled by user",
+        "end_reason": "normal",
+        "inferred": False,
+        "offers": 1,
         "started_at": T0,
+        "queued_at": T0,
+        "offered_at": T0 + timedelta(seconds=20),
+        "answered_at": T0 + timedelta(seconds=26),
         "ended_at": T0 + timedelta(minutes=5),
-        "recorded_at": T0 + timedelta(minutes=6),
+        "acw_started_at": T0 + timedelta(minutes=5),
+        "acw_ended_at": T0 + timedelta(minutes=6),
+        "queue_s": 26.0,
+        "ring_s": 6.0,
+        "talk_s": 274.0,
+        "hold_s": None,
+        "acw_s": 60.0,
+        "handle_s": 334.0,
+        "previous_service_session_id": None,
+        "next_service_session_id": None,
+        "transfer_target_kind": None,
+        "primary_code_id": "billing",
+        "primary_code_label": "Billing",
+        "secondary_code_id": None,
+        "secondary_code_label": None,
+        "tags": ("vip",),
+        "concluded_by": "user",
+        "acw_saved_by": "agent-1",
+        "written_at": T0 + timedelta(minutes=7),
     }
     return [
         c.AfterCallWorkSubmitted(
@@ -129,16 +156,11 @@ def other_messages() -> list[c.Message]:
             concluded_by="user",
             saved_by="agent-1",
         ),
-        c.UserSessionRecord(
+        c.SessionRecord(
             **record,
-            record_id="us:sess-1:1:agent-1",
+            record_id="7c9e6679-7425-40de-944b-e07fc1f90ae7",
+            record_type="user_session",
             user_session_id="sess-1:1:agent-1",
-            user_id="agent-1",
-            outcome="accepted",
-            timers=timers,
-        ),
-        c.ServiceSessionRecord(
-            **record, record_id="ss:sess-1:1", outcome="answered", queue_s=26.0, offers=1
         ),
         c.DeadLetter(
             source_topic=c.topics.TELEPHONY_EVENTS,

@@ -29,8 +29,7 @@ def test_session_event_survives_the_wire(event: c.Event) -> None:
 def test_other_message_survives_its_topic(message: c.Message) -> None:
     topic = {
         c.AfterCallWorkSubmitted: c.topics.AFTER_CALL_WORK,
-        c.UserSessionRecord: c.topics.REPORTING_SESSIONS,
-        c.ServiceSessionRecord: c.topics.REPORTING_SESSIONS,
+        c.SessionRecord: c.topics.REPORTING_SESSIONS,
         c.DeadLetter: c.topics.DEAD_LETTERS,
     }[type(message)]
     adapter: TypeAdapter[object] = TOPIC_ADAPTERS[topic]

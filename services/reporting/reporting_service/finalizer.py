@@ -1,0 +1,201 @@
+"""The sweep: judges the sessions whose time came (``domain.finality``), writes the records
+of the final ones, and publishes every record not yet published.
+
+One reporting worker sweeps at a time (a MongoDB lease); its loop never ends on a failed
+sweep (logged, retried with backoff), and a loop that stops anyway stops its worker.
+"""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Protocol
+
+import structlog
+from contracts import encode
+from mysessions_platform.failures import Failure, classify, describe
+from mysessions_platform.kafka.deadletter import Publisher
+from mysessions_platform.service_settings.cache import SettingsCache
+
+from reporting_service.adapters.backlog import Snapshot
+from reporting_service.adapters.conclusion import ConcludeAfterCallWork
+from reporting_service.adapters.facts_store import FactsStore, Tracker, fact_key, fact_rev, is_late
+from reporting_service.adapters.records_store import RecordsStore
+from reporting_service.adapters.translate import to_contract
+from reporting_service.domain import (
+    Final,
+    FinalityRule,
+    SessionFacts,
+    Wait,
+    build_records,
+    decide,
+    window_closes,
+)
+from reporting_service.step import late_document
+
+log = structlog.get_logger(__name__)
+
+DEFAULT_WINDOW = timedelta(hours=24)
+
+
+@dataclass
+class FinalizerCounts:
+    sessions: int = 0
+    records: int = 0
+    published: int = 0
+    concluded_by_system: int = 0
+    late_while_writing: int = 0
+    failures: int = 0
+
+
+@dataclass
+class Finalizer:
+    facts: FactsStore
+    records: RecordsStore
+    settings: SettingsCache
+    conclusion: ConcludeAfterCallWork
+    publisher: Publisher
+    target_topic: str
+    clock: Callable[[], datetime]
+    rule: FinalityRule = field(default_factory=FinalityRule)
+    batch: int = 200
+    max_pages: int = 20
+    counts: FinalizerCounts = field(default_factory=FinalizerCounts)
+
+    async def sweep(self, as_of: datetime | None = None) -> int:
+        """Judges the sessions due at ``as_of`` (default: now; at most ``max_pages``
+        pages) as of that instant, then publishes; returns how many sessions were written."""
+        written = 0
+        for _ in range(self.max_pages):
+            due = await self.facts.due(as_of or self.clock(), self.batch)
+            for tracker in due:
+                written += await self.judge(tracker, as_of)
+            if len(due) < self.batch:
+                break
+        await self.publish_pending()
+        return written
+
+    async def _windows(self, facts: SessionFacts) -> dict[str, timedelta]:
+        windows: dict[str, timedelta] = {"": DEFAULT_WINDOW}
+        for service_id in {task.service_id for task in facts.tasks.values() if task.service_id}:
+            found = await self.settings.get(facts.tenant_id, service_id)
+            windows[service_id] = timedelta(seconds=found.acw_window_s)
+        return windows
+
+    async def judge(self, tracker: Tracker, as_of: datetime | None = None) -> int:
+        facts, keys = await self.facts.facts_of(tracker.tenant_id, tracker.session_id)
+        windows = await self._windows(facts)
+        now = self.clock()
+        decision = decide(facts, tracker.seen_at, as_of or now, windows, self.rule)
+        if isinstance(decision, Wait):
+            await self.facts.wait(tracker, decision.until)
+            return 0
+        assert isinstance(decision, Final)
+        for user_session_id in decision.conclude:
+            task = facts.tasks[user_session_id]
+            work = await self.conclusion.conclude(
+                facts.tenant_id, facts.session_id, task, window_closes(task, windows)
+            )
+            facts.work[user_session_id] = work
+            keys[fact_key(facts.tenant_id, facts.session_id, work)] = fact_rev(work)
+            self.counts.concluded_by_system += work.concluded_by == "system"
+        records = [to_contract(record, now) for record in build_records(facts)]
+        await self.records.insert(records)
+        if not await self.facts.mark_written(tracker, keys, now):
+            await self._late_while_writing(tracker, keys, now)
+        self.counts.sessions += 1
+        self.counts.records += len(records)
+        return 1
+
+    async def _late_while_writing(
+        self, tracker: Tracker, written: dict[str, int], now: datetime
+    ) -> None:
+        """Facts stored between reading the session and marking it written: late too."""
+        _, keys = await self.facts.facts_of(tracker.tenant_id, tracker.session_id)
+        late = [
+            late_document(tracker.tenant_id, tracker.session_id, key, rev, now)
+            for key, rev in keys.items()
+            if is_late(replace(tracker, status="written", written=written), key, rev)
+        ]
+        await self.records.add_late(late)
+        self.counts.late_while_writing += len(late)
+        if late:
+            log.warning("late facts after the records were written", count=len(late))
+
+    async def publish_pending(self) -> None:
+        while True:
+            pending = await self.records.unpublished(self.batch)
+            if not pending:
+                return
+            await self.publisher.publish_all(
+                self.target_topic, [(r.session_id.encode(), encode(r)) for r in pending]
+            )
+            await self.records.mark_published([r.record_id for r in pending], self.clock())
+            self.counts.published += len(pending)
+            if len(pending) < self.batch:
+                return
+
+
+class BacklogPort(Protocol):
+    async def snapshot(self) -> Snapshot: ...
+
+    async def reached(self, snapshot: Snapshot) -> bool: ...
+
+
+@dataclass
+class GatedSweep:
+    """Sweeps only as of an instant before which the group has read everything (see
+    ``adapters.backlog``): each tick checks the last snapshot, sweeps as of its instant if
+    the group reached it, and takes the next one. Publishing the written records never waits."""
+
+    finalizer: Finalizer
+    backlog: BacklogPort
+    snapshot: Snapshot | None = None
+
+    async def __call__(self) -> int:
+        written = 0
+        if self.snapshot is not None and await self.backlog.reached(self.snapshot):
+            written = await self.finalizer.sweep(as_of=self.snapshot.taken_at)
+            self.snapshot = None
+        else:
+            await self.finalizer.publish_pending()
+        if self.snapshot is None:
+            self.snapshot = await self.backlog.snapshot()
+        return written
+
+
+class Holder(Protocol):
+    async def hold(self) -> bool: ...
+
+
+def backoff(interval_s: float, failures_in_a_row: int, max_s: float) -> float:
+    return float(min(max_s, interval_s * 2 ** min(failures_in_a_row, 20)))
+
+
+@dataclass
+class SweepLoop:
+    """Sweeps every ``interval_s`` while holding the lease (the queue watchdog's shape)."""
+
+    sweep: Callable[[], Awaitable[int]]
+    lease: Holder
+    interval_s: float
+    max_backoff_s: float = 120.0
+    failures: int = 0
+
+    async def tick(self) -> int:
+        return await self.sweep() if await self.lease.hold() else 0
+
+    async def run(self) -> None:
+        in_a_row = 0
+        while True:
+            await asyncio.sleep(backoff(self.interval_s, in_a_row, self.max_backoff_s))
+            try:
+                await self.tick()
+                in_a_row = 0
+            except Exception as error:
+                in_a_row += 1
+                self.failures += 1
+                level = log.warning if classify(error) is Failure.OUTAGE else log.error
+                level(
+                    "reporting sweep failed, will retry", error=describe(error), failures=in_a_row
+                )

@@ -1,0 +1,106 @@
+"""The reporting step for one batch of any of its three topics: facts in, trackers touched.
+
+Facts are stored first, then each session's tracker is touched (its settle time starts
+again), then facts that came after the session's records were written are recorded as late.
+A crash between any two writes repeats them on redelivery, all idempotent.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import structlog
+from aiokafka import ConsumerRecord
+from contracts import AfterCallWorkSubmitted
+from contracts.codec import QUEUE_TASK_ADAPTER, decode_session_event, explain
+from mysessions_platform.kafka.deadletter import Rejection
+from pydantic import ValidationError
+
+from reporting_service.adapters.facts_store import Fact, FactsStore, fact_key, fact_rev, is_late
+from reporting_service.adapters.records_store import RecordsStore
+from reporting_service.adapters.translate import surely_ignored, to_session_fact, to_task, to_work
+
+log = structlog.get_logger(__name__)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class StepCounts:
+    facts: int = 0
+    late: int = 0
+
+
+@dataclass
+class ReportingStep:
+    facts: FactsStore
+    records: RecordsStore
+    changelog_topic: str
+    events_topic: str
+    acw_topic: str
+    settle: timedelta
+    clock: Callable[[], datetime] = utc_now
+    counts: StepCounts = field(default_factory=StepCounts)
+
+    def _decode(self, record: ConsumerRecord[bytes, bytes]) -> tuple[str, str, Fact] | None:
+        raw = record.value or b""
+        if record.topic == self.changelog_topic:
+            task = QUEUE_TASK_ADAPTER.validate_json(raw)
+            return task.tenant_id, task.session_id, to_task(task)
+        if record.topic == self.acw_topic:
+            saved = AfterCallWorkSubmitted.model_validate_json(raw)
+            return saved.tenant_id, saved.session_id, to_work(saved)
+        if surely_ignored(raw):
+            return None
+        event = decode_session_event(raw)
+        fact = to_session_fact(event)
+        return None if fact is None else (event.tenant_id, event.session_id, fact)
+
+    async def __call__(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> list[Rejection]:
+        rejected: list[Rejection] = []
+        by_session: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+        for record in records:
+            try:
+                decoded = self._decode(record)
+            except ValidationError as error:
+                now = self.clock()
+                rejected.append(Rejection(record, "invalid", explain(error), now, now, 1))
+                continue
+            if decoded is not None:
+                tenant, session, fact = decoded
+                by_session[(tenant, session)].append(fact)
+        if not by_session:
+            return rejected
+        for (tenant, session), facts in by_session.items():
+            await self.facts.add(tenant, session, facts)
+        now = self.clock()
+        trackers = await self.facts.touch(list(by_session), now, now + self.settle)
+        late: list[dict[str, object]] = []
+        for tracker in trackers:
+            for fact in by_session[(tracker.tenant_id, tracker.session_id)]:
+                key, rev = fact_key(tracker.tenant_id, tracker.session_id, fact), fact_rev(fact)
+                if is_late(tracker, key, rev):
+                    late.append(late_document(tracker.tenant_id, tracker.session_id, key, rev, now))
+        if late:
+            await self.records.add_late(late)
+            self.counts.late += len(late)
+            log.warning("late facts after the records were written", count=len(late))
+        self.counts.facts += sum(len(facts) for facts in by_session.values())
+        return rejected
+
+
+def late_document(
+    tenant_id: str, session_id: str, key: str, rev: int, now: datetime
+) -> dict[str, object]:
+    kind = key.split('"')[1]  # the key is a JSON array whose first item is the fact's kind
+    return {
+        "_id": f"{key}@{rev}",
+        "tenant_id": tenant_id,
+        "session_id": session_id,
+        "fact": kind,
+        "rev": rev,
+        "arrived_at": now,
+    }
