@@ -8,6 +8,7 @@ import typer
 class Worker(StrEnum):
     ingest = "ingest"
     queue = "queue"
+    context = "context"
 
 
 def run(worker: Worker = typer.Argument(..., help="Which worker to run.")) -> None:
@@ -16,6 +17,10 @@ def run(worker: Worker = typer.Argument(..., help="Which worker to run.")) -> No
         from ingest_service.__main__ import main as ingest_main
 
         ingest_main()
+    elif worker is Worker.context:
+        from context_service.__main__ import main as context_main
+
+        context_main()
     else:
         from queue_service.__main__ import main as queue_main
 

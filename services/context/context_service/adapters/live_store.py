@@ -1,0 +1,88 @@
+"""Live context in Redis: one JSON value per session, removed when the session ends.
+
+Keys (one hash slot per session): ``<prefix>:ctx:{<tenant>:<session>}:live`` holds the
+context while the session lives; ``<prefix>:ctx:{<tenant>:<session>}:ended`` is a marker,
+without any data, left for ``ended_ttl`` when the session ends, so that a redelivered or
+late event of an ended session does not bring its context back. Every write renews the
+live key's TTL (``live_ttl``), so a session whose end never comes is forgotten anyway.
+One writer per session: the topic is keyed by session, so one consumer owns it.
+"""
+
+import json
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+from mysessions_platform.key_parts import check_prefix, glob_escape, hash_tag, split_tag
+from redis.asyncio import Redis
+
+from context_service.adapters.context_codec import live_document, live_from
+from context_service.domain import LiveContext
+
+__all__ = ["LiveContextStore"]
+
+
+class LiveContextStore:
+    def __init__(
+        self, redis: Redis, prefix: str, live_ttl: timedelta, ended_ttl: timedelta
+    ) -> None:
+        self._redis = redis
+        self._prefix = check_prefix(prefix)
+        self._live_ttl = live_ttl
+        self._ended_ttl = ended_ttl
+
+    def _key(self, tenant_id: str, session_id: str, suffix: str) -> str:
+        return f"{self._prefix}:ctx:{hash_tag(tenant_id, session_id)}:{suffix}"
+
+    async def load(self, tenant_id: str, session_id: str) -> tuple[LiveContext | None, bool]:
+        """The live context (None if none yet) and whether the session has ended."""
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.get(self._key(tenant_id, session_id, "live"))
+            pipe.exists(self._key(tenant_id, session_id, "ended"))
+            raw, ended = await pipe.execute()
+        context = live_from(json.loads(raw)) if raw is not None else None
+        return context, bool(ended)
+
+    async def save(self, context: LiveContext) -> None:
+        key = self._key(context.tenant_id, context.session_id, "live")
+        await self._redis.set(key, json.dumps(live_document(context)), ex=self._live_ttl)
+
+    async def end(self, tenant_id: str, session_id: str) -> None:
+        """Removes the live context and leaves the data-free ended marker, in one step."""
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.delete(self._key(tenant_id, session_id, "live"))
+            pipe.set(self._key(tenant_id, session_id, "ended"), b"1", ex=self._ended_ttl)
+            await pipe.execute()
+
+    async def _tenant_keys(self, tenant_id: str) -> AsyncIterator[str]:
+        pattern = f"{glob_escape(self._prefix)}:ctx:{hash_tag(tenant_id)[:-1]}:*"
+        async for key in self._redis.scan_iter(match=pattern, count=500):
+            text = key.decode() if isinstance(key, bytes) else key
+            if split_tag(text)[0] == tenant_id:
+                yield text
+
+    async def erase(
+        self, tenant_id: str, service_id: str | None = None, *, dry_run: bool = False
+    ) -> int:
+        """Deletes the tenant's live contexts (only those that visited ``service_id``, when
+        given) and their markers; returns how many keys were (or would be) deleted."""
+        doomed: list[str] = []
+        async for key in self._tenant_keys(tenant_id):
+            if service_id is None:
+                doomed.append(key)
+                continue
+            if not key.endswith(":live"):
+                continue
+            raw = await self._redis.get(key)
+            if raw is None:
+                continue
+            context = live_from(json.loads(raw))
+            if any(stay.service_id == service_id for stay in context.stays) or (
+                context.first_service is not None and context.first_service[0] == service_id
+            ):
+                doomed.append(key)
+        if doomed and not dry_run:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for key in doomed:  # one key per command: keys of many slots
+                    pipe.delete(key)
+                await pipe.execute()
+        return len(doomed)
