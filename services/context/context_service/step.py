@@ -110,7 +110,7 @@ class ContextStep:
             departures += left
         await self._store(departures, now)
         if ends:
-            await self.live.end(tenant_id, session_id)
+            await self.live.end(context)
         else:
             await self.live.save(context)
 

@@ -1,11 +1,12 @@
 """Live context in Redis: one JSON value per session, removed when the session ends.
 
 Keys (one hash slot per session): ``<prefix>:ctx:{<tenant>:<session>}:live`` holds the
-context while the session lives; ``<prefix>:ctx:{<tenant>:<session>}:ended`` is a marker,
-without any data, left for ``ended_ttl`` when the session ends, so that a redelivered or
-late event of an ended session does not bring its context back. Every write renews the
-live key's TTL (``live_ttl``), so a session whose end never comes is forgotten anyway.
-One writer per session: the topic is keyed by session, so one consumer owns it.
+context while the session lives; ``<prefix>:ctx:{<tenant>:<session>}:ended`` is a marker
+(only the ids of the services visited, no caller data) left for ``ended_ttl`` when the
+session ends, so that a redelivered or late event of an ended session does not bring its
+context back. Every write renews the live key's TTL (``live_ttl``), so a session whose end
+never comes is forgotten anyway. One writer per session: the topic is keyed by session, so
+one consumer owns it.
 """
 
 import json
@@ -46,12 +47,24 @@ class LiveContextStore:
         key = self._key(context.tenant_id, context.session_id, "live")
         await self._redis.set(key, json.dumps(live_document(context)), ex=self._live_ttl)
 
-    async def end(self, tenant_id: str, session_id: str) -> None:
-        """Removes the live context and leaves the data-free ended marker, in one step."""
+    async def end(self, context: LiveContext) -> None:
+        """Removes the live context and leaves the ended marker, in one step. The marker
+        holds only the ids of the services the session visited (for unprovisioning)."""
+        services = sorted({stay.service_id for stay in context.stays})
+        tenant_id, session_id = context.tenant_id, context.session_id
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.delete(self._key(tenant_id, session_id, "live"))
-            pipe.set(self._key(tenant_id, session_id, "ended"), b"1", ex=self._ended_ttl)
+            pipe.set(
+                self._key(tenant_id, session_id, "ended"),
+                json.dumps(services),
+                ex=self._ended_ttl,
+            )
             await pipe.execute()
+
+    async def ended_services(self, tenant_id: str, session_id: str) -> list[str] | None:
+        """The services an ended session visited (from its marker); None if not ended."""
+        raw = await self._redis.get(self._key(tenant_id, session_id, "ended"))
+        return None if raw is None else list(json.loads(raw))
 
     async def _tenant_keys(self, tenant_id: str) -> AsyncIterator[str]:
         pattern = f"{glob_escape(self._prefix)}:ctx:{hash_tag(tenant_id)[:-1]}:*"
@@ -60,6 +73,16 @@ class LiveContextStore:
             if split_tag(text)[0] == tenant_id:
                 yield text
 
+    async def _services_of(self, key: str) -> set[str]:
+        raw = await self._redis.get(key)
+        if raw is None:
+            return set()
+        if key.endswith(":ended"):
+            return set(json.loads(raw))
+        context = live_from(json.loads(raw))
+        first = {context.first_service[0]} if context.first_service else set()
+        return {stay.service_id for stay in context.stays} | first
+
     async def erase(
         self, tenant_id: str, service_id: str | None = None, *, dry_run: bool = False
     ) -> int:
@@ -67,18 +90,7 @@ class LiveContextStore:
         given) and their markers; returns how many keys were (or would be) deleted."""
         doomed: list[str] = []
         async for key in self._tenant_keys(tenant_id):
-            if service_id is None:
-                doomed.append(key)
-                continue
-            if not key.endswith(":live"):
-                continue
-            raw = await self._redis.get(key)
-            if raw is None:
-                continue
-            context = live_from(json.loads(raw))
-            if any(stay.service_id == service_id for stay in context.stays) or (
-                context.first_service is not None and context.first_service[0] == service_id
-            ):
+            if service_id is None or service_id in await self._services_of(key):
                 doomed.append(key)
         if doomed and not dry_run:
             async with self._redis.pipeline(transaction=False) as pipe:

@@ -2,6 +2,7 @@
 transfer example end to end, and a session that ends in a service that does not store
 context leaves its caller nowhere (every key and collection scanned)."""
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -19,6 +20,7 @@ from context_service.panel import stored_panel
 from context_service.settings import ContextSettings
 from context_service.transfer_example import EXPECTED, PHONE, STORING, T0, events
 from faststream import TestApp
+from mysessions.cli import app
 from mysessions.events_out import event_sender
 from mysessions_platform.infra import Endpoints
 from mysessions_platform.service_settings.store import ServiceSettingsStore
@@ -27,6 +29,7 @@ from mysessions_platform.testing.kafka_topics import KafkaTopics
 from mysessions_platform.testing.mongo_databases import MongoDatabases
 from mysessions_platform.testing.redis_keys import RedisKeys
 from pymongo.asynchronous.database import AsyncDatabase
+from typer.testing import CliRunner
 
 pytestmark = pytest.mark.integration
 
@@ -99,6 +102,21 @@ async def worker(
         yield send
 
 
+async def show(
+    servers: Endpoints, database: str, prefix: str, tenant: str, session: str
+) -> list[dict[str, Any]]:
+    env = {
+        "MONGODB_URL": f"{servers.mongodb_url.rstrip('/')}/{database}",
+        "REDIS_URL": servers.redis_url,
+        "CONTEXT_KEY_PREFIX": prefix,
+    }
+    args = ["context", "show", "--tenant", tenant, "--session", session, "--json"]
+    result = await asyncio.to_thread(lambda: CliRunner().invoke(app, args, env=env))
+    assert result.exit_code == 0, result.output
+    shown: list[dict[str, Any]] = json.loads(result.output)
+    return shown
+
+
 async def every_value(redis_keys: RedisKeys) -> list[tuple[str, bytes]]:
     """Every key of the test's prefix with its whole content as plain bytes (not DUMP,
     which compresses, so a value could hide in it)."""
@@ -161,6 +179,17 @@ async def test_the_transfer_example_through_the_worker(
         keys = await every_value(redis_keys)
         assert [key for key, _ in keys if key.endswith(":live")] == []
         assert all(PHONE.encode() not in value for _, value in keys)
+        # What the agents' panels show, per service the session visited.
+        shown = await show(servers, database.name, redis_keys.prefix, tenant, session)
+        by_service = {panel["service_id"]: panel for panel in shown}
+        assert list(by_service) == ["svc-a", "svc-b", "svc-c"]
+        assert by_service["svc-b"]["status"] == "not_available"
+        assert by_service["svc-b"]["caller"] == "Not Available"
+        for service_id in ("svc-a", "svc-c"):
+            panel = by_service[service_id]
+            assert panel["caller"] == CONTACT_NAME
+            fields = {f["name"]: (f["value"], f["source"]) for f in panel["stored_fields"]}
+            assert fields == EXPECTED[service_id]
 
 
 async def test_a_session_ending_in_a_service_that_does_not_store_leaves_no_caller_data(
