@@ -1,9 +1,11 @@
 """The context step for one batch: each session's events folded into its live context,
 callers resolved, departures stored for the services that opted in.
 
-Sessions of a batch are handled concurrently (one task each, in partition order within a
-session), so a slow caller lookup (the CRM's deadline is ~2 s) delays only its own session
-and never the partition beyond that deadline. Effects are idempotent under redelivery: a
+One Redis round trip loads every session's live context of the batch, the sessions are
+folded concurrently (one task each, in partition order within a session) so caller lookups
+run side by side and a slow one (the CRM's deadline is ~2 s) holds the batch for at most
+that deadline, then the departures are stored in MongoDB and one round trip writes the
+contexts back (or removes those of ended sessions). Effects are idempotent under redelivery: a
 live context remembers the events it applied, stored records are insert-only by key, and an
 ended session leaves a data-free marker so that a late or replayed event cannot revive it.
 """
@@ -59,6 +61,13 @@ class CallerLookup(Protocol):
 SessionKey = tuple[str, str]
 
 
+@dataclass(frozen=True, slots=True)
+class Fold:
+    context: LiveContext
+    departures: list[Departure]
+    ends: bool
+
+
 @dataclass
 class ContextStep:
     live: LiveContextStore
@@ -88,17 +97,25 @@ class ContextStep:
         now = self.clock()
         if transcript_events:  # first: a final transcript precedes the end in a batch
             await self.transcripts.handle(transcript_events, now)
-        async with asyncio.TaskGroup() as sessions:
-            for key, session_changes in changes.items():
-                sessions.create_task(self._session(key, session_changes, now))
+        keys = list(changes)
+        loaded = await self.live.load_many(keys)  # one round trip for the batch
+        folds: list[asyncio.Task[Fold | None]] = []
+        async with asyncio.TaskGroup() as sessions:  # callers resolved concurrently
+            for key, (context, ended) in zip(keys, loaded, strict=True):
+                if not ended:  # stored at its end already; nothing of it is kept live
+                    folds.append(sessions.create_task(self._fold(key, changes[key], context)))
+        done = [fold for task in folds if (fold := task.result()) is not None]
+        await self._store([d for fold in done for d in fold.departures], now)
+        await self.live.write_many(
+            [fold.context for fold in done if not fold.ends],
+            [fold.context for fold in done if fold.ends],
+        )
         return rejected
 
-    async def _session(self, key: SessionKey, changes: list[Change], now: datetime) -> None:
-        tenant_id, session_id = key
-        context, ended = await self.live.load(tenant_id, session_id)
-        if ended:
-            return  # stored at its end already; nothing of it is kept live
-        context = context or LiveContext(tenant_id, session_id)
+    async def _fold(
+        self, key: SessionKey, changes: list[Change], context: LiveContext | None
+    ) -> "Fold | None":
+        context = context or LiveContext(*key)
         departures: list[Departure] = []
         ends = False
         for change in changes:
@@ -108,11 +125,7 @@ class ContextStep:
             if context.needs_caller:
                 context = with_caller(context, await self._resolve(context))
             departures += left
-        await self._store(departures, now)
-        if ends:
-            await self.live.end(context)
-        else:
-            await self.live.save(context)
+        return Fold(context, departures, ends)
 
     async def _resolve(self, context: LiveContext) -> Caller:
         address, kind = context.caller_address, context.caller_kind

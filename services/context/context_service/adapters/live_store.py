@@ -10,7 +10,7 @@ one consumer owns it.
 """
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import timedelta
 
 from mysessions_platform.key_parts import check_prefix, glob_escape, hash_tag, split_tag
@@ -36,29 +36,50 @@ class LiveContextStore:
 
     async def load(self, tenant_id: str, session_id: str) -> tuple[LiveContext | None, bool]:
         """The live context (None if none yet) and whether the session has ended."""
+        return (await self.load_many([(tenant_id, session_id)]))[0]
+
+    async def load_many(
+        self, sessions: Sequence[tuple[str, str]]
+    ) -> list[tuple[LiveContext | None, bool]]:
+        """``load`` for many sessions in one round trip."""
+        if not sessions:
+            return []
         async with self._redis.pipeline(transaction=False) as pipe:
-            pipe.get(self._key(tenant_id, session_id, "live"))
-            pipe.exists(self._key(tenant_id, session_id, "ended"))
-            raw, ended = await pipe.execute()
-        context = live_from(json.loads(raw)) if raw is not None else None
-        return context, bool(ended)
+            for tenant_id, session_id in sessions:
+                pipe.get(self._key(tenant_id, session_id, "live"))
+                pipe.exists(self._key(tenant_id, session_id, "ended"))
+            replies = await pipe.execute()
+        return [
+            (live_from(json.loads(raw)) if raw is not None else None, bool(ended))
+            for raw, ended in zip(replies[0::2], replies[1::2], strict=True)
+        ]
 
     async def save(self, context: LiveContext) -> None:
-        key = self._key(context.tenant_id, context.session_id, "live")
-        await self._redis.set(key, json.dumps(live_document(context)), ex=self._live_ttl)
+        await self.write_many([context], [])
 
     async def end(self, context: LiveContext) -> None:
-        """Removes the live context and leaves the ended marker, in one step. The marker
-        holds only the ids of the services the session visited (for unprovisioning)."""
-        services = sorted({stay.service_id for stay in context.stays})
-        tenant_id, session_id = context.tenant_id, context.session_id
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.delete(self._key(tenant_id, session_id, "live"))
-            pipe.set(
-                self._key(tenant_id, session_id, "ended"),
-                json.dumps(services),
-                ex=self._ended_ttl,
-            )
+        await self.write_many([], [context])
+
+    async def write_many(self, live: Sequence[LiveContext], ended: Sequence[LiveContext]) -> None:
+        """Saves the ``live`` contexts; removes the ``ended`` ones, leaving their marker
+        (only the ids of the services the session visited, for unprovisioning). One round
+        trip. The removal comes before the marker: a failure between them leaves no marker,
+        and the replayed end removes again; never a marker over a context left behind."""
+        if not live and not ended:
+            return
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for context in live:
+                key = self._key(context.tenant_id, context.session_id, "live")
+                pipe.set(key, json.dumps(live_document(context)), ex=self._live_ttl)
+            for context in ended:
+                services = sorted({stay.service_id for stay in context.stays})
+                tenant_id, session_id = context.tenant_id, context.session_id
+                pipe.delete(self._key(tenant_id, session_id, "live"))
+                pipe.set(
+                    self._key(tenant_id, session_id, "ended"),
+                    json.dumps(services),
+                    ex=self._ended_ttl,
+                )
             await pipe.execute()
 
     async def ended_services(self, tenant_id: str, session_id: str) -> list[str] | None:
