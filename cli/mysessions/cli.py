@@ -4,6 +4,7 @@ import typer
 
 from mysessions.commands.acw import acw_app, tags_app
 from mysessions.commands.contacts import contacts_app
+from mysessions.commands.context_cmds import context_app, unprovision_command
 from mysessions.commands.demo import demo
 from mysessions.commands.publish import publish
 from mysessions.commands.rebuild import rebuild
@@ -19,6 +20,8 @@ app = typer.Typer(no_args_is_help=True, help="My Sessions backbone: operate it l
 app.add_typer(infra_app, name="infra", help="Local Kafka, Redis and FerretDB servers.")
 app.add_typer(settings_app, name="settings", help="Service and tenant settings (MongoDB).")
 app.add_typer(contacts_app, name="contacts", help="Tenants' address books and user directories.")
+app.add_typer(context_app, name="context", help="Sessions' live and stored context.")
+app.command(name="unprovision")(unprovision_command)
 app.command()(run)
 app.command()(view)
 app.command()(rebuild)

@@ -110,6 +110,7 @@ def hourly_activity(session: str, t0: datetime, hour: int) -> c.SessionEvent:
         occurred_at=at,
         tenant_id=TENANT,
         session_id=session,
+        service_session_id=f"{session}-q1",
         parameters={"step": str(hour)},
     )
 

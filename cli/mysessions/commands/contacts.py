@@ -14,8 +14,8 @@ import typer
 from context_service.adapters.contact_csv import COLUMNS, MAX_ROWS
 from context_service.adapters.phones import check_region
 from context_service.contacts_import import FileRejected, ImportReport, import_parsed, read_file
+from mysessions_platform.mongo import mongo_client, mongo_database
 from mysessions_platform.settings import ServerSettings
-from pymongo import AsyncMongoClient
 
 contacts_app = typer.Typer(no_args_is_help=True)
 
@@ -30,7 +30,7 @@ class ImportKind(StrEnum):
 
 async def _store(
     url: str,
-    database: str,
+    database: str | None,
     tenant: str,
     kind: ImportKind,
     file: Path,
@@ -38,11 +38,9 @@ async def _store(
     dry_run: bool,
 ) -> ImportReport:
     parsed = read_file(file, kind.value, region)
-    client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(url)
-    try:
-        return await import_parsed(client[database], tenant, kind.value, parsed, dry_run=dry_run)
-    finally:
-        await client.close()
+    async with mongo_client(url) as client:
+        target = client[database] if database else mongo_database(client)
+        return await import_parsed(target, tenant, kind.value, parsed, dry_run=dry_run)
 
 
 def _print(report: ImportReport, tenant: str) -> None:
@@ -76,8 +74,10 @@ def import_command(
     dry_run: bool = typer.Option(
         False, "--dry-run", help="Count what would change; write nothing."
     ),
-    database: str = typer.Option(
-        "mysessions", envvar="CONTEXT_DATABASE", help="MongoDB database of the context service."
+    database: str | None = typer.Option(
+        None,
+        help="MongoDB database; default the one in MONGODB_URL's path, else mysessions "
+        "(where every worker reads).",
     ),
 ) -> None:
     if not TENANT.match(tenant):

@@ -9,6 +9,7 @@ class Worker(StrEnum):
     ingest = "ingest"
     queue = "queue"
     reporting = "reporting"
+    context = "context"
 
 
 def run(worker: Worker = typer.Argument(..., help="Which worker to run.")) -> None:
@@ -21,6 +22,10 @@ def run(worker: Worker = typer.Argument(..., help="Which worker to run.")) -> No
         from reporting_service.__main__ import main as reporting_main
 
         reporting_main()
+    elif worker is Worker.context:
+        from context_service.__main__ import main as context_main
+
+        context_main()
     else:
         from queue_service.__main__ import main as queue_main
 

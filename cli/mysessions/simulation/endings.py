@@ -15,6 +15,13 @@ def end_session(world: World, call: Call, ended_by: EndedBy, reason: str) -> Non
         raise RuntimeError(f"{call.session_id} has already ended")
     if call.transcript:
         world.emit(TranscriptFinal(**world.common(call), lines=call.transcript))
-    world.emit(SessionEnded(**world.common(call), ended_by=ended_by, reason=reason))
+    world.emit(
+        SessionEnded(
+            **world.common(call),
+            ended_by=ended_by,
+            reason=reason,
+            service_session_id=call.visit.service_session_id if call.visit else None,
+        )
+    )
     call.ended = True
     call.visit = None

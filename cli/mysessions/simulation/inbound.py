@@ -83,6 +83,9 @@ class Inbound:
 
     def _reach_queue(self, call: Call, service: Service) -> None:
         world = self._world
+        collected = None
         if world.rng.random() < world.config.handling.ivr_parameters:
-            update_parameters(world, call, ivr_parameters(world.rng))
+            collected = ivr_parameters(world.rng)
         self._routing.enqueue(call, service)
+        if collected is not None:  # named after the service session the call reached
+            update_parameters(world, call, collected)

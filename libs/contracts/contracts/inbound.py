@@ -25,6 +25,10 @@ class SessionStarted(Event):
     service_id: Identifier
     service_name: ShortText
     caller: Party = Field(description="The customer: caller, e-mail sender or chat visitor.")
+    service_session_id: Identifier | None = Field(
+        default=None,
+        description="Session-wide: null, or the first service session where upstream knows it.",
+    )
 
 
 class SessionQueued(Event):
@@ -136,6 +140,10 @@ class SessionEnded(Event):
     type: Literal["session.ended"] = "session.ended"
     ended_by: Literal["caller", "agent", "system"]
     reason: ShortText = "normal"
+    service_session_id: Identifier | None = Field(
+        default=None,
+        description="The service session the session was in when it ended, where known.",
+    )
 
 
 class SessionExpired(Event):
@@ -146,3 +154,7 @@ class SessionExpired(Event):
 
     type: Literal["session.expired"] = "session.expired"
     idle_since: UtcMillis = Field(description="Time of the last event the watchdog saw.")
+    service_session_id: Identifier | None = Field(
+        default=None,
+        description="Session-wide: the watchdog closes every service session of the session.",
+    )

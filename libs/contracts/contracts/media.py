@@ -3,9 +3,16 @@ parameters, transcripts."""
 
 from typing import Annotated, Literal
 
-from pydantic import Field, HttpUrl, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    Field,
+    HttpUrl,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
-from contracts.base import Event, Message, UtcMillis
+from contracts.base import Event, Identifier, Message, UtcMillis
 from contracts.limits import (
     MAX_EMAIL_SUBJECT_CHARS,
     MAX_EVENT_BYTES,
@@ -20,10 +27,22 @@ from contracts.limits import (
     MAX_UTTERANCE_CHARS,
 )
 from contracts.parties import Party
+from contracts.templates import parameter_name_problem
+
+
+def _valid_parameter_name(name: str) -> str:
+    if problem := parameter_name_problem(name):
+        raise ValueError(problem)
+    return name
+
 
 ParameterName = Annotated[
-    str, StringConstraints(min_length=1, max_length=MAX_PARAMETER_NAME_CHARS, pattern=r"^\S+$")
+    str,
+    StringConstraints(max_length=MAX_PARAMETER_NAME_CHARS),
+    AfterValidator(_valid_parameter_name),
 ]
+"""A display name ("Ticket ID"): 1..64 characters, spaces inside allowed (the same rule as
+the settings' session-details parameters, ``contracts.templates.parameter_name_problem``)."""
 ParameterValue = Annotated[str, StringConstraints(max_length=MAX_PARAMETER_VALUE_CHARS)]
 Utterance = Annotated[str, StringConstraints(max_length=MAX_UTTERANCE_CHARS)]
 OffsetMs = Annotated[int, Field(ge=0, le=MAX_OFFSET_MS, description="From the session's start.")]
@@ -45,6 +64,9 @@ class EmailReceived(_FitsOneEvent):
     """The e-mail behind an e-mail task; its preview is shown on the task."""
 
     type: Literal["email.received"] = "email.received"
+    service_session_id: Identifier | None = Field(
+        default=None, description="The service session it arrived in, where known."
+    )
     sender: Party
     subject: Annotated[str, StringConstraints(max_length=MAX_EMAIL_SUBJECT_CHARS)]
     html_body: Annotated[str, StringConstraints(max_length=MAX_HTML_BODY_CHARS)]
@@ -55,15 +77,28 @@ class ChatReceived(Event):
     """The chat behind an instant-message task; the agent opens it by its link."""
 
     type: Literal["chat.received"] = "chat.received"
+    service_session_id: Identifier | None = Field(
+        default=None, description="The service session it arrived in, where known."
+    )
     sender: Party
     chat_url: HttpUrl
 
 
 class CustomParametersUpdated(Event):
-    """Upstream context (ticket id, account, intent...): later values overwrite earlier ones."""
+    """Upstream context (ticket id, account, intent...) set in one service session: later
+    values overwrite earlier ones, ``removed`` names parameters that no longer apply.
+
+    Names are display names ("Ticket ID"), values at most 5,120 characters; a value above
+    it is rejected with the parameter's name and the limit, never the value."""
 
     type: Literal["context.parameters_updated"] = "context.parameters_updated"
-    parameters: dict[ParameterName, ParameterValue] = Field(min_length=1, max_length=MAX_PARAMETERS)
+    service_session_id: Identifier = Field(
+        description="The service session that set them: the source each value is stored with."
+    )
+    parameters: dict[ParameterName, ParameterValue] = Field(
+        default_factory=dict, max_length=MAX_PARAMETERS
+    )
+    removed: tuple[ParameterName, ...] = Field(default=(), max_length=MAX_PARAMETERS)
 
     @field_validator("parameters")
     @classmethod
@@ -74,6 +109,14 @@ class CustomParametersUpdated(Event):
                 f"parameters total {total} characters, above {MAX_PARAMETERS_TOTAL_CHARS}"
             )
         return value
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> "CustomParametersUpdated":
+        if not self.parameters and not self.removed:
+            raise ValueError("an update sets or removes at least one parameter")
+        if both := set(self.parameters) & set(self.removed):
+            raise ValueError(f"{len(both)} parameter(s) both set and removed in one update")
+        return self
 
 
 Speaker = Literal["caller", "agent"]

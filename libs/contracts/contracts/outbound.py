@@ -2,6 +2,8 @@
 
 from typing import Literal
 
+from pydantic import Field
+
 from contracts.base import Event, Identifier
 from contracts.parties import Party
 
@@ -11,6 +13,9 @@ class OutboundEvent(Event):
 
     user_session_id: Identifier
     user_id: Identifier
+    service_session_id: Identifier | None = Field(
+        default=None, description="The agent's outbound service session, where known."
+    )
 
 
 class OutboundDialing(OutboundEvent):

@@ -85,7 +85,9 @@ def session_events() -> list[c.Event]:
             sender=c.Party(address="anonymous", address_kind="anonymous"),
             chat_url=HttpUrl("https://chat.example.com/c/1"),
         ),
-        c.CustomParametersUpdated(**_common(22), parameters={"ticket_id": "T-1"}),
+        c.CustomParametersUpdated(
+            **_common(22), service_session_id="ss-1", parameters={"Ticket ID": "T-1"}
+        ),
         c.TranscriptSegment(**_common(23), speaker="caller", text="hello", offset_ms=1200),
         c.TranscriptFinal(
             **_common(24),

@@ -51,7 +51,9 @@ def largest_parameters(char: str) -> c.CustomParametersUpdated:
     parameters = {
         f"{n:03d}" + "n" * (name_chars - 3): char * value_chars for n in range(lim.MAX_PARAMETERS)
     }
-    return c.CustomParametersUpdated(**common(), parameters=parameters)
+    return c.CustomParametersUpdated(
+        **common(), service_session_id="s" * 128, parameters=parameters
+    )
 
 
 def largest_segment(char: str) -> c.TranscriptSegment:

@@ -24,7 +24,8 @@ EXAMPLES = Path(__file__).parents[4] / "deploy" / "examples"
 
 async def run(servers: Endpoints, database: str, *args: str) -> Result:
     runner = CliRunner()
-    env = {"MONGODB_URL": servers.mongodb_url, "CONTEXT_DATABASE": database}
+    # The database named in the URL's path, as every worker reads it.
+    env = {"MONGODB_URL": f"{servers.mongodb_url.rstrip('/')}/{database}"}
     return await asyncio.to_thread(
         lambda: runner.invoke(app, ["contacts", "import", *args], env=env)
     )

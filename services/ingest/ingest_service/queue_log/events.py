@@ -53,6 +53,7 @@ class LineEvents:
                 service_id=visit.service_id,
                 service_name=visit.service_name,
                 caller=caller,
+                service_session_id=visit.service_session_id,
             )
         )
 
@@ -126,7 +127,9 @@ class LineEvents:
             )
         )
 
-    def ended(self, at: datetime, ended_by: EndedBy, reason: str) -> None:
+    def ended(
+        self, at: datetime, ended_by: EndedBy, reason: str, visit: Visit | None = None
+    ) -> None:
         self.events.append(
             SessionEnded(
                 event_id=self._next_id(),
@@ -135,6 +138,7 @@ class LineEvents:
                 session_id=self.session_id,
                 ended_by=ended_by,
                 reason=reason,
+                service_session_id=visit.service_session_id if visit is not None else None,
             )
         )
 

@@ -248,7 +248,7 @@ class QueueLogTranslator:
             out.abandoned(line.time, visit)
         else:
             out.queue_exited(line.time, visit, exit_reason)
-        out.ended(line.time, _ENDED_BY[line.event], line.event.lower())
+        out.ended(line.time, _ENDED_BY[line.event], line.event.lower(), visit)
         call.end()
         return out.events
 
@@ -260,7 +260,7 @@ class QueueLogTranslator:
         call, visit = found
         self._check_talk(visit, line, data.hold_s, data.call_s)
         out = self._events(call, line)
-        out.ended(line.time, _ENDED_BY[line.event], line.event.lower())
+        out.ended(line.time, _ENDED_BY[line.event], line.event.lower(), visit)
         call.end()
         return out.events
 

@@ -57,7 +57,7 @@ FIELDS: dict[str, dict[str, object]] = {
         "received_at": BASE["occurred_at"],
     },
     "chat.received": {"sender": PARTY, "chat_url": "https://chat.example.com/1"},
-    "context.parameters_updated": {"parameters": {"ticket": "T-1"}},
+    "context.parameters_updated": {"service_session_id": "ss-1", "parameters": {"ticket": "T-1"}},
     "transcript.segment": {"speaker": "caller", "text": "hello", "offset_ms": 1},
     "transcript.final": {"lines": []},
 }

@@ -1,0 +1,95 @@
+"""``mysessions context show`` and ``mysessions unprovision``: the context service's data
+seen as an agent's panel, and erased for a service or a tenant."""
+
+import asyncio
+import json
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+import typer
+from context_service.adapters.live_store import LiveContextStore
+from context_service.settings import ContextSettings
+from context_service.show import as_json, panels, render_text
+from context_service.transcripts_port import NoTranscripts
+from context_service.unprovision import Erased, unprovision
+from mysessions_platform.mongo import Document, mongo_client, mongo_database
+from pymongo.asynchronous.database import AsyncDatabase
+from redis.asyncio import Redis
+
+context_app = typer.Typer(no_args_is_help=True)
+
+ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$")
+
+
+def _check_id(value: str | None, option: str) -> None:
+    if value is not None and not ID.match(value):
+        raise typer.BadParameter("not an id (at most 128 characters, no spaces)", param_hint=option)
+
+
+@asynccontextmanager
+async def _stores() -> AsyncIterator[tuple[AsyncDatabase[Document], LiveContextStore]]:
+    settings = ContextSettings()
+    redis = Redis.from_url(settings.redis_url)
+    try:
+        async with mongo_client(settings.mongodb_url) as client:
+            live = LiveContextStore(
+                redis, settings.key_prefix, settings.live_ttl, settings.ended_marker_ttl
+            )
+            yield mongo_database(client), live
+    finally:
+        await redis.aclose()
+
+
+@context_app.command("show")
+def show(
+    tenant: str = typer.Option(..., help="Tenant id."),
+    session: str = typer.Option(..., help="Session id."),
+    service: str | None = typer.Option(None, help="Only this service's panel."),
+    as_json_output: bool = typer.Option(False, "--json", help="JSON instead of text."),
+) -> None:
+    """What an agent's detail panel shows for the session: caller details or "Anonymous"/
+    "Not Available", session details, links, transcript state, each stored field with the
+    service that supplied it."""
+    _check_id(tenant, "--tenant")
+    _check_id(session, "--session")
+    _check_id(service, "--service")
+
+    async def load() -> str:
+        async with _stores() as (database, live):
+            shown = await panels(
+                database, live, NoTranscripts(), tenant, session, service, datetime.now(UTC)
+            )
+        if as_json_output:
+            return json.dumps(as_json(shown), indent=2, ensure_ascii=False)
+        return render_text(shown)
+
+    typer.echo(asyncio.run(load()))
+
+
+def unprovision_command(
+    tenant: str = typer.Option(..., help="Tenant id."),
+    service: str | None = typer.Option(None, help="Only this service; default the tenant."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Count what would be erased."),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+) -> None:
+    """Erase at once everything kept about a service (or a whole tenant): stored context,
+    transcripts, live context in Redis, settings (for a tenant also its address book and
+    directory). Prints the counts."""
+    _check_id(tenant, "--tenant")
+    _check_id(service, "--service")
+    what = f"service {service} of tenant {tenant}" if service else f"tenant {tenant}"
+    if not dry_run and not yes:
+        typer.confirm(f"Erase everything kept about {what}?", abort=True)
+
+    async def run() -> Erased:
+        async with _stores() as (database, live):
+            return await unprovision(
+                database, live, NoTranscripts(), tenant, service, dry_run=dry_run
+            )
+
+    erased = asyncio.run(run())
+    typer.echo(f"{'would erase' if dry_run else 'erased'} for {what}:")
+    for line in erased.lines():
+        typer.echo(f"  {line}")

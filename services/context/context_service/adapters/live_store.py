@@ -1,0 +1,121 @@
+"""Live context in Redis: one JSON value per session, removed when the session ends.
+
+Keys (one hash slot per session): ``<prefix>:ctx:{<tenant>:<session>}:live`` holds the
+context while the session lives; ``<prefix>:ctx:{<tenant>:<session>}:ended`` is a marker
+(only the ids of the services visited, no caller data) left for ``ended_ttl`` when the
+session ends, so that a redelivered or late event of an ended session does not bring its
+context back. Every write renews the live key's TTL (``live_ttl``), so a session whose end
+never comes is forgotten anyway. One writer per session: the topic is keyed by session, so
+one consumer owns it.
+"""
+
+import json
+from collections.abc import AsyncIterator, Sequence
+from datetime import timedelta
+
+from mysessions_platform.key_parts import check_prefix, glob_escape, hash_tag, split_tag
+from redis.asyncio import Redis
+
+from context_service.adapters.context_codec import live_document, live_from
+from context_service.domain import LiveContext
+
+__all__ = ["LiveContextStore"]
+
+
+class LiveContextStore:
+    def __init__(
+        self, redis: Redis, prefix: str, live_ttl: timedelta, ended_ttl: timedelta
+    ) -> None:
+        self._redis = redis
+        self._prefix = check_prefix(prefix)
+        self._live_ttl = live_ttl
+        self._ended_ttl = ended_ttl
+
+    def _key(self, tenant_id: str, session_id: str, suffix: str) -> str:
+        return f"{self._prefix}:ctx:{hash_tag(tenant_id, session_id)}:{suffix}"
+
+    async def load(self, tenant_id: str, session_id: str) -> tuple[LiveContext | None, bool]:
+        """The live context (None if none yet) and whether the session has ended."""
+        return (await self.load_many([(tenant_id, session_id)]))[0]
+
+    async def load_many(
+        self, sessions: Sequence[tuple[str, str]]
+    ) -> list[tuple[LiveContext | None, bool]]:
+        """``load`` for many sessions in one round trip."""
+        if not sessions:
+            return []
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for tenant_id, session_id in sessions:
+                pipe.get(self._key(tenant_id, session_id, "live"))
+                pipe.exists(self._key(tenant_id, session_id, "ended"))
+            replies = await pipe.execute()
+        return [
+            (live_from(json.loads(raw)) if raw is not None else None, bool(ended))
+            for raw, ended in zip(replies[0::2], replies[1::2], strict=True)
+        ]
+
+    async def save(self, context: LiveContext) -> None:
+        await self.write_many([context], [])
+
+    async def end(self, context: LiveContext) -> None:
+        await self.write_many([], [context])
+
+    async def write_many(self, live: Sequence[LiveContext], ended: Sequence[LiveContext]) -> None:
+        """Saves the ``live`` contexts; removes the ``ended`` ones, leaving their marker
+        (only the ids of the services the session visited, for unprovisioning). One round
+        trip. The removal comes before the marker: a failure between them leaves no marker,
+        and the replayed end removes again; never a marker over a context left behind."""
+        if not live and not ended:
+            return
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for context in live:
+                key = self._key(context.tenant_id, context.session_id, "live")
+                pipe.set(key, json.dumps(live_document(context)), ex=self._live_ttl)
+            for context in ended:
+                services = sorted({stay.service_id for stay in context.stays})
+                tenant_id, session_id = context.tenant_id, context.session_id
+                pipe.delete(self._key(tenant_id, session_id, "live"))
+                pipe.set(
+                    self._key(tenant_id, session_id, "ended"),
+                    json.dumps(services),
+                    ex=self._ended_ttl,
+                )
+            await pipe.execute()
+
+    async def ended_services(self, tenant_id: str, session_id: str) -> list[str] | None:
+        """The services an ended session visited (from its marker); None if not ended."""
+        raw = await self._redis.get(self._key(tenant_id, session_id, "ended"))
+        return None if raw is None else list(json.loads(raw))
+
+    async def _tenant_keys(self, tenant_id: str) -> AsyncIterator[str]:
+        pattern = f"{glob_escape(self._prefix)}:ctx:{hash_tag(tenant_id)[:-1]}:*"
+        async for key in self._redis.scan_iter(match=pattern, count=500):
+            text = key.decode() if isinstance(key, bytes) else key
+            if split_tag(text)[0] == tenant_id:
+                yield text
+
+    async def _services_of(self, key: str) -> set[str]:
+        raw = await self._redis.get(key)
+        if raw is None:
+            return set()
+        if key.endswith(":ended"):
+            return set(json.loads(raw))
+        context = live_from(json.loads(raw))
+        first = {context.first_service[0]} if context.first_service else set()
+        return {stay.service_id for stay in context.stays} | first
+
+    async def erase(
+        self, tenant_id: str, service_id: str | None = None, *, dry_run: bool = False
+    ) -> int:
+        """Deletes the tenant's live contexts (only those that visited ``service_id``, when
+        given) and their markers; returns how many keys were (or would be) deleted."""
+        doomed: list[str] = []
+        async for key in self._tenant_keys(tenant_id):
+            if service_id is None or service_id in await self._services_of(key):
+                doomed.append(key)
+        if doomed and not dry_run:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for key in doomed:  # one key per command: keys of many slots
+                    pipe.delete(key)
+                await pipe.execute()
+        return len(doomed)

@@ -1,0 +1,164 @@
+"""The context step for one batch: each session's events folded into its live context,
+callers resolved, departures stored for the services that opted in.
+
+One Redis round trip loads every session's live context of the batch, the sessions are
+folded concurrently (one task each, in partition order within a session) so caller lookups
+run side by side and a slow one (the CRM's deadline is ~2 s) holds the batch for at most
+that deadline, then the departures are stored in MongoDB and one round trip writes the
+contexts back (or removes those of ended sessions). Effects are idempotent under redelivery: a
+live context remembers the events it applied, stored records are insert-only by key, and an
+ended session leaves a data-free marker so that a late or replayed event cannot revive it.
+"""
+
+import asyncio
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+import contracts as c
+import structlog
+from aiokafka import ConsumerRecord
+from mysessions_platform.failures import describe
+from mysessions_platform.kafka.deadletter import Rejection
+from pydantic import ValidationError
+
+from context_service.adapters.live_store import LiveContextStore
+from context_service.adapters.stored_context import StoredContextStore
+from context_service.adapters.translate import TRANSCRIPT_EVENT_TYPES, to_change
+from context_service.domain import (
+    AddressKind,
+    Caller,
+    Change,
+    Departure,
+    Ended,
+    LiveContext,
+    anonymous,
+    apply,
+    records_to_store,
+    with_caller,
+)
+from context_service.transcripts_port import NoTranscripts, TranscriptHandler
+
+__all__ = ["CallerLookup", "ContextStep", "SettingsLookup", "utc_now"]
+
+log = structlog.get_logger(__name__)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SettingsLookup(Protocol):
+    async def get(self, tenant_id: str, service_id: str) -> c.ServiceSettings: ...
+
+
+class CallerLookup(Protocol):
+    async def resolve(self, tenant: str, address: str, kind: AddressKind) -> Caller: ...
+
+
+SessionKey = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Fold:
+    context: LiveContext
+    departures: list[Departure]
+    ends: bool
+
+
+@dataclass
+class ContextStep:
+    live: LiveContextStore
+    stored: StoredContextStore
+    settings: SettingsLookup
+    callers: CallerLookup
+    transcripts: TranscriptHandler = field(default_factory=NoTranscripts)
+    clock: Callable[[], datetime] = utc_now
+    caller_deadline_s: float = 3.0
+    """A guard above the resolver's own deadlines: past it the caller is Anonymous."""
+
+    async def __call__(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> list[Rejection]:
+        rejected: list[Rejection] = []
+        changes: dict[SessionKey, list[Change]] = defaultdict(list)
+        transcript_events: list[c.SessionEvent] = []
+        for record in records:
+            try:
+                event = c.decode_session_event(record.value or b"")
+            except ValidationError as error:
+                now = self.clock()
+                rejected.append(Rejection(record, "invalid", c.explain(error), now, now, 1))
+                continue
+            if event.type in TRANSCRIPT_EVENT_TYPES:
+                transcript_events.append(event)
+            elif (change := to_change(event)) is not None:
+                changes[(event.tenant_id, event.session_id)].append(change)
+        now = self.clock()
+        if transcript_events:  # first: a final transcript precedes the end in a batch
+            await self.transcripts.handle(transcript_events, now)
+        keys = list(changes)
+        loaded = await self.live.load_many(keys)  # one round trip for the batch
+        folds: list[asyncio.Task[Fold | None]] = []
+        async with asyncio.TaskGroup() as sessions:  # callers resolved concurrently
+            for key, (context, ended) in zip(keys, loaded, strict=True):
+                if not ended:  # stored at its end already; nothing of it is kept live
+                    folds.append(sessions.create_task(self._fold(key, changes[key], context)))
+        done = [fold for task in folds if (fold := task.result()) is not None]
+        await self._store([d for fold in done for d in fold.departures], now)
+        await self.live.write_many(
+            [fold.context for fold in done if not fold.ends],
+            [fold.context for fold in done if fold.ends],
+        )
+        return rejected
+
+    async def _fold(
+        self, key: SessionKey, changes: list[Change], context: LiveContext | None
+    ) -> "Fold | None":
+        context = context or LiveContext(*key)
+        departures: list[Departure] = []
+        ends = False
+        for change in changes:
+            before = context
+            context, left = apply(context, change)
+            ends |= isinstance(change, Ended) and context is not before
+            if context.needs_caller:
+                context = with_caller(context, await self._resolve(context))
+            departures += left
+        return Fold(context, departures, ends)
+
+    async def _resolve(self, context: LiveContext) -> Caller:
+        address, kind = context.caller_address, context.caller_kind
+        if address is None or kind is None:
+            raise ValueError("no caller to resolve")
+        try:
+            return await asyncio.wait_for(
+                self.callers.resolve(context.tenant_id, address, kind), self.caller_deadline_s
+            )
+        except Exception as error:  # a lookup that fails or hangs: the caller is Anonymous
+            log.warning("caller_unresolved", tenant_id=context.tenant_id, error=describe(error))
+            return anonymous(address, kind)
+
+    async def _store(self, departures: list[Departure], now: datetime) -> None:
+        if not departures:
+            return
+        decisions: dict[tuple[str, datetime], bool] = {}
+        for departure in departures:
+            settings = await self.settings.get(
+                departure.context.tenant_id, departure.stay.service_id
+            )
+            decisions[(departure.stay.service_id, departure.at)] = settings.stores_context_at(
+                departure.at
+            )
+        records = records_to_store(departures, lambda sid, at: decisions[(sid, at)], now)
+        await self.stored.insert(records)
+        for departure in departures:
+            stay = departure.stay
+            await self.transcripts.on_session_left(
+                departure.context.tenant_id,
+                departure.context.session_id,
+                stay.service_session_id,
+                stay.service_id,
+                decisions[(stay.service_id, departure.at)],
+                now,
+            )

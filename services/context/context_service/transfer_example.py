@@ -1,0 +1,96 @@
+"""The documentation's transfer example (A stored → B not stored → C stored) as session events,
+shared by the unit test (domain, field for field), the worker's integration test and anyone
+who wants to see the rule at work.
+"""
+
+from datetime import UTC, datetime, timedelta
+from typing import TypedDict
+from uuid import UUID, uuid5
+
+import contracts as c
+
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+NAMESPACE = UUID("7b1f0c3e-2d40-4b8e-9a55-000000000007")
+PHONE = "+41446681800"
+
+# What each service's history shows afterwards, with provenance (service id), exactly as
+# the documentation's table: A: John Doe, German, #1111; B: Not available; C: John Doe,
+# German (from A), Male (from B), #3151 (from B).
+EXPECTED = {
+    "svc-a": {
+        "Customer Name": ("John Doe", "svc-a"),
+        "Spoken Language": ("German", "svc-a"),
+        "Ticket ID": ("#1111", "svc-a"),
+    },
+    "svc-b": None,
+    "svc-c": {
+        "Customer Name": ("John Doe", "svc-a"),
+        "Spoken Language": ("German", "svc-a"),
+        "Gender": ("Male", "svc-b"),
+        "Ticket ID": ("#3151", "svc-b"),
+    },
+}
+STORING = {"svc-a": True, "svc-b": False, "svc-c": True}
+ENDED_AT = T0 + timedelta(minutes=10)
+
+
+class Common(TypedDict):
+    event_id: UUID
+    occurred_at: datetime
+    tenant_id: str
+    session_id: str
+
+
+def events(tenant: str, session: str) -> list[c.SessionEvent]:
+    counter = iter(range(1000))
+
+    def common(minutes: float) -> Common:
+        return Common(
+            event_id=uuid5(NAMESPACE, f"{tenant}/{session}/{next(counter)}"),
+            occurred_at=T0 + timedelta(minutes=minutes),
+            tenant_id=tenant,
+            session_id=session,
+        )
+
+    def queued(minutes: float, service: str) -> c.SessionQueued:
+        return c.SessionQueued(
+            **common(minutes),
+            service_session_id=f"{session}-{service}",
+            service_id=service,
+            service_name=f"Service {service[-1].upper()}",
+        )
+
+    def transfer(minutes: float, left: str, to: str) -> c.SessionTransferred:
+        return c.SessionTransferred(
+            **common(minutes),
+            service_session_id=f"{session}-{left}",
+            target=c.TransferTarget(kind="service", service_id=to),
+        )
+
+    def parameters(minutes: float, service: str, values: dict[str, str]) -> c.SessionEvent:
+        return c.CustomParametersUpdated(
+            **common(minutes), service_session_id=f"{session}-{service}", parameters=values
+        )
+
+    return [
+        c.SessionStarted(
+            **common(0),
+            direction="inbound",
+            modality="voice",
+            service_id="svc-a",
+            service_name="Service A",
+            caller=c.Party(address=PHONE, address_kind="pstn"),
+        ),
+        queued(0.1, "svc-a"),
+        parameters(
+            0.2,
+            "svc-a",
+            {"Customer Name": "John Doe", "Spoken Language": "German", "Ticket ID": "#1111"},
+        ),
+        transfer(2, "svc-a", "svc-b"),
+        queued(2.1, "svc-b"),
+        parameters(3, "svc-b", {"Gender": "Male", "Ticket ID": "#3151"}),
+        transfer(5, "svc-b", "svc-c"),
+        queued(5.1, "svc-c"),
+        c.SessionEnded(**common(10), ended_by="caller"),
+    ]

@@ -1,0 +1,97 @@
+"""Unprovisioning a service or a whole tenant: everything kept about it erased at once.
+
+For a service: its stored context records, its transcripts, the live context of every
+session that visited it (and those sessions' ended markers) and its settings (current and
+every version). For a tenant, all of that for every service, plus the tenant's settings,
+address book and user directory. Other tenants' data is never touched: every delete is
+scoped by tenant id (and service id).
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from mysessions_platform.mongo import Document
+from mysessions_platform.service_settings.store import (
+    SERVICE_SETTINGS,
+    SERVICE_SETTINGS_HISTORY,
+    TENANT_SETTINGS,
+    TENANT_SETTINGS_HISTORY,
+)
+from pymongo.asynchronous.database import AsyncDatabase
+
+from context_service.adapters.address_book import CONTACTS
+from context_service.adapters.directory import DIRECTORY_USERS
+from context_service.adapters.live_store import LiveContextStore
+from context_service.adapters.stored_context import StoredContextStore
+from context_service.transcripts_port import TranscriptEraser
+
+__all__ = ["Erased", "unprovision"]
+
+
+@dataclass(frozen=True, slots=True)
+class Erased:
+    stored_context: int
+    transcripts: int | None
+    """None in a dry run when the transcripts store cannot count."""
+    live_keys: int
+    settings: int
+    contacts: int
+    directory_users: int
+
+    def lines(self) -> list[str]:
+        return [
+            f"stored context records: {self.stored_context}",
+            f"transcripts: {'unknown' if self.transcripts is None else self.transcripts}",
+            f"live context keys (Redis): {self.live_keys}",
+            f"settings documents: {self.settings}",
+            f"address book contacts: {self.contacts}",
+            f"directory users: {self.directory_users}",
+        ]
+
+
+async def unprovision(
+    database: AsyncDatabase[Document],
+    live: LiveContextStore,
+    transcripts: TranscriptEraser,
+    tenant_id: str,
+    service_id: str | None = None,
+    *,
+    dry_run: bool = False,
+) -> Erased:
+    """Erases (or, with ``dry_run``, counts) what is kept about the tenant or its service."""
+    stored = StoredContextStore(database)
+    scope: Document = {"tenant_id": tenant_id}
+    if service_id is not None:
+        scope["service_id"] = service_id
+    settings_collections = [SERVICE_SETTINGS, SERVICE_SETTINGS_HISTORY]
+    tenant_collections: list[str] = []
+    if service_id is None:
+        settings_collections += [TENANT_SETTINGS, TENANT_SETTINGS_HISTORY]
+        tenant_collections = [CONTACTS, DIRECTORY_USERS]
+
+    async def count_or_delete(name: str) -> int:
+        collection = database[name]
+        if dry_run:
+            return await collection.count_documents(
+                scope if name in _SERVICE_SCOPED else {"tenant_id": tenant_id}
+            )
+        result = await collection.delete_many(
+            scope if name in _SERVICE_SCOPED else {"tenant_id": tenant_id}
+        )
+        return result.deleted_count
+
+    if dry_run:
+        records = await stored.count(tenant_id, service_id)
+        counter: Any = getattr(transcripts, "count", None)
+        transcript_count = await counter(tenant_id, service_id) if counter else None
+    else:
+        records = await stored.erase(tenant_id, service_id)
+        transcript_count = await transcripts.erase(tenant_id, service_id)
+    keys = await live.erase(tenant_id, service_id, dry_run=dry_run)
+    settings = sum([await count_or_delete(name) for name in settings_collections])
+    contacts = await count_or_delete(CONTACTS) if CONTACTS in tenant_collections else 0
+    users = await count_or_delete(DIRECTORY_USERS) if DIRECTORY_USERS in tenant_collections else 0
+    return Erased(records, transcript_count, keys, settings, contacts, users)
+
+
+_SERVICE_SCOPED = frozenset({SERVICE_SETTINGS, SERVICE_SETTINGS_HISTORY})
