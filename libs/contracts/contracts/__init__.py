@@ -38,9 +38,6 @@ from contracts.media import (
     ChatReceived,
     CustomParametersUpdated,
     EmailReceived,
-    FinalTranscriptLine,
-    TranscriptFinal,
-    TranscriptSegment,
 )
 from contracts.outbound import (
     OutboundDestinationAccepted,
@@ -63,6 +60,13 @@ from contracts.service_settings import (
     TenantSettings,
     TenantSettingsSpec,
     Widgets,
+)
+from contracts.transcripts import (
+    FinalTranscriptLine,
+    LiveCaption,
+    Speaker,
+    TranscriptFinal,
+    TranscriptSegment,
 )
 from contracts.unions import AfterCallWork, DeadLetterMessage, ReportingRecord, SessionEvent
 from contracts.views import (
@@ -90,6 +94,7 @@ __all__ = [
     "EmailReceived",
     "Event",
     "FinalTranscriptLine",
+    "LiveCaption",
     "Message",
     "Modality",
     "OutboundDestinationAccepted",
@@ -116,6 +121,7 @@ __all__ = [
     "SessionQueued",
     "SessionStarted",
     "SessionTransferred",
+    "Speaker",
     "TaskAccepted",
     "TaskCancelled",
     "TaskDeclined",
