@@ -14,7 +14,7 @@ from context_service.transcripts import Transcripts, make_transcripts
 from context_service.transcripts.domain import Caption, LiveCaptions
 from context_service.transcripts.keys import captions_channel
 from context_service.transcripts.live_captions import RedisLiveCaptions
-from context_service.transcripts.store import TRANSCRIPTS
+from context_service.transcripts.store import TRANSCRIPTS, MongoTranscripts
 from mysessions_platform.service_settings.cache import SettingsCache
 from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
 from mysessions_platform.testing.mongo_databases import MongoDatabases
@@ -198,6 +198,9 @@ async def test_a_stored_transcript_is_never_returned_after_30_days(
         expired = await read("acme", "s-1", "us-1", later)
         assert (expired.state, expired.lines) == ("expired", ())
     assert await database[TRANSCRIPTS].count_documents({}) == 1, "still there: the filter hid it"
+    found = await MongoTranscripts(database).find("acme", "s-1", "us-1", T0 + timedelta(days=30))
+    assert found is not None
+    assert found.lines == (), "the read filter itself never returns an expired transcript"
     assert await transcripts.store.purge_expired(T0 + timedelta(days=29)) == 0
     assert await transcripts.store.purge_expired(T0 + timedelta(days=30)) == 1
     assert (await read("acme", "s-1", "us-1", T0 + timedelta(days=31))).state == "none"
@@ -246,6 +249,9 @@ async def test_erase_leaves_nothing_of_the_tenant_or_service_and_others_intact(
     gone = set(before) - set(await keys_of(redis_keys))
     assert gone
     assert all("acme:s-1" in key for key in gone)
+    assert [k for k in before if "{acme:s-2}" in k] == [
+        k for k in await keys_of(redis_keys) if "{acme:s-2}" in k
+    ]
 
     assert await store.erase("acme") == 1
     assert await database[TRANSCRIPTS].count_documents({"tenant_id": "acme"}) == 0
