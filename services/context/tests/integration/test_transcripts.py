@@ -169,6 +169,7 @@ async def test_the_final_transcript_is_stored_where_transcription_is_on_only(
         [queued("ss-2", "off"), accepted("ss-2", "us-2"), segment("ss-2", "g1", 0, "hi")], T0
     )
     assert (await reader.state("acme", "s-1", "us-2", T0)).state == "none"
+    assert not [k for k in await keys_of(redis_keys) if "ss-2" in k], "no captions kept"
     assert (await reader.state("acme", "s-1", "us-1", T0)).state == "pending"
     await handler.on_session_left("acme", "s-1", "ss-2", "off", True, T0)
 
@@ -280,3 +281,15 @@ async def test_concurrent_sessions_do_not_mix_captions(
     for n in range(5):
         state = await transcripts.reader.state("acme", f"s-{n}", "us-1", T0)
         assert [x.text for x in state.captions] == [f"s-{n}"]
+
+
+async def test_a_redelivered_departure_keeps_the_first_time_it_left(
+    redis_keys: RedisKeys, mongo_databases: MongoDatabases
+) -> None:
+    transcripts, _ = await setup(redis_keys, mongo_databases, ["on"])
+    handler, read = transcripts.handler, transcripts.reader.state
+    await handler.handle([queued("ss-1", "on"), accepted("ss-1", "us-1")], T0)
+    await handler.on_session_left("acme", "s-1", "ss-1", "on", False, T0)
+    await handler.on_session_left("acme", "s-1", "ss-1", "on", False, T0 + timedelta(hours=23))
+    assert (await read("acme", "s-1", "us-1", T0 + timedelta(hours=23))).state == "pending"
+    assert (await read("acme", "s-1", "us-1", T0 + timedelta(hours=24))).state == "none"
