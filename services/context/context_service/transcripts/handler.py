@@ -12,7 +12,7 @@ is idempotent: a redelivered batch leaves the same keys and documents.
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import contracts as c
 from mysessions_platform.key_parts import split_tag
@@ -29,7 +29,9 @@ from context_service.transcripts.domain import (
     transcript_state,
 )
 from context_service.transcripts.ledger import (
+    Ledger,
     RedisLedger,
+    captioned_field,
     left_field,
     service_field,
     task_field,
@@ -96,6 +98,7 @@ class TranscriptHandler:
                     ids[at][service_field(event.user_session_id)] = event.service_id
                     ids[at][task_field(event.user_session_id)] = event.user_session_id
                 case c.TranscriptSegment():
+                    ids[at][captioned_field(event.service_session_id)] = "1"
                     if event.user_session_id is not None:
                         ids[at][task_field(event.user_session_id)] = event.service_session_id
                     segments[at].append(event)
@@ -171,24 +174,78 @@ class TranscriptReader:
         self._store = store
         self._settings = settings
 
+    async def _transcribes(self, tenant_id: str, service_id: str) -> bool:
+        return (await self._settings.get(tenant_id, service_id)).widgets.transcription
+
+    async def _live_state(
+        self,
+        tenant_id: str,
+        session_id: str,
+        service_session_id: str,
+        known_on: bool | None,
+        now: datetime,
+    ) -> TranscriptState:
+        """A service session the call has not left: ``live`` where transcription is on (or
+        unknown, with captions arriving), else ``none``."""
+        captions: tuple[Caption, ...] = ()
+        if known_on is not False:
+            captions = tuple(await self._live.read(tenant_id, session_id, service_session_id))
+        on = known_on if known_on is not None else bool(captions)
+        return transcript_state(None, now, transcribed=on, left_at=None, captions=captions)
+
     async def state(
         self, tenant_id: str, session_id: str, user_session_id: str, now: datetime
     ) -> TranscriptState:
+        """One task's transcript (what its Transcription widget shows)."""
         stored = await self._store.find(tenant_id, session_id, user_session_id, now)
         if stored is not None:
             return transcript_state(stored, now, transcribed=True, left_at=None)
         ledger = await self._ledger.get(tenant_id, session_id)
         service_session_id = ledger.tasks.get(user_session_id)
-        service_id = ledger.services.get(service_session_id or "")
-        if service_session_id is None or service_id is None:
+        if service_session_id is None:
             return transcript_state(None, now, transcribed=False, left_at=None)
-        on = (await self._settings.get(tenant_id, service_id)).widgets.transcription
-        left_ms = ledger.left.get(service_session_id)
-        left_at = None if left_ms is None else datetime.fromtimestamp(left_ms / 1000, UTC)
-        captions: tuple[Caption, ...] = ()
-        if on and left_at is None:
-            captions = tuple(await self._live.read(tenant_id, session_id, service_session_id))
-        return transcript_state(None, now, transcribed=on, left_at=left_at, captions=captions)
+        service_id = ledger.services.get(service_session_id)
+        on = None if service_id is None else await self._transcribes(tenant_id, service_id)
+        left_at = ledger.left_at(service_session_id)
+        if left_at is None:
+            return await self._live_state(tenant_id, session_id, service_session_id, on, now)
+        return transcript_state(None, now, transcribed=bool(on), left_at=left_at)
+
+    async def service_state(
+        self, tenant_id: str, session_id: str, service_id: str, now: datetime
+    ) -> TranscriptState:
+        """The session's transcript in one service, for a panel that knows the service but
+        not the task: ``live`` while the call is in it, else its most recent departure's
+        (``pending``), else the transcript stored for it (``available``/``expired``)."""
+        on = await self._transcribes(tenant_id, service_id)
+        ledger = await self._ledger.get(tenant_id, session_id)
+        if on:
+            for service_session_id in _current(ledger, service_id):
+                live = await self._live_state(tenant_id, session_id, service_session_id, True, now)
+                if live.captions or ledger.services.get(service_session_id) == service_id:
+                    return live
+        stored = await self._store.find_for_service(tenant_id, session_id, service_id, now)
+        if stored is not None:
+            return transcript_state(stored, now, transcribed=True, left_at=None)
+        departures = [
+            at
+            for ss, svc in ledger.services.items()
+            if svc == service_id and (at := ledger.left_at(ss)) is not None
+        ]
+        left_at = max(departures, default=None)
+        return transcript_state(None, now, transcribed=on and bool(departures), left_at=left_at)
+
+
+def _current(ledger: Ledger, service_id: str) -> list[str]:
+    """Service sessions of the service (or of no known service, with captions) not left."""
+    candidates = set(ledger.captioned) | {
+        ss for ss, svc in ledger.services.items() if svc == service_id
+    }
+    return sorted(
+        ss
+        for ss in candidates
+        if ss not in ledger.left and ledger.services.get(ss, service_id) == service_id
+    )
 
 
 class TranscriptStore:

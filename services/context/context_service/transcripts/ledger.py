@@ -1,10 +1,11 @@
 """Which ids belong together, per session, in Redis: a service session's service, a task's
-service session, when a service session was left. Ids and times only, never content;
-refreshed to ``ttl_s`` on every write and gone a day after the last (by then a final
+service session, when a service session was left, which had captions. Ids and times only,
+never content; refreshed to ``ttl_s`` on every write and gone a day after the last (by then a final
 transcript that has not come is not coming: the task reads ``none`` again)."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Final
 
 from redis.asyncio import Redis
@@ -24,6 +25,12 @@ class Ledger:
     """user session id → service session id"""
     left: dict[str, int] = field(default_factory=dict)
     """service session id → when the call left it (ms since the epoch)"""
+    captioned: set[str] = field(default_factory=set)
+    """service sessions captions arrived for"""
+
+    def left_at(self, service_session_id: str) -> datetime | None:
+        left_ms = self.left.get(service_session_id)
+        return None if left_ms is None else datetime.fromtimestamp(left_ms / 1000, UTC)
 
 
 def service_field(service_session_id: str) -> str:
@@ -36,6 +43,10 @@ def task_field(user_session_id: str) -> str:
 
 def left_field(service_session_id: str) -> str:
     return f"left:{service_session_id}"
+
+
+def captioned_field(service_session_id: str) -> str:
+    return f"captioned:{service_session_id}"
 
 
 class RedisLedger:
@@ -76,6 +87,8 @@ class RedisLedger:
                 ledger.tasks[id_] = text
             elif kind == "left":
                 ledger.left[id_] = int(text)
+            elif kind == "captioned":
+                ledger.captioned.add(id_)
         return ledger
 
     async def forget(self, tenant_id: str, session_id: str, fields: list[str]) -> None:

@@ -96,6 +96,22 @@ class MongoTranscripts:
         )
         return None if expired is None else _stored({**expired, "lines": []})
 
+    async def find_for_service(
+        self, tenant_id: str, session_id: str, service_id: str, now: datetime
+    ) -> StoredTranscript | None:
+        """The session's latest transcript stored for that service (as ``find``)."""
+        scope = {"tenant_id": tenant_id, "session_id": session_id, "service_id": service_id}
+        latest = [("stored_at", -1)]
+        found = await self.collection.find_one({**scope, "expires_at": {"$gt": now}}, sort=latest)
+        if found is not None:
+            return _stored(found)
+        expired = await self.collection.find_one(
+            {**scope, "expires_at": {"$lte": now}},
+            projection={"stored_at": 1, "expires_at": 1},
+            sort=latest,
+        )
+        return None if expired is None else _stored({**expired, "lines": []})
+
     async def count(self, tenant_id: str, service_id: str | None = None) -> int:
         return await self.collection.count_documents(_scope(tenant_id, service_id))
 

@@ -40,11 +40,19 @@ def accepted(ss: str, us: str, **where: str) -> c.TaskAccepted:
 
 
 def segment(
-    ss: str, seg: str, start: int, text: str, *, final: bool = True, **where: str
+    ss: str,
+    seg: str,
+    start: int,
+    text: str,
+    *,
+    final: bool = True,
+    task: str | None = None,
+    **where: str,
 ) -> c.TranscriptSegment:
     return c.TranscriptSegment(
         **ids(**where),
         service_session_id=ss,
+        user_session_id=task,
         segment_id=seg,
         speaker="caller",
         start_ms=start,
@@ -293,3 +301,30 @@ async def test_a_redelivered_departure_keeps_the_first_time_it_left(
     await handler.on_session_left("acme", "s-1", "ss-1", "on", False, T0 + timedelta(hours=23))
     assert (await read("acme", "s-1", "us-1", T0 + timedelta(hours=23))).state == "pending"
     assert (await read("acme", "s-1", "us-1", T0 + timedelta(hours=24))).state == "none"
+
+
+async def test_transcript_events_alone_are_enough_per_task_and_per_service(
+    redis_keys: RedisKeys, mongo_databases: MongoDatabases
+) -> None:
+    """The worker may pass only transcript.* events: the caption's task, the departure and
+    the final transcript name everything the states need."""
+    transcripts, _ = await setup(redis_keys, mongo_databases, ["on"])
+    handler, reader = transcripts.handler, transcripts.reader
+
+    async def both(at: datetime) -> tuple[str, str, str]:
+        task = await reader.state("acme", "s-1", "us-1", at)
+        service = await reader.service_state("acme", "s-1", "on", at)
+        other = await reader.service_state("acme", "s-1", "off", at)
+        return task.state, service.state, other.state
+
+    assert await both(T0) == ("none", "none", "none")
+    await handler.handle([segment("ss-1", "g1", 0, "hi", task="us-1")], T0)
+    assert await both(T0) == ("live", "live", "none")
+    live = await reader.service_state("acme", "s-1", "on", T0)
+    assert [x.text for x in live.captions] == ["hi"]
+    await handler.on_session_left("acme", "s-1", "ss-1", "on", False, T0)
+    assert await both(T0) == ("pending", "pending", "none")
+    await handler.handle([final("ss-1", "us-1", "on")], T0)
+    assert await both(T0) == ("available", "available", "none")
+    later = T0 + timedelta(days=30)
+    assert await both(later) == ("expired", "expired", "none")
