@@ -101,9 +101,13 @@ def hourly_activity(session: str, t0: datetime, hour: int) -> c.SessionEvent:
             occurred_at=at,
             tenant_id=TENANT,
             session_id=session,
+            service_session_id=f"{session}:1",
+            segment_id=f"seg-{hour}",
             speaker="agent",
+            start_ms=hour * 3_600_000,
+            end_ms=hour * 3_600_000 + 1_000,
             text="still on it",
-            offset_ms=hour * 3_600_000,
+            final=True,
         )
     return c.CustomParametersUpdated(
         event_id=uuid4(),

@@ -12,9 +12,12 @@ import typer
 from context_service.adapters.live_store import LiveContextStore
 from context_service.settings import ContextSettings
 from context_service.show import as_json, panels, render_text
-from context_service.transcripts_port import NoTranscripts
+from context_service.transcripts import Transcripts, make_transcripts
+from context_service.transcripts_port import TranscriptStates
 from context_service.unprovision import Erased, unprovision
 from mysessions_platform.mongo import Document, mongo_client, mongo_database
+from mysessions_platform.service_settings.cache import SettingsCache
+from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
 from pymongo.asynchronous.database import AsyncDatabase
 from redis.asyncio import Redis
 
@@ -29,15 +32,21 @@ def _check_id(value: str | None, option: str) -> None:
 
 
 @asynccontextmanager
-async def _stores() -> AsyncIterator[tuple[AsyncDatabase[Document], LiveContextStore]]:
+async def _stores() -> AsyncIterator[tuple[AsyncDatabase[Document], LiveContextStore, Transcripts]]:
     settings = ContextSettings()
     redis = Redis.from_url(settings.redis_url)
     try:
         async with mongo_client(settings.mongodb_url) as client:
+            database = mongo_database(client)
             live = LiveContextStore(
                 redis, settings.key_prefix, settings.live_ttl, settings.ended_marker_ttl
             )
-            yield mongo_database(client), live
+            cache = SettingsCache(
+                ServiceSettingsStore(database),
+                TenantSettingsStore(database),
+                settings.settings_refresh_s,
+            )
+            yield database, live, make_transcripts(redis, database, cache, settings.key_prefix)
     finally:
         await redis.aclose()
 
@@ -57,10 +66,10 @@ def show(
     _check_id(service, "--service")
 
     async def load() -> str:
-        async with _stores() as (database, live):
-            shown = await panels(
-                database, live, NoTranscripts(), tenant, session, service, datetime.now(UTC)
-            )
+        async with _stores() as (database, live, transcripts):
+            now = datetime.now(UTC)
+            states = TranscriptStates(transcripts.reader, now)
+            shown = await panels(database, live, states, tenant, session, service, now)
         if as_json_output:
             return json.dumps(as_json(shown), indent=2, ensure_ascii=False)
         return render_text(shown)
@@ -84,9 +93,9 @@ def unprovision_command(
         typer.confirm(f"Erase everything kept about {what}?", abort=True)
 
     async def run() -> Erased:
-        async with _stores() as (database, live):
+        async with _stores() as (database, live, transcripts):
             return await unprovision(
-                database, live, NoTranscripts(), tenant, service, dry_run=dry_run
+                database, live, transcripts.store, tenant, service, dry_run=dry_run
             )
 
     erased = asyncio.run(run())

@@ -8,7 +8,7 @@ from typing import Literal, Protocol
 from contracts import FinalTranscriptLine, SessionTransferred, TranscriptSegment, TransferTarget
 
 from mysessions.simulation.content import agent_parameters, transfer_parameters, utterance
-from mysessions.simulation.endings import end_session
+from mysessions.simulation.endings import end_session, settle_transcript
 from mysessions.simulation.model import Call, Visit
 from mysessions.simulation.parameters import update_parameters
 from mysessions.simulation.scheduler import Action
@@ -17,6 +17,7 @@ from mysessions.simulation.world import World
 
 MIN_HANDLING_S = 5.0
 MIN_CAPTION_GAP_S = 1.0
+SPOKEN_MS_PER_CHAR = 60
 TRANSFER_DELAY_S = 1.0
 """From ``session.transferred`` until the call reaches the next service's queue."""
 
@@ -69,11 +70,25 @@ class Conversations:
 
     def _caption(self, call: Call, until: float) -> None:
         world = self._world
+        transcribed = call.transcribed
+        if transcribed is None:
+            return
         speaker: Speaker = "caller" if world.rng.random() < 0.5 else "agent"
         text = utterance(world.rng, speaker)
         offset_ms = world.offset_ms(call)
+        call.captions += 1
         world.emit(
-            TranscriptSegment(**world.common(call), speaker=speaker, text=text, offset_ms=offset_ms)
+            TranscriptSegment(
+                **world.common(call),
+                service_session_id=transcribed.service_session_id,
+                user_session_id=transcribed.user_session_id,
+                segment_id=f"seg-{call.captions}",
+                speaker=speaker,
+                start_ms=offset_ms,
+                end_ms=offset_ms + SPOKEN_MS_PER_CHAR * len(text),
+                text=text,
+                final=True,
+            )
         )
         call.transcript.append(FinalTranscriptLine(speaker=speaker, text=text, offset_ms=offset_ms))
         self._next_caption(call, until)
@@ -90,6 +105,7 @@ class Conversations:
             self._hang_up(visit.call, agent)
             return
         world, call = self._world, visit.call
+        settle_transcript(world, call)
         world.emit(
             SessionTransferred(
                 **world.common(call),

@@ -13,8 +13,7 @@ EndedBy = Literal["caller", "agent", "system"]
 def end_session(world: World, call: Call, ended_by: EndedBy, reason: str) -> None:
     if call.ended:
         raise RuntimeError(f"{call.session_id} has already ended")
-    if call.transcript:
-        world.emit(TranscriptFinal(**world.common(call), lines=call.transcript))
+    settle_transcript(world, call)
     world.emit(
         SessionEnded(
             **world.common(call),
@@ -25,3 +24,20 @@ def end_session(world: World, call: Call, ended_by: EndedBy, reason: str) -> Non
     )
     call.ended = True
     call.visit = None
+
+
+def settle_transcript(world: World, call: Call) -> None:
+    """The transcript of the task that was on the call, once it leaves it (by transfer or
+    end); the next task's transcript starts empty."""
+    if call.transcript and call.transcribed is not None:
+        world.emit(
+            TranscriptFinal(
+                **world.common(call),
+                service_session_id=call.transcribed.service_session_id,
+                user_session_id=call.transcribed.user_session_id,
+                service_id=call.transcribed.service_id,
+                lines=call.transcript,
+            )
+        )
+    call.transcript = []
+    call.transcribed = None

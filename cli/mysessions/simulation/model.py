@@ -7,6 +7,15 @@ from contracts import Direction, FinalTranscriptLine, Modality, Party
 from mysessions.simulation.topology import Agent, Service
 
 
+@dataclass(frozen=True)
+class Transcribed:
+    """The task whose call is being transcribed: where its captions and transcript belong."""
+
+    service_session_id: str
+    user_session_id: str
+    service_id: str
+
+
 @dataclass(eq=False)
 class Call:
     """One session (a call, e-mail or chat), inbound or outbound, from start to end."""
@@ -23,6 +32,8 @@ class Call:
     visit: "Visit | None" = None
     parameters: dict[str, str] = field(default_factory=dict)
     transcript: list[FinalTranscriptLine] = field(default_factory=list)
+    transcribed: Transcribed | None = None
+    captions: int = 0
     ended: bool = False
 
 

@@ -19,7 +19,7 @@ from mysessions.simulation.content import phone_party
 from mysessions.simulation.conversation import Conversations, Routing
 from mysessions.simulation.endings import EndedBy, end_session
 from mysessions.simulation.ids import outbound_user_session_id
-from mysessions.simulation.model import Call
+from mysessions.simulation.model import Call, Transcribed
 from mysessions.simulation.topology import Agent, Service
 from mysessions.simulation.world import Common, World
 
@@ -82,6 +82,10 @@ class Outbound:
             started_at=world.clock.now,
         )
         attempt = Attempt(call, agent, outbound_user_session_id(call.session_id))
+        # an outbound call has no service session of its own: its user session stands in
+        call.transcribed = Transcribed(
+            attempt.user_session_id, attempt.user_session_id, service.service_id
+        )
         world.emit(
             SessionStarted(
                 **world.common(call),

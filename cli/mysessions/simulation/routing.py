@@ -28,7 +28,7 @@ from contracts import (
 
 from mysessions.simulation.endings import end_session
 from mysessions.simulation.ids import service_session_id, user_session_id
-from mysessions.simulation.model import Call, Offer, Visit
+from mysessions.simulation.model import Call, Offer, Transcribed, Visit
 from mysessions.simulation.topology import Agent, Service
 from mysessions.simulation.waiting import WaitingLists
 from mysessions.simulation.world import World
@@ -165,6 +165,9 @@ class Router:
         visit = offer.visit
         self._close(offer, TaskAccepted)
         visit.agent = offer.agent
+        visit.call.transcribed = Transcribed(
+            visit.service_session_id, offer.user_session_id, visit.service.service_id
+        )
         losers = list(visit.ringing)
         for loser in losers:
             self._close(loser, TaskRescinded)

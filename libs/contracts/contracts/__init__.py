@@ -39,9 +39,6 @@ from contracts.media import (
     ChatReceived,
     CustomParametersUpdated,
     EmailReceived,
-    FinalTranscriptLine,
-    TranscriptFinal,
-    TranscriptSegment,
 )
 from contracts.outbound import (
     OutboundDestinationAccepted,
@@ -64,6 +61,13 @@ from contracts.service_settings import (
     TenantSettings,
     TenantSettingsSpec,
     Widgets,
+)
+from contracts.transcripts import (
+    FinalTranscriptLine,
+    LiveCaption,
+    Speaker,
+    TranscriptFinal,
+    TranscriptSegment,
 )
 from contracts.unions import AfterCallWork, DeadLetterMessage, ReportingRecord, SessionEvent
 from contracts.views import (
@@ -92,6 +96,7 @@ __all__ = [
     "EmailReceived",
     "Event",
     "FinalTranscriptLine",
+    "LiveCaption",
     "Message",
     "Modality",
     "OutboundDestinationAccepted",
@@ -120,6 +125,7 @@ __all__ = [
     "SessionRecord",
     "SessionStarted",
     "SessionTransferred",
+    "Speaker",
     "Tag",
     "TaskAccepted",
     "TaskCancelled",

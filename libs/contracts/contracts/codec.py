@@ -7,6 +7,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from contracts import topics
 from contracts.changelog import QueueTask
 from contracts.service_settings import ServiceSettings, TenantSettings
+from contracts.transcripts import LiveCaption
 from contracts.unions import AfterCallWork, DeadLetterMessage, ReportingRecord, SessionEvent
 from contracts.views import TaskView
 
@@ -29,6 +30,7 @@ VIEW_ADAPTERS: Final[dict[str, TypeAdapter[Any]]] = {
     "view.task.v1": TypeAdapter(TaskView),
     "settings.service.v1": TypeAdapter(ServiceSettings),
     "settings.tenant.v1": TypeAdapter(TenantSettings),
+    "view.caption.v1": TypeAdapter(LiveCaption),
 }
 """Shapes that are no topic's but are read by other tools: the task view goes to
 ``view --json``, the agent's live channel and the gateway; the settings documents are

@@ -1,5 +1,5 @@
 """What a session carries besides its call flow: e-mail and chat content, custom
-parameters, transcripts."""
+parameters (transcripts: ``contracts.transcripts``)."""
 
 from typing import Annotated, Literal
 
@@ -12,7 +12,7 @@ from pydantic import (
     model_validator,
 )
 
-from contracts.base import Event, Identifier, Message, UtcMillis
+from contracts.base import Event, Identifier, UtcMillis
 from contracts.limits import (
     MAX_EMAIL_SUBJECT_CHARS,
     MAX_EVENT_BYTES,
@@ -22,8 +22,6 @@ from contracts.limits import (
     MAX_PARAMETER_VALUE_CHARS,
     MAX_PARAMETERS,
     MAX_PARAMETERS_TOTAL_CHARS,
-    MAX_TRANSCRIPT_LINES,
-    MAX_TRANSCRIPT_TEXT_CHARS,
     MAX_UTTERANCE_CHARS,
 )
 from contracts.parties import Party
@@ -117,38 +115,3 @@ class CustomParametersUpdated(Event):
         if both := set(self.parameters) & set(self.removed):
             raise ValueError(f"{len(both)} parameter(s) both set and removed in one update")
         return self
-
-
-Speaker = Literal["caller", "agent"]
-
-
-class TranscriptSegment(Event):
-    """A live caption: one utterance, as the recognizer heard it."""
-
-    type: Literal["transcript.segment"] = "transcript.segment"
-    speaker: Speaker
-    text: Utterance
-    offset_ms: OffsetMs
-
-
-class FinalTranscriptLine(Message):
-    speaker: Speaker
-    text: Utterance
-    offset_ms: OffsetMs
-
-
-class TranscriptFinal(_FitsOneEvent):
-    """The whole transcript once the recognizer has settled it."""
-
-    type: Literal["transcript.final"] = "transcript.final"
-    lines: list[FinalTranscriptLine] = Field(max_length=MAX_TRANSCRIPT_LINES)
-
-    @field_validator("lines")
-    @classmethod
-    def _total_text_capped(cls, value: list[FinalTranscriptLine]) -> list[FinalTranscriptLine]:
-        total = sum(len(line.text) for line in value)
-        if total > MAX_TRANSCRIPT_TEXT_CHARS:
-            raise ValueError(
-                f"transcript text totals {total} characters, above {MAX_TRANSCRIPT_TEXT_CHARS}"
-            )
-        return value

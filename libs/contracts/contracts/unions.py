@@ -25,8 +25,6 @@ from contracts.media import (
     ChatReceived,
     CustomParametersUpdated,
     EmailReceived,
-    TranscriptFinal,
-    TranscriptSegment,
 )
 from contracts.outbound import (
     OutboundDestinationAccepted,
@@ -38,6 +36,7 @@ from contracts.outbound import (
     OutboundUserAborted,
 )
 from contracts.reporting import SessionRecord
+from contracts.transcripts import TranscriptFinal, TranscriptSegment
 
 SessionEvent: TypeAlias = Annotated[
     SessionStarted

@@ -1,6 +1,8 @@
-"""PORT, to be wired by the lead: the transcripts side of the context worker (helper H11
-builds it in ``context_service.transcripts``). Until it is on main the worker uses
-``NoTranscripts``; ``entrypoints.app.create_app`` takes any object of these shapes."""
+"""The transcripts side of the context worker, as the worker and the commands see it.
+
+``context_service.transcripts`` implements it (``make_transcripts``); ``TranscriptStates``
+adapts its reader to the one-word state a panel shows. ``NoTranscripts`` is for callers
+that want none (unit tests, a step built without Redis)."""
 
 from collections.abc import Sequence
 from datetime import datetime
@@ -13,6 +15,7 @@ __all__ = [
     "TranscriptEraser",
     "TranscriptHandler",
     "TranscriptStateReader",
+    "TranscriptStates",
 ]
 
 
@@ -39,6 +42,32 @@ class TranscriptEraser(Protocol):
 class TranscriptStateReader(Protocol):
     async def state(self, tenant_id: str, session_id: str, service_id: str | None) -> str:
         """What the transcript widget shows: e.g. "live", "pending", "stored", "none"."""
+
+
+class ServiceTranscripts(Protocol):
+    async def service_state(
+        self, tenant_id: str, session_id: str, service_id: str, now: datetime
+    ) -> "HasState": ...
+
+
+class HasState(Protocol):
+    @property
+    def state(self) -> str: ...
+
+
+class TranscriptStates:
+    """A panel's transcript state ("none", "live", "pending", "available", "expired")."""
+
+    def __init__(self, reader: ServiceTranscripts, now: datetime) -> None:
+        self._reader = reader
+        self._now = now
+
+    async def state(self, tenant_id: str, session_id: str, service_id: str | None) -> str:
+        if service_id is None:
+            return "none"
+        return (
+            await self._reader.service_state(tenant_id, session_id, service_id, self._now)
+        ).state
 
 
 class NoTranscripts:

@@ -88,7 +88,7 @@ def test_parameters_and_transcripts_come_with_sessions(large_run: Run) -> None:
     parameters = [e for e in events if isinstance(e, CustomParametersUpdated)]
     segments = [e for e in events if isinstance(e, TranscriptSegment)]
     finals = {
-        e.session_id: {(line.speaker, line.text, line.offset_ms) for line in e.lines}
+        e.user_session_id: {(line.speaker, line.text, line.offset_ms) for line in e.lines}
         for e in events
         if isinstance(e, TranscriptFinal)
     }
@@ -96,8 +96,11 @@ def test_parameters_and_transcripts_come_with_sessions(large_run: Run) -> None:
     assert any("ticket_id" in e.parameters and "account_tier" in e.parameters for e in parameters)
     assert any("transferred_from" in e.parameters for e in parameters)
     assert segments
+    assert len(finals) == len({e.user_session_id for e in segments}), "one per transcribed task"
     for segment in segments:
-        assert (segment.speaker, segment.text, segment.offset_ms) in finals[segment.session_id]
+        assert segment.user_session_id is not None
+        line = (segment.speaker, segment.text, segment.start_ms)
+        assert line in finals[segment.user_session_id]
 
 
 def test_a_hang_up_while_ringing_comes_both_per_offer_and_by_session_abandoned(

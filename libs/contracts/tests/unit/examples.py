@@ -88,9 +88,22 @@ def session_events() -> list[c.Event]:
         c.CustomParametersUpdated(
             **_common(22), service_session_id="ss-1", parameters={"Ticket ID": "T-1"}
         ),
-        c.TranscriptSegment(**_common(23), speaker="caller", text="hello", offset_ms=1200),
+        c.TranscriptSegment(
+            **_common(23),
+            service_session_id="sess-1:1",
+            user_session_id="us-1",
+            segment_id="seg-1",
+            speaker="caller",
+            start_ms=1200,
+            end_ms=1900,
+            text="hello",
+            final=False,
+        ),
         c.TranscriptFinal(
             **_common(24),
+            service_session_id="sess-1:1",
+            user_session_id="us-1",
+            service_id="svc-1",
             lines=[c.FinalTranscriptLine(speaker="agent", text="hi", offset_ms=0)],
         ),
         c.SessionQueueExited(**_common(25), service_session_id="sess-1:1", reason="timeout"),

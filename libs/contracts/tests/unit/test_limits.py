@@ -25,6 +25,11 @@ def common() -> dict[str, Any]:
     }
 
 
+def final_ids() -> dict[str, Any]:
+    ids = {"service_session_id": "s" * 128, "user_session_id": "u" * 128, "service_id": "v" * 128}
+    return {**common(), **ids}
+
+
 def largest_email(char: str) -> c.EmailReceived:
     return c.EmailReceived(
         **common(),
@@ -42,7 +47,7 @@ def largest_transcript(char: str) -> c.TranscriptFinal:
     line = c.FinalTranscriptLine(
         speaker="caller", text=char * per_line, offset_ms=lim.MAX_OFFSET_MS
     )
-    return c.TranscriptFinal(**common(), lines=[line] * lim.MAX_TRANSCRIPT_LINES)
+    return c.TranscriptFinal(**final_ids(), lines=[line] * lim.MAX_TRANSCRIPT_LINES)
 
 
 def largest_parameters(char: str) -> c.CustomParametersUpdated:
@@ -59,9 +64,14 @@ def largest_parameters(char: str) -> c.CustomParametersUpdated:
 def largest_segment(char: str) -> c.TranscriptSegment:
     return c.TranscriptSegment(
         **common(),
+        service_session_id="s" * 128,
+        user_session_id="u" * 128,
+        segment_id="g" * 128,
         speaker="agent",
+        start_ms=lim.MAX_OFFSET_MS,
+        end_ms=lim.MAX_OFFSET_MS,
         text=char * lim.MAX_UTTERANCE_CHARS,
-        offset_ms=lim.MAX_OFFSET_MS,
+        final=True,
     )
 
 
@@ -104,9 +114,9 @@ def test_a_transcript_is_capped_in_total_characters() -> None:
     line = c.FinalTranscriptLine(speaker="caller", text="a" * lim.MAX_UTTERANCE_CHARS, offset_ms=0)
     too_many = lim.MAX_TRANSCRIPT_TEXT_CHARS // lim.MAX_UTTERANCE_CHARS + 1
     with pytest.raises(ValidationError, match="transcript text totals"):
-        c.TranscriptFinal(**common(), lines=[line] * too_many)
+        c.TranscriptFinal(**final_ids(), lines=[line] * too_many)
     with pytest.raises(ValidationError):
-        c.TranscriptFinal(**common(), lines=[line.model_copy(update={"text": ""})] * 2_501)
+        c.TranscriptFinal(**final_ids(), lines=[line.model_copy(update={"text": ""})] * 2_501)
 
 
 def test_the_derived_limits_leave_room_for_what_each_topic_carries() -> None:
@@ -117,3 +127,10 @@ def test_the_derived_limits_leave_room_for_what_each_topic_carries() -> None:
     assert lim.PRODUCER_MAX_REQUEST_BYTES >= lim.DEAD_LETTER_TOPIC_MAX_MESSAGE_BYTES
     assert lim.PRODUCER_MAX_REQUEST_BYTES >= lim.SESSION_TOPIC_MAX_MESSAGE_BYTES
     assert lim.CONSUMER_MAX_PARTITION_FETCH_BYTES >= lim.RAW_TOPIC_MAX_MESSAGE_BYTES
+
+
+def test_a_caption_ends_at_or_after_its_start() -> None:
+    segment = largest_segment("a")
+    with pytest.raises(ValidationError, match="end_ms is before its start_ms"):
+        c.TranscriptSegment.model_validate({**segment.model_dump(), "end_ms": 0})
+    assert segment.caption().text == segment.text

@@ -4,6 +4,7 @@ database refuses TTL indexes."""
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
 import httpx
@@ -31,7 +32,7 @@ from context_service.caller_resolver import (
 from context_service.domain import AddressKind, Caller
 from context_service.settings import ContextSettings
 from context_service.step import ContextStep, utc_now
-from context_service.transcripts_port import NoTranscripts, TranscriptHandler
+from context_service.transcripts import make_transcripts
 
 __all__ = ["ContextApp", "create_app"]
 
@@ -67,21 +68,23 @@ class ContextApp(FastStream):
     step: ContextStep | None = None
 
 
-async def purge_loop(store: StoredContextStore, interval_s: float) -> None:
-    """Deletes expired records every ``interval_s`` (reads filter them out meanwhile)."""
+async def purge_loop(
+    purges: Sequence[Callable[[datetime], Awaitable[int]]], interval_s: float
+) -> None:
+    """Deletes expired records every ``interval_s`` where the server has no TTL index
+    (reads filter them out meanwhile)."""
     while True:
-        try:
-            purged = await store.purge(datetime.now(UTC))
-            if purged:
-                log.info("stored context purged", records=purged)
-        except Exception as error:  # a failed purge is retried next round; reads stay safe
-            log.warning("purge failed", error=describe(error))
+        for purge in purges:
+            try:
+                purged = await purge(datetime.now(UTC))
+                if purged:
+                    log.info("expired records purged", records=purged)
+            except Exception as error:  # a failed purge is retried next round; reads stay safe
+                log.warning("purge failed", error=describe(error))
         await asyncio.sleep(interval_s)
 
 
-def create_app(
-    settings: ContextSettings, transcripts: TranscriptHandler | None = None
-) -> ContextApp:
+def create_app(settings: ContextSettings) -> ContextApp:
     broker = make_broker(settings.kafka_bootstrap_servers, client_id="context")
     publisher = BrokerPublisher(broker)
     redis = Redis.from_url(settings.redis_url)  # connects lazily, on first command
@@ -94,6 +97,7 @@ def create_app(
     templates = TenantCrmTemplates(cache)
     resolver = make_caller_resolver(database, http, templates, region=settings.region)
     stored = StoredContextStore(database)
+    transcripts = make_transcripts(redis, database, cache, settings.key_prefix)
     step = ContextStep(
         live=LiveContextStore(
             redis, settings.key_prefix, settings.live_ttl, settings.ended_marker_ttl
@@ -101,7 +105,7 @@ def create_app(
         stored=stored,
         settings=cache,
         callers=SettingsCallers(resolver, templates),
-        transcripts=transcripts or NoTranscripts(),
+        transcripts=transcripts.handler,
         clock=utc_now,
         caller_deadline_s=settings.caller_deadline_s,
     )
@@ -129,8 +133,13 @@ def create_app(
         )
         await redis.ping()
         await ensure_caller_indexes(database)
+        purges = []
         if not await stored.ensure_indexes():
-            purger = asyncio.create_task(purge_loop(stored, settings.purge_interval_s))
+            purges.append(stored.purge)
+        if not await transcripts.store.ensure_indexes():
+            purges.append(transcripts.store.purge_expired)
+        if purges:
+            purger = asyncio.create_task(purge_loop(purges, settings.purge_interval_s))
         log.info(
             "context started",
             group=settings.group_id,

@@ -1,5 +1,6 @@
 """The address book and the directory on the MongoDB-wire server, with the resolution."""
 
+import asyncio
 import gc
 import socket
 import time
@@ -171,7 +172,9 @@ async def test_an_unreachable_database_degrades_to_anonymous_quickly() -> None:
     finally:
         await client.close()
         # A connection attempt cut short by the deadline may leave its socket to the
-        # garbage collector; collect it here, not as a warning in whichever test runs next.
+        # garbage collector (PyMongo's async client); let its tasks finish and collect it
+        # here, not as a warning in whichever test runs next.
+        await asyncio.sleep(1.0)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ResourceWarning)
             gc.collect()

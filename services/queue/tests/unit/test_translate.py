@@ -58,8 +58,21 @@ FIELDS: dict[str, dict[str, object]] = {
     },
     "chat.received": {"sender": PARTY, "chat_url": "https://chat.example.com/1"},
     "context.parameters_updated": {"service_session_id": "ss-1", "parameters": {"ticket": "T-1"}},
-    "transcript.segment": {"speaker": "caller", "text": "hello", "offset_ms": 1},
-    "transcript.final": {"lines": []},
+    "transcript.segment": {
+        "service_session_id": "ss-1",
+        "segment_id": "seg-1",
+        "speaker": "caller",
+        "start_ms": 1,
+        "end_ms": 2,
+        "text": "hello",
+        "final": True,
+    },
+    "transcript.final": {
+        "service_session_id": "ss-1",
+        "user_session_id": "us-1",
+        "service_id": "svc-1",
+        "lines": [],
+    },
 }
 
 

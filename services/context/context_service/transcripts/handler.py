@@ -1,0 +1,146 @@
+"""What the context worker calls: the transcripts' use cases, wired to their adapters.
+
+``TranscriptHandler.handle(events, now)`` takes every session event of a batch (in order)
+and acts on ``transcript.*``; ``session.queued``, ``task.offered``, ``task.accepted`` and
+``outbound.dialing`` only teach it which task and service a caption belongs to (the ledger).
+Captions are kept only while their service session lives (``on_session_left`` clears them;
+a late caption for a service session already left is dropped) and not at all where the
+service has transcription off; the final transcript is stored only where it is on. All of it
+is idempotent: a redelivered batch leaves the same keys and documents.
+"""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+
+import contracts as c
+from mysessions_platform.service_settings.cache import SettingsCache
+
+from context_service.transcripts.domain import (
+    Caption,
+    TranscriptLine,
+)
+from context_service.transcripts.ledger import (
+    RedisLedger,
+    captioned_field,
+    left_field,
+    service_field,
+    task_field,
+)
+from context_service.transcripts.live_captions import RedisLiveCaptions
+from context_service.transcripts.store import MongoTranscripts
+
+__all__ = ["TranscriptHandler"]
+
+SessionKey = tuple[str, str]
+
+
+def _caption(segment: c.TranscriptSegment) -> Caption:
+    return Caption(
+        service_session_id=segment.service_session_id,
+        segment_id=segment.segment_id,
+        speaker=segment.speaker,
+        start_ms=segment.start_ms,
+        end_ms=segment.end_ms,
+        text=segment.text,
+        final=segment.final,
+        user_session_id=segment.user_session_id,
+    )
+
+
+def _ms(now: datetime) -> str:
+    return str(int(now.timestamp() * 1000))
+
+
+class TranscriptHandler:
+    def __init__(
+        self,
+        ledger: RedisLedger,
+        live: RedisLiveCaptions,
+        store: MongoTranscripts,
+        settings: SettingsCache,
+    ) -> None:
+        self._ledger = ledger
+        self._live = live
+        self._store = store
+        self._settings = settings
+
+    async def _transcribes(self, tenant_id: str, service_id: str) -> bool:
+        return (await self._settings.get(tenant_id, service_id)).widgets.transcription
+
+    async def handle(self, events: Sequence[c.SessionEvent], now: datetime) -> None:
+        ids: dict[SessionKey, dict[str, str]] = defaultdict(dict)
+        segments: dict[SessionKey, list[c.TranscriptSegment]] = defaultdict(list)
+        finals: list[c.TranscriptFinal] = []
+        for event in events:
+            at = (event.tenant_id, event.session_id)
+            match event:
+                case c.SessionQueued() | c.TaskOffered():
+                    ids[at][service_field(event.service_session_id)] = event.service_id
+                case c.TaskAccepted():
+                    ids[at][task_field(event.user_session_id)] = event.service_session_id
+                case c.OutboundDialing():  # its user session stands in for a service session
+                    ids[at][service_field(event.user_session_id)] = event.service_id
+                    ids[at][task_field(event.user_session_id)] = event.user_session_id
+                case c.TranscriptSegment():
+                    ids[at][captioned_field(event.service_session_id)] = "1"
+                    if event.user_session_id is not None:
+                        ids[at][task_field(event.user_session_id)] = event.service_session_id
+                    segments[at].append(event)
+                case c.TranscriptFinal():
+                    ids[at][service_field(event.service_session_id)] = event.service_id
+                    ids[at][task_field(event.user_session_id)] = event.service_session_id
+                    finals.append(event)
+        await self._ledger.record(ids)
+        for (tenant_id, session_id), of_session in segments.items():
+            await self._keep_captions(tenant_id, session_id, of_session)
+        for final in finals:
+            await self._keep_final(final, now)
+
+    async def _keep_captions(
+        self, tenant_id: str, session_id: str, of_session: list[c.TranscriptSegment]
+    ) -> None:
+        ledger = await self._ledger.get(tenant_id, session_id)
+        by_service_session: dict[str, list[Caption]] = defaultdict(list)
+        for segment in of_session:
+            by_service_session[segment.service_session_id].append(_caption(segment))
+        for service_session_id, captions in by_service_session.items():
+            if service_session_id in ledger.left:
+                continue  # late: the call has left that service, its captions are gone
+            service_id = ledger.services.get(service_session_id)
+            if service_id is not None and not await self._transcribes(tenant_id, service_id):
+                continue
+            await self._live.apply(tenant_id, session_id, captions)
+
+    async def _keep_final(self, final: c.TranscriptFinal, now: datetime) -> None:
+        if not await self._transcribes(final.tenant_id, final.service_id):
+            return
+        await self._store.insert(
+            tenant_id=final.tenant_id,
+            session_id=final.session_id,
+            service_session_id=final.service_session_id,
+            user_session_id=final.user_session_id,
+            service_id=final.service_id,
+            lines=[TranscriptLine(ln.speaker, ln.text, ln.offset_ms) for ln in final.lines],
+            now=now,
+        )
+
+    async def on_session_left(
+        self,
+        tenant_id: str,
+        session_id: str,
+        service_session_id: str,
+        service_id: str,
+        stores: bool,
+        now: datetime,
+    ) -> None:
+        """The call left this service session (transfer or end): its captions are removed,
+        its tasks' transcripts turn ``pending`` (transcription on) until the final arrives.
+        ``stores`` (store conversation context) does not matter: the final transcript is
+        kept where transcription is on, whatever that setting."""
+        at = (tenant_id, session_id)
+        await self._ledger.record(
+            {at: {service_field(service_session_id): service_id}},
+            once={at: {left_field(service_session_id): _ms(now)}},
+        )
+        await self._live.clear(tenant_id, session_id, service_session_id)
