@@ -5,6 +5,8 @@ import json
 from datetime import UTC, datetime
 
 import typer
+from context_service.adapters.stored_context import StoredContextStore
+from mysessions_platform.mongo import mongo_client, mongo_database
 from queue_service.entrypoints.app import make_store
 from queue_service.settings import QueueSettings
 from queue_service.view import agent_view
@@ -12,12 +14,20 @@ from redis.asyncio import Redis
 from rich.console import Console
 from rich.table import Table
 
+from mysessions.history_callers import StoredContextCallers
+
 
 async def load_view(tenant: str, user: str, limit: int) -> list[dict[str, object]]:
+    """The agent's list; ended tasks show their caller from a stored context record where
+    their service kept one, else "Not Available"."""
     settings = QueueSettings()
     redis = Redis.from_url(settings.redis_url)
+    now = datetime.now(UTC)
     try:
-        return await agent_view(make_store(redis, settings), tenant, user, datetime.now(UTC), limit)
+        async with mongo_client(settings.mongodb_url) as client:
+            callers = StoredContextCallers(StoredContextStore(mongo_database(client)), now)
+            store = make_store(redis, settings)
+            return await agent_view(store, tenant, user, now, limit, history_callers=callers)
     finally:
         await redis.aclose()
 

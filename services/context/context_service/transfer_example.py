@@ -4,10 +4,15 @@ who wants to see the rule at work.
 """
 
 from datetime import UTC, datetime, timedelta
-from typing import TypedDict
+from typing import Any, TypedDict
 from uuid import UUID, uuid5
 
 import contracts as c
+from mysessions_platform.service_settings.store import ServiceSettingsStore
+from pymongo.asynchronous.database import AsyncDatabase
+
+from context_service.adapters.address_book import MongoAddressBook
+from context_service.adapters.upsert import upsert_documents
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 NAMESPACE = UUID("7b1f0c3e-2d40-4b8e-9a55-000000000007")
@@ -94,3 +99,37 @@ def events(tenant: str, session: str) -> list[c.SessionEvent]:
         queued(5.1, "svc-c"),
         c.SessionEnded(**common(10), ended_by="caller"),
     ]
+
+
+CONTACT_NAME = "Erika Mustermann"
+"""The address book's name for PHONE (see ``add_contact``)."""
+
+
+async def apply_settings(database: AsyncDatabase[dict[str, Any]], tenant: str) -> None:
+    """The three services' settings, stored context switched on (A, C) before the session."""
+    store = ServiceSettingsStore(database)
+    await store.ensure_indexes()
+    for service_id, stores in STORING.items():
+        spec = c.ServiceSettingsSpec(
+            tenant_id=tenant,
+            service_id=service_id,
+            service_name=f"Service {service_id[-1].upper()}",
+            store_context=stores,
+            widgets=c.Widgets(session_details=True),
+            session_details_fields=c.SessionDetailsFields(
+                parameters=("Customer Name", "Spoken Language", "Gender", "Ticket ID")
+            ),
+        )
+        await store.apply(spec, T0 - timedelta(days=1))  # switched on before the session
+
+
+async def add_contact(database: AsyncDatabase[dict[str, Any]], tenant: str) -> None:
+    """The caller in the tenant's address book, so the worker resolves a name."""
+    book = MongoAddressBook(database)
+    await book.ensure_indexes()
+    await upsert_documents(
+        book.collection,
+        tenant,
+        "contact_id",
+        {"c1": {"contact_id": "c1", "display_name": CONTACT_NAME, "phones": [PHONE]}},
+    )

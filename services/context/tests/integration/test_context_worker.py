@@ -12,18 +12,22 @@ from uuid import uuid4
 
 import contracts as c
 import pytest
-from context_service.adapters.address_book import MongoAddressBook
 from context_service.adapters.stored_context import StoredContextStore
-from context_service.adapters.upsert import upsert_documents
 from context_service.entrypoints.app import create_app
 from context_service.panel import stored_panel
 from context_service.settings import ContextSettings
-from context_service.transfer_example import EXPECTED, PHONE, STORING, T0, events
+from context_service.transfer_example import (
+    CONTACT_NAME,
+    EXPECTED,
+    PHONE,
+    add_contact,
+    apply_settings,
+    events,
+)
 from faststream import TestApp
 from mysessions.cli import app
 from mysessions.events_out import event_sender
 from mysessions_platform.infra import Endpoints
-from mysessions_platform.service_settings.store import ServiceSettingsStore
 from mysessions_platform.testing.kafka_reading import group_caught_up, wait_for
 from mysessions_platform.testing.kafka_topics import KafkaTopics
 from mysessions_platform.testing.mongo_databases import MongoDatabases
@@ -32,37 +36,6 @@ from pymongo.asynchronous.database import AsyncDatabase
 from typer.testing import CliRunner
 
 pytestmark = pytest.mark.integration
-
-CONTACT_NAME = "Erika Mustermann"
-
-
-async def apply_settings(database: AsyncDatabase[dict[str, Any]], tenant: str) -> None:
-    store = ServiceSettingsStore(database)
-    await store.ensure_indexes()
-    for service_id, stores in STORING.items():
-        spec = c.ServiceSettingsSpec(
-            tenant_id=tenant,
-            service_id=service_id,
-            service_name=f"Service {service_id[-1].upper()}",
-            store_context=stores,
-            widgets=c.Widgets(session_details=True),
-            session_details_fields=c.SessionDetailsFields(
-                parameters=("Customer Name", "Spoken Language", "Gender", "Ticket ID")
-            ),
-        )
-        await store.apply(spec, T0 - timedelta(days=1))  # switched on before the session
-
-
-async def add_contact(database: AsyncDatabase[dict[str, Any]], tenant: str) -> None:
-    book = MongoAddressBook(database)
-    await book.ensure_indexes()
-    await upsert_documents(
-        book.collection,
-        tenant,
-        "contact_id",
-        {"c1": {"contact_id": "c1", "display_name": CONTACT_NAME, "phones": [PHONE]}},
-    )
-
 
 Send = Callable[[Sequence[c.SessionEvent]], Awaitable[None]]
 
