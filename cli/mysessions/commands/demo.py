@@ -13,20 +13,26 @@ from datetime import UTC, datetime
 from typing import Any
 
 import typer
+from context_service.adapters.stored_context import StoredContextStore
 from contracts import topics
 from mysessions_platform import infra
 from mysessions_platform.kafka.topics import TopicSettings, ensure_topics
+from mysessions_platform.mongo import mongo_client, mongo_database
+from mysessions_platform.service_settings.store import ServiceSettingsStore
 from mysessions_platform.worker_process import WorkerProcess
 from queue_service.entrypoints.app import make_store
 from queue_service.settings import QueueSettings
 from redis.asyncio import Redis
+from reporting_service.adapters.records_store import RECORDS
 from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
 from mysessions.commands.simulate import Progress, make_config, send_simulation
 from mysessions.commands.view import load_view, show
+from mysessions.demo_settings import demo_service_settings
 from mysessions.simulation import SimulationStats
+from mysessions.simulation.config import SimulationConfig
 
 console = Console()
 
@@ -101,8 +107,8 @@ async def _demo(
     logs = infra.cache_dir() / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     workers = [
-        WorkerProcess("ingest_service", env, logs / "demo-ingest.log"),
-        WorkerProcess("queue_service", env, logs / "demo-queue.log"),
+        WorkerProcess(f"{name}_service", env, logs / f"demo-{name}.log")
+        for name in ("ingest", "queue", "context", "reporting")
     ]
     redis = Redis.from_url(urls.redis_url)
     store = make_store(redis, settings)
@@ -110,11 +116,12 @@ async def _demo(
     run_tenants = set(config.tenant_ids)
     named = ", ".join(config.tenant_ids)
     console.print(f"this run's tenant(s): {named}")
+    await apply_demo_settings(urls.mongodb_url, config)
     progress = Progress()
     try:
         for worker in workers:
             await worker.start()
-        console.print(f"workers started: ingest and queue (logs in {logs})")
+        console.print(f"workers started: ingest, queue, context, reporting (logs in {logs})")
         sending = asyncio.create_task(
             send_simulation(
                 config,
@@ -138,12 +145,41 @@ async def _demo(
             await worker.stop()
         await redis.aclose()
     console.print(f"events sent: {progress.sent}; workers stopped; servers left running")
+    await _print_what_was_kept(urls.mongodb_url, run_tenants)
     if busiest:
         tenant, user = busiest
         shown = await load_view(tenant, user, limit=12)
         show(shown, f"the busiest agent's My Sessions: {user} of {tenant}")
         console.print(f"see it all with: mysessions view --tenant {tenant} --user {user}")
     console.print("stop the servers with: mysessions infra down")
+
+
+async def _print_what_was_kept(mongodb_url: str, tenant_ids: Collection[str]) -> None:
+    """What the context and reporting workers kept for this run's tenants."""
+    async with mongo_client(mongodb_url) as client:
+        database = mongo_database(client)
+        scope = {"tenant_id": {"$in": sorted(tenant_ids)}}
+        records = await database[RECORDS].count_documents(scope)
+        stored = sum([await StoredContextStore(database).count(t) for t in tenant_ids])
+    console.print(
+        f"reporting records written: {records} (sessions that concluded: ended, and after-call"
+        " work saved or not due); stored context records: "
+        f"{stored} (only the service that stores context keeps any)"
+    )
+
+
+async def apply_demo_settings(mongodb_url: str, config: SimulationConfig) -> None:
+    """The run's tenants get realistic service settings before any event (see
+    ``mysessions.demo_settings``): settings are not retroactive."""
+    async with mongo_client(mongodb_url) as client:
+        store = ServiceSettingsStore(mongo_database(client))
+        await store.ensure_indexes()
+        for spec in demo_service_settings(config):
+            await store.apply(spec, datetime.now(UTC))
+    console.print(
+        "settings applied: codes and tags on every service; the first stores conversation "
+        "context, the second transcribes, the third takes e-mail and chat"
+    )
 
 
 def demo(
@@ -153,7 +189,8 @@ def demo(
     duration: float = typer.Option(30.0, min=5, help="Seconds of simulated traffic."),
     seed: int = typer.Option(1),
 ) -> None:
-    """Bring the servers up, run ingest and queue, simulate traffic, show what agents see."""
+    """Bring the servers up, apply realistic settings to fresh demo tenants, run the ingest,
+    queue, context and reporting workers, simulate traffic, show what agents see."""
     started = datetime.now(UTC)
     asyncio.run(_demo(tenants, agents, rate, duration, seed, run_prefix(started)))
     console.print(f"demo ran {(datetime.now(UTC) - started).total_seconds():.0f}s")

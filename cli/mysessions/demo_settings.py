@@ -1,0 +1,57 @@
+"""Realistic service settings for the demo's own tenants, so every worker has something to
+do: codes and tags everywhere (tasks agents handle are open for after-call work), one
+service storing conversation context (its history keeps callers 30 days), one with
+transcription, one with e-mail and chat widgets."""
+
+import contracts as c
+
+from mysessions.simulation.config import SimulationConfig
+from mysessions.simulation.content import service_name
+
+_CODES = (
+    c.Code(id="resolved", label="Resolved"),
+    c.Code(id="sales-lead", label="Sales lead"),
+    c.Code(id="escalated", label="Escalated"),
+    c.Code(id="no-answer-needed", label="No answer needed"),
+)
+_SECONDARY = (c.Code(id="callback", label="Callback requested"),)
+_DETAILS = c.SessionDetailsFields(parameters=("ticket_id", "intent", "language"))
+_CRM_LINK = c.ContextLink(
+    name="CRM contact", url_template="https://crm.example.com/contacts?phone={system.caller}"
+)
+_TICKET_LINK = c.ContextLink(
+    name="Ticket", url_template="https://tickets.example.com/t/{param.ticket_id}"
+)
+
+
+def demo_service_settings(config: SimulationConfig) -> list[c.ServiceSettingsSpec]:
+    """Per tenant of the run: its first service stores context, its second transcribes,
+    the rest handle e-mail and chat; all have codes and tags."""
+    specs = []
+    for number, tenant_id in enumerate(config.tenant_ids, start=1):
+        for index in range(config.services_per_tenant):
+            role = min(index, 2)
+            widgets = c.Widgets(
+                codes_and_tags=True,
+                session_details=True,
+                caller_information=True,
+                context_links=True,
+                map=role == 0,
+                transcription=role == 1,
+                email=role == 2,
+                chat=role == 2,
+            )
+            specs.append(
+                c.ServiceSettingsSpec(
+                    tenant_id=tenant_id,
+                    service_id=f"t{number}-svc-{index + 1}",
+                    service_name=service_name(index),
+                    widgets=widgets,
+                    primary_codes=_CODES,
+                    secondary_codes=_SECONDARY,
+                    context_links=(_CRM_LINK, _TICKET_LINK),
+                    session_details_fields=_DETAILS,
+                    store_context=role == 0,
+                )
+            )
+    return specs
