@@ -44,6 +44,10 @@ from reporting_service.acw.service import (
 from reporting_service.acw.store import ACW_SAVES, AcwSaves
 from reporting_service.acw.task_reader import QueueTaskReader, agent_tasks_key
 from reporting_service.acw.wiring import ProducerPublisher
+from reporting_service.adapters.conclusion import AcwConclusion, LocalConclusion
+from reporting_service.adapters.facts_store import FactsStore
+from reporting_service.adapters.translate import to_task
+from reporting_service.domain import Code, Task
 from reporting_service.tags.store import Suggestion, TagCounts
 
 from .pipeline import Pipeline, make_pipeline, with_database
@@ -370,3 +374,47 @@ async def test_the_commands_save_once_and_suggest(
             "tags", "suggest", "--tenant", TENANT, "--service", "support", "v", env=env
         )
         assert (code, out) == (0, "VIP\t1\n"), err
+
+
+async def test_the_systems_conclusion_goes_through_the_save_once_path(
+    servers: Endpoints,
+    kafka_topics: KafkaTopics,
+    redis_keys: RedisKeys,
+    mongo_databases: MongoDatabases,
+) -> None:
+    """When a window closes, reporting concludes the task with the same save path an agent
+    uses: the first save wins, the marker clears, and an agent's earlier save is kept."""
+    unsaved, saved_first = answered("s-window", t0()), answered("s-agent-first", t0())
+    async with world(
+        servers, kafka_topics, redis_keys, mongo_databases, [unsaved, saved_first]
+    ) as here:
+        await save_after_call_work(request(saved_first, primary_code="sale"), here.ports)
+        facts = FactsStore(here.database)
+        await facts.ensure_indexes()
+        conclusion = AcwConclusion(here.ports, AcwSaves(here.database), LocalConclusion(facts))
+        closed = (datetime.now(UTC) - timedelta(minutes=5)).replace(microsecond=0)
+
+        async def task_of(session: Session) -> Task:
+            found = await here.ports.tasks.task(TENANT, AGENT, f"{session.session_id}:1:{AGENT}")
+            assert found is not None
+            return to_task(found)
+
+        system = await conclusion.conclude(TENANT, "s-window", await task_of(unsaved), closed)
+        agents = await conclusion.conclude(
+            TENANT, "s-agent-first", await task_of(saved_first), closed
+        )
+
+        async def marker_cleared() -> bool:
+            return (await here.view())["s-window"]["open"] is False
+
+        await wait_for(marker_cleared, timeout_s=10, what="the system's save to clear the marker")
+        stored = await AcwSaves(here.database).find(TENANT, f"s-window:1:{AGENT}")
+
+    assert (system.concluded_by, system.saved_by) == ("system", "system")
+    assert system.primary == Code("system-timeout", "System timeout")
+    assert system.saved_at == closed, "stamped when the window closed, not when swept"
+    assert stored is not None
+    assert stored["concluded_by"] == "system"
+    assert (agents.concluded_by, agents.primary) == ("user", Code("sale", "Sale")), (
+        "the agent's earlier save wins over the system's"
+    )
