@@ -1,7 +1,8 @@
 """Must show (issue 7): after a session ends in a service that does not store context, the
 caller's number and name appear nowhere in Redis or MongoDB.
 
-Ingest and queue run on real Kafka and Redis under this test's prefix. Four sessions (a
+Ingest, queue, context and reporting run on real Kafka, Redis and the MongoDB-wire server,
+under this test's key prefix and database. Four sessions (a
 named PSTN caller, an e-mail with a sender and a subject, a chat, an outbound call) live,
 then end, in services without settings. Every key under the prefix is read whole (strings,
 hashes, lists, sets, sorted sets with their members, streams; key names too) and every
@@ -16,6 +17,8 @@ from typing import Any
 
 import contracts as c
 import pytest
+from context_service.entrypoints.app import create_app as create_context
+from context_service.settings import ContextSettings
 from faststream import TestApp
 from ingest_service.entrypoints.app import create_app as create_ingest
 from mysessions.events_out import event_sender
@@ -31,8 +34,11 @@ from queue_service.entrypoints.app import make_store
 from queue_service.rebuild import Rebuild
 from queue_service.view import agent_view
 from redis.asyncio import Redis
+from reporting_service.adapters.records_store import RECORDS
+from reporting_service.entrypoints.app import create_app as create_reporting
 
-from .pipeline import make_pipeline
+from .pipeline import make_pipeline, with_database
+from .reporting_pipeline import make_reporting
 from .scenario import AGENT, TENANT, Session
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
@@ -188,9 +194,22 @@ async def test_no_caller_data_is_left_once_the_sessions_ended(
     mongo_databases: MongoDatabases,
 ) -> None:
     pipeline = await make_pipeline(servers, kafka_topics, redis_keys.prefix)
-    # The database a context worker of this pipeline would write (none does yet: the
-    # context service is wired in here when it lands; the scan covers it either way).
+    # The database the context and reporting workers of this pipeline write.
     database = mongo_databases.create("privacy")
+    context = ContextSettings().model_copy(
+        update={
+            "kafka_bootstrap_servers": servers.kafka_bootstrap_servers,
+            "redis_url": servers.redis_url,
+            "mongodb_url": with_database(servers.mongodb_url, database.name),
+            "group_id": f"context-{redis_keys.prefix}",
+            "source_topic": pipeline.sessions,
+            "dead_letter_topic": pipeline.dead,
+            "key_prefix": redis_keys.prefix,
+        }
+    )
+    reporting = (await make_reporting(kafka_topics, pipeline)).settings(
+        servers, database.name, redis_keys.prefix
+    )
     redis = Redis.from_url(servers.redis_url)
     store = make_store(redis, pipeline.queue)
     every = sessions(datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5))
@@ -202,7 +221,12 @@ async def test_no_caller_data_is_left_once_the_sessions_ended(
         return [*await redis_contents(redis, redis_keys.prefix), *await mongo_contents(database)]
 
     try:
-        async with TestApp(create_ingest(pipeline.ingest)), TestApp(create_queue(pipeline.queue)):
+        async with (
+            TestApp(create_ingest(pipeline.ingest)),
+            TestApp(create_queue(pipeline.queue)),
+            TestApp(create_context(context)),
+            TestApp(create_reporting(reporting)),
+        ):
             async with event_sender(servers.kafka_bootstrap_servers, pipeline.raw) as sender:
                 for session in every:
                     await sender.send_all(session.events[:-1])  # all but the end
@@ -230,15 +254,22 @@ async def test_no_caller_data_is_left_once_the_sessions_ended(
                 return await states() == ["ended"] * 4
 
             await wait_for(all_ended, what="four ended tasks")
-            await wait_for(
-                lambda: group_caught_up(
-                    servers.kafka_bootstrap_servers, pipeline.queue.group_id, pipeline.sessions
-                ),
-                what="queue to commit",
-            )
+            for group in (pipeline.queue.group_id, context.group_id, reporting.group_id):
+                await wait_for(
+                    lambda group=group: group_caught_up(  # type: ignore[misc]
+                        servers.kafka_bootstrap_servers, group, pipeline.sessions
+                    ),
+                    what=f"{group} to commit",
+                )
+
+            async def records_written() -> bool:
+                return await database[RECORDS].count_documents({"record_type": "user_session"}) >= 4
+
+            await wait_for(records_written, what="reporting's records of the four sessions")
 
         contents = await everything()
-        assert contents, "the scan read the queue's keys"
+        assert contents, "the scan read the workers' keys"
+        assert {where for where, _ in contents} >= {RECORDS}, "the scan read reporting's"
         assert leaks(contents) == {}
         history = await agent_view(store, TENANT, AGENT, datetime.now(UTC))
         assert callers(history) == {("Not Available", None)}
