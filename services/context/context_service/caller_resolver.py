@@ -54,13 +54,15 @@ def make_caller_resolver(
     region: str | None = None,
     lookup_timeout_s: float = 2.0,
     crm_config: CrmConfig = CrmConfig(),
+    crm_timeout: Callable[[str], float | None] = lambda _tenant: None,
 ) -> CallerResolver:
     """``http`` and ``database`` are opened and closed by the app's lifespan;
-    ``crm_url_template(tenant)`` reads the tenant's CRM URL template from its settings."""
+    ``crm_url_template(tenant)`` reads the tenant's CRM URL template from its settings,
+    ``crm_timeout(tenant)`` its CRM deadline (None: ``crm_config.timeout_s``)."""
     return CallerResolver(
         MongoAddressBook(database, region, lookup_timeout_s),
         MongoDirectory(database, lookup_timeout_s),
-        HttpCrm(http, crm_url_template, crm_config),
+        HttpCrm(http, crm_url_template, crm_config, timeout_for=crm_timeout),
     )
 
 

@@ -1,6 +1,6 @@
 """An external CRM over HTTP: ``GET`` a per-tenant URL made from the caller's address.
 
-Contract: the tenant's URL template holds ``{caller.address}``, replaced by the caller's
+Contract: the tenant's URL template holds ``{system.caller}``, replaced by the caller's
 number or UPN, URL-encoded. The CRM answers ``200`` with a JSON object (fields as in
 ``ANSWER_FIELDS``; unknown ones are ignored) when it knows the caller, and ``404``, ``204``
 or ``200`` with ``null``/``{}`` when it does not. Anything else, a timeout included, is a
@@ -18,18 +18,26 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
-from urllib.parse import quote
 
 import httpx
 import structlog
+from contracts.templates import parse_url_template, render_url_template
 
 from context_service.adapters.answer_cache import AnswerCache
 from context_service.adapters.circuit_breaker import CircuitBreaker
 from context_service.domain import FIELD_LIMITS, Caller
 
-__all__ = ["ADDRESS_PLACEHOLDER", "ANSWER_FIELDS", "CrmConfig", "HttpCrm", "caller_from_answer"]
+__all__ = [
+    "ANSWER_FIELDS",
+    "CALLER_PLACEHOLDER",
+    "CrmConfig",
+    "HttpCrm",
+    "caller_from_answer",
+    "render_url",
+]
 
-ADDRESS_PLACEHOLDER: Final = "{caller.address}"
+CALLER_PLACEHOLDER: Final = "system.caller"
+"""The one value a CRM template is rendered with: the caller's number or UPN."""
 ANSWER_FIELDS: Final = tuple(FIELD_LIMITS)
 NOT_KNOWN: Final = frozenset({204, 404})
 
@@ -52,7 +60,13 @@ class CrmFailure(Exception):
 
 
 def render_url(template: str, address: str) -> str:
-    url = template.replace(ADDRESS_PLACEHOLDER, quote(address, safe=""))
+    """The tenant's CRM URL template (the settings' grammar, ``contracts.templates``) with
+    ``{system.caller}``, the caller's number or UPN, percent-encoded; nothing else is known
+    at lookup time, so any other placeholder renders empty."""
+    try:
+        url = render_url_template(parse_url_template(template), {CALLER_PLACEHOLDER: address})
+    except ValueError as error:  # validated when the settings were written; a stale one
+        raise CrmFailure(f"the CRM URL template is not valid: {error}") from None
     if httpx.URL(url).scheme not in ("http", "https"):
         raise CrmFailure("the CRM URL template is not http or https")
     return url
@@ -88,9 +102,13 @@ class HttpCrm:
         url_template: Callable[[str], str | None],
         config: CrmConfig = CrmConfig(),
         clock: Callable[[], float] = time.monotonic,
+        timeout_for: Callable[[str], float | None] = lambda _tenant: None,
     ) -> None:
+        """``timeout_for``: a tenant's own deadline (its settings' ``crm_timeout_s``), else
+        ``config.timeout_s``."""
         self._client = client
         self._url_template = url_template
+        self._timeout_for = timeout_for
         self._config = config
         self._clock = clock
         self._breakers: dict[str, CircuitBreaker] = {}
@@ -116,7 +134,8 @@ class HttpCrm:
         if not breaker.allow():
             return None
         try:
-            answer = await self._fetch(render_url(template, address), address)
+            timeout_s = self._timeout_for(tenant) or self._config.timeout_s
+            answer = await self._fetch(render_url(template, address), address, timeout_s)
         except (CrmFailure, httpx.HTTPError, httpx.InvalidURL, TimeoutError) as failure:
             breaker.record_failure()
             log.warning(
@@ -133,13 +152,13 @@ class HttpCrm:
         self._cache.put((tenant, address), answer)
         return answer
 
-    async def _fetch(self, url: str, address: str) -> Caller | None:
-        async with asyncio.timeout(self._config.timeout_s):
+    async def _fetch(self, url: str, address: str, timeout_s: float) -> Caller | None:
+        async with asyncio.timeout(timeout_s):
             async with self._client.stream(
                 "GET",
                 url,
                 headers={"Accept": "application/json"},
-                timeout=self._config.timeout_s,
+                timeout=timeout_s,
             ) as response:
                 if response.status_code in NOT_KNOWN:
                     return None

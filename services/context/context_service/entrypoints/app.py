@@ -40,18 +40,24 @@ log = structlog.get_logger(__name__)
 
 
 class TenantCrmTemplates:
-    """The CRM port reads a tenant's URL template synchronously; this keeps the last one
-    read from the settings cache, refreshed before each lookup."""
+    """The CRM port reads a tenant's URL template and deadline synchronously; this keeps the
+    last ones read from the settings cache, refreshed before each lookup."""
 
     def __init__(self, settings: SettingsCache) -> None:
         self._settings = settings
         self._templates: dict[str, str | None] = {}
+        self._timeouts: dict[str, float] = {}
 
     async def refresh(self, tenant_id: str) -> None:
-        self._templates[tenant_id] = (await self._settings.tenant(tenant_id)).crm_url_template
+        tenant = await self._settings.tenant(tenant_id)
+        self._templates[tenant_id] = tenant.crm_url_template
+        self._timeouts[tenant_id] = tenant.crm_timeout_s
 
     def __call__(self, tenant_id: str) -> str | None:
         return self._templates.get(tenant_id)
+
+    def timeout(self, tenant_id: str) -> float | None:
+        return self._timeouts.get(tenant_id)
 
 
 class SettingsCallers:
@@ -95,7 +101,9 @@ def create_app(settings: ContextSettings) -> ContextApp:
         ServiceSettingsStore(database), TenantSettingsStore(database), settings.settings_refresh_s
     )
     templates = TenantCrmTemplates(cache)
-    resolver = make_caller_resolver(database, http, templates, region=settings.region)
+    resolver = make_caller_resolver(
+        database, http, templates, region=settings.region, crm_timeout=templates.timeout
+    )
     stored = StoredContextStore(database)
     transcripts = make_transcripts(redis, database, cache, settings.key_prefix)
     step = ContextStep(

@@ -76,7 +76,7 @@ class FakeCrmServer:
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
 
     def template(self, route: str) -> str:
-        return f"{self.base}/{route}/{{caller.address}}"
+        return f"{self.base}/{route}/{{system.caller}}"
 
 
 @pytest.fixture
@@ -165,6 +165,20 @@ async def test_a_hanging_crm_times_out_to_anonymous_then_the_circuit_opens(
     assert (await resolve(crm, KNOWN)).is_anonymous
     assert time.monotonic() - started < 0.1, "an open circuit answers at once"
     assert crm_server.hits["hang"] == 2
+
+
+async def test_a_tenants_own_crm_timeout_wins_over_the_default(
+    crm_server: FakeCrmServer, http: httpx.AsyncClient
+) -> None:
+    crm = HttpCrm(
+        http,
+        lambda _tenant: crm_server.template("hang"),
+        CrmConfig(timeout_s=30.0),
+        timeout_for=lambda tenant: 0.3 if tenant == TENANT else None,
+    )
+    started = time.monotonic()
+    assert (await resolve(crm, KNOWN)).is_anonymous
+    assert time.monotonic() - started < 5, "the tenant's 0.3 s, not the default 30 s"
 
 
 async def test_a_crm_answering_too_slowly_hits_the_total_deadline(

@@ -97,7 +97,7 @@ async def test_hanging_and_failing_crms_leave_callers_anonymous_without_stalling
     tenants = TenantSettingsStore(database)
     await tenants.ensure_indexes()
     for tenant, route in (("t-hang", "hang"), ("t-fail", "fail")):
-        template = f"{crm}/{route}/{{caller.address}}"
+        template = f"{crm}/{route}/{{system.caller}}"
         await tenants.apply(c.TenantSettingsSpec(tenant_id=tenant, crm_url_template=template), T0)
     cache = SettingsCache(ServiceSettingsStore(database), tenants, 60)
     templates = TenantCrmTemplates(cache)
