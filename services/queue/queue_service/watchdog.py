@@ -12,16 +12,15 @@ logged, counted and tried again, and a sweeper that stops anyway stops its worke
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
 from uuid import UUID
 
 import structlog
 from contracts import SessionExpired, encode
-from mysessions_platform.failures import Failure, classify, describe
 from mysessions_platform.kafka.deadletter import Publisher
+from mysessions_platform.sweep_loop import SweepLoop as PlatformSweepLoop
 
 from queue_service.adapters.store import IdleEntry, TaskStore
 from queue_service.domain import (
@@ -131,52 +130,16 @@ class Watchdog:
         )
 
 
-class Sweep(Protocol):
-    def __call__(self) -> Awaitable[int]: ...
-
-
-class Holder(Protocol):
-    async def hold(self) -> bool: ...
-
-
-def backoff(interval_s: float, failures_in_a_row: int, max_s: float) -> float:
-    """The pause before the next sweep: the interval, doubled per failure in a row."""
-    return float(min(max_s, interval_s * 2 ** min(failures_in_a_row, 20)))
-
-
 @dataclass
-class SweepLoop:
-    """Sweeps every ``interval_s`` while holding the lease; never ends on a failed sweep."""
+class SweepLoop(PlatformSweepLoop):
+    """The watchdog's sweep loop, its failures also in ``counts``."""
 
-    sweep: Sweep
-    lease: Holder
-    interval_s: float
-    max_backoff_s: float = 600.0
+    what: str = "watchdog sweep"
     counts: SweepCounts = field(default_factory=SweepCounts)
 
-    async def tick(self) -> int:
-        """One sweep if this worker holds (or takes) the lease; else nothing."""
-        return await self.sweep() if await self.lease.hold() else 0
-
-    async def run(self) -> None:
-        in_a_row = 0
-        while True:
-            await asyncio.sleep(backoff(self.interval_s, in_a_row, self.max_backoff_s))
-            try:
-                await self.tick()
-                in_a_row = 0
-            except Exception as error:
-                in_a_row += 1
-                self.counts.failures += 1
-                # describe() names the error without the values a traceback could quote.
-                if classify(error) is Failure.OUTAGE:
-                    log.warning("watchdog sweep failed, will retry", error=describe(error))
-                else:
-                    log.error(
-                        "watchdog sweep failed, will retry",
-                        error=describe(error),
-                        failures=in_a_row,
-                    )
+    def failed(self) -> None:
+        super().failed()
+        self.counts.failures += 1
 
 
 def stop_if_ended(task: "asyncio.Task[None]", stop: Callable[[], None]) -> None:

@@ -5,17 +5,16 @@ One reporting worker sweeps at a time (a MongoDB lease); its loop never ends on 
 sweep (logged, retried with backoff), and a loop that stops anyway stops its worker.
 """
 
-import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
 import structlog
 from contracts import encode
-from mysessions_platform.failures import Failure, classify, describe
 from mysessions_platform.kafka.deadletter import Publisher
 from mysessions_platform.service_settings.cache import SettingsCache
+from mysessions_platform.sweep_loop import SweepLoop as PlatformSweepLoop
 
 from reporting_service.adapters.backlog import Snapshot
 from reporting_service.adapters.conclusion import ConcludeAfterCallWork
@@ -164,38 +163,5 @@ class GatedSweep:
         return written
 
 
-class Holder(Protocol):
-    async def hold(self) -> bool: ...
-
-
-def backoff(interval_s: float, failures_in_a_row: int, max_s: float) -> float:
-    return float(min(max_s, interval_s * 2 ** min(failures_in_a_row, 20)))
-
-
-@dataclass
-class SweepLoop:
-    """Sweeps every ``interval_s`` while holding the lease (the queue watchdog's shape)."""
-
-    sweep: Callable[[], Awaitable[int]]
-    lease: Holder
-    interval_s: float
-    max_backoff_s: float = 120.0
-    failures: int = 0
-
-    async def tick(self) -> int:
-        return await self.sweep() if await self.lease.hold() else 0
-
-    async def run(self) -> None:
-        in_a_row = 0
-        while True:
-            await asyncio.sleep(backoff(self.interval_s, in_a_row, self.max_backoff_s))
-            try:
-                await self.tick()
-                in_a_row = 0
-            except Exception as error:
-                in_a_row += 1
-                self.failures += 1
-                level = log.warning if classify(error) is Failure.OUTAGE else log.error
-                level(
-                    "reporting sweep failed, will retry", error=describe(error), failures=in_a_row
-                )
+SweepLoop = PlatformSweepLoop
+"""Reporting's sweep runs in the shared loop (``mysessions_platform.sweep_loop``)."""

@@ -5,10 +5,11 @@ import asyncio
 from datetime import timedelta
 
 import pytest
+from mysessions_platform.sweep_loop import backoff
 from pydantic import ValidationError
 from queue_service.adapters.activity import activity_of
 from queue_service.settings import QueueSettings
-from queue_service.watchdog import SweepLoop, backoff, stop_if_ended
+from queue_service.watchdog import SweepLoop, stop_if_ended
 
 pytestmark = pytest.mark.unit
 

@@ -93,7 +93,13 @@ def create_app(settings: ReportingSettings) -> ReportingApp:
         (settings.changelog_topic, settings.events_topic, settings.acw_topic),
         utc_now,
     )
-    loop = SweepLoop(GatedSweep(finalizer, backlog), lease, settings.sweep_interval_s)
+    loop = SweepLoop(
+        GatedSweep(finalizer, backlog),
+        lease,
+        settings.sweep_interval_s,
+        what="reporting sweep",
+        max_backoff_s=120.0,
+    )
     delivery = BatchDelivery(
         consumer_group=settings.group_id,
         dead_letters=publisher,
