@@ -14,21 +14,18 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import contracts as c
-from mysessions_platform.service_settings.cache import SettingsCache
 
 from context_service.transcripts.domain import (
     Caption,
     TranscriptLine,
 )
 from context_service.transcripts.ledger import (
-    RedisLedger,
     captioned_field,
     left_field,
     service_field,
     task_field,
 )
-from context_service.transcripts.live_captions import RedisLiveCaptions
-from context_service.transcripts.store import MongoTranscripts
+from context_service.transcripts.parts import TranscriptParts
 
 __all__ = ["TranscriptHandler"]
 
@@ -52,22 +49,7 @@ def _ms(now: datetime) -> str:
     return str(int(now.timestamp() * 1000))
 
 
-class TranscriptHandler:
-    def __init__(
-        self,
-        ledger: RedisLedger,
-        live: RedisLiveCaptions,
-        store: MongoTranscripts,
-        settings: SettingsCache,
-    ) -> None:
-        self._ledger = ledger
-        self._live = live
-        self._store = store
-        self._settings = settings
-
-    async def _transcribes(self, tenant_id: str, service_id: str) -> bool:
-        return (await self._settings.get(tenant_id, service_id)).widgets.transcription
-
+class TranscriptHandler(TranscriptParts):
     async def handle(self, events: Sequence[c.SessionEvent], now: datetime) -> None:
         ids: dict[SessionKey, dict[str, str]] = defaultdict(dict)
         segments: dict[SessionKey, list[c.TranscriptSegment]] = defaultdict(list)

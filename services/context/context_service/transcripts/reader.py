@@ -3,32 +3,14 @@ while live and the lines once available (``domain.transcript_state`` decides).""
 
 from datetime import datetime
 
-from mysessions_platform.service_settings.cache import SettingsCache
-
 from context_service.transcripts.domain import Caption, TranscriptState, transcript_state
-from context_service.transcripts.ledger import Ledger, RedisLedger
-from context_service.transcripts.live_captions import RedisLiveCaptions
-from context_service.transcripts.store import MongoTranscripts
+from context_service.transcripts.ledger import Ledger
+from context_service.transcripts.parts import TranscriptParts
 
 __all__ = ["TranscriptReader"]
 
 
-class TranscriptReader:
-    def __init__(
-        self,
-        ledger: RedisLedger,
-        live: RedisLiveCaptions,
-        store: MongoTranscripts,
-        settings: SettingsCache,
-    ) -> None:
-        self._ledger = ledger
-        self._live = live
-        self._store = store
-        self._settings = settings
-
-    async def _transcribes(self, tenant_id: str, service_id: str) -> bool:
-        return (await self._settings.get(tenant_id, service_id)).widgets.transcription
-
+class TranscriptReader(TranscriptParts):
     async def _live_state(
         self,
         tenant_id: str,
