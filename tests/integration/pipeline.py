@@ -1,10 +1,10 @@
 """Wiring for pipeline tests: unique topics, groups and prefixes for ingest and queue."""
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
 
 from ingest_service.settings import IngestSettings
 from mysessions_platform.infra import Endpoints
+from mysessions_platform.mongo import with_database
 from mysessions_platform.testing.kafka_topics import KafkaTopics
 from queue_service.settings import QueueSettings
 
@@ -35,12 +35,6 @@ class Pipeline:
             "QUEUE_WATCHDOG_INTERVAL_S": "3600",
             "LOG_LEVEL": "WARNING",
         }
-
-
-def with_database(url: str, database: str) -> str:
-    """The MongoDB URL naming another database (its path)."""
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{database}"))
 
 
 async def make_pipeline(

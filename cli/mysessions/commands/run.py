@@ -10,11 +10,23 @@ class Worker(StrEnum):
     queue = "queue"
     reporting = "reporting"
     context = "context"
+    gateway = "gateway"
 
 
-def run(worker: Worker = typer.Argument(..., help="Which worker to run.")) -> None:
-    """Start one worker; scale by starting more (each joins its consumer group)."""
-    if worker is Worker.ingest:
+def run(
+    worker: Worker = typer.Argument(..., help="Which worker to run."),
+    host: str | None = typer.Option(None, help="gateway only: address to listen on."),
+    port: int | None = typer.Option(None, min=0, max=65535, help="gateway only: port."),
+) -> None:
+    """Start one worker; scale by starting more (each joins its consumer group). The gateway
+    listens on GATEWAY_HOST:GATEWAY_PORT (127.0.0.1:8080) unless --host/--port say else."""
+    if (host is not None or port is not None) and worker is not Worker.gateway:
+        raise typer.BadParameter("--host and --port apply to the gateway only")
+    if worker is Worker.gateway:
+        from gateway_service.__main__ import main as gateway_main
+
+        gateway_main(host, port)
+    elif worker is Worker.ingest:
         from ingest_service.__main__ import main as ingest_main
 
         ingest_main()

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any, Final
+from urllib.parse import urlsplit, urlunsplit
 
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
@@ -20,6 +21,7 @@ __all__ = [
     "connect",
     "mongo_client",
     "mongo_database",
+    "with_database",
 ]
 
 Document = dict[str, Any]
@@ -51,3 +53,9 @@ def mongo_database(client: AsyncMongoClient[Document]) -> AsyncDatabase[Document
 def as_utc(value: datetime) -> datetime:
     """A datetime read from MongoDB, aware in UTC whether or not the client was ``tz_aware``."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def with_database(url: str, database: str) -> str:
+    """The MongoDB URL naming another database (its path)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{database}"))

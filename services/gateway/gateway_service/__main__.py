@@ -1,0 +1,24 @@
+"""``python -m gateway_service`` / ``mysessions run gateway``: the gateway under uvicorn."""
+
+import uvicorn
+from mysessions_platform.logging import configure_logging
+
+from gateway_service.app import create_app
+from gateway_service.settings import GatewaySettings
+
+
+def main(host: str | None = None, port: int | None = None) -> None:
+    settings = GatewaySettings()
+    configure_logging(settings.log_level)
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.host,
+        port=port if port is not None else settings.port,
+        log_config=None,  # structlog's configuration stays in force
+        access_log=False,  # paths carry ids; the gateway logs requests itself, masked
+        timeout_graceful_shutdown=5,
+    )
+
+
+if __name__ == "__main__":
+    main()

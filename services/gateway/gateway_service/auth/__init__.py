@@ -1,0 +1,1 @@
+"""Who is calling: bearer JWTs (RS256) verified into a ``Principal``."""

@@ -1,0 +1,108 @@
+"""Bounds at the edge: the request body's size, and a per-user rate of writes.
+
+Bodies: a request whose declared or actual body exceeds ``max_body_bytes`` is refused with
+413 before any route reads it. Writes (any method but GET/HEAD/OPTIONS under /api): at most
+``writes_per_minute`` per user, counted in Redis per (tenant, user) and minute so every
+gateway instance shares one count; beyond it 429 with ``Retry-After``. A Redis that cannot
+count answers 503 (an outage, retried by the client), never an unlimited write.
+"""
+
+import time
+from typing import Final
+
+from fastapi import HTTPException, Request, status
+from mysessions_platform.key_parts import check_prefix, hash_tag
+from redis.exceptions import RedisError
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gateway_service.auth.dependencies import Caller, Resourced
+
+_READS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def limit_writes(request: Request, caller: Caller, resources: Resourced) -> None:
+    """A router dependency: counts the caller's writes; 429 beyond the minute's allowance."""
+    if request.method in _READS:
+        return
+    settings = resources.settings
+    window = int(time.time() // 60)
+    key = (
+        f"{check_prefix(settings.queue_key_prefix)}:gateway:writes:"
+        f"{hash_tag(caller.tenant_id, caller.user_id)}:{window}"
+    )
+    try:
+        async with resources.redis.pipeline(transaction=True) as pipe:
+            pipe.incr(key)
+            pipe.expire(key, 120)
+            count, _ = await pipe.execute()
+    except RedisError:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            "writes cannot be accepted right now; try again shortly",
+            headers={"Retry-After": "5"},
+        ) from None
+    if int(count) > settings.writes_per_minute:
+        retry = 60 - int(time.time() % 60)
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            f"at most {settings.writes_per_minute} changes a minute; try again in {retry} s",
+            headers={"Retry-After": str(retry)},
+        )
+
+
+class BodySizeLimit:
+    """ASGI middleware: 413 for a body larger than ``max_bytes`` (declared or streamed)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self._app = app
+        self._max = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self._max):
+            await _too_large(send, self._max)
+            return
+        seen = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self._max:
+                    raise _BodyTooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self._app(scope, counting_receive, tracking_send)
+        except _BodyTooLarge:
+            if not started:
+                await _too_large(send, self._max)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _too_large(send: Send, max_bytes: int) -> None:
+    body = f'{{"detail":"the request body exceeds {max_bytes} bytes"}}'.encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

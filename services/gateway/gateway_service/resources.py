@@ -1,0 +1,95 @@
+"""What the gateway holds open while it runs: one Redis, one MongoDB, one Kafka producer,
+and the stores and ports built on them. Opened in the app's lifespan, never at import."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+from aiokafka import AIOKafkaProducer
+from mysessions_platform.mongo import Document, mongo_client, mongo_database
+from mysessions_platform.service_settings.store import ServiceSettingsStore
+from pymongo.asynchronous.database import AsyncDatabase
+from queue_service.adapters.store import TaskStore
+from queue_service.domain import HistoryPolicy
+from redis.asyncio import Redis
+from reporting_service.acw.service import AcwPorts
+from reporting_service.acw.store import AcwSaves
+from reporting_service.acw.task_reader import QueueTaskReader
+from reporting_service.acw.wiring import ProducerPublisher
+from reporting_service.tags.store import TagCounts
+
+from gateway_service.auth.demo_keys import DemoSigner
+from gateway_service.auth.tokens import JwksVerifier, KeyVerifier, TokenVerifier
+from gateway_service.settings import GatewaySettings
+
+
+@dataclass(frozen=True)
+class Resources:
+    settings: GatewaySettings
+    redis: Redis
+    database: AsyncDatabase[Document]
+    producer: AIOKafkaProducer
+    tasks: TaskStore
+    """The queue's store: read-only here (the queue worker is its only writer)."""
+    service_settings: ServiceSettingsStore
+    acw: AcwPorts
+    tags: TagCounts
+    verifier: TokenVerifier
+    demo: DemoSigner | None
+    """Set in demo mode only: signs the demo sign-in page's tokens."""
+
+
+def verifier_for(settings: GatewaySettings, demo: DemoSigner | None) -> TokenVerifier:
+    if demo is not None:
+        return KeyVerifier(settings, demo.public_key)
+    return JwksVerifier(settings)
+
+
+@asynccontextmanager
+async def open_resources(
+    settings: GatewaySettings, demo: DemoSigner | None = None
+) -> AsyncIterator[Resources]:
+    """``demo``: the signer of demo mode (a fresh one when None and the mode is demo)."""
+    if settings.mode == "demo" and demo is None:
+        demo = DemoSigner.generate(settings)
+    redis = Redis.from_url(settings.redis_url)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=settings.kafka_bootstrap_servers, enable_idempotence=True, acks="all"
+    )
+    try:
+        async with mongo_client(settings.mongodb_url) as client:
+            database = mongo_database(client)
+            saves, tags = AcwSaves(database), TagCounts(database)
+            await saves.ensure_indexes()
+            await tags.ensure_indexes()
+            await producer.start()
+            service_settings = ServiceSettingsStore(database)
+            yield Resources(
+                settings=settings,
+                redis=redis,
+                database=database,
+                producer=producer,
+                # History bounds only matter to writers; the gateway never writes tasks.
+                tasks=TaskStore(
+                    redis,
+                    settings.queue_key_prefix,
+                    HistoryPolicy(window=timedelta(days=30), max_entries=1000),
+                    timedelta(days=1),
+                ),
+                service_settings=service_settings,
+                acw=AcwPorts(
+                    tasks=QueueTaskReader(redis, settings.queue_key_prefix),
+                    settings=service_settings,
+                    saves=saves,
+                    tags=tags,
+                    publisher=ProducerPublisher(producer),
+                    topic=settings.acw_topic,
+                ),
+                tags=tags,
+                verifier=verifier_for(settings, demo if settings.mode == "demo" else None),
+                demo=demo if settings.mode == "demo" else None,
+            )
+    finally:
+        await producer.stop()
+        await redis.aclose()

@@ -1,0 +1,50 @@
+"""How the gateway runs: one ``BaseSettings``, env prefix ``GATEWAY_``.
+
+``mode=demo`` signs its own tokens with a local key and serves a demo sign-in page; it is
+for the demo and tests only. ``mode=production`` accepts only tokens of the configured
+OpenID Connect provider, verified with the keys of its JWKS URL.
+"""
+
+from typing import Literal
+
+from contracts import topics
+from mysessions_platform.settings import ServerSettings
+from pydantic import Field, model_validator
+from pydantic_settings import SettingsConfigDict
+
+Mode = Literal["production", "demo"]
+
+
+class GatewaySettings(ServerSettings):
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+    mode: Mode = "production"
+    queue_key_prefix: str = "ms"
+    """The queue's and context's Redis key prefix (``QUEUE_KEY_PREFIX``)."""
+    acw_topic: str = topics.AFTER_CALL_WORK
+
+    # Tokens (OpenID Connect): RS256 only.
+    jwks_url: str | None = None
+    """The provider's JWKS URL (production); keys are cached and refetched on an unknown kid."""
+    issuer: str | None = None
+    audience: str | None = None
+    tenant_claim: str = "tenant_id"
+    user_claim: str = "sub"
+    roles_claim: str = "roles"
+    services_claim: str = "services"
+    """The service ids a service owner owns."""
+    leeway_s: float = Field(default=30, ge=0, le=300)
+
+    # Bounds (checked at the edge; see the README's "Gateway limits").
+    max_body_bytes: int = Field(default=256 * 1024, ge=1024, le=16 * 1024 * 1024)
+    writes_per_minute: int = Field(default=120, ge=1)
+    """Per user; a write beyond it answers 429 with Retry-After."""
+    sse_heartbeat_s: float = Field(default=15, gt=0, le=300)
+
+    @model_validator(mode="after")
+    def _production_needs_a_provider(self) -> "GatewaySettings":
+        if self.mode == "production" and not self.jwks_url:
+            raise ValueError("GATEWAY_JWKS_URL is required unless GATEWAY_MODE=demo")
+        return self
