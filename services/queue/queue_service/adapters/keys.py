@@ -45,6 +45,13 @@ def agent_channel(prefix: str, tenant_id: str, user_id: str) -> str:
     return f"{_agent(prefix, tenant_id, user_id)}:updates"
 
 
+def agent_events(prefix: str, tenant_id: str, user_id: str) -> str:
+    """Stream of the agent's task views, one entry per change (field ``view``), bounded:
+    what the gateway's live stream replays from a client's ``Last-Event-ID``. Its entry ids
+    are the SSE event ids."""
+    return f"{_agent(prefix, tenant_id, user_id)}:events"
+
+
 def session_facts(prefix: str, tenant_id: str, session_id: str) -> str:
     """Hash: event_id → fact as JSON; every fact of one session."""
     return f"{check_prefix(prefix)}:session:{hash_tag(tenant_id, session_id)}:facts"
