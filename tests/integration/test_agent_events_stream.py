@@ -4,6 +4,7 @@ cut, live views (caller details) deleted once the task ends, everything with a T
 
 import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from mysessions_platform.testing.redis_keys import RedisKeys
@@ -68,7 +69,8 @@ def store_of(redis_keys: RedisKeys, max_entries: int = 1000) -> TaskStore:
 
 
 async def entries(redis_keys: RedisKeys) -> list[tuple[str, dict[str, object]]]:
-    raw = await redis_keys.client.xrange(keys.agent_events(redis_keys.prefix, TENANT, AGENT))
+    client: Any = redis_keys.client  # redis-py's command types are unions of sync and async
+    raw = await client.xrange(keys.agent_events(redis_keys.prefix, TENANT, AGENT))
     return [(i.decode(), json.loads(fields[b"view"])) for i, fields in raw]
 
 
@@ -92,7 +94,8 @@ async def test_each_change_is_one_entry_and_an_ended_task_leaves_no_live_view(
     assert views[1][1]["caller"] == {"display_name": "Anonymous", "address": CALLER}
     ids = [entry_id for entry_id, _ in views]
     assert ids == sorted(ids, key=order)
-    client, prefix = redis_keys.client, redis_keys.prefix
+    client: Any = redis_keys.client
+    prefix = redis_keys.prefix
     for key in (
         keys.agent_events(prefix, TENANT, AGENT),
         keys.agent_events_live(prefix, TENANT, AGENT),
@@ -116,9 +119,8 @@ async def test_the_stream_is_trimmed_exactly_and_the_bounds_name_the_newest_cut(
         written.append((await entries(redis_keys))[-1][0])
     kept = [entry_id for entry_id, _ in await entries(redis_keys)]
     assert kept == written[2:]
-    bounds = await redis_keys.client.hgetall(
-        keys.agent_events_bounds(redis_keys.prefix, TENANT, AGENT)
-    )
+    client: Any = redis_keys.client
+    bounds = await client.hgetall(keys.agent_events_bounds(redis_keys.prefix, TENANT, AGENT))
     assert {k.decode(): v.decode() for k, v in bounds.items()} == {
         "first": written[0],
         "last": written[4],
