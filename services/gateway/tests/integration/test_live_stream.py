@@ -69,10 +69,11 @@ class Listener:
 
     async def next(self, *, comments: bool = False) -> Received | None:
         """The next event (None: the stream ended); comments skipped unless asked for."""
-        while True:
-            event = await asyncio.wait_for(self._received.get(), WAIT_S)
-            if event is None or comments or event.event != "comment":
-                return event
+        async with asyncio.timeout(WAIT_S):  # heartbeats do not extend it
+            while True:
+                event = await self._received.get()
+                if event is None or comments or event.event != "comment":
+                    return event
 
     async def events(self, count: int) -> list[Received]:
         found = []
