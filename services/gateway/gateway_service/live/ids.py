@@ -10,7 +10,7 @@ __all__ = ["MAX_ID_CHARS", "ZERO", "StreamId", "parse_id", "requested_id"]
 MAX_ID_CHARS: Final = 41
 """Two 64-bit numbers and a dash; a longer ``Last-Event-ID`` is malformed."""
 
-_ID: Final = re.compile(r"(\d{1,20})-(\d{1,20})")
+_ID: Final = re.compile(r"([0-9]{1,20})-([0-9]{1,20})")
 _U64: Final = 2**64
 
 

@@ -240,9 +240,8 @@ async def test_captions_arrive_for_the_agents_live_tasks_only(
     captions = RedisLiveCaptions(gateway.resources.redis, gateway.settings.queue_key_prefix)
 
     async def say(session_id: str, text: str, task: str | None) -> None:
-        line = Caption(
-            f"{session_id}:1", "seg-" + text.replace(" ", "-"), "caller", 0, 900, text, True, user_session_id=task
-        )
+        segment = "seg-" + text.replace(" ", "-")
+        line = Caption(f"{session_id}:1", segment, "caller", 0, 900, text, True, task)
         assert await captions.apply("acme", session_id, [line]) == 1
 
     await change(tasks, "acme", "alice", "s-before", "connected")  # live before she connects
@@ -270,6 +269,7 @@ async def test_captions_arrive_for_the_agents_live_tasks_only(
     )
     assert first["caption"]["text"] == "hello"
     assert first["caption"]["segment_id"] == "seg-hello"
+    assert first["caption"]["user_session_id"] is None
     assert (second["session_id"], second["caption"]["text"]) == ("s-after", "hi there")
     assert last.event == "task"
 

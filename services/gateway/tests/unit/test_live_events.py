@@ -1,0 +1,106 @@
+"""The live stream's SSE wire format, the client-side parser, live tasks and stream slots."""
+
+import json
+
+import pytest
+from contracts import LiveCaption
+from fastapi.sse import format_sse_event
+from gateway_service.live.captions import LiveTasks
+from gateway_service.live.events import HEARTBEAT, caption_event, refresh_event, task_event
+from gateway_service.live.ids import StreamId
+from gateway_service.live.slots import Full, StreamSlots
+from gateway_service.live.sse_client import EventParser, Received
+
+pytestmark = pytest.mark.unit
+
+
+def wire(event: object) -> str:
+    """As FastAPI writes a ServerSentEvent with raw_data (routing._serialize_sse_item)."""
+    from fastapi.sse import ServerSentEvent
+
+    assert isinstance(event, ServerSentEvent)
+    raw = format_sse_event(
+        data_str=event.raw_data, event=event.event, id=event.id, comment=event.comment
+    )
+    return raw.decode()
+
+
+def parsed(text: str) -> list[Received]:
+    parser = EventParser()
+    found = [parser.feed(line) for line in text.split("\n")]
+    return [event for event in found if event is not None]
+
+
+def test_a_task_event_carries_the_view_as_is_with_the_entry_id() -> None:
+    view = '{"user_session_id":"s-1:1:alice","state":"incoming"}'
+    assert wire(task_event("17-3", view)) == f"event: task\ndata: {view}\nid: 17-3\n\n"
+    assert parsed(wire(task_event("17-3", view))) == [Received("task", view, "17-3")]
+
+
+def test_refresh_names_the_tip_and_an_absent_stream_is_zero() -> None:
+    assert parsed(wire(refresh_event(StreamId(9, 1), "gone"))) == [
+        Received("refresh", '{"reason": "gone"}', "9-1")
+    ]
+    assert refresh_event(None, "gone").id == "0-0"
+
+
+def test_a_caption_event_has_no_id() -> None:
+    caption = LiveCaption(
+        service_session_id="s-1:1",
+        user_session_id=None,
+        segment_id="seg-1",
+        speaker="caller",
+        start_ms=0,
+        end_ms=10,
+        text='she said "hi"\nthen left',
+        final=True,
+    )
+    (event,) = parsed(wire(caption_event("s-1", "s-1:1:alice", caption)))
+    assert (event.event, event.id) == ("caption", None)
+    data = json.loads(event.data)
+    assert data["session_id"] == "s-1"
+    assert data["user_session_id"] == "s-1:1:alice"
+    assert LiveCaption.model_validate(data["caption"]) == caption
+
+
+def test_heartbeat_is_a_comment() -> None:
+    assert wire(HEARTBEAT) == ": heartbeat\n\n"
+    assert parsed(wire(HEARTBEAT)) == [Received("comment", "heartbeat")]
+
+
+def test_the_parser_joins_data_lines_and_defaults_the_event_name() -> None:
+    assert parsed("data: a\ndata: b\n\n") == [Received("message", "a\nb")]
+    assert parsed("id: 1-0\n\n") == [Received("message", "", "1-0")]
+    assert parsed("\n\n") == []
+
+
+def test_live_tasks_route_captions_to_the_agents_own_live_tasks() -> None:
+    tasks = LiveTasks([("s-1", "s-1:1:alice"), ("s-2", "s-2:1:alice")])
+    tasks.apply("s-2", "s-2:2:alice", live=True)
+    assert tasks.sessions() == {"s-1", "s-2"}
+    assert tasks.recipients("s-2", None) == ["s-2:1:alice", "s-2:2:alice"]
+    assert tasks.recipients("s-2", "s-2:1:alice") == ["s-2:1:alice"]
+    assert tasks.recipients("s-2", "s-2:1:bob") == []
+    assert tasks.recipients("s-9", None) == []
+    tasks.apply("s-1", "s-1:1:alice", live=False)
+    tasks.apply("s-1", "s-1:1:alice", live=False)  # twice: still nothing
+    assert tasks.sessions() == {"s-2"}
+
+
+async def test_slots_end_a_users_oldest_stream_and_bound_the_total() -> None:
+    slots = StreamSlots(per_user=2, total=3)
+    a1, a2 = slots.take("t", "a"), slots.take("t", "a")
+    a3 = slots.take("t", "a")
+    assert a1.evicted.is_set()
+    assert not a2.evicted.is_set()
+    assert not a3.evicted.is_set()
+    assert slots.open == 2
+    b1 = slots.take("t", "b")
+    with pytest.raises(Full):
+        slots.take("u", "c")
+    slots.release(a1)  # already evicted: counts nothing
+    assert slots.open == 3
+    slots.release(b1)
+    slots.release(b1)
+    assert slots.open == 2
+    assert slots.take("u", "c").owner == ("u", "c")
