@@ -28,6 +28,9 @@ def open_live(settings: GatewaySettings) -> LiveResources:
         socket_timeout=10,
         socket_connect_timeout=5,
         client_name=f"{settings.queue_key_prefix}:gateway-live",
+        # One pub/sub connection per stream, and a few for the streams' reads: redis-py's
+        # own default (100) would refuse the 101st stream.
+        max_connections=settings.sse_max_streams + 64,
     )
     return LiveResources(
         redis, StreamSlots(settings.sse_max_streams_per_user, settings.sse_max_streams)

@@ -4,6 +4,7 @@ Events (protocol in the README's "Live updates" and in ``live/events.py``)."""
 from collections.abc import AsyncIterable, AsyncIterator
 from typing import Annotated
 
+import structlog
 from context_service.transcripts.keys import captions_channel
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, status
 from fastapi.sse import EventSourceResponse, ServerSentEvent
@@ -18,6 +19,8 @@ from gateway_service.live.slots import Full
 from gateway_service.live.stream import LiveStream
 
 __all__ = ["router"]
+
+log = structlog.get_logger(__name__)
 
 router = APIRouter(prefix="/api/v1", tags=["live"])
 
@@ -65,7 +68,8 @@ async def open_stream(
     try:
         try:
             await stream.open(requested_id(last_event_id_header, last_event_id))
-        except RedisError:
+        except RedisError as error:
+            log.warning("live stream refused: Redis unavailable", error=type(error).__name__)
             raise HTTPException(
                 status.HTTP_503_SERVICE_UNAVAILABLE,
                 "live updates are unavailable right now; try again shortly",
