@@ -111,6 +111,11 @@ class Tally:
     delivery_ms: list[float] = field(default_factory=list)
     """The queue rendered the view → it arrived on the SSE stream (wall clock)."""
     task_events: int = 0
+    seen: set[tuple[str, int]] = field(default_factory=set)
+    """(user_session_id, updated_at ms) already measured: a later view of the task with the
+    same instant was changed by an event that did not move ``updated_at`` (the session's
+    end reaching an already ended task, say), so its cause is not known; not measured."""
+    same_instant: int = 0
     unmatched: int = 0
     """Task events whose (session, updated_at) names no event sent here (watchdog, skew)."""
     captions: int = 0
@@ -130,9 +135,13 @@ async def listen(client: httpx.AsyncClient, token: str, tally: Tally, up: asynci
                 view = json.loads(event.data)
                 updated = _ms(datetime.fromisoformat(view["updated_at"]))
                 sent = tally.sent_at.get((view["session_id"], updated))
+                task = (view["user_session_id"], updated)
                 if sent is None:
                     tally.unmatched += 1
+                elif task in tally.seen:
+                    tally.same_instant += 1
                 elif sent[0] >= tally.warm_until:
+                    tally.seen.add(task)
                     rendered = datetime.fromisoformat(view["as_of"]).timestamp()
                     tally.latencies_ms.append((arrived - sent[0]) * 1000)
                     tally.pipeline_ms.append((rendered - sent[1]) * 1000)
@@ -322,8 +331,9 @@ def report(tally: Tally, sent: int, took: float) -> None:
     print(
         f"sent {sent:,} events in {took:.1f} s: achieved {sent / took:,.0f} events/s\n"
         f"SSE task events received: {tally.task_events:,} "
-        f"(measured after the warm-up: {len(found):,}; naming no event sent here: "
-        f"{tally.unmatched:,}); captions {tally.captions:,}; refreshes {tally.refreshes:,}"
+        f"(measured after the warm-up: {len(found):,}; a task's instant seen again: "
+        f"{tally.same_instant:,}; naming no event sent here: {tally.unmatched:,}); "
+        f"captions {tally.captions:,}; refreshes {tally.refreshes:,}"
     )
     if len(found) < 2:
         print("too few measured changes for percentiles")
