@@ -3,10 +3,11 @@
 from fastapi import APIRouter
 
 from gateway_service.api import me
+from gateway_service.page import routes as page
 
 API_ROUTERS: tuple[APIRouter, ...] = (me.router,)
 """Routers under /api/v1; each of their routes requires a signed-in caller, and their
 writes count against the caller's rate limit (``limits.limit_writes``)."""
 
-PAGE_ROUTERS: tuple[APIRouter, ...] = ()
+PAGE_ROUTERS: tuple[APIRouter, ...] = (page.router,)
 """The page and its assets (no token needed: the page signs in, then calls the API)."""
