@@ -8,25 +8,11 @@ OpenID Connect provider, verified with the keys of its JWKS URL.
 from typing import Literal
 
 from contracts import topics
-from contracts.base import Identifier
 from mysessions_platform.settings import ServerSettings
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from gateway_service.auth.principal import Role
-
 Mode = Literal["production", "demo"]
-MAX_DEMO_USERS = 50
-
-
-class DemoUser(BaseModel):
-    """A ready sign-in of the demo (``GET /demo/users``, listed on ``/signin``)."""
-
-    label: str = Field(min_length=1, max_length=128, description='e.g. "Agent (Acme)".')
-    tenant_id: Identifier
-    user_id: Identifier
-    roles: tuple[Role, ...] = Field(min_length=1, max_length=3)
-    services: tuple[Identifier, ...] = Field(default=(), max_length=100)
 
 
 class GatewaySettings(ServerSettings):
@@ -56,9 +42,6 @@ class GatewaySettings(ServerSettings):
     writes_per_minute: int = Field(default=120, ge=1)
     """Per user; a write beyond it answers 429 with Retry-After."""
     sse_heartbeat_s: float = Field(default=15, gt=0, le=300)
-
-    # Demo mode only: the sign-ins the demo registered (``GATEWAY_DEMO_USERS`` as JSON).
-    demo_users: tuple[DemoUser, ...] = Field(default=(), max_length=MAX_DEMO_USERS)
 
     @model_validator(mode="after")
     def _production_needs_a_provider(self) -> "GatewaySettings":
