@@ -23,7 +23,8 @@ export function acwWidget(acw, task, onSaved) {
 }
 
 function savedNote(saved, acw) {
-  const label = (codes, id) => codes.find((code) => code.id === id)?.label ?? id;
+  // A saved code is {id, label} as saved (its label then), or an id to look up.
+  const label = (codes, code) => code?.label ?? codes.find((c) => c.id === code)?.label ?? code;
   const parts = [];
   if (saved.primary_code) parts.push(["Primary code", label(acw.primary_codes ?? [], saved.primary_code)]);
   if (saved.secondary_code) parts.push(["Secondary code", label(acw.secondary_codes ?? [], saved.secondary_code)]);
