@@ -7,8 +7,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from aiokafka import AIOKafkaProducer
+from context_service.adapters.live_store import LiveContextStore
+from context_service.adapters.stored_context import StoredContextStore
+from context_service.transcripts import TranscriptReader, make_transcripts
 from mysessions_platform.mongo import Document, mongo_client, mongo_database
-from mysessions_platform.service_settings.store import ServiceSettingsStore
+from mysessions_platform.service_settings.cache import SettingsCache
+from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
 from pymongo.asynchronous.database import AsyncDatabase
 from queue_service.adapters.store import TaskStore
 from queue_service.domain import HistoryPolicy
@@ -34,7 +38,14 @@ class Resources:
     """The queue's store: read-only here (the queue worker is its only writer)."""
     service_settings: ServiceSettingsStore
     acw: AcwPorts
+    saves: AcwSaves
+    """Saved after-call work, read for a task's detail (``acw`` writes through the same)."""
     tags: TagCounts
+    live_context: LiveContextStore
+    """The context service's live context (read-only here), for the detail's panel."""
+    stored_context: StoredContextStore
+    """Stored context of services that opted in: the callers of ended tasks."""
+    transcripts: TranscriptReader
     verifier: TokenVerifier
     demo: DemoSigner | None
     """Set in demo mode only: signs the demo sign-in page's tokens."""
@@ -65,6 +76,7 @@ async def open_resources(
             await tags.ensure_indexes()
             await producer.start()
             service_settings = ServiceSettingsStore(database)
+            settings_cache = SettingsCache(service_settings, TenantSettingsStore(database))
             yield Resources(
                 settings=settings,
                 redis=redis,
@@ -86,7 +98,16 @@ async def open_resources(
                     publisher=ProducerPublisher(producer),
                     topic=settings.acw_topic,
                 ),
+                saves=saves,
                 tags=tags,
+                # TTLs only matter to the context worker, the store's one writer.
+                live_context=LiveContextStore(
+                    redis, settings.queue_key_prefix, timedelta(days=8), timedelta(days=7)
+                ),
+                stored_context=StoredContextStore(database),
+                transcripts=make_transcripts(
+                    redis, database, settings_cache, settings.queue_key_prefix
+                ).reader,
                 verifier=verifier_for(settings, demo if settings.mode == "demo" else None),
                 demo=demo if settings.mode == "demo" else None,
             )
