@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import contracts as c
+import httpx
 from context_service.entrypoints.app import create_app as create_context
 from context_service.settings import ContextSettings
 from faststream import TestApp
@@ -18,6 +19,7 @@ from mysessions.events_out import EventSender, event_sender
 from mysessions_platform.infra import Endpoints
 from mysessions_platform.mongo import Document, with_database
 from mysessions_platform.service_settings.store import ServiceSettingsStore
+from mysessions_platform.testing.kafka_reading import wait_for
 from mysessions_platform.testing.kafka_topics import KafkaTopics
 from mysessions_platform.testing.mongo_databases import MongoDatabases
 from mysessions_platform.testing.redis_keys import RedisKeys
@@ -77,6 +79,19 @@ class World:
         await page.goto(f"{self.gateway.base_url}/#access_token={self.token(user)}")
         await page.wait_for_selector("body[data-loaded='true']", timeout=10_000)
         return page
+
+    async def listed(self, user_session_ids: list[str], timeout_s: float = 30) -> None:
+        """Waits until the agent's list (the API) holds every one of these tasks."""
+        wanted = set(user_session_ids)
+
+        async def all_there() -> bool:
+            answer = await client.get("/api/v1/tasks?limit=1000", headers=self.headers())
+            return answer.status_code == 200 and wanted <= {
+                item["user_session_id"] for item in answer.json()["items"]
+            }
+
+        async with httpx.AsyncClient(base_url=self.gateway.base_url) as client:
+            await wait_for(all_there, timeout_s=timeout_s, what="the tasks in the agent's list")
 
     async def seed_tag(self, tag: str, uses: int = 3) -> None:
         tags = TagCounts(self.database)

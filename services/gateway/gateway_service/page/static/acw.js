@@ -130,6 +130,9 @@ function form(acw, task, onSaved) {
     el("div", { class: "actions" }, save),
     status,
   );
+  const touch = () => (body.dataset.touched = "true");
+  body.addEventListener("input", touch);
+  body.addEventListener("change", touch);
   body.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (input.value.trim()) addTag(input.value);

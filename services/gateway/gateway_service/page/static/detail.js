@@ -47,8 +47,10 @@ export class DetailPanel {
     const old = this.detail.task;
     this.detail.task = view;
     if (old.state !== view.state || old.open !== view.open) {
-      const typing = this.container.contains(document.activeElement) && document.activeElement.matches("input, textarea, select");
-      if (!typing) return void this.open(this.id, { focus: false });
+      // Never throw away what the agent is writing: a touched form stays (its save then
+      // answers what changed, e.g. saved already by whom and when).
+      const touched = this.container.querySelector("form[data-touched], textarea[data-touched]");
+      if (!touched) return void this.open(this.id, { focus: false });
     }
     this.#renderResult();
   }
@@ -88,7 +90,7 @@ export class DetailPanel {
     if (w.email && d.email) widgets.push(emailWidget(d.email, t.user_session_id));
     if (w.transcription && d.transcript) widgets.push(this.#transcript(d.transcript));
     if (d.acw?.enabled) widgets.push(acwWidget(d.acw, t, () => this.#saved()));
-    this.#show([el("h2", { id: "detail-title", text: `Details: ${t.caller?.display_name ?? ""}` }), ...widgets]);
+    this.#show([el("h2", { id: "detail-title", text: "Details" }), ...widgets]);
     this.#renderResult();
   }
 
@@ -125,7 +127,7 @@ export class DetailPanel {
 
   #sessionDetails(d) {
     const box = el("div", { class: "widget" }, el("h3", { text: "Session details" }));
-    if (!d.session_details) box.append(el("p", { class: "muted", text: "Not Available" }));
+    if (!d.session_details?.length) box.append(el("p", { class: "muted", text: "Not Available" }));
     else box.append(pairs(d.session_details.map((f) => [f.name, f.value])));
     return box;
   }

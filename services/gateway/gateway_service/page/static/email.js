@@ -21,6 +21,7 @@ export function emailWidget(email, userSessionId) {
   const sender = email.sender ?? {};
   const status = el("p", { class: "form-status", role: "status", "aria-live": "polite" });
   const draft = el("textarea", { id: "email-draft", rows: 6, maxlength: MAX_DRAFT_CHARS, disabled: email.sent ? true : null });
+  draft.addEventListener("input", () => (draft.dataset.touched = "true"));
   draft.value = typeof email.draft === "string" ? email.draft : (email.draft?.body ?? "");
   const save = el("button", { type: "button", text: "Save draft", disabled: email.sent ? true : null });
   const send = el("button", { type: "button", class: "primary", text: "Send reply", disabled: email.sent ? true : null });

@@ -1,0 +1,58 @@
+"""Calls as upstream events for the page's tests, stamped with real time as they happen."""
+
+from datetime import UTC, datetime, timedelta
+
+import contracts as c
+
+from tests.integration.scenario import AGENT, Session
+
+
+def seconds_since(t0: datetime) -> float:
+    return (datetime.now(UTC) - t0).total_seconds()
+
+
+class LiveCall:
+    """An inbound call to the agent whose events are made at the moment they happen."""
+
+    def __init__(self, session_id: str, service: str = "support", modality: str = "voice"):
+        self.t0 = datetime.now(UTC)
+        self.session = Session(session_id, self.t0)
+        self.session_id = session_id
+        self.user_session_id = f"{session_id}:1:{AGENT}"
+        self.service = service
+        self.modality = modality
+
+    def _new(self, before: int) -> list[c.SessionEvent]:
+        return self.session.events[before:]
+
+    def arrives(self) -> list[c.SessionEvent]:
+        before = len(self.session.events)
+        self.session.inbound(self.service, 1, self.modality)
+        self.session.task(c.TaskOffered, seconds_since(self.t0), service_id=self.service)
+        return self._new(before)
+
+    def accepted(self) -> list[c.SessionEvent]:
+        before = len(self.session.events)
+        self.session.task(c.TaskAccepted, seconds_since(self.t0))
+        return self._new(before)
+
+    def ends(self) -> list[c.SessionEvent]:
+        before = len(self.session.events)
+        self.session.add(c.SessionEnded, seconds_since(self.t0), ended_by="caller", reason="normal")
+        return self._new(before)
+
+
+def ended_call(session_id: str, t0: datetime, service: str = "support") -> list[c.SessionEvent]:
+    """A call answered and finished long ago: one history entry, open for work."""
+    return (
+        Session(session_id, t0)
+        .inbound(service, 1)
+        .task(c.TaskOffered, 5, service_id=service)
+        .task(c.TaskAccepted, 12)
+        .add(c.SessionEnded, 200, ended_by="caller", reason="normal")
+        .events
+    )
+
+
+def hours_ago(hours: float) -> datetime:
+    return datetime.now(UTC).replace(microsecond=0) - timedelta(hours=hours)
