@@ -24,6 +24,7 @@ from mysessions_platform.testing.kafka_topics import KafkaTopics
 from mysessions_platform.testing.mongo_databases import MongoDatabases
 from mysessions_platform.testing.redis_keys import RedisKeys
 from playwright.async_api import BrowserContext, Page
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 from pymongo.asynchronous.database import AsyncDatabase
 from queue_service.entrypoints.app import create_app as create_queue
 from reporting_service.tags.store import TagCounts
@@ -76,8 +77,15 @@ class World:
     async def open_page(self, browser: BrowserContext, user: str = AGENT) -> Page:
         """My Sessions, signed in by the fragment hand-over, its first list shown."""
         page = await browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         await page.goto(f"{self.gateway.base_url}/#access_token={self.token(user)}")
-        await page.wait_for_selector("body[data-loaded='true']", timeout=10_000)
+        try:
+            await page.wait_for_selector("body[data-loaded='true']", timeout=20_000)
+        except PlaywrightTimeout:
+            shown = await page.text_content("#count")
+            raise AssertionError(f"the list never showed: {shown!r}, {errors}") from None
         return page
 
     async def listed(self, user_session_ids: list[str], timeout_s: float = 30) -> None:
