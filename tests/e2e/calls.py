@@ -1,6 +1,7 @@
 """Calls as upstream events for the page's tests, stamped with real time as they happen."""
 
 from datetime import UTC, datetime, timedelta
+from uuid import uuid4
 
 import contracts as c
 
@@ -56,3 +57,24 @@ def ended_call(session_id: str, t0: datetime, service: str = "support") -> list[
 
 def hours_ago(hours: float) -> datetime:
     return datetime.now(UTC).replace(microsecond=0) - timedelta(hours=hours)
+
+
+def caption(
+    call: LiveCall, segment: int, speaker: str, text: str, *, final: bool = True
+) -> c.TranscriptSegment:
+    """One live caption of the call (a recognizer's utterance)."""
+    start = segment * 4000
+    return c.TranscriptSegment(
+        event_id=uuid4(),
+        occurred_at=datetime.now(UTC),
+        tenant_id=call.session.events[0].tenant_id,
+        session_id=call.session_id,
+        service_session_id=f"{call.session_id}:1",
+        user_session_id=call.user_session_id,
+        segment_id=f"seg-{segment}",
+        speaker=speaker,  # type: ignore[arg-type]
+        start_ms=start,
+        end_ms=start + 3000,
+        text=text,
+        final=final,
+    )
