@@ -25,6 +25,7 @@ from reporting_service.tags.store import TagCounts
 
 from gateway_service.auth.demo_keys import DemoSigner
 from gateway_service.auth.tokens import JwksVerifier, KeyVerifier, TokenVerifier
+from gateway_service.live.resources import LiveResources, open_live
 from gateway_service.settings import GatewaySettings
 
 
@@ -49,6 +50,8 @@ class Resources:
     verifier: TokenVerifier
     demo: DemoSigner | None
     """Set in demo mode only: signs the demo sign-in page's tokens."""
+    live: LiveResources
+    """The live streams' own Redis client and their bound."""
 
 
 def verifier_for(settings: GatewaySettings, demo: DemoSigner | None) -> TokenVerifier:
@@ -65,6 +68,7 @@ async def open_resources(
     if settings.mode == "demo" and demo is None:
         demo = DemoSigner.generate(settings)
     redis = Redis.from_url(settings.redis_url)
+    live = open_live(settings)
     producer = AIOKafkaProducer(
         bootstrap_servers=settings.kafka_bootstrap_servers, enable_idempotence=True, acks="all"
     )
@@ -110,7 +114,9 @@ async def open_resources(
                 ).reader,
                 verifier=verifier_for(settings, demo if settings.mode == "demo" else None),
                 demo=demo if settings.mode == "demo" else None,
+                live=live,
             )
     finally:
         await producer.stop()
+        await live.redis.aclose()
         await redis.aclose()

@@ -3,9 +3,10 @@
 from fastapi import APIRouter
 
 from gateway_service.api import after_call_work, me, tasks
+from gateway_service.live import router as live
 from gateway_service.page import routes as page
 
-API_ROUTERS: tuple[APIRouter, ...] = (me.router, tasks.router, after_call_work.router)
+API_ROUTERS: tuple[APIRouter, ...] = (me.router, tasks.router, after_call_work.router, live.router)
 """Routers under /api/v1; each of their routes requires a signed-in caller, and their
 writes count against the caller's rate limit (``limits.limit_writes``)."""
 

@@ -55,6 +55,11 @@ class GatewaySettings(ServerSettings):
     writes_per_minute: int = Field(default=120, ge=1)
     """Per user; a write beyond it answers 429 with Retry-After."""
     sse_heartbeat_s: float = Field(default=15, gt=0, le=300)
+    """A ``: heartbeat`` comment this often on every live stream (proxies cut idle ones)."""
+    sse_max_streams_per_user: int = Field(default=4, ge=1, le=100)
+    """Per user and gateway instance; a new one ends the user's oldest (live/slots.py)."""
+    sse_max_streams: int = Field(default=2000, ge=1, le=100_000)
+    """Per gateway instance (each holds a Redis connection); beyond it 503."""
 
     demo_users: list[DemoUser] = Field(default=[], max_length=50)
     """Demo mode: the sign-ins the sign-in page offers (GATEWAY_DEMO_USERS, JSON); the

@@ -3,8 +3,10 @@ from typing import Self
 
 from contracts import topics
 from mysessions_platform.settings import ServerSettings
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
+
+from queue_service.adapters.live_events import LiveEventsPolicy
 
 
 class QueueSettings(ServerSettings):
@@ -31,6 +33,10 @@ class QueueSettings(ServerSettings):
     session_facts_days: float = 7
     """How long a session's facts are kept after its last event: events arriving later
     than that cannot change its tasks any more."""
+    live_events_max_entries: int = Field(default=1000, ge=1, le=100_000)
+    """Changes kept per agent for the gateway's live replay (adapters/live_events.py)."""
+    live_events_ttl_s: float = Field(default=86400, gt=0)
+    """An agent's change stream expires this long after their last change."""
     max_batch: int = 500
     partitions: int = 3
 
@@ -49,6 +55,12 @@ class QueueSettings(ServerSettings):
     @property
     def history_window(self) -> timedelta:
         return timedelta(days=self.history_days)
+
+    @property
+    def live_events(self) -> LiveEventsPolicy:
+        return LiveEventsPolicy(
+            max_entries=self.live_events_max_entries, ttl=timedelta(seconds=self.live_events_ttl_s)
+        )
 
     @property
     def idle_after(self) -> timedelta:

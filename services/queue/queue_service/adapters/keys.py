@@ -52,6 +52,20 @@ def agent_events(prefix: str, tenant_id: str, user_id: str) -> str:
     return f"{_agent(prefix, tenant_id, user_id)}:events"
 
 
+def agent_events_bounds(prefix: str, tenant_id: str, user_id: str) -> str:
+    """Hash of the agent's stream's ids: ``first`` (the first entry this stream ever had:
+    it was born then, after an expiry or a rebuild), ``last`` (the newest entry added) and
+    ``cut`` (the newest entry trimmed away; absent while nothing was). A reader resumes
+    after an id only between them; anything else has missed entries."""
+    return f"{_agent(prefix, tenant_id, user_id)}:events:bounds"
+
+
+def agent_events_live(prefix: str, tenant_id: str, user_id: str) -> str:
+    """Hash: user_session_id → the ids (space-separated) of the stream entries holding a
+    live view of that task. They carry caller details, so they are deleted when it ends."""
+    return f"{_agent(prefix, tenant_id, user_id)}:events:live"
+
+
 def session_facts(prefix: str, tenant_id: str, session_id: str) -> str:
     """Hash: event_id → fact as JSON; every fact of one session."""
     return f"{check_prefix(prefix)}:session:{hash_tag(tenant_id, session_id)}:facts"

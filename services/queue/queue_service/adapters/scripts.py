@@ -19,11 +19,20 @@ return redis.call('HVALS', KEYS[1])
 
 UPSERT_TASK: Final = LuaScript(
     """
--- KEYS: 1 tasks hash, 2 revisions hash, 3 live zset, 4 history zset (one agent's slot)
+-- KEYS: 1 tasks hash, 2 revisions hash, 3 live zset, 4 history zset, 5 events stream,
+--       6 events bounds, 7 events live index (all one agent's slot)
 -- ARGV: 1 user session id, 2 revision, 3 task JSON, 4 '1' if live, 5 updated ms,
---       6 history cutoff ms, 7 history max entries, 8 channel, 9 the task's view JSON
+--       6 history cutoff ms, 7 history max entries, 8 channel, 9 the task's view JSON,
+--       10 events max entries, 11 events ttl ms
 -- A task folded from fewer facts than the stored one is stale and ignored, so duplicates,
 -- replays and reordered deliveries never move a task backwards.
+-- Each change is appended to the agent's events stream (what the gateway's live stream
+-- replays), trimmed exactly to the newest max entries; the bounds hash keeps the first id
+-- the stream ever had, the newest added and the newest trimmed away, so a reader can tell
+-- "missed nothing" from "missed some" (see keys.agent_events_bounds). The entries of a
+-- task's live views carry caller details: when the task ends (or is forgotten) they are
+-- deleted. That leaves holes a reader may skip, as each is superseded by a later entry of
+-- the same task (its ended view). The stream, bounds and index expire together after ttl.
 -- Returns 1 changed (the view was published), 0 already stored as is, -1 stale (a newer
 -- version is stored), -2 ended before the history window (nothing kept).
 local id = ARGV[1]
@@ -33,11 +42,21 @@ if rev < stored then return -1 end
 if rev == stored and redis.call('HGET', KEYS[1], id) == ARGV[3] then return 0 end
 local updated = tonumber(ARGV[5])
 local cutoff = tonumber(ARGV[6])
+local function drop_live_entries(member)
+  local held = redis.call('HGET', KEYS[7], member)
+  if held then
+    local entries = {}
+    for entry in string.gmatch(held, '%S+') do table.insert(entries, entry) end
+    redis.call('XDEL', KEYS[5], unpack(entries))
+    redis.call('HDEL', KEYS[7], member)
+  end
+end
 local function forget(member)
   redis.call('HDEL', KEYS[1], member)
   redis.call('HDEL', KEYS[2], member)
   redis.call('ZREM', KEYS[3], member)
   redis.call('ZREM', KEYS[4], member)
+  drop_live_entries(member)
 end
 if ARGV[4] ~= '1' and updated < cutoff then
   forget(id)  -- ended before the history window: nothing left to show
@@ -62,6 +81,22 @@ else
   end
   for _, member in ipairs(drop) do forget(member) end
 end
+local entry = redis.call('XADD', KEYS[5], '*', 'view', ARGV[9])
+redis.call('HSETNX', KEYS[6], 'first', entry)
+redis.call('HSET', KEYS[6], 'last', entry)
+if ARGV[4] == '1' then
+  local held = redis.call('HGET', KEYS[7], id)
+  redis.call('HSET', KEYS[7], id, held and (held .. ' ' .. entry) or entry)
+else
+  drop_live_entries(id)
+end
+local excess = redis.call('XLEN', KEYS[5]) - tonumber(ARGV[10])
+if excess > 0 then
+  local oldest = redis.call('XRANGE', KEYS[5], '-', '+', 'COUNT', excess + 1)
+  redis.call('HSET', KEYS[6], 'cut', oldest[excess][1])
+  redis.call('XTRIM', KEYS[5], 'MINID', oldest[excess + 1][1])
+end
+for key = 5, 7 do redis.call('PEXPIRE', KEYS[key], ARGV[11]) end
 redis.call('PUBLISH', ARGV[8], ARGV[9])
 return 1
 """

@@ -10,6 +10,7 @@ from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
 from queue_service.adapters import keys
+from queue_service.adapters.live_events import LiveEventsPolicy
 from queue_service.adapters.scripts import (
     APPEND_FACTS,
     FORGET_CALLERS,
@@ -94,11 +95,13 @@ class TaskStore:
         prefix: str,
         history: HistoryPolicy,
         session_facts_ttl: timedelta,
+        live_events: LiveEventsPolicy = LiveEventsPolicy(),
     ) -> None:
         self._redis = redis
         self._prefix = prefix
         self._history = history
         self._facts_ttl_ms = int(session_facts_ttl.total_seconds() * 1000)
+        self._live_events = live_events
 
     async def append_facts(
         self, new_facts: Mapping[SessionKey, Sequence[Fact]]
@@ -128,9 +131,9 @@ class TaskStore:
         activity: Mapping[SessionKey, datetime] | None = None,
     ) -> Written:
         """Upserts every task and the watchdog's index, then records ``activity`` (see
-        :meth:`touch`), publishing each changed task's view (as of ``now``) on its agent's
-        channel, and strips the caller details from the facts of sessions marked
-        ``forget_callers``. One round trip."""
+        :meth:`touch`), appending each changed task's view (as of ``now``) to its agent's
+        events stream and publishing it on the agent's channel, and strips the caller
+        details from the facts of sessions marked ``forget_callers``. One round trip."""
         sessions = list(folded)  # the pipeline may be built twice (after NOSCRIPT)
         tasks = [task for session in sessions for task in session.tasks]
 
@@ -148,7 +151,12 @@ class TaskStore:
 
     async def restore(self, tasks: Sequence[Task], now: datetime) -> Written:
         """Upserts tasks restored from the changelog, under the same revision guard and
-        history rules as a live write. One round trip."""
+        history rules as a live write. One round trip.
+
+        Each restored change is appended to the agent's events stream like a live one: a
+        rebuild restores into a scratch prefix that then replaces the live keys, and a
+        client reading the stream then replays every restored view (or, past the stream's
+        bound, is told to refetch) instead of keeping a list the rebuild changed."""
         results = await run_pipeline(
             self._redis, SCRIPTS, lambda pipe: self._queue_upserts(pipe, tasks, now)
         )
@@ -168,6 +176,9 @@ class TaskStore:
                 keys.agent_revisions(self._prefix, tenant, user),
                 keys.agent_live(self._prefix, tenant, user),
                 keys.agent_history(self._prefix, tenant, user),
+                keys.agent_events(self._prefix, tenant, user),
+                keys.agent_events_bounds(self._prefix, tenant, user),
+                keys.agent_events_live(self._prefix, tenant, user),
             ],
             [
                 task.user_session_id,
@@ -179,6 +190,8 @@ class TaskStore:
                 self._history.max_entries,
                 keys.agent_channel(self._prefix, tenant, user),
                 view,
+                self._live_events.max_entries,
+                self._live_events.ttl_ms,
             ],
         )
 

@@ -37,6 +37,7 @@ def make_store(redis: Redis, settings: QueueSettings) -> TaskStore:
         settings.key_prefix,
         HistoryPolicy(window=settings.history_window, max_entries=settings.history_max_entries),
         settings.session_facts_ttl,
+        settings.live_events,
     )
 
 

@@ -1,0 +1,1 @@
+"""Live updates: the agent's task changes and caption lines over Server-Sent Events."""

@@ -1,0 +1,44 @@
+"""The SSE events of the live stream (see the README's "Live updates"). Pure.
+
+``task``: ``id`` = the stream entry id, data = the ``contracts.TaskView`` JSON exactly as
+the queue rendered it. ``caption``: no id (captions are not replayed), data =
+``{"session_id", "user_session_id", "caption": contracts.LiveCaption}``. ``refresh``:
+``id`` = the stream's tip, data = ``{"reason"}``: refetch the list. ``: heartbeat``.
+"""
+
+import json
+from typing import Final
+
+from contracts import LiveCaption
+from fastapi.sse import ServerSentEvent
+
+from gateway_service.live.ids import ZERO
+from gateway_service.live.replay import Position
+
+__all__ = ["HEARTBEAT", "caption_event", "event_id", "refresh_event", "task_event"]
+
+HEARTBEAT: Final = ServerSentEvent(comment="heartbeat")
+
+
+def event_id(position: Position) -> str:
+    """A position as an event id; an absent stream is ``0-0`` (what ``live_position`` says)."""
+    return str(position if position is not None else ZERO)
+
+
+def task_event(entry_id: str, view_json: str) -> ServerSentEvent:
+    return ServerSentEvent(event="task", id=entry_id, raw_data=view_json)
+
+
+def caption_event(session_id: str, user_session_id: str, caption: LiveCaption) -> ServerSentEvent:
+    data = (
+        f'{{"session_id":{json.dumps(session_id)},'
+        f'"user_session_id":{json.dumps(user_session_id)},'
+        f'"caption":{caption.model_dump_json()}}}'
+    )
+    return ServerSentEvent(event="caption", raw_data=data)
+
+
+def refresh_event(tip: Position, reason: str) -> ServerSentEvent:
+    return ServerSentEvent(
+        event="refresh", id=event_id(tip), raw_data=json.dumps({"reason": reason})
+    )

@@ -1,0 +1,97 @@
+"""``GET /api/v1/live``: the agent's own task changes and caption lines as Server-Sent
+Events (protocol in the README's "Live updates" and in ``live/events.py``)."""
+
+from collections.abc import AsyncIterable, AsyncIterator
+from typing import Annotated
+
+from context_service.transcripts.keys import captions_channel
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, status
+from fastapi.sse import EventSourceResponse, ServerSentEvent
+from queue_service.adapters import keys
+from redis.exceptions import RedisError
+
+from gateway_service.auth.dependencies import Agent, Resourced
+from gateway_service.errors import ERROR_RESPONSES, ErrorBody
+from gateway_service.live.ids import MAX_ID_CHARS, requested_id
+from gateway_service.live.reader import AgentStream
+from gateway_service.live.slots import Full
+from gateway_service.live.stream import LiveStream
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/v1", tags=["live"])
+
+_UNAVAILABLE = {"Retry-After": "5"}
+
+
+async def open_stream(
+    agent: Agent,
+    resources: Resourced,
+    last_event_id_header: Annotated[
+        str | None,
+        Header(
+            alias="Last-Event-ID",
+            description="The id of the last event received; wins over the query parameter.",
+        ),
+    ] = None,
+    last_event_id: Annotated[
+        str | None,
+        Query(
+            description=f"The same, where no header can be sent (at most {MAX_ID_CHARS}"
+            " characters: anything that is no stream id gets a refresh event)."
+        ),
+    ] = None,
+) -> AsyncIterator[LiveStream]:
+    """Opens the stream before the response starts (so Redis away is a 503, not an empty
+    stream) and closes it after the response ended, however it ended."""
+    live, settings = resources.live, resources.settings
+    prefix, tenant, user = settings.queue_key_prefix, agent.tenant_id, agent.user_id
+    try:
+        slot = live.slots.take(tenant, user)
+    except Full:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            "this gateway holds its maximum of live streams; try again shortly",
+            headers=_UNAVAILABLE,
+        ) from None
+    stream = LiveStream(
+        AgentStream(live.redis, prefix, tenant, user),
+        live.redis.pubsub(),
+        keys.agent_channel(prefix, tenant, user),
+        lambda session_id: captions_channel(prefix, tenant, session_id),
+        settings.sse_heartbeat_s,
+        slot.evicted,
+    )
+    try:
+        try:
+            await stream.open(requested_id(last_event_id_header, last_event_id))
+        except RedisError:
+            raise HTTPException(
+                status.HTTP_503_SERVICE_UNAVAILABLE,
+                "live updates are unavailable right now; try again shortly",
+                headers=_UNAVAILABLE,
+            ) from None
+        yield stream
+    finally:
+        live.slots.release(slot)
+        await stream.aclose()
+
+
+@router.get(
+    "/live",
+    response_class=EventSourceResponse,
+    summary="The agent's live updates (Server-Sent Events)",
+    responses={
+        **ERROR_RESPONSES,
+        503: {"model": ErrorBody, "description": "Redis is away, or the gateway is full."},
+    },
+)
+async def live(
+    agent: Agent, stream: Annotated[LiveStream, Depends(open_stream)]
+) -> AsyncIterable[ServerSentEvent]:
+    """``task`` (id = stream entry id, data = TaskView) for every change of the caller's
+    tasks, ``caption`` (no id) for caption lines of their live tasks, ``refresh`` (id = the
+    stream's tip) when the changes since ``Last-Event-ID`` are not all kept: refetch the
+    list. A ``: heartbeat`` comment every ``GATEWAY_SSE_HEARTBEAT_S``."""
+    async for event in stream.events():
+        yield event
