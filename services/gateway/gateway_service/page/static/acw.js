@@ -15,7 +15,15 @@ export function acwWidget(acw, task, onSaved) {
     return box;
   }
   if (!acw.open) {
-    box.append(el("p", { class: "muted", text: task.state === "ended" ? "No after-call work is due." : "After-call work opens when the session ends." }));
+    box.append(
+      el("p", {
+        class: "muted",
+        text:
+          task.state === "ended"
+            ? "No after-call work is due."
+            : "After-call work opens when the session ends.",
+      }),
+    );
     return box;
   }
   box.append(form(acw, task, onSaved));
@@ -26,12 +34,15 @@ function savedNote(saved, acw) {
   // A saved code is {id, label} as saved (its label then), or an id to look up.
   const label = (codes, code) => code?.label ?? codes.find((c) => c.id === code)?.label ?? code;
   const parts = [];
-  if (saved.primary_code) parts.push(["Primary code", label(acw.primary_codes ?? [], saved.primary_code)]);
-  if (saved.secondary_code) parts.push(["Secondary code", label(acw.secondary_codes ?? [], saved.secondary_code)]);
+  if (saved.primary_code)
+    parts.push(["Primary code", label(acw.primary_codes ?? [], saved.primary_code)]);
+  if (saved.secondary_code)
+    parts.push(["Secondary code", label(acw.secondary_codes ?? [], saved.secondary_code)]);
   parts.push(["Tags", saved.tags?.length ? saved.tags.join(", ") : "none"]);
   parts.push(["Saved", `by ${saved.saved_by} at ${fullTime(saved.saved_at)}`]);
   const list = el("dl", { class: "pairs saved" });
-  for (const [name, value] of parts) list.append(el("dt", { text: name }), el("dd", { text: value }));
+  for (const [name, value] of parts)
+    list.append(el("dt", { text: name }), el("dd", { text: value }));
   return list;
 }
 
@@ -42,7 +53,11 @@ function form(acw, task, onSaved) {
   const primary = codeSelect(`acw-primary-${n}`, "Primary code", acw.primary_codes ?? []);
   const secondary = codeSelect(`acw-secondary-${n}`, "Secondary code", acw.secondary_codes ?? []);
   const chips = el("ul", { class: "chips", "aria-label": "Tags added" });
-  const suggestions = el("div", { class: "suggestions", "aria-label": "Tag suggestions", role: "group" });
+  const suggestions = el("div", {
+    class: "suggestions",
+    "aria-label": "Tag suggestions",
+    role: "group",
+  });
   const input = el("input", {
     id: `acw-tag-${n}`,
     type: "text",
@@ -50,7 +65,11 @@ function form(acw, task, onSaved) {
     autocomplete: "off",
     "aria-describedby": `acw-tag-help-${n}`,
   });
-  const help = el("p", { id: `acw-tag-help-${n}`, class: "muted small", text: `Enter adds a tag; up to ${MAX_TAGS}. Suggestions follow as you type.` });
+  const help = el("p", {
+    id: `acw-tag-help-${n}`,
+    class: "muted small",
+    text: `Enter adds a tag; up to ${MAX_TAGS}. Suggestions follow as you type.`,
+  });
 
   function addTag(text) {
     const tag = text.trim().slice(0, MAX_TAG_CHARS);
@@ -91,7 +110,10 @@ function form(acw, task, onSaved) {
       asking?.abort();
       asking = new AbortController();
       try {
-        const found = await api(`/tasks/${seg(task.user_session_id)}/tags?prefix=${encodeURIComponent(prefix)}&limit=10`, { signal: asking.signal });
+        const found = await api(
+          `/tasks/${seg(task.user_session_id)}/tags?prefix=${encodeURIComponent(prefix)}&limit=10`,
+          { signal: asking.signal },
+        );
         suggestions.replaceChildren(
           ...(found?.suggestions ?? [])
             .filter((s) => !tags.includes(s.tag))
@@ -126,7 +148,15 @@ function form(acw, task, onSaved) {
     { class: "acw-form", novalidate: true },
     primary.field,
     secondary.field,
-    el("div", { class: "field" }, el("label", { for: input.id, text: "Tags" }), input, help, suggestions, chips),
+    el(
+      "div",
+      { class: "field" },
+      el("label", { for: input.id, text: "Tags" }),
+      input,
+      help,
+      suggestions,
+      chips,
+    ),
     el("div", { class: "actions" }, save),
     status,
   );
@@ -146,7 +176,11 @@ function form(acw, task, onSaved) {
     try {
       const saved = await api(`/tasks/${seg(task.user_session_id)}/acw`, {
         method: "POST",
-        body: { primary_code: primary.select.value || null, secondary_code: secondary.select.value || null, tags },
+        body: {
+          primary_code: primary.select.value || null,
+          secondary_code: secondary.select.value || null,
+          tags,
+        },
       });
       status.textContent = `Saved by ${saved.saved_by} at ${fullTime(saved.saved_at)}.`;
       onSaved();
@@ -166,5 +200,8 @@ function codeSelect(id, label, codes) {
   const select = el("select", { id, disabled: codes.length ? null : true });
   select.append(el("option", { value: "", text: codes.length ? "Choose…" : "No codes" }));
   for (const code of codes) select.append(el("option", { value: code.id, text: code.label }));
-  return { select, field: el("div", { class: "field" }, el("label", { for: id, text: label }), select) };
+  return {
+    select,
+    field: el("div", { class: "field" }, el("label", { for: id, text: label }), select),
+  };
 }

@@ -40,7 +40,8 @@ function start() {
     return !f.q; // a search is the server's to match: refetched
   };
 
-  for (const [value, { label }] of Object.entries(OUTCOMES)) $("f-outcome").append(el("option", { value, text: label }));
+  for (const [value, { label }] of Object.entries(OUTCOMES))
+    $("f-outcome").append(el("option", { value, text: label }));
 
   function query(extra = {}) {
     const f = filters();
@@ -57,7 +58,9 @@ function start() {
     for (const view of views) {
       if (!view.service_id || services.has(view.service_id)) continue;
       services.set(view.service_id, view.service_name ?? view.service_id);
-      select.append(el("option", { value: view.service_id, text: view.service_name ?? view.service_id }));
+      select.append(
+        el("option", { value: view.service_id, text: view.service_name ?? view.service_id }),
+      );
     }
   }
 
@@ -120,7 +123,8 @@ function start() {
     refetch();
   });
   $("q").addEventListener("input", () => refetchSoon());
-  for (const id of ["f-service", "f-outcome", "f-open"]) $(id).addEventListener("change", () => refetch());
+  for (const id of ["f-service", "f-outcome", "f-open"])
+    $(id).addEventListener("change", () => refetch());
   $("more").addEventListener("click", more);
   $("signout").addEventListener("click", signOut);
 
@@ -156,8 +160,8 @@ function start() {
       });
       window.addEventListener("pagehide", () => stream?.stop());
     } catch (error) {
-      if (error.status !== 401) $("count").textContent = `Could not load the sessions: ${error.message}`;
+      if (error.status !== 401)
+        $("count").textContent = `Could not load the sessions: ${error.message}`;
     }
   })();
-
 }

@@ -193,3 +193,6 @@ export function el(tag, props = {}, ...children) {
   for (const child of children) if (child !== null && child !== undefined) node.append(child);
   return node;
 }
+
+/** Children to show: null and undefined (a widget switched off) are left out. */
+export const present = (children) => children.filter((c) => c !== null && c !== undefined);

@@ -1,6 +1,6 @@
 // The detail panel of one task: the widgets its service switches on (GET /tasks/{id}).
 
-import { api, el, seg } from "./common.js";
+import { api, el, present, seg } from "./common.js";
 import { acwWidget } from "./acw.js";
 import { emailWidget } from "./email.js";
 import {
@@ -31,7 +31,10 @@ export class DetailPanel {
       detail = await api(`/tasks/${seg(id)}`, { signal: this.loading.signal });
     } catch (error) {
       if (error.name === "AbortError") return;
-      this.#show([el("h2", { id: "detail-title", text: "Details" }), el("p", { class: "error", role: "alert", text: error.message })]);
+      this.#show([
+        el("h2", { id: "detail-title", text: "Details" }),
+        el("p", { class: "error", role: "alert", text: error.message }),
+      ]);
       return;
     }
     if (this.id !== id) return;
@@ -85,7 +88,8 @@ export class DetailPanel {
     const widgets = [this.resultNode, this.#callerWidget(d, w), this.#serviceWidget(d)];
     if (w.session_details) widgets.push(this.#sessionDetails(d));
     if (w.context_links || w.map) widgets.push(this.#links(d, w));
-    if (w.embedded_context && d.embedded_context_url && t.state !== "ended") widgets.push(this.#embedded(d.embedded_context_url));
+    if (w.embedded_context && d.embedded_context_url && t.state !== "ended")
+      widgets.push(this.#embedded(d.embedded_context_url));
     if (w.chat && d.chat_url) widgets.push(this.#chat(d.chat_url));
     if (w.email && d.email) widgets.push(emailWidget(d.email, t.user_session_id));
     if (w.transcription && d.transcript) widgets.push(this.#transcript(d.transcript));
@@ -101,11 +105,17 @@ export class DetailPanel {
     this.timerNode = el("span", { class: "big-timer", text: duration(seconds) });
     this.resultNode.className = `widget result-widget tone-${tone(t)}`;
     this.resultNode.replaceChildren(
-      el("h3", { text: "Result" }),
-      el("p", { class: "result-label", text: resultLabel(t) }),
-      label ? el("p", {}, el("span", { class: "timer-name", text: `${label}: ` }), this.timerNode) : null,
-      el("p", { class: "muted", text: `Started ${fullTime(t.started_at)}` }),
-      t.open ? el("p", { class: "open-note", text: "After-call work is open for this session." }) : null,
+      ...present([
+        el("h3", { text: "Result" }),
+        el("p", { class: "result-label", text: resultLabel(t) }),
+        label
+          ? el("p", {}, el("span", { class: "timer-name", text: `${label}: ` }), this.timerNode)
+          : null,
+        el("p", { class: "muted", text: `Started ${fullTime(t.started_at)}` }),
+        t.open
+          ? el("p", { class: "open-note", text: "After-call work is open for this session." })
+          : null,
+      ]),
     );
   }
 
@@ -116,7 +126,8 @@ export class DetailPanel {
     box.append(el("p", { class: "caller-name", text: name }));
     const address = caller?.address ?? d.task.caller?.address;
     if (address) box.append(el("p", { class: "muted", text: address }));
-    if (caller?.details && Object.keys(caller.details).length) box.append(pairs(Object.entries(caller.details)));
+    if (caller?.details && Object.keys(caller.details).length)
+      box.append(pairs(Object.entries(caller.details)));
     return box;
   }
 
@@ -153,7 +164,8 @@ export class DetailPanel {
         }),
       );
     } else if (w.context_links) box.append(el("p", { class: "muted", text: "No context links" }));
-    if (w.map && d.map_url) box.append(el("p", {}, external(d.map_url, "Show the caller's location on a map")));
+    if (w.map && d.map_url)
+      box.append(el("p", {}, external(d.map_url, "Show the caller's location on a map")));
     return box;
   }
 
@@ -167,7 +179,9 @@ export class DetailPanel {
     }
     // A page on our own origin would be same-origin with allow-same-origin: refused.
     if (target.protocol !== "https:" || target.origin === window.location.origin) {
-      box.append(el("p", { class: "muted", text: "The configured context page cannot be embedded." }));
+      box.append(
+        el("p", { class: "muted", text: "The configured context page cannot be embedded." }),
+      );
       return box;
     }
     box.append(
@@ -201,15 +215,31 @@ export class DetailPanel {
   }
 
   #transcript(transcript) {
-    const labels = { live: "Live caption", pending: "Transcript pending", available: "Transcript", expired: "Transcript no longer kept", none: "No transcript" };
-    this.transcriptState = el("p", { class: "muted", "aria-live": "polite", text: labels[transcript.state] ?? transcript.state });
+    const labels = {
+      live: "Live caption",
+      pending: "Transcript pending",
+      available: "Transcript",
+      expired: "Transcript no longer kept",
+      none: "No transcript",
+    };
+    this.transcriptState = el("p", {
+      class: "muted",
+      "aria-live": "polite",
+      text: labels[transcript.state] ?? transcript.state,
+    });
     this.transcriptList = el("ol", { class: "transcript", "aria-label": "Transcript" });
     for (const line of transcript.lines ?? []) {
       const node = this.#line(line);
       if (line.segment_id) this.captions.set(line.segment_id, node);
       this.transcriptList.append(node);
     }
-    return el("div", { class: "widget wide transcript-widget" }, el("h3", { text: "Transcription" }), this.transcriptState, this.transcriptList);
+    return el(
+      "div",
+      { class: "widget wide transcript-widget" },
+      el("h3", { text: "Transcription" }),
+      this.transcriptState,
+      this.transcriptList,
+    );
   }
 
   #line(line) {
@@ -229,7 +259,8 @@ export class DetailPanel {
 
 function pairs(entries) {
   const list = el("dl", { class: "pairs" });
-  for (const [name, value] of entries) list.append(el("dt", { text: name }), el("dd", { text: value ?? "Not Available" }));
+  for (const [name, value] of entries)
+    list.append(el("dt", { text: name }), el("dd", { text: value ?? "Not Available" }));
   return list;
 }
 

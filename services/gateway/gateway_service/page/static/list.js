@@ -2,7 +2,7 @@
 // row (and moves it when its place changed); nothing else is rendered again, so a list of
 // 1,000 history entries stays smooth. One ticker a second updates the live timers shown.
 
-import { el } from "./common.js";
+import { el, present } from "./common.js";
 import {
   compareTasks,
   duration,
@@ -98,7 +98,8 @@ export class TaskList {
   }
 
   select(id) {
-    if (this.selected) this.rows.get(this.selected)?.querySelector("button")?.removeAttribute("aria-current");
+    if (this.selected)
+      this.rows.get(this.selected)?.querySelector("button")?.removeAttribute("aria-current");
     this.selected = id;
     this.rows.get(id)?.querySelector("button")?.setAttribute("aria-current", "true");
   }
@@ -133,28 +134,43 @@ export class TaskList {
     const seconds = shownSeconds(view);
     const timerName = view.shown_timer ? TIMER_NAMES[view.shown_timer] : "";
     button.replaceChildren(
-      el("span", { class: beat ? `pulse pulse-${beat}` : "pulse pulse-none", "aria-hidden": "true" }),
-      el(
-        "span",
-        { class: "task-main" },
-        el("span", { class: "caller", text: view.caller?.display_name || "Anonymous" }),
-        el("span", { class: "service", text: view.service_name || view.service_id || "" }),
-      ),
-      el(
-        "span",
-        { class: "task-side" },
-        el("span", { class: "result", text: resultLabel(view) }),
+      ...present([
         el("span", {
-          class: "timer",
-          title: timerName,
-          "aria-label": timerName ? `${timerName} ${duration(seconds)}` : null,
-          text: duration(seconds),
+          class: beat ? `pulse pulse-${beat}` : "pulse pulse-none",
+          "aria-hidden": "true",
         }),
-        el("time", { class: "when", datetime: view.started_at, title: fullTime(view.started_at), text: when(view.started_at) }),
-      ),
-      view.open
-        ? el("span", { class: "marker", title: "After-call work open" }, el("span", { "aria-hidden": "true", text: "i" }), el("span", { class: "sr", text: "After-call work open" }))
-        : null,
+        el(
+          "span",
+          { class: "task-main" },
+          el("span", { class: "caller", text: view.caller?.display_name || "Anonymous" }),
+          el("span", { class: "service", text: view.service_name || view.service_id || "" }),
+        ),
+        el(
+          "span",
+          { class: "task-side" },
+          el("span", { class: "result", text: resultLabel(view) }),
+          el(
+            "span",
+            { title: timerName },
+            timerName ? el("span", { class: "sr", text: `${timerName} ` }) : null,
+            el("span", { class: "timer", text: duration(seconds) }),
+          ),
+          el("time", {
+            class: "when",
+            datetime: view.started_at,
+            title: fullTime(view.started_at),
+            text: when(view.started_at),
+          }),
+        ),
+        view.open
+          ? el(
+              "span",
+              { class: "marker", title: "After-call work open" },
+              el("span", { "aria-hidden": "true", text: "i" }),
+              el("span", { class: "sr", text: "After-call work open" }),
+            )
+          : null,
+      ]),
     );
     if (this.selected === view.user_session_id) button.setAttribute("aria-current", "true");
     if (isTicking(view)) this.ticking.add(row);

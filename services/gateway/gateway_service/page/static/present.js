@@ -97,8 +97,7 @@ export const fullTime = (instant) => dayFormat.format(new Date(instant));
  *  shows it (incoming, then outbound attempts, connected, history by latest update). The
  *  list itself comes in the server's exact order; this only places one changed row. */
 export function compareTasks(a, b) {
-  const rank = (v) =>
-    ({ incoming: 0, dialing: 1, ringing: 1, connected: 2 })[v.state] ?? 3;
+  const rank = (v) => ({ incoming: 0, dialing: 1, ringing: 1, connected: 2 })[v.state] ?? 3;
   const ra = rank(a);
   const rb = rank(b);
   if (ra !== rb) return ra - rb;

@@ -23,7 +23,12 @@ async function signIn(user) {
   const answer = await fetch("/demo/token", {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ tenant_id: user.tenant_id, user_id: user.user_id, roles: user.roles, services: user.services }),
+    body: JSON.stringify({
+      tenant_id: user.tenant_id,
+      user_id: user.user_id,
+      roles: user.roles,
+      services: user.services,
+    }),
   });
   if (!answer.ok) {
     status.textContent = `Sign-in failed (${answer.status}).`;
@@ -37,13 +42,22 @@ async function signIn(user) {
 (async () => {
   const answer = await fetch("/demo/users");
   const found = answer.ok ? await answer.json() : [];
-  if (!found.length) status.textContent = "No demo users are registered: start the demo with `mysessions demo`.";
+  if (!found.length)
+    status.textContent = "No demo users are registered: start the demo with `mysessions demo`.";
   for (const user of found) {
     users.append(
       el(
         "li",
         {},
-        el("button", { type: "button", class: "user", onclick: () => signIn(user) }, el("strong", { text: user.label }), el("span", { class: "muted", text: ` ${user.user_id} · ${user.tenant_id} · ${user.roles.join(", ")}` })),
+        el(
+          "button",
+          { type: "button", class: "user", onclick: () => signIn(user) },
+          el("strong", { text: user.label }),
+          el("span", {
+            class: "muted",
+            text: ` ${user.user_id} · ${user.tenant_id} · ${user.roles.join(", ")}`,
+          }),
+        ),
       ),
     );
   }
