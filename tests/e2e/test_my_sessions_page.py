@@ -71,10 +71,14 @@ async def test_a_call_arrives_pulsing_on_top_is_answered_ended_and_its_work_save
         await world.raw.send_all(call.accepted())
         await expect(task.locator(".pulse-connected")).to_be_visible(timeout=5_000)
         await expect(task).to_have_class(re.compile(r"\btone-live\b"))
+        # The row shows its time when the change lands, then at each tick of the page's one
+        # 1 s ticker: read after a tick, twice more than a second apart.
+        await page.wait_for_timeout(1_100)
         first = seconds(await task.locator(".timer").inner_text())
         await page.wait_for_timeout(1_200)
         second = seconds(await task.locator(".timer").inner_text())
-        assert second > first, (first, second)
+        view = await task.evaluate("(row) => JSON.stringify(row._view)")
+        assert second > first, (first, second, view)
         await screenshot(page, "list")
 
         await world.raw.send_all(call.ends())
