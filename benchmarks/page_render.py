@@ -27,17 +27,16 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.e2e's wiring
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the e2e wiring
 
+from e2e.browser import chromium
+from e2e.calls import LiveCall
+from e2e.history_seed import every_timing, seed_history
+from e2e.world import my_sessions_world
 from mysessions_platform.testing.kafka_topics import kafka_topics
 from mysessions_platform.testing.mongo_databases import mongo_databases
 from mysessions_platform.testing.redis_keys import redis_keys
 from mysessions_platform.testing.servers import session_servers
-
-from tests.e2e.browser import chromium
-from tests.e2e.calls import LiveCall
-from tests.e2e.history_seed import every_timing, seed_history
-from tests.e2e.world import my_sessions_world
 
 
 def figures(name: str, values: list[float]) -> str:

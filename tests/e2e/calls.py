@@ -4,8 +4,7 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import contracts as c
-
-from tests.integration.scenario import AGENT, Session
+from integration.scenario import AGENT, Session
 
 
 def seconds_since(t0: datetime) -> float:

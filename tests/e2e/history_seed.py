@@ -3,8 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import contracts as c
-
-from tests.integration.scenario import AGENT
+from integration.scenario import AGENT
 
 from .calls import ended_call
 from .world import World

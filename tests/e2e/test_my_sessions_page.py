@@ -7,13 +7,12 @@ import time
 
 import httpx
 import pytest
+from integration.scenario import AGENT
 from mysessions_platform.infra import Endpoints
 from mysessions_platform.testing.kafka_topics import KafkaTopics
 from mysessions_platform.testing.mongo_databases import MongoDatabases
 from mysessions_platform.testing.redis_keys import RedisKeys
 from playwright.async_api import BrowserContext, Locator, Page, expect
-
-from tests.integration.scenario import AGENT
 
 from .browser import screenshot
 from .calls import LiveCall, ended_call, hours_ago

@@ -3,13 +3,12 @@ labels, names, roles) on the list and the detail, and every action works from th
 alone."""
 
 import pytest
+from integration.scenario import AGENT
 from mysessions_platform.infra import Endpoints
 from mysessions_platform.testing.kafka_topics import KafkaTopics
 from mysessions_platform.testing.mongo_databases import MongoDatabases
 from mysessions_platform.testing.redis_keys import RedisKeys
 from playwright.async_api import BrowserContext, Page, expect
-
-from tests.integration.scenario import AGENT
 
 from .browser import axe_violations
 from .calls import LiveCall, ended_call, hours_ago

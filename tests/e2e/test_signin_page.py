@@ -1,13 +1,12 @@
 """The demo's sign-in page in Chromium: lists the demo's users, signs one in, passes axe."""
 
 import pytest
+from integration.scenario import AGENT, TENANT
 from mysessions_platform.infra import Endpoints
 from mysessions_platform.testing.kafka_topics import KafkaTopics
 from mysessions_platform.testing.mongo_databases import MongoDatabases
 from mysessions_platform.testing.redis_keys import RedisKeys
 from playwright.async_api import BrowserContext, expect
-
-from tests.integration.scenario import AGENT, TENANT
 
 from .browser import axe_violations
 from .world import my_sessions_world

@@ -15,6 +15,8 @@ from faststream import TestApp
 from gateway_service.settings import DemoUser
 from gateway_service.testing import RunningGateway, gateway_settings, running_gateway
 from ingest_service.entrypoints.app import create_app as create_ingest
+from integration.pipeline import Pipeline, make_pipeline
+from integration.scenario import AGENT, TENANT
 from mysessions.events_out import EventSender, event_sender
 from mysessions_platform.infra import Endpoints
 from mysessions_platform.mongo import Document, with_database
@@ -28,9 +30,6 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from pymongo.asynchronous.database import AsyncDatabase
 from queue_service.entrypoints.app import create_app as create_queue
 from reporting_service.tags.store import TagCounts
-
-from tests.integration.pipeline import Pipeline, make_pipeline
-from tests.integration.scenario import AGENT, TENANT
 
 SUPPORT = c.ServiceSettingsSpec(
     tenant_id=TENANT,
