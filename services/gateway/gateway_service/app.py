@@ -7,7 +7,9 @@ from fastapi import Depends, FastAPI
 
 from gateway_service.auth import demo_routes
 from gateway_service.auth.demo_keys import DemoSigner
+from gateway_service.errors import API_RESPONSES
 from gateway_service.limits import BodySizeLimit, limit_writes
+from gateway_service.outages import answer_outages
 from gateway_service.resources import open_resources
 from gateway_service.routes import API_ROUTERS, PAGE_ROUTERS
 from gateway_service.settings import GatewaySettings
@@ -29,8 +31,9 @@ def create_app(settings: GatewaySettings, demo: DemoSigner | None = None) -> Fas
         lifespan=lifespan,
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    answer_outages(app)
     for router in API_ROUTERS:
-        app.include_router(router, dependencies=[Depends(limit_writes)])
+        app.include_router(router, dependencies=[Depends(limit_writes)], responses=API_RESPONSES)
     for router in PAGE_ROUTERS:
         app.include_router(router)
     if settings.mode == "demo":
