@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from aiokafka import AIOKafkaProducer
+from context_service.adapters.stored_listing import StoredContextListing
 from mysessions_platform.mongo import Document, mongo_client, mongo_database
 from mysessions_platform.service_settings.store import ServiceSettingsStore
 from pymongo.asynchronous.database import AsyncDatabase
@@ -35,6 +36,8 @@ class Resources:
     service_settings: ServiceSettingsStore
     acw: AcwPorts
     tags: TagCounts
+    stored_context: StoredContextListing
+    """The tenant admin's list of stored context (read-only; the context worker writes)."""
     verifier: TokenVerifier
     demo: DemoSigner | None
     """Set in demo mode only: signs the demo sign-in page's tokens."""
@@ -63,8 +66,11 @@ async def open_resources(
             saves, tags = AcwSaves(database), TagCounts(database)
             await saves.ensure_indexes()
             await tags.ensure_indexes()
+            stored_context = StoredContextListing(database)
+            await stored_context.ensure_indexes()
             await producer.start()
             service_settings = ServiceSettingsStore(database)
+            await service_settings.ensure_indexes()  # owners write settings here too
             yield Resources(
                 settings=settings,
                 redis=redis,
@@ -87,6 +93,7 @@ async def open_resources(
                     topic=settings.acw_topic,
                 ),
                 tags=tags,
+                stored_context=stored_context,
                 verifier=verifier_for(settings, demo if settings.mode == "demo" else None),
                 demo=demo if settings.mode == "demo" else None,
             )

@@ -2,11 +2,12 @@
 
 from fastapi import APIRouter
 
-from gateway_service.api import me
+from gateway_service.api import admin, me, owner
+from gateway_service.page import owner_routes
 
-API_ROUTERS: tuple[APIRouter, ...] = (me.router,)
+API_ROUTERS: tuple[APIRouter, ...] = (me.router, owner.router, admin.router)
 """Routers under /api/v1; each of their routes requires a signed-in caller, and their
 writes count against the caller's rate limit (``limits.limit_writes``)."""
 
-PAGE_ROUTERS: tuple[APIRouter, ...] = ()
+PAGE_ROUTERS: tuple[APIRouter, ...] = (owner_routes.router,)
 """The page and its assets (no token needed: the page signs in, then calls the API)."""
