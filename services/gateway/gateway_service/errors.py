@@ -61,6 +61,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 """Documented on every authenticated route (OpenAPI)."""
 
 API_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "The body cannot be read (not UTF-8 JSON)."},
     401: ERROR_RESPONSES[401],
     413: {"model": ErrorBody, "description": "The request body is too large."},
     422: {"model": InvalidBody, "description": "The request breaks a documented rule."},
