@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from aiokafka import AIOKafkaProducer
+from context_service.adapters.live_mail import LiveMail
+from contracts import topics
+from mysessions_platform.kafka.topics import TopicSettings, ensure_topics
 from mysessions_platform.mongo import Document, mongo_client, mongo_database
 from mysessions_platform.service_settings.store import ServiceSettingsStore
 from pymongo.asynchronous.database import AsyncDatabase
@@ -21,6 +24,9 @@ from reporting_service.tags.store import TagCounts
 
 from gateway_service.auth.demo_keys import DemoSigner
 from gateway_service.auth.tokens import JwksVerifier, KeyVerifier, TokenVerifier
+from gateway_service.email.drafts import EmailDrafts
+from gateway_service.email.ports import EmailPorts
+from gateway_service.email.replies import EmailReplies
 from gateway_service.settings import GatewaySettings
 
 
@@ -35,6 +41,8 @@ class Resources:
     service_settings: ServiceSettingsStore
     acw: AcwPorts
     tags: TagCounts
+    email: EmailPorts
+    """The live mail, drafts and sent replies of e-mail tasks (``gateway_service.email``)."""
     verifier: TokenVerifier
     demo: DemoSigner | None
     """Set in demo mode only: signs the demo sign-in page's tokens."""
@@ -63,6 +71,12 @@ async def open_resources(
             saves, tags = AcwSaves(database), TagCounts(database)
             await saves.ensure_indexes()
             await tags.ensure_indexes()
+            drafts, replies = EmailDrafts(database), EmailReplies(database)
+            await drafts.ensure_indexes()
+            await replies.ensure_indexes()
+            specs = TopicSettings.from_env()
+            email_spec = specs.spec(topics.EMAIL_REPLIES, 3, settings.email_topic)
+            await ensure_topics(settings.kafka_bootstrap_servers, [email_spec])
             await producer.start()
             service_settings = ServiceSettingsStore(database)
             yield Resources(
@@ -87,6 +101,14 @@ async def open_resources(
                     topic=settings.acw_topic,
                 ),
                 tags=tags,
+                email=EmailPorts(
+                    mail=LiveMail(redis, settings.queue_key_prefix),
+                    drafts=drafts,
+                    replies=replies,
+                    settings=service_settings,
+                    publisher=ProducerPublisher(producer),
+                    topic=settings.email_topic,
+                ),
                 verifier=verifier_for(settings, demo if settings.mode == "demo" else None),
                 demo=demo if settings.mode == "demo" else None,
             )

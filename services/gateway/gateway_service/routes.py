@@ -2,9 +2,9 @@
 
 from fastapi import APIRouter
 
-from gateway_service.api import me
+from gateway_service.api import email, me
 
-API_ROUTERS: tuple[APIRouter, ...] = (me.router,)
+API_ROUTERS: tuple[APIRouter, ...] = (me.router, email.router)
 """Routers under /api/v1; each of their routes requires a signed-in caller, and their
 writes count against the caller's rate limit (``limits.limit_writes``)."""
 
