@@ -1,40 +1,50 @@
-"""Outages as answers: a Redis, MongoDB or Kafka that cannot be reached is a 503 with
-``Retry-After``, never a 500 that leaks a trace, and never a guessed answer.
+"""A store or the broker away answers 503 with ``Retry-After``: an outage the client
+retries, never a 500 that leaks a trace, never an answer made up without the data.
 
-Only connection-level failures count: a refused command (``OperationFailure``) is a bug
-and stays a 500, so it is seen and fixed rather than retried forever.
-"""
+Routes wrap their store calls in ``outage_as_503``; ``answer_outages`` installs the same
+answer app-wide for any call left unwrapped."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import structlog
-from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError
-from fastapi import FastAPI, Request
+from aiokafka.errors import KafkaError
+from fastapi import FastAPI, HTTPException, Request, status
 from fastapi.responses import JSONResponse
-from pymongo.errors import ConnectionFailure
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from pymongo.errors import PyMongoError
+from redis.exceptions import RedisError
 
-_OUTAGES = (
-    RedisConnectionError,
-    RedisTimeoutError,
-    ConnectionFailure,  # includes ServerSelectionTimeoutError, NetworkTimeout, AutoReconnect
-    KafkaConnectionError,
-    KafkaTimeoutError,
-)
+__all__ = ["OUTAGES", "answer_outages", "outage_as_503"]
+
+OUTAGES = (RedisError, PyMongoError, KafkaError, OSError)
 RETRY_AFTER_S = 5
 
 _log = structlog.get_logger(__name__)
 
 
+@contextmanager
+def outage_as_503() -> Iterator[None]:
+    try:
+        yield
+    except OUTAGES:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            "the service is briefly unavailable; try again shortly",
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        ) from None
+
+
 async def _unavailable(request: Request, error: Exception) -> JSONResponse:
-    # The error's type only: messages can carry hosts and, from drivers, query values.
+    # The error's type only: driver messages can carry hosts and query values.
     _log.warning("outage answered 503", error=type(error).__name__, method=request.method)
     return JSONResponse(
-        {"detail": "a server the gateway needs is unreachable; try again shortly"},
-        status_code=503,
+        {"detail": "the service is briefly unavailable; try again shortly"},
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
         headers={"Retry-After": str(RETRY_AFTER_S)},
     )
 
 
 def answer_outages(app: FastAPI) -> None:
-    for kind in _OUTAGES:
+    """The same answer for an outage no route wrapped in ``outage_as_503``."""
+    for kind in OUTAGES:
         app.add_exception_handler(kind, _unavailable)

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from aiokafka import AIOKafkaProducer
+from context_service.adapters.live_mail import LiveMail
 from context_service.adapters.stored_listing import StoredContextListing
+from contracts import topics
+from mysessions_platform.kafka.topics import TopicSettings, ensure_topics
 from mysessions_platform.mongo import Document, mongo_client, mongo_database
 from mysessions_platform.service_settings.store import ServiceSettingsStore
 from pymongo.asynchronous.database import AsyncDatabase
@@ -22,6 +25,9 @@ from reporting_service.tags.store import TagCounts
 
 from gateway_service.auth.demo_keys import DemoSigner
 from gateway_service.auth.tokens import JwksVerifier, KeyVerifier, TokenVerifier
+from gateway_service.email.drafts import EmailDrafts
+from gateway_service.email.ports import EmailPorts
+from gateway_service.email.replies import EmailReplies
 from gateway_service.settings import GatewaySettings
 
 
@@ -38,6 +44,8 @@ class Resources:
     tags: TagCounts
     stored_context: StoredContextListing
     """The tenant admin's list of stored context (read-only; the context worker writes)."""
+    email: EmailPorts
+    """The live mail, drafts and sent replies of e-mail tasks (``gateway_service.email``)."""
     verifier: TokenVerifier
     demo: DemoSigner | None
     """Set in demo mode only: signs the demo sign-in page's tokens."""
@@ -68,6 +76,12 @@ async def open_resources(
             await tags.ensure_indexes()
             stored_context = StoredContextListing(database)
             await stored_context.ensure_indexes()
+            drafts, replies = EmailDrafts(database), EmailReplies(database)
+            await drafts.ensure_indexes()
+            await replies.ensure_indexes()
+            specs = TopicSettings.from_env()
+            email_spec = specs.spec(topics.EMAIL_REPLIES, 3, settings.email_topic)
+            await ensure_topics(settings.kafka_bootstrap_servers, [email_spec])
             await producer.start()
             service_settings = ServiceSettingsStore(database)
             await service_settings.ensure_indexes()  # owners write settings here too
@@ -94,6 +108,14 @@ async def open_resources(
                 ),
                 tags=tags,
                 stored_context=stored_context,
+                email=EmailPorts(
+                    mail=LiveMail(redis, settings.queue_key_prefix),
+                    drafts=drafts,
+                    replies=replies,
+                    settings=service_settings,
+                    publisher=ProducerPublisher(producer),
+                    topic=settings.email_topic,
+                ),
                 verifier=verifier_for(settings, demo if settings.mode == "demo" else None),
                 demo=demo if settings.mode == "demo" else None,
             )
