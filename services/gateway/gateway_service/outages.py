@@ -35,8 +35,10 @@ def outage_as_503() -> Iterator[None]:
 
 
 async def _unavailable(request: Request, error: Exception) -> JSONResponse:
-    # The error's type only: driver messages can carry hosts and query values.
-    _log.warning("outage answered 503", error=type(error).__name__, method=request.method)
+    # The error's type and the route's template only: driver messages can carry query
+    # values, and ids in a path are the caller's business.
+    where = getattr(request.scope.get("route"), "path", "?")
+    _log.warning("outage answered 503", error=type(error).__name__, route=where)
     return JSONResponse(
         {"detail": "the service is briefly unavailable; try again shortly"},
         status_code=status.HTTP_503_SERVICE_UNAVAILABLE,

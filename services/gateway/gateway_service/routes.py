@@ -2,10 +2,17 @@
 
 from fastapi import APIRouter
 
-from gateway_service.api import admin, email, me, owner
+from gateway_service.api import admin, after_call_work, email, me, owner, tasks
 from gateway_service.page import owner_routes
 
-API_ROUTERS: tuple[APIRouter, ...] = (me.router, email.router, owner.router, admin.router)
+API_ROUTERS: tuple[APIRouter, ...] = (
+    me.router,
+    tasks.router,
+    after_call_work.router,
+    email.router,
+    owner.router,
+    admin.router,
+)
 """Routers under /api/v1; each of their routes requires a signed-in caller, and their
 writes count against the caller's rate limit (``limits.limit_writes``)."""
 

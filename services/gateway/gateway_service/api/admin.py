@@ -94,7 +94,7 @@ async def stored_sessions(
 ) -> StoredSessions:
     """The tenant's stored context across its services, most recently stored first."""
     after = _position(cursor) if cursor else None
-    page = await resources.stored_context.page(
+    page = await resources.stored_listing.page(
         caller.tenant_id, datetime.now(UTC), limit, after, q.strip() if q else None
     )
     return StoredSessions(

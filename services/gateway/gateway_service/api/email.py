@@ -11,13 +11,14 @@ is simply absent, as in the task detail (``email: null``).
 """
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
 from contracts import QueueTask
-from fastapi import APIRouter, HTTPException, Path, status
+from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from gateway_service.api.tasks import TaskId
 from gateway_service.auth.dependencies import Agent, Resourced
 from gateway_service.auth.principal import Principal
 from gateway_service.email.access import mail_of
@@ -26,20 +27,11 @@ from gateway_service.email.models import DraftBody, DraftView, EmailDetail, Sent
 from gateway_service.email.send import NoSuchEmail, ReplyConflict, ReplyRefused, send_reply
 from gateway_service.errors import ERROR_RESPONSES, ErrorBody, not_found
 from gateway_service.outages import outage_as_503
+from gateway_service.own_tasks import MAX_ID_CHARS
 from gateway_service.resources import Resources
 
 router = APIRouter(prefix="/api/v1/tasks", tags=["email"], responses=ERROR_RESPONSES)
 
-_MAX_ID_CHARS = 128
-TaskId = Annotated[
-    str,
-    # The bound is published, not enforced by FastAPI: a longer id answers 404 like any
-    # other id that names no task of the caller's (``_own_task``), not 422.
-    Path(
-        description="The task's user session id (at most 128 characters).",
-        json_schema_extra={"maxLength": _MAX_ID_CHARS},
-    ),
-]
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "No such task, or no mail on it."}
 }
@@ -52,7 +44,7 @@ class SendConflict(BaseModel):
 
 async def _own_task(resources: Resources, agent: Principal, user_session_id: str) -> QueueTask:
     task = None
-    if len(user_session_id) <= _MAX_ID_CHARS:  # longer ids exist nowhere
+    if len(user_session_id) <= MAX_ID_CHARS:  # longer ids exist nowhere
         task = await resources.acw.tasks.task(agent.tenant_id, agent.user_id, user_session_id)
     if task is None:
         raise not_found("task")

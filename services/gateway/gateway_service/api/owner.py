@@ -91,7 +91,7 @@ async def owned_services(caller: Owner, resources: Resourced) -> list[ServiceSet
 @router.get(
     "/services/{service_id:path}/history",
     response_model=list[ServiceSettings],
-    responses=responses(403),
+    responses=responses(403, 404),
 )
 async def service_history(
     service_id: ServiceId,
@@ -105,7 +105,9 @@ async def service_history(
     return versions[::-1][:limit]
 
 
-@router.get("/services/{service_id:path}", response_model=ServiceSettings, responses=responses(403))
+@router.get(
+    "/services/{service_id:path}", response_model=ServiceSettings, responses=responses(403, 404)
+)
 async def service(service_id: ServiceId, caller: Owner, resources: Resourced) -> ServiceSettings:
     _owned(caller, service_id)
     found = await resources.service_settings.get(caller.tenant_id, service_id)
@@ -113,7 +115,9 @@ async def service(service_id: ServiceId, caller: Owner, resources: Resourced) ->
 
 
 @router.put(
-    "/services/{service_id:path}", response_model=ServiceSettings, responses=responses(403, 409)
+    "/services/{service_id:path}",
+    response_model=ServiceSettings,
+    responses=responses(403, 404, 409),
 )
 async def update_service(
     service_id: ServiceId, update: SettingsUpdate, caller: Owner, resources: Resourced
