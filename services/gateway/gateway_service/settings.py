@@ -37,6 +37,10 @@ class GatewaySettings(ServerSettings):
     queue_key_prefix: str = "ms"
     """The queue's and context's Redis key prefix (``QUEUE_KEY_PREFIX``)."""
     acw_topic: str = topics.AFTER_CALL_WORK
+    email_topic: str = topics.EMAIL_REPLIES
+    """Where agents' e-mail replies go, for the mail connector (created at start if missing)."""
+    email_outbox_interval_s: float = Field(default=1.0, gt=0, le=60)
+    """How often replies Kafka did not confirm are published again (and drafts purged)."""
 
     # Tokens (OpenID Connect): RS256 only.
     jwks_url: str | None = None

@@ -24,6 +24,8 @@ from queue_service.domain import Task
 from reporting_service.acw.service import code_lists
 
 from gateway_service.auth.principal import Principal
+from gateway_service.email.detail import email_detail
+from gateway_service.email.models import EmailDetail
 from gateway_service.resources import Resources
 
 __all__ = ["TaskDetail", "task_detail"]
@@ -62,20 +64,6 @@ class TranscriptLine(BaseModel):
 class TranscriptDetail(BaseModel):
     state: str = Field(description="none, live, pending, available or expired.")
     lines: list[TranscriptLine]
-
-
-class EmailSender(BaseModel):
-    display_name: str | None
-    address: str
-
-
-class EmailDetail(BaseModel):
-    subject: str | None
-    sender: EmailSender
-    received_at: datetime | None
-    html: str | None = Field(description="Sanitized (nh3): no scripts, remote loads or forms.")
-    draft: str | None
-    sent: bool
 
 
 class SavedWork(BaseModel):
@@ -214,9 +202,8 @@ async def _transcript(
 
 
 async def _email_of(resources: Resources, caller: Principal, view: TaskView) -> EmailDetail | None:
-    """The rendered message of an e-mail task. None here: the e-mail helper's
-    ``gateway_service.email`` module fills it (``email_detail``), wired in at the merge."""
-    return None
+    """The rendered message of an e-mail task (``gateway_service.email``), or None."""
+    return await email_detail(resources, caller, view)
 
 
 async def _acw(resources: Resources, caller: Principal, task: Task, view: TaskView) -> AcwDetail:

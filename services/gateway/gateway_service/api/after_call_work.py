@@ -16,7 +16,7 @@ from reporting_service.tags.store import MAX_SUGGESTIONS
 
 from gateway_service.api.tasks import NO_TASK, TaskId
 from gateway_service.auth.dependencies import Agent, Resourced
-from gateway_service.errors import ERROR_RESPONSES, ErrorBody
+from gateway_service.errors import ERROR_RESPONSES, InvalidBody
 from gateway_service.own_tasks import own_task
 
 router = APIRouter(prefix="/api/v1", tags=["after-call work"], responses=ERROR_RESPONSES)
@@ -68,7 +68,7 @@ class AcwConflictBody(BaseModel):
 SAVE_RESPONSES: dict[int | str, dict[str, Any]] = {
     **NO_TASK,
     409: {"model": AcwConflictBody, "description": "Saved already: by whom and when."},
-    422: {"model": ErrorBody, "description": "Refused: not ended, not open, a bad code…"},
+    422: {"model": InvalidBody, "description": "Refused: not ended, not open, a bad code…"},
 }
 
 

@@ -12,7 +12,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, status
 from pydantic import BaseModel, Field
 
 from gateway_service.auth.dependencies import Agent, Resourced
-from gateway_service.errors import ERROR_RESPONSES, ErrorBody
+from gateway_service.errors import ERROR_RESPONSES, ErrorBody, InvalidBody
 from gateway_service.live_position import live_position
 from gateway_service.own_tasks import MAX_ID_CHARS, own_task, own_tasks, shown
 from gateway_service.task_detail import TaskDetail, task_detail
@@ -35,11 +35,15 @@ NO_TASK: dict[int | str, dict[str, Any]] = {
 }
 TaskId = Annotated[
     str,
+    # The bound is published, not enforced by FastAPI: a longer id answers 404 like any
+    # other id that names no task of the caller's (``own_task``), not 422.
     Path(
         description=f"The user session id (at most {MAX_ID_CHARS} characters; any other "
-        "id names no task: 404)."
+        "id names no task: 404).",
+        json_schema_extra={"maxLength": MAX_ID_CHARS},
     ),
 ]
+"""The path's task id, for every route under /api/v1/tasks/{user_session_id}."""
 
 
 class TaskPage(BaseModel):
@@ -56,7 +60,7 @@ class TaskPage(BaseModel):
 @router.get(
     "/tasks",
     response_model=TaskPage,
-    responses={422: {"model": ErrorBody, "description": "A bad cursor or parameter."}},
+    responses={422: {"model": InvalidBody, "description": "A bad cursor or parameter."}},
 )
 async def list_tasks(
     caller: Agent,

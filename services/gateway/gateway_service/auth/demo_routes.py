@@ -13,9 +13,12 @@ from pydantic import BaseModel, Field
 from gateway_service.auth.demo_keys import DemoSigner
 from gateway_service.auth.dependencies import Resourced
 from gateway_service.auth.principal import Role
+from gateway_service.errors import API_RESPONSES
 from gateway_service.settings import DemoUser
 
-router = APIRouter(prefix="/demo", tags=["demo"])
+router = APIRouter(
+    prefix="/demo", tags=["demo"], responses={code: API_RESPONSES[code] for code in (400, 413)}
+)
 
 
 def signer(resources: Resourced) -> DemoSigner:

@@ -125,6 +125,17 @@ async def test_the_list_is_my_sessions_order_paged_and_only_mine(world: World) -
     assert await every_page(world, limit=3) == order
 
 
+async def test_the_next_page_follows_the_last_task_when_calls_arrive(world: World) -> None:
+    first = (await world.get("/api/v1/tasks", limit=2)).json()
+    assert [item["session_id"] for item in first["items"]] == ["s-incoming", "s-connected"]
+    new = Session(TENANT, "s-new", hours_ago(0.01)).inbound("support", "Support", OSCAR_PHONE)
+    await world.seed.feed(new.offered(1, AGENT, "support"))  # a call arrives on top
+    second = (await world.get("/api/v1/tasks", limit=2, cursor=first["next_cursor"])).json()
+    assert [item["session_id"] for item in second["items"]] == ["s-rona", "s-done"]
+    assert second["total"] == 5
+    assert second["next_cursor"] is None
+
+
 async def test_last_event_id_is_the_streams_newest_entry(world: World) -> None:
     stream = agent_events(world.gateway.settings.queue_key_prefix, TENANT, AGENT)
     redis = world.gateway.resources.redis
