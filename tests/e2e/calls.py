@@ -77,3 +77,19 @@ def caption(
         text=text,
         final=final,
     )
+
+
+def email_arrives(call: LiveCall, subject: str, html: str) -> list[c.SessionEvent]:
+    """An e-mail task's events: the session, its mail, the offer (``call`` of e-mail)."""
+    before = len(call.session.events)
+    call.session.inbound(call.service, 1, "email")
+    call.session.add(
+        c.EmailReceived,
+        seconds_since(call.t0),
+        sender=c.Party(address="ann@example.com", address_kind="email", display_name="Ann Lee"),
+        subject=subject,
+        html_body=html,
+        received_at=datetime.now(UTC),
+    )
+    call.session.task(c.TaskOffered, seconds_since(call.t0), service_id=call.service)
+    return call.session.events[before:]
