@@ -132,6 +132,7 @@ async def test_an_email_task_shows_the_sanitized_mail_and_sends_the_reply_once(
             )
             await page.wait_for_timeout(700)
         assert hits == []  # no tracking pixel, no remote anything
+        await page.evaluate("() => document.body.lastElementChild.remove()")
 
         await widget.get_by_label("Reply").fill("Dear Ann, a corrected invoice follows.")
         await widget.get_by_role("button", name="Save draft").click()
