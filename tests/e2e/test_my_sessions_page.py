@@ -65,6 +65,7 @@ async def test_a_call_arrives_pulsing_on_top_is_answered_ended_and_its_work_save
         await expect(task.locator(".pulse-incoming")).to_be_visible(timeout=2_000)
         assert time.monotonic() - published < 2.0
         assert await page.locator("li.task").first.get_attribute("data-id") == call.user_session_id
+        await expect(page.locator("#count")).to_have_text("3 sessions")
         await expect(task.locator(".result")).to_have_text("Incoming")
 
         await world.raw.send_all(call.accepted())
@@ -119,3 +120,21 @@ async def test_a_call_arrives_pulsing_on_top_is_answered_ended_and_its_work_save
         assert again.status_code == 409, again.text
         assert again.json()["saved_by"] == AGENT
         assert again.json()["saved_at"]
+
+        # Search and filters ask the API again.
+        tasks = page.locator("li.task")
+        await page.get_by_label("Open only").check()
+        await expect(tasks).to_have_count(2)
+        await expect(task).to_have_count(0)
+        await page.get_by_label("Open only").uncheck()
+        await page.get_by_label("Result", exact=True).select_option(label="RONA")
+        await expect(tasks).to_have_count(0)
+        await expect(page.locator("#count")).to_have_text("0 sessions")
+        await page.get_by_label("Result", exact=True).select_option(label="Accepted")
+        await expect(tasks).to_have_count(3)
+        await page.get_by_label("Search", exact=True).fill("no such caller")
+        await expect(tasks).to_have_count(0)
+        await page.get_by_label("Search", exact=True).fill("SUPPORT")
+        await expect(tasks).to_have_count(3)
+        await page.get_by_label("Service", exact=True).select_option(label="Support")
+        await expect(tasks).to_have_count(3)

@@ -19,6 +19,7 @@ function start() {
   const detail = new DetailPanel($("detail"), { onSaved: () => {} });
   const services = new Map(); // service_id -> name, as the tasks show them
   let cursor = null;
+  let total = 0; // matching tasks, in all pages
   let stream = null;
   let refetching = null;
 
@@ -64,7 +65,7 @@ function start() {
     }
   }
 
-  function showCount(total) {
+  function showCount() {
     $("count").textContent = `${total} session${total === 1 ? "" : "s"}`;
   }
 
@@ -80,7 +81,8 @@ function start() {
     learnServices(page.items);
     cursor = page.next_cursor;
     $("more").hidden = !cursor;
-    showCount(page.total);
+    total = page.total;
+    showCount();
     document.body.dataset.loaded = "true";
     return page;
   }
@@ -95,12 +97,21 @@ function start() {
   }
 
   // Refetch (search, filters, or the stream's `refresh`), at most one at a time.
+  // One fetch at a time; a request made meanwhile (the agent changed a filter again) runs
+  // once more after it, so the list always ends on the latest search and filters.
+  let again = false;
   function refetch() {
-    if (refetching) return refetching;
+    if (refetching) {
+      again = true;
+      return refetching;
+    }
     refetching = (async () => {
       try {
-        const page = await load();
-        stream?.setLastEventId(page.last_event_id);
+        do {
+          again = false;
+          const page = await load();
+          stream?.setLastEventId(page.last_event_id);
+        } while (again);
       } finally {
         refetching = null;
       }
@@ -142,8 +153,13 @@ function start() {
         task(view) {
           learnServices([view]);
           const started = performance.now();
-          if (list.has(view.user_session_id) || matches(view)) list.upsert(view);
+          const known = list.has(view.user_session_id);
+          if (known || matches(view)) list.upsert(view);
           else if (filtered()) refetchSoon(500);
+          if (!known && list.has(view.user_session_id)) {
+            total += 1;
+            showCount();
+          }
           performance.measure("mysessions:update", { start: started });
           // ... and until the frame that shows it (style, layout and paint included).
           requestAnimationFrame(() =>
