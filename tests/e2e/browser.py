@@ -61,6 +61,12 @@ async def chromium(user_data_dir: Path) -> AsyncIterator[BrowserContext]:
             viewport={"width": 1280, "height": 900},
             reduced_motion="no-preference",
         )
+        # Offline by design: anything but this machine gets an empty answer, so a page a
+        # widget embeds or opens never reaches (or waits on) the network.
+        await context.route(
+            lambda url: not url.startswith(("http://127.0.0.1", "data:", "about:")),
+            lambda route: route.fulfill(status=204, body=""),
+        )
         try:
             yield context
         finally:

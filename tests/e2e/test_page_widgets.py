@@ -34,6 +34,8 @@ async def test_live_captions_show_in_the_transcript_while_the_call_lives(
         await world.raw.send_all(call.arrives() + call.accepted())
         await world.raw.send_all([caption(call, 0, "caller", "Hello, my router is blinking red.")])
         await world.listed([call.user_session_id])
+        # The configured pages (context links, embedded context), served here: no network.
+        await browser.route("https://**/*", lambda route: route.fulfill(body="context", status=200))
         page = await world.open_page(browser)
         await page.locator(f'li.task[data-id="{call.user_session_id}"] button').click()
         transcript = page.locator("#detail .transcript")
@@ -54,11 +56,25 @@ async def test_live_captions_show_in_the_transcript_while_the_call_lives(
         await expect(links).to_have_count(2)
         opened = []
         browser.on("page", lambda new: opened.append(new))
-        await browser.route("https://**/*", lambda route: route.fulfill(body="context", status=200))
         await page.get_by_role("button", name="Open all context links").click()
         await page.wait_for_timeout(500)
         assert len(opened) == 2
         await screenshot(page, "transcript")
+
+        # The embedded context: the configured page, sandboxed, only while the call lives.
+        frame = page.locator("#detail iframe.embedded")
+        await expect(frame).to_have_attribute(
+            "src", "https://context.example.com/calls?session=s-talk"
+        )
+        await expect(frame).to_have_attribute(
+            "sandbox", "allow-scripts allow-forms allow-popups allow-same-origin"
+        )
+        await expect(page.frame_locator("#detail iframe.embedded").locator("body")).to_have_text(
+            "context"
+        )
+        await world.raw.send_all(call.ends())
+        await expect(page.locator("#detail .result-label")).to_have_text("Accepted")
+        await expect(frame).to_have_count(0)
 
 
 HOSTILE_MAIL = (

@@ -43,7 +43,9 @@ SUPPORT = c.ServiceSettingsSpec(
         transcription=True,
         email=True,
         chat=True,
+        embedded_context=True,
     ),
+    embedded_context_url="https://context.example.com/calls?session={system.session_id}",
     primary_codes=(c.Code(id="sale", label="Sale"), c.Code(id="info", label="Information")),
     secondary_codes=(c.Code(id="callback", label="Callback requested"),),
     context_links=(
