@@ -14,14 +14,21 @@ if ((${#missing[@]})); then
     exit 1
 fi
 
-if ! command -v redis-server >/dev/null; then
+# Debian packages: redis-server for the local Redis, chromium for the page's browser tests
+# (Playwright drives Debian's Chromium; no browser download).
+apt_packages=()
+command -v redis-server >/dev/null || apt_packages+=(redis-server)
+[[ -x /usr/bin/chromium ]] || apt_packages+=(chromium)
+if ((${#apt_packages[@]})); then
     sudo=()
     [[ $(id -u) -eq 0 ]] || sudo=(sudo -n)
-    echo "bootstrap: installing redis-server (apt-get)"
+    echo "bootstrap: installing ${apt_packages[*]} (apt-get)"
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-        apt-get install -y -qq --no-install-recommends redis-server >/dev/null
+        apt-get install -y -qq --no-install-recommends "${apt_packages[@]}" >/dev/null
 fi
+
+bash scripts/fetch_axe.sh
 
 if ! command -v uv >/dev/null; then
     echo "bootstrap: installing uv (pip)"

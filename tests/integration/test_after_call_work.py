@@ -20,7 +20,7 @@ from aiokafka import AIOKafkaProducer
 from faststream import TestApp
 from mysessions.events_out import event_sender
 from mysessions_platform.infra import Endpoints
-from mysessions_platform.mongo import Document
+from mysessions_platform.mongo import Document, with_database
 from mysessions_platform.service_settings.store import ServiceSettingsStore
 from mysessions_platform.testing.kafka_reading import read_records, wait_for
 from mysessions_platform.testing.kafka_topics import KafkaTopics
@@ -50,7 +50,7 @@ from reporting_service.adapters.translate import to_task
 from reporting_service.domain import Code, Task
 from reporting_service.tags.store import Suggestion, TagCounts
 
-from .pipeline import Pipeline, make_pipeline, with_database
+from .pipeline import Pipeline, make_pipeline
 from .scenario import AGENT, TENANT, Session
 
 pytestmark = pytest.mark.integration

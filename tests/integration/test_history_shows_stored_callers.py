@@ -23,6 +23,7 @@ from context_service.transfer_example import (
 from faststream import TestApp
 from mysessions.events_out import event_sender
 from mysessions_platform.infra import Endpoints
+from mysessions_platform.mongo import with_database
 from mysessions_platform.testing.cli import run_cli
 from mysessions_platform.testing.kafka_reading import group_caught_up, wait_for
 from mysessions_platform.testing.kafka_topics import KafkaTopics
@@ -30,7 +31,7 @@ from mysessions_platform.testing.mongo_databases import MongoDatabases
 from mysessions_platform.testing.redis_keys import RedisKeys
 from queue_service.entrypoints.app import create_app as create_queue
 
-from .pipeline import make_pipeline, with_database
+from .pipeline import make_pipeline
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 

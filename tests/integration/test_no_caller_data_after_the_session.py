@@ -23,6 +23,7 @@ from faststream import TestApp
 from ingest_service.entrypoints.app import create_app as create_ingest
 from mysessions.events_out import event_sender
 from mysessions_platform.infra import Endpoints
+from mysessions_platform.mongo import with_database
 from mysessions_platform.testing.kafka_reading import group_caught_up, wait_for
 from mysessions_platform.testing.kafka_topics import KafkaTopics
 from mysessions_platform.testing.mongo_databases import MongoDatabases
@@ -37,7 +38,7 @@ from redis.asyncio import Redis
 from reporting_service.adapters.records_store import RECORDS
 from reporting_service.entrypoints.app import create_app as create_reporting
 
-from .pipeline import make_pipeline, with_database
+from .pipeline import make_pipeline
 from .reporting_pipeline import make_reporting
 from .scenario import AGENT, TENANT, Session
 

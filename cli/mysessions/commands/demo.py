@@ -1,7 +1,10 @@
-"""``mysessions demo``: servers, workers and simulated traffic, with a live summary.
+"""``mysessions demo``: servers, every worker, the gateway and simulated traffic, with a
+live summary, until Ctrl-C (or ``--duration`` seconds).
 
 Each run simulates fresh tenants of its own (``demo-<UTC start>-<n>``), and its summary and
-busiest agent count only those, whatever earlier runs or other tenants left in Redis.
+busiest agent count only those, whatever earlier runs or other tenants left in Redis. The
+gateway runs in demo mode: its sign-in page offers the run's agents, a service owner and a
+tenant admin (see ``demo_users``).
 """
 
 import asyncio
@@ -12,6 +15,7 @@ from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
 import typer
 from context_service.adapters.stored_context import StoredContextStore
 from contracts import topics
@@ -80,13 +84,67 @@ def busiest_agent(tasks: AgentTasks) -> tuple[str, str] | None:
     return max(sorted(tasks), key=lambda agent: len(tasks[agent]))
 
 
+UNTIL_STOPPED_S = 7 * 24 * 3600.0
+"""Traffic length when no --duration is given: the demo runs until Ctrl-C."""
+
+
+def demo_users(config: SimulationConfig) -> list[dict[str, Any]]:
+    """The sign-ins of the gateway's demo page: two agents of the first tenant, the owner
+    of its services and its tenant admin."""
+    tenant = config.tenant_ids[0]
+    services = [f"t1-svc-{index + 1}" for index in range(config.services_per_tenant)]
+    agents = [f"t1-agent-{n}" for n in range(1, min(2, config.agents_per_tenant) + 1)]
+    return [
+        *(
+            {"label": f"Agent {agent}", "tenant_id": tenant, "user_id": agent, "roles": ["agent"]}
+            for agent in agents
+        ),
+        {
+            "label": "Service owner",
+            "tenant_id": tenant,
+            "user_id": "owner-1",
+            "roles": ["service_owner"],
+            "services": services,
+        },
+        {
+            "label": "Tenant admin",
+            "tenant_id": tenant,
+            "user_id": "admin-1",
+            "roles": ["tenant_admin"],
+        },
+    ]
+
+
+async def wait_for_gateway(url: str, gateway: WorkerProcess, timeout_s: float = 60) -> None:
+    """Until the gateway answers (its OpenAPI document), or fail naming its log."""
+    deadline = time.monotonic() + timeout_s
+    async with httpx.AsyncClient(timeout=2) as client:
+        while time.monotonic() < deadline:
+            if gateway.process is not None and gateway.process.returncode is not None:
+                break
+            try:
+                if (await client.get(f"{url}/openapi.json")).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.3)
+    raise RuntimeError(f"the gateway did not start; see {gateway.log_file}")
+
+
 def run_prefix(now: datetime) -> str:
     """A fresh tenant prefix per run: ``demo-20250106T090000Z`` (tenants ``…-1``, ``…-2``)."""
     return f"demo-{now:%Y%m%dT%H%M%SZ}"
 
 
 async def _demo(
-    tenants: int, agents: int, rate: float, duration: float, seed: int, prefix: str
+    tenants: int,
+    agents: int,
+    rate: float,
+    duration: float | None,
+    seed: int,
+    prefix: str,
+    host: str,
+    port: int,
 ) -> None:
     urls = await infra.up(report=lambda message: console.print(f"[dim]•[/dim] {message}"))
     settings = QueueSettings()
@@ -106,13 +164,26 @@ async def _demo(
     }
     logs = infra.cache_dir() / "logs"
     logs.mkdir(parents=True, exist_ok=True)
+    traffic_s = duration if duration is not None else UNTIL_STOPPED_S
+    config = make_config(
+        tenants, 3, agents, rate, traffic_s, seed, fast=False, tenant_prefix=prefix
+    )
     workers = [
         WorkerProcess(f"{name}_service", env, logs / f"demo-{name}.log")
         for name in ("ingest", "queue", "context", "reporting")
     ]
+    gateway_env = {
+        **env,
+        "GATEWAY_MODE": "demo",
+        "GATEWAY_HOST": host,
+        "GATEWAY_PORT": str(port),
+        "GATEWAY_DEMO_USERS": json.dumps(demo_users(config)),
+    }
+    gateway = WorkerProcess("gateway_service", gateway_env, logs / "demo-gateway.log")
+    workers.append(gateway)
+    page_url = f"http://{host}:{port}"
     redis = Redis.from_url(urls.redis_url)
     store = make_store(redis, settings)
-    config = make_config(tenants, 3, agents, rate, duration, seed, fast=False, tenant_prefix=prefix)
     run_tenants = set(config.tenant_ids)
     named = ", ".join(config.tenant_ids)
     console.print(f"this run's tenant(s): {named}")
@@ -122,6 +193,8 @@ async def _demo(
         for worker in workers:
             await worker.start()
         console.print(f"workers started: ingest, queue, context, reporting (logs in {logs})")
+        await wait_for_gateway(page_url, gateway)
+        _print_sign_ins(page_url, config)
         sending = asyncio.create_task(
             send_simulation(
                 config,
@@ -134,7 +207,7 @@ async def _demo(
         )
         began = time.monotonic()
         with Live(console=console, refresh_per_second=1) as live:
-            while time.monotonic() - began < duration + 5:
+            while duration is None or time.monotonic() - began < duration + 5:
                 tasks = tasks_of_run(await store.snapshot(), run_tenants)
                 live.update(_summary(progress, tasks, time.monotonic() - began, named))
                 await asyncio.sleep(2)
@@ -152,6 +225,15 @@ async def _demo(
         show(shown, f"the busiest agent's My Sessions: {user} of {tenant}")
         console.print(f"see it all with: mysessions view --tenant {tenant} --user {user}")
     console.print("stop the servers with: mysessions infra down")
+
+
+def _print_sign_ins(page_url: str, config: SimulationConfig) -> None:
+    console.print(f"[bold]My Sessions page: {page_url}/[/bold]  (sign in at {page_url}/signin)")
+    for user in demo_users(config):
+        console.print(f"  sign in as {user['label']}: {user['user_id']} of {user['tenant_id']}")
+    console.print(f"  settings screen: {page_url}/settings   admin screen: {page_url}/admin")
+    console.print(f"  API and OpenAPI: {page_url}/docs")
+    console.print("Ctrl-C stops the demo (the servers keep running)")
 
 
 async def _print_what_was_kept(mongodb_url: str, tenant_ids: Collection[str]) -> None:
@@ -186,11 +268,19 @@ def demo(
     tenants: int = typer.Option(1, min=1),
     agents: int = typer.Option(20, min=1, help="Agents per tenant."),
     rate: float = typer.Option(10.0, min=0.1, help="Events per second."),
-    duration: float = typer.Option(30.0, min=5, help="Seconds of simulated traffic."),
+    duration: float | None = typer.Option(
+        None, min=5, help="Seconds of simulated traffic; without it, until Ctrl-C."
+    ),
     seed: int = typer.Option(1),
+    host: str = typer.Option("127.0.0.1", help="Where the gateway (the page) listens."),
+    port: int = typer.Option(8080, min=1, max=65535, help="The gateway's port."),
 ) -> None:
-    """Bring the servers up, apply realistic settings to fresh demo tenants, run the ingest,
-    queue, context and reporting workers, simulate traffic, show what agents see."""
+    """Bring the servers up, apply realistic settings to fresh demo tenants, run every
+    worker and the gateway, simulate traffic; print the page's URL and demo sign-ins; show
+    what agents see. Runs until Ctrl-C unless --duration is given."""
     started = datetime.now(UTC)
-    asyncio.run(_demo(tenants, agents, rate, duration, seed, run_prefix(started)))
+    try:
+        asyncio.run(_demo(tenants, agents, rate, duration, seed, run_prefix(started), host, port))
+    except KeyboardInterrupt:
+        console.print("stopped (Ctrl-C): workers and gateway stopped; servers left running")
     console.print(f"demo ran {(datetime.now(UTC) - started).total_seconds():.0f}s")

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import typer
 from context_service.adapters.stored_context import StoredContextStore
+from gateway_service.history_callers import StoredContextCallers
 from mysessions_platform.mongo import mongo_client, mongo_database
 from queue_service.entrypoints.app import make_store
 from queue_service.settings import QueueSettings
@@ -13,8 +14,6 @@ from queue_service.view import agent_view
 from redis.asyncio import Redis
 from rich.console import Console
 from rich.table import Table
-
-from mysessions.history_callers import StoredContextCallers
 
 
 async def load_view(tenant: str, user: str, limit: int) -> list[dict[str, object]]:

@@ -4,7 +4,9 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from mysessions.commands.demo import busiest_agent, run_prefix, tasks_of_run
+from gateway_service.settings import DemoUser
+from mysessions.commands.demo import busiest_agent, demo_users, run_prefix, tasks_of_run
+from mysessions.commands.simulate import make_config
 
 pytestmark = pytest.mark.unit
 
@@ -52,3 +54,14 @@ def test_each_run_gets_a_fresh_prefix_that_makes_valid_tenant_ids() -> None:
 
     assert first == "demo-20250106T090000Z"
     assert first != later
+
+
+def test_demo_sign_ins_are_an_agent_an_owner_of_every_service_and_an_admin() -> None:
+    config = make_config(2, 3, 5, 10.0, 30.0, 1, fast=False, tenant_prefix="demo-x")
+    users = [DemoUser.model_validate(user) for user in demo_users(config)]
+
+    assert {user.tenant_id for user in users} == {"demo-x-1"}
+    assert [u.user_id for u in users if u.roles == ["agent"]] == ["t1-agent-1", "t1-agent-2"]
+    (owner,) = (u for u in users if u.roles == ["service_owner"])
+    assert owner.services == ["t1-svc-1", "t1-svc-2", "t1-svc-3"]
+    assert [u.user_id for u in users if u.roles == ["tenant_admin"]] == ["admin-1"]

@@ -16,6 +16,7 @@ from contracts.codec import (
     view_json_schemas,
 )
 from contracts.deadletter import DeadLetter
+from contracts.email_replies import EmailReplyRequested
 from contracts.inbound import (
     Direction,
     Modality,
@@ -69,7 +70,13 @@ from contracts.transcripts import (
     TranscriptFinal,
     TranscriptSegment,
 )
-from contracts.unions import AfterCallWork, DeadLetterMessage, ReportingRecord, SessionEvent
+from contracts.unions import (
+    AfterCallWork,
+    DeadLetterMessage,
+    EmailReply,
+    ReportingRecord,
+    SessionEvent,
+)
 from contracts.views import (
     CallerView,
     EmailPreview,
@@ -94,6 +101,8 @@ __all__ = [
     "Direction",
     "EmailPreview",
     "EmailReceived",
+    "EmailReply",
+    "EmailReplyRequested",
     "Event",
     "FinalTranscriptLine",
     "LiveCaption",

@@ -8,7 +8,13 @@ from contracts import topics
 from contracts.changelog import QueueTask
 from contracts.service_settings import ServiceSettings, TenantSettings
 from contracts.transcripts import LiveCaption
-from contracts.unions import AfterCallWork, DeadLetterMessage, ReportingRecord, SessionEvent
+from contracts.unions import (
+    AfterCallWork,
+    DeadLetterMessage,
+    EmailReply,
+    ReportingRecord,
+    SessionEvent,
+)
 from contracts.views import TaskView
 
 SESSION_EVENT_ADAPTER: Final[TypeAdapter[SessionEvent]] = TypeAdapter(SessionEvent)
@@ -16,6 +22,7 @@ AFTER_CALL_WORK_ADAPTER: Final[TypeAdapter[AfterCallWork]] = TypeAdapter(AfterCa
 REPORTING_RECORD_ADAPTER: Final[TypeAdapter[ReportingRecord]] = TypeAdapter(ReportingRecord)
 DEAD_LETTER_ADAPTER: Final[TypeAdapter[DeadLetterMessage]] = TypeAdapter(DeadLetterMessage)
 QUEUE_TASK_ADAPTER: Final[TypeAdapter[QueueTask]] = TypeAdapter(QueueTask)
+EMAIL_REPLY_ADAPTER: Final[TypeAdapter[EmailReply]] = TypeAdapter(EmailReply)
 
 TOPIC_ADAPTERS: Final[dict[str, TypeAdapter[Any]]] = {
     topics.TELEPHONY_EVENTS: SESSION_EVENT_ADAPTER,
@@ -23,6 +30,7 @@ TOPIC_ADAPTERS: Final[dict[str, TypeAdapter[Any]]] = {
     topics.AFTER_CALL_WORK: AFTER_CALL_WORK_ADAPTER,
     topics.REPORTING_SESSIONS: REPORTING_RECORD_ADAPTER,
     topics.TASK_CHANGELOG: QUEUE_TASK_ADAPTER,
+    topics.EMAIL_REPLIES: EMAIL_REPLY_ADAPTER,
     topics.DEAD_LETTERS: DEAD_LETTER_ADAPTER,
 }
 

@@ -12,6 +12,7 @@ from typing import Annotated, Final, Literal, Self
 from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
 
 from contracts.base import Identifier, Message, ShortText, UtcMillis
+from contracts.limits import MAX_PARAMETER_NAME_CHARS
 from contracts.templates import (
     MAX_TEMPLATE_CHARS,
     SYSTEM_FIELDS,
@@ -48,8 +49,13 @@ def _valid_parameter_name(name: str) -> str:
     return name
 
 
-DisplayParameterName = Annotated[str, AfterValidator(_valid_parameter_name)]
-"""A custom parameter's display name: 1..64 characters, spaces inside allowed."""
+DisplayParameterName = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=MAX_PARAMETER_NAME_CHARS),
+    AfterValidator(_valid_parameter_name),
+]
+"""A custom parameter's display name: 1..64 characters, spaces inside allowed (the bound
+stated in the schema too, so the gateway's OpenAPI publishes it)."""
 
 SystemField = Literal[
     "session_id", "service_id", "service_name", "service_upn", "caller", "modality", "started_at"

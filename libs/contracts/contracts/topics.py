@@ -22,6 +22,9 @@ TASK_CHANGELOG: Final = "queue.tasks.changelog.v1"
 """The latest stored form of every task (compacted), keyed by task identity: what restores
 the queue's full history window (see contracts.changelog)."""
 
+EMAIL_REPLIES: Final = "email.replies.v1"
+"""Agents' replies to e-mail tasks, for the mail connector, keyed by session id."""
+
 DEAD_LETTERS: Final = "deadletter.v1"
 """Messages a worker could not process, with the reason and the original bytes."""
 
@@ -31,5 +34,6 @@ ALL_TOPICS: Final = (
     AFTER_CALL_WORK,
     REPORTING_SESSIONS,
     TASK_CHANGELOG,
+    EMAIL_REPLIES,
     DEAD_LETTERS,
 )

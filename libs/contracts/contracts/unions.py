@@ -6,6 +6,7 @@ from pydantic import Field
 
 from contracts.acw import AfterCallWorkSubmitted
 from contracts.deadletter import DeadLetter
+from contracts.email_replies import EmailReplyRequested
 from contracts.inbound import (
     SessionAbandoned,
     SessionEnded,
@@ -71,5 +72,7 @@ SessionEvent: TypeAlias = Annotated[
 AfterCallWork: TypeAlias = Annotated[AfterCallWorkSubmitted, Field(discriminator="type")]
 
 ReportingRecord: TypeAlias = Annotated[SessionRecord, Field(discriminator="type")]
+
+EmailReply: TypeAlias = Annotated[EmailReplyRequested, Field(discriminator="type")]
 
 DeadLetterMessage: TypeAlias = Annotated[DeadLetter, Field(discriminator="type")]

@@ -5,9 +5,11 @@ One Redis round trip loads every session's live context of the batch, the sessio
 folded concurrently (one task each, in partition order within a session) so caller lookups
 run side by side and a slow one (the CRM's deadline is ~2 s) holds the batch for at most
 that deadline, then the departures are stored in MongoDB and one round trip writes the
-contexts back (or removes those of ended sessions). Effects are idempotent under redelivery: a
-live context remembers the events it applied, stored records are insert-only by key, and an
-ended session leaves a data-free marker so that a late or replayed event cannot revive it.
+contexts back (or removes those of ended sessions), with the mail of e-mail sessions
+(``adapters.live_mail``: kept while the session lives, never after). Effects are
+idempotent under redelivery: a live context remembers the events it applied, stored
+records are insert-only by key, and an ended session leaves a data-free marker so that a
+late or replayed event cannot revive it.
 """
 
 import asyncio
@@ -82,6 +84,7 @@ class ContextStep:
     async def __call__(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> list[Rejection]:
         rejected: list[Rejection] = []
         changes: dict[SessionKey, list[Change]] = defaultdict(list)
+        mails: dict[SessionKey, c.EmailReceived] = {}
         transcript_events: list[c.SessionEvent] = []
         for record in records:
             try:
@@ -92,23 +95,30 @@ class ContextStep:
                 continue
             if event.type in TRANSCRIPT_EVENT_TYPES:
                 transcript_events.append(event)
+            elif isinstance(event, c.EmailReceived):  # the latest mail of a session is kept
+                mails[(event.tenant_id, event.session_id)] = event
             elif (change := to_change(event)) is not None:
                 changes[(event.tenant_id, event.session_id)].append(change)
         now = self.clock()
         if transcript_events:  # first: a final transcript precedes the end in a batch
             await self.transcripts.handle(transcript_events, now)
-        keys = list(changes)
+        keys = list(changes.keys() | mails.keys())
         loaded = await self.live.load_many(keys)  # one round trip for the batch
         folds: list[asyncio.Task[Fold | None]] = []
+        gone: set[SessionKey] = set()
         async with asyncio.TaskGroup() as sessions:  # callers resolved concurrently
             for key, (context, ended) in zip(keys, loaded, strict=True):
-                if not ended:  # stored at its end already; nothing of it is kept live
+                if ended:  # stored at its end already; nothing of it is kept live
+                    gone.add(key)
+                elif key in changes:
                     folds.append(sessions.create_task(self._fold(key, changes[key], context)))
         done = [fold for task in folds if (fold := task.result()) is not None]
+        gone |= {(f.context.tenant_id, f.context.session_id) for f in done if f.ends}
         await self._store([d for fold in done for d in fold.departures], now)
         await self.live.write_many(
             [fold.context for fold in done if not fold.ends],
             [fold.context for fold in done if fold.ends],
+            [mail for key, mail in mails.items() if key not in gone],
         )
         return rejected
 

@@ -1,13 +1,19 @@
 """The gateway's FastAPI app: the API, the live stream and the page, on one port."""
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
+from mysessions_platform.outbox import run_rounds
 
 from gateway_service.auth import demo_routes
 from gateway_service.auth.demo_keys import DemoSigner
+from gateway_service.email.send import outbox_round
+from gateway_service.errors import API_RESPONSES
 from gateway_service.limits import BodySizeLimit, limit_writes
+from gateway_service.outages import answer_outages
 from gateway_service.resources import open_resources
 from gateway_service.routes import API_ROUTERS, PAGE_ROUTERS
 from gateway_service.settings import GatewaySettings
@@ -20,7 +26,20 @@ def create_app(settings: GatewaySettings, demo: DemoSigner | None = None) -> Fas
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with open_resources(settings, demo) as resources:
             app.state.resources = resources
-            yield
+            # E-mail replies recorded but never confirmed by Kafka (see email.send).
+            outbox = asyncio.create_task(
+                run_rounds(
+                    lambda: outbox_round(resources.email),
+                    settings.email_outbox_interval_s,
+                    "e-mail reply outbox",
+                )
+            )
+            try:
+                yield
+            finally:
+                outbox.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await outbox
 
     app = FastAPI(
         title="My Sessions gateway",
@@ -29,8 +48,9 @@ def create_app(settings: GatewaySettings, demo: DemoSigner | None = None) -> Fas
         lifespan=lifespan,
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    answer_outages(app)
     for router in API_ROUTERS:
-        app.include_router(router, dependencies=[Depends(limit_writes)])
+        app.include_router(router, dependencies=[Depends(limit_writes)], responses=API_RESPONSES)
     for router in PAGE_ROUTERS:
         app.include_router(router)
     if settings.mode == "demo":

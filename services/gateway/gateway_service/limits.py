@@ -51,7 +51,12 @@ async def limit_writes(request: Request, caller: Caller, resources: Resourced) -
 
 
 class BodySizeLimit:
-    """ASGI middleware: 413 for a body larger than ``max_bytes`` (declared or streamed)."""
+    """ASGI middleware: 413 for a body larger than ``max_bytes`` (declared or streamed).
+
+    A declared ``Content-Length`` is checked before anything is read (the server delivers
+    no more than it declares). A body without one (chunked) is read here first, up to the
+    limit, and handed on whole: refusing it from inside the app's ``receive`` would not
+    work, since FastAPI turns any error while reading a body into 400 "error parsing"."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self._app = app
@@ -62,35 +67,48 @@ class BodySizeLimit:
             await self._app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self._max):
+        if declared is not None:
+            if not declared.isdigit() or int(declared) > self._max:
+                await _too_large(send, self._max)
+                return
+            await self._app(scope, receive, send)
+            return
+        body = await _read_up_to(receive, self._max)
+        if body is None:
             await _too_large(send, self._max)
             return
-        seen = 0
-        started = False
-
-        async def counting_receive() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self._max:
-                    raise _BodyTooLarge
-            return message
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self._app(scope, counting_receive, tracking_send)
-        except _BodyTooLarge:
-            if not started:
-                await _too_large(send, self._max)
+        await self._app(scope, _replay(body, receive), send)
 
 
-class _BodyTooLarge(Exception):
-    pass
+async def _read_up_to(receive: Receive, max_bytes: int) -> bytes | None:
+    """The whole body, or None as soon as it exceeds ``max_bytes`` (or the client left)."""
+    parts: list[bytes] = []
+    seen = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return None
+        part = message.get("body", b"")
+        seen += len(part)
+        if seen > max_bytes:
+            return None
+        parts.append(part)
+        if not message.get("more_body", False):
+            return b"".join(parts)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """The body as one message, then the client's own messages (its disconnect)."""
+    delivered = False
+
+    async def replayed() -> Message:
+        nonlocal delivered
+        if not delivered:
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replayed
 
 
 async def _too_large(send: Send, max_bytes: int) -> None:

@@ -7,8 +7,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from aiokafka import AIOKafkaProducer
+from context_service.adapters.live_mail import LiveMail
+from context_service.adapters.live_store import LiveContextStore
+from context_service.adapters.stored_context import StoredContextStore
+from context_service.adapters.stored_listing import StoredContextListing
+from context_service.transcripts import TranscriptReader, make_transcripts
+from contracts import topics
+from mysessions_platform.kafka.topics import TopicSettings, ensure_topics
 from mysessions_platform.mongo import Document, mongo_client, mongo_database
-from mysessions_platform.service_settings.store import ServiceSettingsStore
+from mysessions_platform.service_settings.cache import SettingsCache
+from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
 from pymongo.asynchronous.database import AsyncDatabase
 from queue_service.adapters.store import TaskStore
 from queue_service.domain import HistoryPolicy
@@ -21,6 +29,9 @@ from reporting_service.tags.store import TagCounts
 
 from gateway_service.auth.demo_keys import DemoSigner
 from gateway_service.auth.tokens import JwksVerifier, KeyVerifier, TokenVerifier
+from gateway_service.email.drafts import EmailDrafts
+from gateway_service.email.ports import EmailPorts
+from gateway_service.email.replies import EmailReplies
 from gateway_service.live.resources import LiveResources, open_live
 from gateway_service.settings import GatewaySettings
 
@@ -35,7 +46,18 @@ class Resources:
     """The queue's store: read-only here (the queue worker is its only writer)."""
     service_settings: ServiceSettingsStore
     acw: AcwPorts
+    saves: AcwSaves
+    """Saved after-call work, read for a task's detail (``acw`` writes through the same)."""
     tags: TagCounts
+    stored_listing: StoredContextListing
+    """The tenant admin's list of stored context (read-only; the context worker writes)."""
+    email: EmailPorts
+    """The live mail, drafts and sent replies of e-mail tasks (``gateway_service.email``)."""
+    live_context: LiveContextStore
+    """The context service's live context (read-only here), for the detail's panel."""
+    stored_context: StoredContextStore
+    """Stored context of services that opted in: the callers of ended tasks."""
+    transcripts: TranscriptReader
     verifier: TokenVerifier
     demo: DemoSigner | None
     """Set in demo mode only: signs the demo sign-in page's tokens."""
@@ -67,8 +89,18 @@ async def open_resources(
             saves, tags = AcwSaves(database), TagCounts(database)
             await saves.ensure_indexes()
             await tags.ensure_indexes()
+            stored_listing = StoredContextListing(database)
+            await stored_listing.ensure_indexes()
+            drafts, replies = EmailDrafts(database), EmailReplies(database)
+            await drafts.ensure_indexes()
+            await replies.ensure_indexes()
+            specs = TopicSettings.from_env()
+            email_spec = specs.spec(topics.EMAIL_REPLIES, 3, settings.email_topic)
+            await ensure_topics(settings.kafka_bootstrap_servers, [email_spec])
             await producer.start()
             service_settings = ServiceSettingsStore(database)
+            await service_settings.ensure_indexes()  # owners write settings here too
+            settings_cache = SettingsCache(service_settings, TenantSettingsStore(database))
             yield Resources(
                 settings=settings,
                 redis=redis,
@@ -90,7 +122,25 @@ async def open_resources(
                     publisher=ProducerPublisher(producer),
                     topic=settings.acw_topic,
                 ),
+                saves=saves,
                 tags=tags,
+                stored_listing=stored_listing,
+                email=EmailPorts(
+                    mail=LiveMail(redis, settings.queue_key_prefix),
+                    drafts=drafts,
+                    replies=replies,
+                    settings=service_settings,
+                    publisher=ProducerPublisher(producer),
+                    topic=settings.email_topic,
+                ),
+                # TTLs only matter to the context worker, the store's one writer.
+                live_context=LiveContextStore(
+                    redis, settings.queue_key_prefix, timedelta(days=8), timedelta(days=7)
+                ),
+                stored_context=StoredContextStore(database),
+                transcripts=make_transcripts(
+                    redis, database, settings_cache, settings.queue_key_prefix
+                ).reader,
                 verifier=verifier_for(settings, demo if settings.mode == "demo" else None),
                 demo=demo if settings.mode == "demo" else None,
                 live=live,

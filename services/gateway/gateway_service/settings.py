@@ -8,11 +8,24 @@ OpenID Connect provider, verified with the keys of its JWKS URL.
 from typing import Literal
 
 from contracts import topics
+from contracts.base import Identifier
 from mysessions_platform.settings import ServerSettings
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from gateway_service.auth.principal import Role
+
 Mode = Literal["production", "demo"]
+
+
+class DemoUser(BaseModel):
+    """A ready sign-in of the demo's sign-in page (demo mode only)."""
+
+    label: str = Field(max_length=64, description='What the sign-in page shows, e.g. "Agent".')
+    tenant_id: Identifier
+    user_id: Identifier
+    roles: list[Role] = Field(min_length=1, max_length=3)
+    services: list[Identifier] = Field(default=[], max_length=100)
 
 
 class GatewaySettings(ServerSettings):
@@ -24,6 +37,10 @@ class GatewaySettings(ServerSettings):
     queue_key_prefix: str = "ms"
     """The queue's and context's Redis key prefix (``QUEUE_KEY_PREFIX``)."""
     acw_topic: str = topics.AFTER_CALL_WORK
+    email_topic: str = topics.EMAIL_REPLIES
+    """Where agents' e-mail replies go, for the mail connector (created at start if missing)."""
+    email_outbox_interval_s: float = Field(default=1.0, gt=0, le=60)
+    """How often replies Kafka did not confirm are published again (and drafts purged)."""
 
     # Tokens (OpenID Connect): RS256 only.
     jwks_url: str | None = None
@@ -47,6 +64,10 @@ class GatewaySettings(ServerSettings):
     """Per user and gateway instance; a new one ends the user's oldest (live/slots.py)."""
     sse_max_streams: int = Field(default=2000, ge=1, le=100_000)
     """Per gateway instance (each holds a Redis connection); beyond it 503."""
+
+    demo_users: list[DemoUser] = Field(default=[], max_length=50)
+    """Demo mode: the sign-ins the sign-in page offers (GATEWAY_DEMO_USERS, JSON); the
+    demo command fills it."""
 
     @model_validator(mode="after")
     def _production_needs_a_provider(self) -> "GatewaySettings":

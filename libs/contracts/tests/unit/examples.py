@@ -193,4 +193,14 @@ def other_messages() -> list[c.Message]:
             last_failure_at=T0,
             attempts=1,
         ),
+        c.EmailReplyRequested(
+            **_common(40),
+            user_session_id="sess-1:1:agent-1",
+            user_id="agent-1",
+            service_id="svc-1",
+            to=c.Party(address="jane@example.com", address_kind="email"),
+            subject="Re: My invoice",
+            text_body="Dear Jane,\n\nthank you.",
+            in_reply_to=UUID(int=20),
+        ),
     ]

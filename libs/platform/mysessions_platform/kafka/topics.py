@@ -113,6 +113,14 @@ TOPIC_POLICIES: Final[Mapping[str, TopicPolicy]] = {
         "session id",
         "BI loads can be replayed for the whole history window",
     ),
+    topics.EMAIL_REPLIES: TopicPolicy(
+        3 * DAY_MS,
+        "delete",
+        limits.SESSION_TOPIC_MAX_MESSAGE_BYTES,
+        "session id",
+        "replies carry the caller's address and the agent's text: kept long enough for the"
+        " mail connector to ride out an outage over a weekend, no longer",
+    ),
     topics.DEAD_LETTERS: TopicPolicy(
         14 * DAY_MS,
         "delete",

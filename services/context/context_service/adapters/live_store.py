@@ -1,7 +1,9 @@
 """Live context in Redis: one JSON value per session, removed when the session ends.
 
 Keys (one hash slot per session): ``<prefix>:ctx:{<tenant>:<session>}:live`` holds the
-context while the session lives; ``<prefix>:ctx:{<tenant>:<session>}:ended`` is a marker
+context while the session lives; ``<prefix>:ctx:{<tenant>:<session>}:mail`` the mail of an
+e-mail session (``adapters.live_mail``: same lifetime, removed with the live context);
+``<prefix>:ctx:{<tenant>:<session>}:ended`` is a marker
 (only the ids of the services visited, no caller data) left for ``ended_ttl`` when the
 session ends, so that a redelivered or late event of an ended session does not bring its
 context back. Every write renews the live key's TTL (``live_ttl``), so a session whose end
@@ -13,10 +15,12 @@ import json
 from collections.abc import AsyncIterator, Sequence
 from datetime import timedelta
 
+import contracts as c
 from mysessions_platform.key_parts import check_prefix, glob_escape, hash_tag, split_tag
 from redis.asyncio import Redis
 
 from context_service.adapters.context_codec import live_document, live_from
+from context_service.adapters.live_mail import session_key
 from context_service.domain import LiveContext
 
 __all__ = ["LiveContextStore"]
@@ -32,7 +36,7 @@ class LiveContextStore:
         self._ended_ttl = ended_ttl
 
     def _key(self, tenant_id: str, session_id: str, suffix: str) -> str:
-        return f"{self._prefix}:ctx:{hash_tag(tenant_id, session_id)}:{suffix}"
+        return session_key(self._prefix, tenant_id, session_id, suffix)
 
     async def load(self, tenant_id: str, session_id: str) -> tuple[LiveContext | None, bool]:
         """The live context (None if none yet) and whether the session has ended."""
@@ -60,20 +64,35 @@ class LiveContextStore:
     async def end(self, context: LiveContext) -> None:
         await self.write_many([], [context])
 
-    async def write_many(self, live: Sequence[LiveContext], ended: Sequence[LiveContext]) -> None:
-        """Saves the ``live`` contexts; removes the ``ended`` ones, leaving their marker
-        (only the ids of the services the session visited, for unprovisioning). One round
-        trip. The removal comes before the marker: a failure between them leaves no marker,
-        and the replayed end removes again; never a marker over a context left behind."""
-        if not live and not ended:
+    async def write_many(
+        self,
+        live: Sequence[LiveContext],
+        ended: Sequence[LiveContext],
+        mails: Sequence[c.EmailReceived] = (),
+    ) -> None:
+        """Saves the ``live`` contexts (renewing their mail's TTL with theirs) and the
+        ``mails`` of live sessions; removes the ``ended`` ones and their mail, leaving their
+        marker (only the ids of the services the session visited, for unprovisioning). One
+        round trip. The removals come before the marker: a failure between them leaves no
+        marker, and the replayed end removes again; never a marker over data left behind."""
+        if not live and not ended and not mails:
             return
         async with self._redis.pipeline(transaction=False) as pipe:
+            for mail in mails:
+                key = self._key(mail.tenant_id, mail.session_id, "mail")
+                pipe.set(key, c.encode(mail), ex=self._live_ttl)
             for context in live:
-                key = self._key(context.tenant_id, context.session_id, "live")
-                pipe.set(key, json.dumps(live_document(context)), ex=self._live_ttl)
+                tenant_id, session_id = context.tenant_id, context.session_id
+                pipe.set(
+                    self._key(tenant_id, session_id, "live"),
+                    json.dumps(live_document(context)),
+                    ex=self._live_ttl,
+                )
+                pipe.expire(self._key(tenant_id, session_id, "mail"), self._live_ttl)
             for context in ended:
                 services = sorted({stay.service_id for stay in context.stays})
                 tenant_id, session_id = context.tenant_id, context.session_id
+                pipe.delete(self._key(tenant_id, session_id, "mail"))
                 pipe.delete(self._key(tenant_id, session_id, "live"))
                 pipe.set(
                     self._key(tenant_id, session_id, "ended"),
@@ -95,6 +114,8 @@ class LiveContextStore:
                 yield text
 
     async def _services_of(self, key: str) -> set[str]:
+        if key.endswith(":mail"):  # the mail's session: the services of its live context
+            key = key.removesuffix(":mail") + ":live"
         raw = await self._redis.get(key)
         if raw is None:
             return set()

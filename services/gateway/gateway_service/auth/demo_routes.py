@@ -1,4 +1,4 @@
-"""Demo mode only: the public key as JWKS and a token for a demo user.
+"""Demo mode only: the public key as JWKS, the demo's ready users, and a token for one.
 
 Never mounted in production (``create_app`` includes this router only when
 ``GATEWAY_MODE=demo``); a production gateway trusts its identity provider alone.
@@ -13,8 +13,12 @@ from pydantic import BaseModel, Field
 from gateway_service.auth.demo_keys import DemoSigner
 from gateway_service.auth.dependencies import Resourced
 from gateway_service.auth.principal import Role
+from gateway_service.errors import API_RESPONSES
+from gateway_service.settings import DemoUser
 
-router = APIRouter(prefix="/demo", tags=["demo"])
+router = APIRouter(
+    prefix="/demo", tags=["demo"], responses={code: API_RESPONSES[code] for code in (400, 413)}
+)
 
 
 def signer(resources: Resourced) -> DemoSigner:
@@ -48,3 +52,10 @@ async def token(
     return DemoToken(
         access_token=demo.token(request.tenant_id, request.user_id, roles, tuple(request.services))
     )
+
+
+@router.get("/users", response_model=list[DemoUser])
+async def users(resources: Resourced) -> list[DemoUser]:
+    """The sign-ins the demo registered (what ``/signin`` lists); empty when none were."""
+    signer(resources)
+    return list(resources.settings.demo_users)

@@ -243,6 +243,14 @@ class TaskStore:
         )
         return [task_from_json(item) for item in raw[0] if item is not None]
 
+    async def read_task(self, tenant_id: str, user_id: str, user_session_id: str) -> Task | None:
+        """One of the agent's tasks by its user session id; None when the agent has none of
+        that id (the key names tenant and user, so nobody reads another agent's task)."""
+        raw = await self._redis.hget(
+            keys.agent_tasks(self._prefix, tenant_id, user_id), user_session_id
+        )
+        return task_from_json(raw) if raw is not None else None
+
     async def snapshot(self) -> dict[str, dict[str, str]]:
         """Every agent's stored tasks by key, for comparing a rebuild with the live state."""
         found: dict[str, dict[str, str]] = {}

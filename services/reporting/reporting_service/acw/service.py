@@ -9,7 +9,6 @@ published. A crash after the insert leaves ``published_at: null``: ``republish_p
 sends it again with the same ``event_id`` (consumers dedupe by it) and finishes its counting.
 """
 
-import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,6 +20,7 @@ from contracts import AfterCallWorkSubmitted, CodeRef, QueueTask, ServiceSetting
 from contracts.acw import SYSTEM, SYSTEM_TIMEOUT_CODE, SYSTEM_TIMEOUT_LABEL
 from mysessions_platform.failures import describe
 from mysessions_platform.mongo import Document, as_utc
+from mysessions_platform.outbox import run_rounds
 
 from reporting_service.acw.domain import (
     AcwConflict,
@@ -173,12 +173,9 @@ async def republish_pending(now: datetime, ports: AcwPorts, limit: int = 500) ->
 async def run_outbox(ports: AcwPorts, interval_s: float = 1.0) -> None:
     """``republish_pending`` every ``interval_s`` until cancelled (for a worker's lifespan);
     a failed round is logged and tried again, nothing is lost meanwhile."""
-    while True:
-        try:
-            await republish_pending(ports.clock(), ports)
-        except Exception as error:
-            _log.warning("after-call work outbox round failed", error=describe(error))
-        await asyncio.sleep(interval_s)
+    await run_rounds(
+        lambda: republish_pending(ports.clock(), ports), interval_s, "after-call work outbox"
+    )
 
 
 async def _finish(event: AfterCallWorkSubmitted, ports: AcwPorts, publish: bool = True) -> None:

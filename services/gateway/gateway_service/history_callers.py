@@ -2,8 +2,9 @@
 
 The queue keeps no caller on an ended task; where the task's service opted in to storing
 context, its record for that session still knows who called, for 30 days. This is how
-``mysessions view`` (and later the gateway) composes the two; with no record, history shows
-"Not Available".
+the gateway and ``mysessions view`` compose the two; with no record, history shows
+"Not Available". It lives with the gateway, their main reader (``mysessions view`` imports
+it from here), since neither the queue nor the context service may import the other.
 """
 
 import asyncio

@@ -1,0 +1,281 @@
+// The detail panel of one task: the widgets its service switches on (GET /tasks/{id}).
+
+import { api, el, present, seg } from "./common.js";
+import { acwWidget } from "./acw.js";
+import { emailWidget } from "./email.js";
+import {
+  duration,
+  fullTime,
+  isTicking,
+  resultLabel,
+  shownSeconds,
+  TIMER_NAMES,
+  tone,
+} from "./present.js";
+
+export class DetailPanel {
+  constructor(container, { onSaved }) {
+    this.container = container;
+    this.onSaved = onSaved;
+    this.id = null;
+    this.detail = null;
+    this.loading = null;
+  }
+
+  async open(id, { focus = true } = {}) {
+    this.id = id;
+    this.loading?.abort();
+    this.loading = new AbortController();
+    let detail;
+    try {
+      detail = await api(`/tasks/${seg(id)}`, { signal: this.loading.signal });
+    } catch (error) {
+      if (error.name === "AbortError") return;
+      this.#show([
+        el("h2", { id: "detail-title", text: "Details" }),
+        el("p", { class: "error", role: "alert", text: error.message }),
+      ]);
+      return;
+    }
+    if (this.id !== id) return;
+    this.detail = detail;
+    this.captions = new Map();
+    this.#render();
+    if (focus) this.container.focus();
+  }
+
+  /** A live change of the open task: re-read the widgets when its state or marker moved. */
+  taskChanged(view) {
+    if (!this.detail || view.user_session_id !== this.id) return;
+    const old = this.detail.task;
+    this.detail.task = view;
+    if (old.state !== view.state || old.open !== view.open) {
+      // Never throw away what the agent is writing: a touched form stays (its save then
+      // answers what changed, e.g. saved already by whom and when).
+      const touched = this.container.querySelector("form[data-touched], textarea[data-touched]");
+      if (!touched) return void this.open(this.id, { focus: false });
+    }
+    this.#renderResult();
+  }
+
+  caption(data) {
+    if (!this.detail || data.user_session_id !== this.id || !this.transcriptList) return;
+    const caption = data.caption;
+    const line = this.#line(caption);
+    const old = this.captions.get(caption.segment_id);
+    if (old) old.replaceWith(line);
+    else this.transcriptList.append(line);
+    this.captions.set(caption.segment_id, line);
+    this.transcriptState.textContent = "Live caption";
+  }
+
+  tick() {
+    if (this.timerNode && this.detail && isTicking(this.detail.task)) {
+      this.timerNode.textContent = duration(shownSeconds(this.detail.task));
+    }
+  }
+
+  #show(children) {
+    this.container.replaceChildren(...children);
+  }
+
+  #render() {
+    const d = this.detail;
+    const t = d.task;
+    const w = d.widgets ?? {};
+    this.resultNode = el("div", { class: "widget result-widget" });
+    this.transcriptList = null;
+    const widgets = [this.resultNode, this.#callerWidget(d, w), this.#serviceWidget(d)];
+    if (w.session_details) widgets.push(this.#sessionDetails(d));
+    if (w.context_links || w.map) widgets.push(this.#links(d, w));
+    if (w.embedded_context && d.embedded_context_url && t.state !== "ended")
+      widgets.push(this.#embedded(d.embedded_context_url));
+    if (w.chat && d.chat_url) widgets.push(this.#chat(d.chat_url));
+    if (w.email && d.email) widgets.push(emailWidget(d.email, t.user_session_id));
+    if (w.transcription && d.transcript) widgets.push(this.#transcript(d.transcript));
+    if (d.acw?.enabled) widgets.push(acwWidget(d.acw, t, () => this.#saved()));
+    this.#show([el("h2", { id: "detail-title", text: "Details" }), ...widgets]);
+    this.#renderResult();
+  }
+
+  #renderResult() {
+    const t = this.detail.task;
+    const seconds = shownSeconds(t);
+    const label = t.shown_timer ? TIMER_NAMES[t.shown_timer] : null;
+    this.timerNode = el("span", { class: "big-timer", text: duration(seconds) });
+    this.resultNode.className = `widget result-widget tone-${tone(t)}`;
+    this.resultNode.replaceChildren(
+      ...present([
+        el("h3", { text: "Result" }),
+        el("p", { class: "result-label", text: resultLabel(t) }),
+        label
+          ? el("p", {}, el("span", { class: "timer-name", text: `${label}: ` }), this.timerNode)
+          : null,
+        el("p", { class: "muted", text: `Started ${fullTime(t.started_at)}` }),
+        t.open
+          ? el("p", { class: "open-note", text: "After-call work is open for this session." })
+          : null,
+      ]),
+    );
+  }
+
+  #callerWidget(d, w) {
+    const box = el("div", { class: "widget" }, el("h3", { text: "Caller" }));
+    const caller = w.caller_information ? d.caller : null;
+    const name = caller?.display_name || d.task.caller?.display_name || "Anonymous";
+    box.append(el("p", { class: "caller-name", text: name }));
+    const address = caller?.address ?? d.task.caller?.address;
+    if (address) box.append(el("p", { class: "muted", text: address }));
+    if (caller?.details && Object.keys(caller.details).length)
+      box.append(pairs(Object.entries(caller.details)));
+    return box;
+  }
+
+  #serviceWidget(d) {
+    const name = d.service?.service_name ?? d.task.service_name ?? d.task.service_id ?? "";
+    return el("div", { class: "widget" }, el("h3", { text: "Service" }), el("p", { text: name }));
+  }
+
+  #sessionDetails(d) {
+    const box = el("div", { class: "widget" }, el("h3", { text: "Session details" }));
+    if (!d.session_details?.length) box.append(el("p", { class: "muted", text: "Not Available" }));
+    else box.append(pairs(d.session_details.map((f) => [f.name, f.value])));
+    return box;
+  }
+
+  #links(d, w) {
+    const box = el("div", { class: "widget" }, el("h3", { text: "Context" }));
+    const links = w.context_links ? (d.context_links ?? []) : [];
+    if (links.length) {
+      const list = el("ul", { class: "links" });
+      for (const link of links) list.append(el("li", {}, external(link.url, link.name)));
+      box.append(
+        list,
+        el("button", {
+          type: "button",
+          class: "open-all",
+          text: "Open all context links",
+          onclick: () => {
+            for (const link of links) {
+              const url = safeUrl(link.url);
+              if (url) window.open(url, "_blank", "noopener,noreferrer");
+            }
+          },
+        }),
+      );
+    } else if (w.context_links) box.append(el("p", { class: "muted", text: "No context links" }));
+    if (w.map && d.map_url)
+      box.append(el("p", {}, external(d.map_url, "Show the caller's location on a map")));
+    return box;
+  }
+
+  #embedded(url) {
+    const box = el("div", { class: "widget wide" }, el("h3", { text: "Conversation context" }));
+    let target;
+    try {
+      target = new URL(url);
+    } catch {
+      return box;
+    }
+    // A page on our own origin would be same-origin with allow-same-origin: refused.
+    if (target.protocol !== "https:" || target.origin === window.location.origin) {
+      box.append(
+        el("p", { class: "muted", text: "The configured context page cannot be embedded." }),
+      );
+      return box;
+    }
+    box.append(
+      el("iframe", {
+        class: "embedded",
+        title: "Conversation context",
+        src: target.href,
+        sandbox: "allow-scripts allow-forms allow-popups allow-same-origin",
+        referrerpolicy: "no-referrer",
+        loading: "lazy",
+      }),
+    );
+    return box;
+  }
+
+  #chat(url) {
+    return el(
+      "div",
+      { class: "widget" },
+      el("h3", { text: "Chat" }),
+      el("button", {
+        type: "button",
+        class: "open-chat",
+        text: "Open chat",
+        onclick: () => {
+          const safe = safeUrl(url);
+          if (safe) window.open(safe, "_blank", "noopener,noreferrer");
+        },
+      }),
+    );
+  }
+
+  #transcript(transcript) {
+    const labels = {
+      live: "Live caption",
+      pending: "Transcript pending",
+      available: "Transcript",
+      expired: "Transcript no longer kept",
+      none: "No transcript",
+    };
+    this.transcriptState = el("p", {
+      class: "muted",
+      "aria-live": "polite",
+      text: labels[transcript.state] ?? transcript.state,
+    });
+    this.transcriptList = el("ol", { class: "transcript", "aria-label": "Transcript" });
+    for (const line of transcript.lines ?? []) {
+      const node = this.#line(line);
+      if (line.segment_id) this.captions.set(line.segment_id, node);
+      this.transcriptList.append(node);
+    }
+    return el(
+      "div",
+      { class: "widget wide transcript-widget" },
+      el("h3", { text: "Transcription" }),
+      this.transcriptState,
+      this.transcriptList,
+    );
+  }
+
+  #line(line) {
+    return el(
+      "li",
+      { class: line.final === false ? "interim" : "" },
+      el("span", { class: `speaker speaker-${line.speaker}`, text: `${line.speaker}: ` }),
+      el("span", { text: line.text }),
+    );
+  }
+
+  #saved() {
+    this.onSaved?.(this.id);
+    this.open(this.id, { focus: false });
+  }
+}
+
+function pairs(entries) {
+  const list = el("dl", { class: "pairs" });
+  for (const [name, value] of entries)
+    list.append(el("dt", { text: name }), el("dd", { text: value ?? "Not Available" }));
+  return list;
+}
+
+/** http(s) links only: a javascript: or data: URL never opens from the page. */
+function safeUrl(url) {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function external(url, text) {
+  const safe = safeUrl(url);
+  if (!safe) return el("span", { text });
+  return el("a", { href: safe, target: "_blank", rel: "noopener noreferrer", text });
+}

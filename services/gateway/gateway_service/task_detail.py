@@ -1,0 +1,238 @@
+"""One task's detail panel: each widget's data where the service's settings switch that
+widget on, else null.
+
+The caller, session details, links, map and embedded page are the context service's panel
+(``context_service.show.panels``, what ``mysessions context show`` prints), for the task's
+service; an ended task never shows a live session's context (the call may go on with
+someone else), only the record its service stored, else "Not Available". The transcript is
+the task's own (``TranscriptReader.state``), live captions only while the task lives. The
+after-call work block takes its code lists from the settings in force when the task started
+(``reporting_service.acw.service.code_lists``), as the save checks them.
+"""
+
+from datetime import datetime
+
+from context_service.panel import Panel, not_available_panel
+from context_service.show import panels
+from context_service.transcripts import TranscriptState
+from context_service.transcripts_port import TranscriptStates
+from contracts import ServiceSettings, TaskView, Widgets
+from contracts.acw import CodeRef
+from mysessions_platform.mongo import Document, as_utc
+from pydantic import BaseModel, Field
+from queue_service.domain import Task
+from reporting_service.acw.service import code_lists
+
+from gateway_service.auth.principal import Principal
+from gateway_service.email.detail import email_detail
+from gateway_service.email.models import EmailDetail
+from gateway_service.resources import Resources
+
+__all__ = ["TaskDetail", "task_detail"]
+
+
+class ServiceRef(BaseModel):
+    service_id: str
+    service_name: str
+
+
+class CallerDetail(BaseModel):
+    display_name: str = Field(description='The name, "Anonymous" or "Not Available".')
+    address: str | None
+    details: dict[str, str] = Field(description="Company, postal address, e-mail… as known.")
+
+
+class NamedValue(BaseModel):
+    name: str
+    value: str
+
+
+class NamedLink(BaseModel):
+    name: str
+    url: str
+
+
+class TranscriptLine(BaseModel):
+    segment_id: str
+    speaker: str
+    text: str
+    start_ms: int
+    end_ms: int | None = Field(description="Null for a final transcript's line (it has none).")
+    final: bool
+
+
+class TranscriptDetail(BaseModel):
+    state: str = Field(description="none, live, pending, available or expired.")
+    lines: list[TranscriptLine]
+
+
+class SavedWork(BaseModel):
+    primary_code: CodeRef | None
+    secondary_code: CodeRef | None
+    tags: list[str]
+    saved_by: str
+    saved_at: datetime
+
+
+class AcwDetail(BaseModel):
+    enabled: bool = Field(
+        description="The task takes codes and tags (Codes and Tags was on when it started)."
+    )
+    open: bool = Field(description="After-call work is due (handled, ended, not saved yet).")
+    primary_codes: list[CodeRef]
+    secondary_codes: list[CodeRef]
+    saved: SavedWork | None
+
+
+class TaskDetail(BaseModel):
+    task: TaskView
+    widgets: Widgets
+    service: ServiceRef | None
+    caller: CallerDetail | None
+    session_details: list[NamedValue] | None
+    context_links: list[NamedLink] | None
+    map_url: str | None
+    embedded_context_url: str | None = Field(description="Only while the task is live.")
+    transcript: TranscriptDetail | None
+    email: EmailDetail | None
+    chat_url: str | None
+    acw: AcwDetail | None
+
+
+async def task_detail(
+    resources: Resources, caller: Principal, task: Task, view: TaskView, now: datetime
+) -> TaskDetail:
+    settings = await _settings(resources, caller.tenant_id, task.service_id)
+    widgets = settings.widgets if settings is not None else Widgets()
+    live = view.state != "ended"
+    panel = await _panel(resources, caller.tenant_id, task, live, now)
+    on = widgets
+    return TaskDetail(
+        task=view,
+        widgets=widgets,
+        service=ServiceRef(service_id=settings.service_id, service_name=settings.service_name)
+        if settings is not None
+        else None,
+        caller=CallerDetail(
+            display_name=panel.caller,
+            address=panel.caller_address,
+            details=dict(panel.caller_details),
+        )
+        if on.caller_information
+        else None,
+        session_details=[NamedValue(name=f.name, value=f.value) for f in panel.session_details]
+        if on.session_details
+        else None,
+        context_links=[NamedLink(name=link.name, url=link.url) for link in panel.links]
+        if on.context_links
+        else None,
+        map_url=panel.map_url if on.map else None,
+        embedded_context_url=panel.embedded_url if on.embedded_context and live else None,
+        transcript=await _transcript(resources, caller.tenant_id, task, live, now)
+        if on.transcription
+        else None,
+        email=await _email_of(resources, caller, view) if on.email else None,
+        chat_url=str(view.chat_url) if on.chat and live and view.chat_url else None,
+        acw=await _acw(resources, caller, task, view) if on.codes_and_tags else None,
+    )
+
+
+async def _settings(
+    resources: Resources, tenant_id: str, service_id: str | None
+) -> ServiceSettings | None:
+    """The service's settings now (all off for one never set); None for no service."""
+    if service_id is None:
+        return None
+    found = await resources.service_settings.get(tenant_id, service_id)
+    return found if found is not None else ServiceSettings.default(tenant_id, service_id)
+
+
+async def _panel(
+    resources: Resources, tenant_id: str, task: Task, live: bool, now: datetime
+) -> Panel:
+    """The context service's panel of the task's service. The transcript word is unused
+    here (the task's own transcript is read by ``_transcript``)."""
+    shown = await panels(
+        resources.database,
+        resources.live_context,
+        TranscriptStates(resources.transcripts, now),
+        tenant_id,
+        task.session_id,
+        task.service_id,
+        now,
+    )
+    panel = next(
+        (p for service, p in shown if task.service_id in (None, service)), not_available_panel()
+    )
+    if panel.status == "live" and not live:  # privacy: the call goes on without this agent
+        return not_available_panel()
+    return panel
+
+
+async def _transcript(
+    resources: Resources, tenant_id: str, task: Task, live: bool, now: datetime
+) -> TranscriptDetail:
+    state: TranscriptState = await resources.transcripts.state(
+        tenant_id, task.session_id, task.user_session_id, now
+    )
+    if state.state == "live" and not live:  # captions of a call this agent is not on
+        return TranscriptDetail(state="none", lines=[])
+    lines = [
+        TranscriptLine(
+            segment_id=caption.segment_id,
+            speaker=caption.speaker,
+            text=caption.text,
+            start_ms=caption.start_ms,
+            end_ms=caption.end_ms,
+            final=caption.final,
+        )
+        for caption in state.captions
+    ] + [
+        TranscriptLine(
+            segment_id=f"line-{n}",
+            speaker=line.speaker,
+            text=line.text,
+            start_ms=line.offset_ms,
+            end_ms=None,
+            final=True,
+        )
+        for n, line in enumerate(state.lines, start=1)
+    ]
+    return TranscriptDetail(state=state.state, lines=lines)
+
+
+async def _email_of(resources: Resources, caller: Principal, view: TaskView) -> EmailDetail | None:
+    """The rendered message of an e-mail task (``gateway_service.email``), or None."""
+    return await email_detail(resources, caller, view)
+
+
+async def _acw(resources: Resources, caller: Principal, task: Task, view: TaskView) -> AcwDetail:
+    versions = (
+        await resources.service_settings.history(caller.tenant_id, task.service_id)
+        if task.service_id is not None
+        else []
+    )
+    lists = code_lists(versions, task.started_at)
+    found = await resources.saves.find(caller.tenant_id, task.user_session_id)
+    saved = _saved(found) if found is not None and found["user_id"] == caller.user_id else None
+    return AcwDetail(
+        enabled=lists.codes_and_tags,
+        open=view.open and saved is None,
+        primary_codes=[CodeRef(id=code, label=label) for code, label in lists.primary.items()],
+        secondary_codes=[CodeRef(id=code, label=label) for code, label in lists.secondary.items()],
+        saved=saved,
+    )
+
+
+def _saved(document: Document) -> SavedWork:
+    return SavedWork(
+        primary_code=CodeRef.model_validate(document["primary_code"])
+        if document["primary_code"]
+        else None,
+        secondary_code=CodeRef.model_validate(document["secondary_code"])
+        if document["secondary_code"]
+        else None,
+        tags=list(document["tags"]),
+        saved_by=document["saved_by"],
+        saved_at=as_utc(document["saved_at"]),
+    )
