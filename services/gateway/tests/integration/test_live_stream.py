@@ -76,7 +76,7 @@ class Listener:
                     return event
 
     async def events(self, count: int) -> list[Received]:
-        found = []
+        found: list[Received] = []
         while len(found) < count:
             event = await self.next()
             assert event is not None, f"the stream ended after {found}"
@@ -218,6 +218,7 @@ async def test_an_id_that_cannot_be_resumed_gets_one_refresh_at_the_tip(
             await change(trimmed, "acme", "alice", f"s-r{n}", "incoming")
             (following,) = await client.events(1)  # and it goes on from the tip
             assert following.event == "task"
+            assert following.id is not None
             tip = following.id
 
 
