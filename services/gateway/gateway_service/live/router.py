@@ -34,14 +34,16 @@ async def open_stream(
         str | None,
         Header(
             alias="Last-Event-ID",
-            description="The id of the last event received; wins over the query parameter.",
+            max_length=MAX_ID_CHARS,
+            description="The id of the last event received; wins over the query parameter."
+            " Anything that is no stream id gets a refresh event.",
         ),
     ] = None,
     last_event_id: Annotated[
         str | None,
         Query(
-            description=f"The same, where no header can be sent (at most {MAX_ID_CHARS}"
-            " characters: anything that is no stream id gets a refresh event)."
+            max_length=MAX_ID_CHARS,
+            description="The same, where no header can be sent.",
         ),
     ] = None,
 ) -> AsyncIterator[LiveStream]:
@@ -87,6 +89,7 @@ async def open_stream(
     summary="The agent's live updates (Server-Sent Events)",
     responses={
         **ERROR_RESPONSES,
+        422: {"model": ErrorBody, "description": "The last event id is longer than an id."},
         503: {"model": ErrorBody, "description": "Redis is away, or the gateway is full."},
     },
 )

@@ -208,7 +208,7 @@ async def test_an_id_that_cannot_be_resumed_gets_one_refresh_at_the_tip(
             ("garbage", "not a stream id"),
             ("99999999999999-0", "newer than its last entry"),
             ("0-0", "empty stream"),
-            ("1" * 50 + "-0", "not a stream id"),
+            ("1" * 30 + "-0", "not a stream id"),  # more digits than 64 bits hold
         ]
     ):
         async with listening(gateway, last_event_id=asked) as client:
@@ -308,14 +308,22 @@ async def test_redis_going_away_ends_the_stream_and_the_client_resumes(
         assert views(await again.events(1)) == [(user_session_id("s-1", "alice"), "connected")]
 
 
-async def test_only_signed_in_agents_get_a_stream(gateway: RunningGateway) -> None:
+async def test_only_agents_get_a_stream_and_ids_are_bounded(gateway: RunningGateway) -> None:
+    long = "1" * 40 + "-0"
     async with httpx.AsyncClient(base_url=gateway.base_url) as client:
+        too_long = await client.get(
+            "/api/v1/live", headers={**gateway.headers("acme", "alice"), "Last-Event-ID": long}
+        )
+        too_long_query = await client.get(
+            "/api/v1/live", params={"last_event_id": long}, headers=gateway.headers("acme", "a")
+        )
         nobody = await client.get("/api/v1/live")
         owner = await client.get(
             "/api/v1/live", headers=gateway.headers("acme", "olga", ("service_owner",))
         )
     assert nobody.status_code == 401
     assert owner.status_code == 403
+    assert too_long.status_code == too_long_query.status_code == 422
 
 
 async def clients_of(gateway: RunningGateway, servers: Endpoints) -> list[dict[str, Any]]:

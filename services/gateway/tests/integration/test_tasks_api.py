@@ -115,7 +115,11 @@ async def test_the_list_is_my_sessions_order_paged_and_only_mine(world: World) -
     assert order == ["s-incoming", "s-connected", "s-rona", "s-done"]
     assert page["total"] == 4
     assert page["next_cursor"] is None
-    assert page["last_event_id"] == "0-0"
+    # The queue appended each change to Alice's stream: the position is its newest entry.
+    stream = agent_events(world.gateway.settings.queue_key_prefix, TENANT, AGENT)
+    client: Any = world.gateway.resources.redis  # redis-py's types: sync and async unions
+    ((newest, _),) = await client.xrevrange(stream, count=1)
+    assert page["last_event_id"] == newest.decode()
     assert set(page["items"][0]) == set(c.TaskView.model_fields)
     assert page["items"][0]["caller"] == {"display_name": "Anonymous", "address": ZELDA_PHONE}
     # the ended task of a service that stores context shows the stored caller
