@@ -4,7 +4,6 @@ from fastapi import APIRouter
 
 from gateway_service.api import admin, after_call_work, email, me, owner, tasks
 from gateway_service.live import router as live
-from gateway_service.page import owner_routes
 from gateway_service.page import routes as page
 
 API_ROUTERS: tuple[APIRouter, ...] = (
@@ -19,5 +18,5 @@ API_ROUTERS: tuple[APIRouter, ...] = (
 """Routers under /api/v1; each of their routes requires a signed-in caller, and their
 writes count against the caller's rate limit (``limits.limit_writes``)."""
 
-PAGE_ROUTERS: tuple[APIRouter, ...] = (owner_routes.router, page.router)
+PAGE_ROUTERS: tuple[APIRouter, ...] = (page.router,)
 """The page and its assets (no token needed: the page signs in, then calls the API)."""

@@ -1,4 +1,5 @@
-"""``/`` (My Sessions), ``/signin`` (demo mode only) and ``/static/<file>``.
+"""``/`` (My Sessions), ``/signin`` (demo mode only), ``/settings`` (service owners),
+``/admin`` (tenant admins) and ``/static/<file>``, all with the page's headers.
 
 Static files are served by name from this package's ``static/`` folder only: a name is one
 path segment of letters, digits, ``-`` and ``_`` with a known extension, so no request can
@@ -47,6 +48,18 @@ async def signin(resources: Resourced) -> FileResponse:
     if resources.demo is None:
         raise not_found("page")
     return page_file("signin.html")
+
+
+@router.get("/settings")
+async def settings_screen() -> FileResponse:
+    """The service owner's screen; the API checks the role, the file is the same for all."""
+    return page_file("settings.html")
+
+
+@router.get("/admin")
+async def admin_screen() -> FileResponse:
+    """The tenant admin's screen; the API checks the role, the file is the same for all."""
+    return page_file("admin.html")
 
 
 @router.get("/static/{name}")
