@@ -16,6 +16,11 @@ pytestmark = pytest.mark.integration
         ("/static/app.js", "text/javascript"),
         ("/static/common.js", "text/javascript"),
         ("/static/app.css", "text/css"),
+        ("/settings", "text/html"),
+        ("/admin", "text/html"),
+        ("/static/settings.js", "text/javascript"),
+        ("/static/screens.js", "text/javascript"),
+        ("/static/screens.css", "text/css"),
     ],
 )
 async def test_page_files_carry_the_security_headers(

@@ -3,31 +3,20 @@
 // typing the id to erase again. The server checks the confirmation too; the button only
 // becomes active once the typed id matches.
 
-import { api, el, fieldProblems, takeTokenFromFragment, when } from "./owner-common.js";
+import { api, el } from "./common.js";
+import { $, fieldProblems, say, signedInAs, when } from "./screens.js";
 
-const $ = (id) => document.getElementById(id);
 const PAGE = 50;
 let me = null;
 let nextCursor = null;
 let query = "";
 
-function say(text) {
-  $("status").textContent = text;
-}
-
 async function start() {
-  takeTokenFromFragment();
-  try {
-    me = await api("/me");
-  } catch (error) {
-    say(error.message);
-    return;
-  }
-  if (!me.roles.includes("tenant_admin")) {
-    say("This screen is for tenant admins; your sign-in has no tenant admin role.");
-    return;
-  }
-  await load(true);
+  me = await signedInAs(
+    "tenant_admin",
+    "This screen is for tenant admins; your sign-in has no tenant admin role.",
+  );
+  if (me) await load(true);
 }
 
 function daysLeft(iso) {

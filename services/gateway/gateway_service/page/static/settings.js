@@ -2,7 +2,8 @@
 // edited as a form. The API's 422 problems are shown next to the field they name; switching
 // "store conversation context" on shows the plain warning first and needs its confirmation.
 
-import { api, el, fieldProblems, seg, takeTokenFromFragment, when } from "./owner-common.js";
+import { api, el, seg } from "./common.js";
+import { $, fieldProblems, say, signedInAs, when } from "./screens.js";
 
 const WIDGETS = [
   ["codes_and_tags", "Codes and tags (after-call work)"],
@@ -24,30 +25,18 @@ const SYSTEM_FIELDS = [
   ["modality", "Modality"],
   ["started_at", "Started at"],
 ];
-const $ = (id) => document.getElementById(id);
-
 let me = null;
 let services = [];
 let current = null; // the selected service's settings as stored
 let warning = "";
 let rows = { primary_codes: [], secondary_codes: [], context_links: [], parameters: [] };
 
-function say(text) {
-  $("status").textContent = text;
-}
-
 async function start() {
-  takeTokenFromFragment();
-  try {
-    me = await api("/me");
-  } catch (error) {
-    say(error.message);
-    return;
-  }
-  if (!me.roles.includes("service_owner")) {
-    say("This screen is for service owners; your sign-in has no service owner role.");
-    return;
-  }
+  me = await signedInAs(
+    "service_owner",
+    "This screen is for service owners; your sign-in has no service owner role.",
+  );
+  if (!me) return;
   let list, note;
   try {
     [list, note] = await Promise.all([api("/owner/services"), api("/owner/store-context-warning")]);
