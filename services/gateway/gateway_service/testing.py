@@ -13,6 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import uvicorn
+from mysessions_platform.infra import Endpoints
+from mysessions_platform.mongo import with_database
+from mysessions_platform.testing.kafka_topics import KafkaTopics
+from mysessions_platform.testing.mongo_databases import MongoDatabases
+from mysessions_platform.testing.redis_keys import RedisKeys
 
 from gateway_service.app import create_app
 from gateway_service.auth.demo_keys import DemoSigner
@@ -86,3 +91,28 @@ async def running_gateway(settings: GatewaySettings) -> AsyncIterator[RunningGat
         server.should_exit = True
         await serving
         sock.close()
+
+
+@asynccontextmanager
+async def isolated_gateway(
+    servers: Endpoints,
+    redis_keys: RedisKeys,
+    mongo_databases: MongoDatabases,
+    kafka_topics: KafkaTopics,
+    **overrides: Any,
+) -> AsyncIterator[RunningGateway]:
+    """A test's own demo-mode gateway: on the test's key prefix, a database and an
+    after-call work topic of its own (saves publish there, not on the shared topic), so
+    tests running side by side never see each other's data; ``overrides`` by field name."""
+    settings = gateway_settings(
+        servers.kafka_bootstrap_servers,
+        servers.redis_url,
+        with_database(servers.mongodb_url, mongo_databases.create("gw").name),
+        **{
+            "queue_key_prefix": redis_keys.prefix,
+            "acw_topic": await kafka_topics.create("acw"),
+            **overrides,
+        },
+    )
+    async with running_gateway(settings) as running:
+        yield running

@@ -6,7 +6,6 @@ own adapter), the settings in the real settings store; the reply is read back fr
 """
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,13 +16,9 @@ import httpx
 import pytest
 from context_service.adapters.live_store import LiveContextStore
 from gateway_service.email.send import outbox_round, send_reply
-from gateway_service.testing import RunningGateway, gateway_settings, running_gateway
-from mysessions_platform.infra import Endpoints
-from mysessions_platform.mongo import with_database
+from gateway_service.testing import RunningGateway
 from mysessions_platform.testing.kafka_reading import read_records
 from mysessions_platform.testing.kafka_topics import KafkaTopics
-from mysessions_platform.testing.mongo_databases import MongoDatabases
-from mysessions_platform.testing.redis_keys import RedisKeys
 from reporting_service.acw.task_reader import agent_tasks_key
 
 pytestmark = pytest.mark.integration
@@ -37,23 +32,12 @@ HTML = (
 
 
 @pytest.fixture
-async def gateway(
-    servers: Endpoints,
-    redis_keys: RedisKeys,
-    mongo_databases: MongoDatabases,
-    kafka_topics: KafkaTopics,
-) -> AsyncIterator[RunningGateway]:
+def gateway_overrides(kafka_topics: KafkaTopics) -> dict[str, Any]:
     """The conftest's gateway, with its replies on a topic of this test's own."""
-    settings = gateway_settings(
-        servers.kafka_bootstrap_servers,
-        servers.redis_url,
-        with_database(servers.mongodb_url, mongo_databases.create("gw").name),
-        queue_key_prefix=redis_keys.prefix,
-        email_topic=kafka_topics.name("replies"),  # the gateway creates it
-        email_outbox_interval_s=0.2,
-    )
-    async with running_gateway(settings) as running:
-        yield running
+    return {
+        "email_topic": kafka_topics.name("replies"),  # the gateway creates it
+        "email_outbox_interval_s": 0.2,
+    }
 
 
 def task(tenant: str, user: str, us: str, **changes: Any) -> c.QueueTask:

@@ -6,6 +6,7 @@ import asyncio
 import socket
 import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -23,19 +24,9 @@ DRAFT = "/api/v1/tasks/us-1/email/draft"
 
 
 @pytest.fixture
-async def gateway(
-    servers: Endpoints, redis_keys: RedisKeys, mongo_databases: MongoDatabases
-) -> AsyncIterator[RunningGateway]:
-    settings = gateway_settings(
-        servers.kafka_bootstrap_servers,
-        servers.redis_url,
-        with_database(servers.mongodb_url, mongo_databases.create("gw").name),
-        queue_key_prefix=redis_keys.prefix,
-        max_body_bytes=MAX_BODY,
-        writes_per_minute=WRITES,
-    )
-    async with running_gateway(settings) as running:
-        yield running
+def gateway_overrides() -> dict[str, Any]:
+    """The conftest's gateway, with small limits to reach."""
+    return {"max_body_bytes": MAX_BODY, "writes_per_minute": WRITES}
 
 
 def _closed_port() -> int:

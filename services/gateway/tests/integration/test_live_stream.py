@@ -15,11 +15,8 @@ from context_service.transcripts.domain import Caption
 from context_service.transcripts.live_captions import RedisLiveCaptions
 from gateway_service.live.sse_client import Received, received_events
 from gateway_service.live_position import live_position
-from gateway_service.testing import RunningGateway, gateway_settings, running_gateway
+from gateway_service.testing import RunningGateway
 from mysessions_platform.infra import Endpoints
-from mysessions_platform.mongo import with_database
-from mysessions_platform.testing.mongo_databases import MongoDatabases
-from mysessions_platform.testing.redis_keys import RedisKeys
 from queue_service.adapters.store import TaskStore
 from redis.asyncio import Redis
 
@@ -32,20 +29,9 @@ WAIT_S = 10.0
 
 
 @pytest.fixture
-async def gateway(
-    servers: Endpoints, redis_keys: RedisKeys, mongo_databases: MongoDatabases
-) -> AsyncIterator[RunningGateway]:
-    """A gateway with a short heartbeat and at most two streams per user."""
-    settings = gateway_settings(
-        servers.kafka_bootstrap_servers,
-        servers.redis_url,
-        with_database(servers.mongodb_url, mongo_databases.create("gw").name),
-        queue_key_prefix=redis_keys.prefix,
-        sse_heartbeat_s=HEARTBEAT_S,
-        sse_max_streams_per_user=2,
-    )
-    async with running_gateway(settings) as running:
-        yield running
+def gateway_overrides() -> dict[str, Any]:
+    """The conftest's gateway, with a short heartbeat and at most two streams per user."""
+    return {"sse_heartbeat_s": HEARTBEAT_S, "sse_max_streams_per_user": 2}
 
 
 @pytest.fixture
