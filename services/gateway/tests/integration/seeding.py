@@ -25,6 +25,9 @@ from mysessions_platform.testing.records import consumer_record
 from queue_service.adapters.codes_and_tags import CachedCodesAndTags
 from queue_service.step import QueueStep
 
+ALL_ON = c.Widgets.model_validate(dict.fromkeys(c.Widgets.model_fields, True))
+"""Every widget switched on (a widget added later too)."""
+
 
 class Session:
     """One session's events, built call by call (times in seconds after ``t0``)."""

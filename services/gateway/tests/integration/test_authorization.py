@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 from reporting_service.acw.service import SaveRequest, save_after_call_work
 
 from .attack_surface import Target, encoded, identifiers, sweep, targets, value_for
-from .seeding import Seeder, Session, answered, hours_ago, seeder
+from .seeding import ALL_ON, Seeder, Session, answered, hours_ago, seeder
 
 pytestmark = pytest.mark.integration
 
@@ -56,18 +56,6 @@ ATTACKERS: tuple[Attacker, ...] = (
     (TENANT, MALLORY, ("service_owner",), (SERVICE,)),
     (TENANT, MALLORY, ("service_owner",), (MALLORYS_SERVICE,)),
     (TENANT, "owner-7q", ("service_owner",), ()),
-)
-
-ALL_ON = c.Widgets(
-    codes_and_tags=True,
-    session_details=True,
-    caller_information=True,
-    map=True,
-    context_links=True,
-    embedded_context=True,
-    transcription=True,
-    email=True,
-    chat=True,
 )
 
 

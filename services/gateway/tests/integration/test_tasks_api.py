@@ -14,24 +14,13 @@ from gateway_service.testing import RunningGateway, running_gateway
 from mysessions_platform.infra import Endpoints
 from queue_service.adapters.keys import agent_events
 
-from .seeding import Seeder, Session, answered, hours_ago, seeder
+from .seeding import ALL_ON, Seeder, Session, answered, hours_ago, seeder
 
 pytestmark = pytest.mark.integration
 
 TENANT, AGENT, OTHER = "acme", "alice", "bob"
 ZELDA, ZELDA_PHONE = "Zelda Quill", "+41446681801"
 OSCAR_PHONE = "+41446681802"
-ALL_ON = c.Widgets(
-    codes_and_tags=True,
-    session_details=True,
-    caller_information=True,
-    map=True,
-    context_links=True,
-    embedded_context=True,
-    transcription=True,
-    email=True,
-    chat=True,
-)
 SUPPORT = c.ServiceSettingsSpec(
     tenant_id=TENANT,
     service_id="support",
