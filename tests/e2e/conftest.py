@@ -2,6 +2,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from gateway_service.testing import RunningGateway, isolated_gateway
+from mysessions_platform.infra import Endpoints
+from mysessions_platform.testing.kafka_topics import KafkaTopics
+from mysessions_platform.testing.mongo_databases import MongoDatabases
+from mysessions_platform.testing.redis_keys import RedisKeys
 from playwright.async_api import BrowserContext
 
 from .browser import axe_source, chromium
@@ -18,3 +23,15 @@ async def browser(tmp_path: Path) -> AsyncIterator[BrowserContext]:
 def axe() -> str:
     """axe.min.js (pinned, fetched by scripts/bootstrap.sh) to inject into a page."""
     return axe_source()
+
+
+@pytest.fixture
+async def gateway(
+    servers: Endpoints,
+    redis_keys: RedisKeys,
+    mongo_databases: MongoDatabases,
+    kafka_topics: KafkaTopics,
+) -> AsyncIterator[RunningGateway]:
+    """A gateway alone (no workers), for screens that need only its API and its stores."""
+    async with isolated_gateway(servers, redis_keys, mongo_databases, kafka_topics) as running:
+        yield running

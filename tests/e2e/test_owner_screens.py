@@ -1,36 +1,22 @@
-"""The settings and admin screens in Debian's Chromium (Playwright, no browser download),
-keyboard only: the store-context warning appears before anything is saved and the save
+"""The settings and admin screens in Debian's Chromium (the page's ``browser``), on a gateway
+alone, keyboard only: the store-context warning appears before anything is saved and the save
 waits for its confirmation; an API problem shows next to its field; the admin's list shows
 the stored session and unprovisioning needs the id typed again."""
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from context_service.adapters.stored_context import StoredContextStore
 from context_service.domain import Caller, StoredContext
 from gateway_service.api.owner import STORE_CONTEXT_WARNING
 from gateway_service.testing import RunningGateway
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import BrowserContext, Page, expect
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    if not CHROMIUM.exists():  # noqa: ASYNC240 - one stat, before any I/O starts
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=str(CHROMIUM))
-        yield launched
-        await launched.close()
-
 
 async def open_screen(
-    browser: Browser, gateway: RunningGateway, path: str, token: str
+    browser: BrowserContext, gateway: RunningGateway, path: str, token: str
 ) -> tuple[Page, list[str]]:
     """The screen, signed in (the token handed over in the fragment), and its script errors."""
     page = await browser.new_page()
@@ -62,7 +48,7 @@ def stored(session: str, service: str) -> StoredContext:
 
 
 async def test_the_settings_screen_warns_before_storing_context(
-    gateway: RunningGateway, browser: Browser
+    gateway: RunningGateway, browser: BrowserContext
 ) -> None:
     token = gateway.token("acme", "olivia", ("service_owner",), ("sales",))
     page, errors = await open_screen(browser, gateway, "/settings", token)
@@ -105,7 +91,7 @@ async def test_the_settings_screen_warns_before_storing_context(
 
 
 async def test_the_admin_screen_lists_and_unprovisions(
-    gateway: RunningGateway, browser: Browser
+    gateway: RunningGateway, browser: BrowserContext
 ) -> None:
     store = StoredContextStore(gateway.resources.database)
     await store.insert([stored("s-1", "sales")])
