@@ -10,6 +10,7 @@ from mysessions_platform.testing.redis_keys import RedisKeys
 from playwright.async_api import BrowserContext
 
 from .browser import axe_source, chromium
+from .world import World, my_sessions_world
 
 
 @pytest.fixture
@@ -23,6 +24,29 @@ async def browser(tmp_path: Path) -> AsyncIterator[BrowserContext]:
 def axe() -> str:
     """axe.min.js (pinned, fetched by scripts/bootstrap.sh) to inject into a page."""
     return axe_source()
+
+
+@pytest.fixture
+def context_worker() -> bool:
+    """Whether ``world`` runs the context worker too: a module that needs it (transcripts,
+    captions, e-mail bodies) defines this fixture again, returning True."""
+    return False
+
+
+@pytest.fixture
+async def world(
+    servers: Endpoints,
+    kafka_topics: KafkaTopics,
+    redis_keys: RedisKeys,
+    mongo_databases: MongoDatabases,
+    context_worker: bool,
+) -> AsyncIterator[World]:
+    """The ingest and queue workers (and the context worker if asked) and a gateway, on this
+    test's own names."""
+    async with my_sessions_world(
+        servers, kafka_topics, redis_keys, mongo_databases, context=context_worker
+    ) as running:
+        yield running
 
 
 @pytest.fixture

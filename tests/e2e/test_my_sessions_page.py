@@ -8,15 +8,11 @@ import time
 import httpx
 import pytest
 from integration.scenario import AGENT
-from mysessions_platform.infra import Endpoints
-from mysessions_platform.testing.kafka_topics import KafkaTopics
-from mysessions_platform.testing.mongo_databases import MongoDatabases
-from mysessions_platform.testing.redis_keys import RedisKeys
 from playwright.async_api import BrowserContext, Locator, Page, expect
 
 from .browser import screenshot
 from .calls import LiveCall, ended_call, hours_ago
-from .world import World, my_sessions_world
+from .world import World
 
 pytestmark = pytest.mark.e2e
 
@@ -45,96 +41,92 @@ async def history(world: World, count: int = 2) -> list[str]:
 
 
 async def test_a_call_arrives_pulsing_on_top_is_answered_ended_and_its_work_saved_once(
-    servers: Endpoints,
-    kafka_topics: KafkaTopics,
-    redis_keys: RedisKeys,
-    mongo_databases: MongoDatabases,
     browser: BrowserContext,
+    world: World,
 ) -> None:
-    async with my_sessions_world(servers, kafka_topics, redis_keys, mongo_databases) as world:
-        await world.seed_tag("priority-customer")
-        await history(world)
-        page = await world.open_page(browser)
-        await expect(page.locator("li.task")).to_have_count(2)
-        await page.wait_for_selector("#live-status[data-state='live']")
+    await world.seed_tag("priority-customer")
+    await history(world)
+    page = await world.open_page(browser)
+    await expect(page.locator("li.task")).to_have_count(2)
+    await page.wait_for_selector("#live-status[data-state='live']")
 
-        call = LiveCall("s-live")
-        task = row(page, call.user_session_id)
-        published = time.monotonic()
-        await world.raw.send_all(call.arrives())
-        await expect(task.locator(".pulse-incoming")).to_be_visible(timeout=2_000)
-        assert time.monotonic() - published < 2.0
-        assert await page.locator("li.task").first.get_attribute("data-id") == call.user_session_id
-        await expect(page.locator("#count")).to_have_text("3 sessions")
-        await expect(task.locator(".result")).to_have_text("Incoming")
+    call = LiveCall("s-live")
+    task = row(page, call.user_session_id)
+    published = time.monotonic()
+    await world.raw.send_all(call.arrives())
+    await expect(task.locator(".pulse-incoming")).to_be_visible(timeout=2_000)
+    assert time.monotonic() - published < 2.0
+    assert await page.locator("li.task").first.get_attribute("data-id") == call.user_session_id
+    await expect(page.locator("#count")).to_have_text("3 sessions")
+    await expect(task.locator(".result")).to_have_text("Incoming")
 
-        await world.raw.send_all(call.accepted())
-        await expect(task.locator(".pulse-connected")).to_be_visible(timeout=5_000)
-        await expect(task).to_have_class(re.compile(r"\btone-live\b"))
-        # The row shows its time when the change lands, then at each tick of the page's one
-        # 1 s ticker: read after a tick, twice more than a second apart.
-        await page.wait_for_timeout(1_100)
-        first = seconds(await task.locator(".timer").inner_text())
-        await page.wait_for_timeout(1_200)
-        second = seconds(await task.locator(".timer").inner_text())
-        view = await task.evaluate("(row) => JSON.stringify(row._view)")
-        assert second > first, (first, second, view)
-        await screenshot(page, "list")
+    await world.raw.send_all(call.accepted())
+    await expect(task.locator(".pulse-connected")).to_be_visible(timeout=5_000)
+    await expect(task).to_have_class(re.compile(r"\btone-live\b"))
+    # The row shows its time when the change lands, then at each tick of the page's one
+    # 1 s ticker: read after a tick, twice more than a second apart.
+    await page.wait_for_timeout(1_100)
+    first = seconds(await task.locator(".timer").inner_text())
+    await page.wait_for_timeout(1_200)
+    second = seconds(await task.locator(".timer").inner_text())
+    view = await task.evaluate("(row) => JSON.stringify(row._view)")
+    assert second > first, (first, second, view)
+    await screenshot(page, "list")
 
-        await world.raw.send_all(call.ends())
-        await expect(task.locator(".marker")).to_be_visible(timeout=5_000)
-        await expect(task.locator(".pulse")).to_have_class(re.compile("pulse-none"))
-        await expect(task).to_have_class(re.compile(r"\btone-green\b"))
-        await expect(task.locator(".result")).to_have_text("Accepted")
+    await world.raw.send_all(call.ends())
+    await expect(task.locator(".marker")).to_be_visible(timeout=5_000)
+    await expect(task.locator(".pulse")).to_have_class(re.compile("pulse-none"))
+    await expect(task).to_have_class(re.compile(r"\btone-green\b"))
+    await expect(task.locator(".result")).to_have_text("Accepted")
 
-        # A second tab opens the same form before the first saves: its save must be refused.
-        late = await world.open_page(browser)
-        await row(late, call.user_session_id).locator("button").first.click()
-        await late.get_by_label("Primary code").select_option(label="Information")
+    # A second tab opens the same form before the first saves: its save must be refused.
+    late = await world.open_page(browser)
+    await row(late, call.user_session_id).locator("button").first.click()
+    await late.get_by_label("Primary code").select_option(label="Information")
 
-        await task.locator("button").first.click()
-        detail = page.locator("#detail")
-        await expect(detail.get_by_text("After-call work is open")).to_be_visible()
-        await screenshot(page, "detail")
-        await detail.get_by_label("Primary code").select_option(label="Sale")
-        await detail.get_by_label("Secondary code").select_option(label="Callback requested")
-        await detail.get_by_label("Tags", exact=True).fill("prio")
-        suggestion = detail.get_by_role("button", name="Add suggested tag priority-customer")
-        await suggestion.click()
-        await expect(detail.locator(".chip > span")).to_have_text(["priority-customer"])
-        await detail.get_by_role("button", name="Save").click()
-        await expect(task.locator(".marker")).to_have_count(0, timeout=5_000)
-        await expect(detail.locator(".saved")).to_contain_text("priority-customer")
-        await expect(detail.locator(".saved")).to_contain_text(f"by {AGENT}")
+    await task.locator("button").first.click()
+    detail = page.locator("#detail")
+    await expect(detail.get_by_text("After-call work is open")).to_be_visible()
+    await screenshot(page, "detail")
+    await detail.get_by_label("Primary code").select_option(label="Sale")
+    await detail.get_by_label("Secondary code").select_option(label="Callback requested")
+    await detail.get_by_label("Tags", exact=True).fill("prio")
+    suggestion = detail.get_by_role("button", name="Add suggested tag priority-customer")
+    await suggestion.click()
+    await expect(detail.locator(".chip > span")).to_have_text(["priority-customer"])
+    await detail.get_by_role("button", name="Save").click()
+    await expect(task.locator(".marker")).to_have_count(0, timeout=5_000)
+    await expect(detail.locator(".saved")).to_contain_text("priority-customer")
+    await expect(detail.locator(".saved")).to_contain_text(f"by {AGENT}")
 
-        await late.locator("#detail").get_by_role("button", name="Save").click()
-        await expect(late.locator("#detail .form-status")).to_contain_text(
-            f"Already saved by {AGENT} at"
+    await late.locator("#detail").get_by_role("button", name="Save").click()
+    await expect(late.locator("#detail .form-status")).to_contain_text(
+        f"Already saved by {AGENT} at"
+    )
+    async with httpx.AsyncClient(base_url=world.gateway.base_url) as client:
+        again = await client.post(
+            f"/api/v1/tasks/{call.user_session_id}/acw",
+            json={"primary_code": "info", "secondary_code": None, "tags": []},
+            headers=world.headers(),
         )
-        async with httpx.AsyncClient(base_url=world.gateway.base_url) as client:
-            again = await client.post(
-                f"/api/v1/tasks/{call.user_session_id}/acw",
-                json={"primary_code": "info", "secondary_code": None, "tags": []},
-                headers=world.headers(),
-            )
-        assert again.status_code == 409, again.text
-        assert again.json()["saved_by"] == AGENT
-        assert again.json()["saved_at"]
+    assert again.status_code == 409, again.text
+    assert again.json()["saved_by"] == AGENT
+    assert again.json()["saved_at"]
 
-        # Search and filters ask the API again.
-        tasks = page.locator("li.task")
-        await page.get_by_label("Open only").check()
-        await expect(tasks).to_have_count(2)
-        await expect(task).to_have_count(0)
-        await page.get_by_label("Open only").uncheck()
-        await page.get_by_label("Result", exact=True).select_option(label="RONA")
-        await expect(tasks).to_have_count(0)
-        await expect(page.locator("#count")).to_have_text("0 sessions")
-        await page.get_by_label("Result", exact=True).select_option(label="Accepted")
-        await expect(tasks).to_have_count(3)
-        await page.get_by_label("Search", exact=True).fill("no such caller")
-        await expect(tasks).to_have_count(0)
-        await page.get_by_label("Search", exact=True).fill("SUPPORT")
-        await expect(tasks).to_have_count(3)
-        await page.get_by_label("Service", exact=True).select_option(label="Support")
-        await expect(tasks).to_have_count(3)
+    # Search and filters ask the API again.
+    tasks = page.locator("li.task")
+    await page.get_by_label("Open only").check()
+    await expect(tasks).to_have_count(2)
+    await expect(task).to_have_count(0)
+    await page.get_by_label("Open only").uncheck()
+    await page.get_by_label("Result", exact=True).select_option(label="RONA")
+    await expect(tasks).to_have_count(0)
+    await expect(page.locator("#count")).to_have_text("0 sessions")
+    await page.get_by_label("Result", exact=True).select_option(label="Accepted")
+    await expect(tasks).to_have_count(3)
+    await page.get_by_label("Search", exact=True).fill("no such caller")
+    await expect(tasks).to_have_count(0)
+    await page.get_by_label("Search", exact=True).fill("SUPPORT")
+    await expect(tasks).to_have_count(3)
+    await page.get_by_label("Service", exact=True).select_option(label="Support")
+    await expect(tasks).to_have_count(3)

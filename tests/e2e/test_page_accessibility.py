@@ -4,15 +4,11 @@ alone."""
 
 import pytest
 from integration.scenario import AGENT
-from mysessions_platform.infra import Endpoints
-from mysessions_platform.testing.kafka_topics import KafkaTopics
-from mysessions_platform.testing.mongo_databases import MongoDatabases
-from mysessions_platform.testing.redis_keys import RedisKeys
 from playwright.async_api import BrowserContext, Page, expect
 
 from .browser import axe_violations
 from .calls import LiveCall, ended_call, hours_ago
-from .world import my_sessions_world
+from .world import World
 
 pytestmark = pytest.mark.e2e
 
@@ -47,82 +43,72 @@ async def tab_to(page: Page, wanted: str, limit: int = 40) -> None:
 
 
 async def test_list_and_detail_pass_axe(
-    servers: Endpoints,
-    kafka_topics: KafkaTopics,
-    redis_keys: RedisKeys,
-    mongo_databases: MongoDatabases,
     browser: BrowserContext,
     axe: str,
+    world: World,
 ) -> None:
-    async with my_sessions_world(servers, kafka_topics, redis_keys, mongo_databases) as world:
-        await world.seed_tag("priority-customer")
-        await world.raw.send_all(ended_call("s-old", hours_ago(3)))
-        live = LiveCall("s-now")
-        await world.raw.send_all(live.arrives() + live.accepted())
-        await world.listed([f"s-old:1:{AGENT}", live.user_session_id])
-        page = await world.open_page(browser)
-        await expect(page.locator(".pulse-connected")).to_be_visible()
-        assert summary(await axe_violations(page, axe)) == []
+    await world.seed_tag("priority-customer")
+    await world.raw.send_all(ended_call("s-old", hours_ago(3)))
+    live = LiveCall("s-now")
+    await world.raw.send_all(live.arrives() + live.accepted())
+    await world.listed([f"s-old:1:{AGENT}", live.user_session_id])
+    page = await world.open_page(browser)
+    await expect(page.locator(".pulse-connected")).to_be_visible()
+    assert summary(await axe_violations(page, axe)) == []
 
-        await page.locator(f'li.task[data-id="s-old:1:{AGENT}"] button').click()
-        detail = page.locator("#detail")
-        await detail.get_by_label("Tags", exact=True).fill("prio")
-        await expect(
-            detail.get_by_role("button", name="Add suggested tag priority-customer")
-        ).to_be_visible()
-        assert summary(await axe_violations(page, axe)) == []
+    await page.locator(f'li.task[data-id="s-old:1:{AGENT}"] button').click()
+    detail = page.locator("#detail")
+    await detail.get_by_label("Tags", exact=True).fill("prio")
+    await expect(
+        detail.get_by_role("button", name="Add suggested tag priority-customer")
+    ).to_be_visible()
+    assert summary(await axe_violations(page, axe)) == []
 
-        await page.locator(f'li.task[data-id="{live.user_session_id}"] button').click()
-        await expect(detail.locator(".result-label")).to_have_text("Connected")
-        assert summary(await axe_violations(page, axe)) == []
+    await page.locator(f'li.task[data-id="{live.user_session_id}"] button').click()
+    await expect(detail.locator(".result-label")).to_have_text("Connected")
+    assert summary(await axe_violations(page, axe)) == []
 
 
 async def test_keyboard_alone_opens_a_task_and_saves_its_work(
-    servers: Endpoints,
-    kafka_topics: KafkaTopics,
-    redis_keys: RedisKeys,
-    mongo_databases: MongoDatabases,
     browser: BrowserContext,
+    world: World,
 ) -> None:
-    async with my_sessions_world(servers, kafka_topics, redis_keys, mongo_databases) as world:
-        await world.seed_tag("priority-customer")
-        ids = [f"s-k{n}" for n in range(3)]
-        for n, session_id in enumerate(ids):
-            await world.raw.send_all(ended_call(session_id, hours_ago(1 + n)))
-        await world.listed([f"{s}:1:{AGENT}" for s in ids])
-        page = await world.open_page(browser)
-        target = f"s-k1:1:{AGENT}"
+    await world.seed_tag("priority-customer")
+    ids = [f"s-k{n}" for n in range(3)]
+    for n, session_id in enumerate(ids):
+        await world.raw.send_all(ended_call(session_id, hours_ago(1 + n)))
+    await world.listed([f"{s}:1:{AGENT}" for s in ids])
+    page = await world.open_page(browser)
+    target = f"s-k1:1:{AGENT}"
 
-        await tab_to(page, f"s-k0:1:{AGENT}")  # the first task, past the search and filters
-        await page.keyboard.press("ArrowDown")  # the list moves by arrows too
-        assert target in await focused(page)
-        visible_focus = await page.evaluate(
-            "() => getComputedStyle(document.activeElement).outlineStyle"
-        )
-        assert visible_focus != "none"
-        await page.keyboard.press("Enter")
-        detail = page.locator("#detail")
-        await expect(detail.get_by_text("After-call work is open")).to_be_visible()
-        assert (await focused(page)).startswith("section#detail")
+    await tab_to(page, f"s-k0:1:{AGENT}")  # the first task, past the search and filters
+    await page.keyboard.press("ArrowDown")  # the list moves by arrows too
+    assert target in await focused(page)
+    visible_focus = await page.evaluate(
+        "() => getComputedStyle(document.activeElement).outlineStyle"
+    )
+    assert visible_focus != "none"
+    await page.keyboard.press("Enter")
+    detail = page.locator("#detail")
+    await expect(detail.get_by_text("After-call work is open")).to_be_visible()
+    assert (await focused(page)).startswith("section#detail")
 
-        await tab_to(page, "select#acw-primary")
-        await page.keyboard.type("Sal")  # typing selects the matching option
-        await expect(detail.get_by_label("Primary code")).to_have_value("sale")
-        await tab_to(page, "input#acw-tag")
-        await page.keyboard.type("prio")
-        await expect(
-            detail.get_by_role("button", name="Add suggested tag priority-customer")
-        ).to_be_visible()
-        await tab_to(page, "Add suggested tag priority-customer")
-        await page.keyboard.press("Enter")
-        await page.keyboard.type("follow-up")
-        await page.keyboard.press("Enter")
-        await expect(detail.locator(".chip > span")).to_have_text(
-            ["priority-customer", "follow-up"]
-        )
-        await tab_to(page, "|Save")
-        await page.keyboard.press("Enter")
+    await tab_to(page, "select#acw-primary")
+    await page.keyboard.type("Sal")  # typing selects the matching option
+    await expect(detail.get_by_label("Primary code")).to_have_value("sale")
+    await tab_to(page, "input#acw-tag")
+    await page.keyboard.type("prio")
+    await expect(
+        detail.get_by_role("button", name="Add suggested tag priority-customer")
+    ).to_be_visible()
+    await tab_to(page, "Add suggested tag priority-customer")
+    await page.keyboard.press("Enter")
+    await page.keyboard.type("follow-up")
+    await page.keyboard.press("Enter")
+    await expect(detail.locator(".chip > span")).to_have_text(["priority-customer", "follow-up"])
+    await tab_to(page, "|Save")
+    await page.keyboard.press("Enter")
 
-        await expect(detail.locator(".saved")).to_contain_text("priority-customer, follow-up")
-        await expect(page.locator(f'li.task[data-id="{target}"] .marker')).to_have_count(0)
-        await expect(page.locator(f'li.task[data-id="s-k0:1:{AGENT}"] .marker')).to_have_count(1)
+    await expect(detail.locator(".saved")).to_contain_text("priority-customer, follow-up")
+    await expect(page.locator(f'li.task[data-id="{target}"] .marker')).to_have_count(0)
+    await expect(page.locator(f'li.task[data-id="s-k0:1:{AGENT}"] .marker')).to_have_count(1)
