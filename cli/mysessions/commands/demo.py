@@ -89,11 +89,14 @@ UNTIL_STOPPED_S = 7 * 24 * 3600.0
 
 
 def demo_users(config: SimulationConfig) -> list[dict[str, Any]]:
-    """The sign-ins of the gateway's demo page: two agents of the first tenant, the owner
-    of its services and its tenant admin."""
+    """The sign-ins of the gateway's demo page: an agent of each of the first tenant's
+    services (agent n's home service is service n: see ``simulation.topology``, so the
+    e-mail and chat service's agent is among them), the owner of its services and its
+    tenant admin."""
     tenant = config.tenant_ids[0]
     services = [f"t1-svc-{index + 1}" for index in range(config.services_per_tenant)]
-    agents = [f"t1-agent-{n}" for n in range(1, min(2, config.agents_per_tenant) + 1)]
+    shown = min(config.services_per_tenant, config.agents_per_tenant)
+    agents = [f"t1-agent-{n}" for n in range(1, shown + 1)]
     return [
         *(
             {"label": f"Agent {agent}", "tenant_id": tenant, "user_id": agent, "roles": ["agent"]}
