@@ -8,6 +8,7 @@ tenant admin (see ``demo_users``).
 """
 
 import asyncio
+import io
 import json
 import time
 from collections import Counter
@@ -17,7 +18,9 @@ from typing import Any
 
 import httpx
 import typer
+from context_service.adapters.contact_csv import parse_rows
 from context_service.adapters.stored_context import StoredContextStore
+from context_service.contacts_import import import_parsed
 from contracts import topics
 from mysessions_platform import infra
 from mysessions_platform.kafka.topics import TopicSettings, ensure_topics
@@ -34,6 +37,7 @@ from rich.table import Table
 
 from mysessions.commands.simulate import Progress, make_config, send_simulation
 from mysessions.commands.view import load_view, show
+from mysessions.demo_contacts import demo_contacts
 from mysessions.demo_settings import demo_service_settings
 from mysessions.simulation import SimulationStats
 from mysessions.simulation.config import SimulationConfig
@@ -261,10 +265,16 @@ async def apply_demo_settings(mongodb_url: str, config: SimulationConfig) -> Non
         await store.ensure_indexes()
         for spec in demo_service_settings(config):
             await store.apply(spec, datetime.now(UTC))
+        contacts = 0
+        for tenant, text in demo_contacts(config).items():
+            parsed = parse_rows(io.StringIO(text), "contacts", None)
+            report = await import_parsed(mongo_database(client), tenant, "contacts", parsed)
+            contacts += report.imported + report.updated + report.unchanged
     console.print(
         "settings applied: codes and tags on every service; the first stores conversation "
         "context, the second transcribes, the third takes e-mail and chat"
     )
+    console.print(f"address book: {contacts} of the run's callers are known contacts")
 
 
 def demo(

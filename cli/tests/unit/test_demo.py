@@ -2,12 +2,17 @@
 
 import json
 from datetime import UTC, datetime
+from itertools import islice
 from random import Random
 
 import pytest
+from context_service.adapters.contact_csv import parse_rows
+from contracts import SessionStarted
 from gateway_service.settings import DemoUser
 from mysessions.commands.demo import busiest_agent, demo_users, run_prefix, tasks_of_run
 from mysessions.commands.simulate import make_config
+from mysessions.demo_contacts import LOOK_AHEAD_EVENTS, demo_contacts
+from mysessions.simulation import simulate
 from mysessions.simulation.topology import build_tenants
 
 pytestmark = pytest.mark.unit
@@ -80,3 +85,22 @@ def test_every_demo_service_has_an_agent_among_the_sign_ins(agents: int) -> None
     for service in tenant.services:
         serving = {a.user_id for a in tenant.agents if service.service_id in a.service_ids}
         assert serving & signed, f"no demo sign-in serves {service.service_id}"
+
+
+def test_the_demo_address_book_knows_every_other_mail_sender_of_the_run() -> None:
+    config = make_config(1, 3, 4, 10.0, 600.0, 3, fast=False, tenant_prefix="demo-y")
+    books = demo_contacts(config)
+
+    (tenant,) = books
+    parsed = parse_rows(books[tenant].splitlines(keepends=True), "contacts", None)
+    assert not parsed.errors
+    known = {line.split(",")[8] for line in books[tenant].splitlines()[1:]}
+    callers = {
+        e.caller.address
+        for e in islice(simulate(config), LOOK_AHEAD_EVENTS)
+        if isinstance(e, SessionStarted) and e.direction == "inbound"
+        if e.caller.address_kind == "email"
+    }
+    assert len(parsed.documents) == len(known)
+    assert known < callers
+    assert len(callers) // 2 <= len(known) <= len(callers) // 2 + 1
