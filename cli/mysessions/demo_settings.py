@@ -1,7 +1,8 @@
 """Realistic service settings for the demo's own tenants, so every worker has something to
 do: codes and tags everywhere (tasks agents handle are open for after-call work), one
-service storing conversation context (its history keeps callers 30 days), one with
-transcription, one with e-mail and chat widgets."""
+service storing conversation context (its history keeps callers 30 days) with the embedded
+context widget, one with transcription, one with e-mail and chat widgets; the map where
+callers have addresses (the demo's address book files e-mail senders)."""
 
 import contracts as c
 
@@ -24,6 +25,11 @@ _TICKET_LINK = c.ContextLink(
 )
 
 
+_EMBEDDED = "https://example.com/?caller={system.caller}"
+"""A page that exists and may be framed: the embedded context widget shows it while the
+call lives (a real deployment points it at its CRM's caller page)."""
+
+
 def demo_service_settings(config: SimulationConfig) -> list[c.ServiceSettingsSpec]:
     """Per tenant of the run: its first service stores context, its second transcribes,
     the rest handle e-mail and chat; all have codes and tags."""
@@ -36,7 +42,8 @@ def demo_service_settings(config: SimulationConfig) -> list[c.ServiceSettingsSpe
                 session_details=True,
                 caller_information=True,
                 context_links=True,
-                map=role == 0,
+                embedded_context=role == 0,
+                map=role != 1,
                 transcription=role == 1,
                 email=role == 2,
                 chat=role == 2,
@@ -52,6 +59,7 @@ def demo_service_settings(config: SimulationConfig) -> list[c.ServiceSettingsSpe
                     context_links=(_CRM_LINK, _TICKET_LINK),
                     session_details_fields=_DETAILS,
                     store_context=role == 0,
+                    embedded_context_url=_EMBEDDED if role == 0 else None,
                 )
             )
     return specs

@@ -36,6 +36,10 @@ async def test_live_captions_show_in_the_transcript_while_the_call_lives(
     await page.locator(f'li.task[data-id="{call.user_session_id}"] button').click()
     transcript = page.locator("#detail .transcript")
     await expect(transcript).to_contain_text("my router is blinking red", timeout=10_000)
+    # Session details as a person reads them: labels, not field names; local times.
+    details = page.locator("#detail .widget", has_text="Session details")
+    await expect(details.get_by_text("Started", exact=True)).to_be_visible()
+    await expect(details).not_to_contain_text("started_at")
 
     # Captions that arrive while the detail is open are appended by the live stream;
     # a refined caption (same segment) replaces its line.
@@ -67,6 +71,12 @@ async def test_live_captions_show_in_the_transcript_while_the_call_lives(
     await world.raw.send_all(call.ends())
     await expect(page.locator("#detail .result-label")).to_have_text("Accepted")
     await expect(frame).to_have_count(0)
+
+    # No answer at all (the gateway restarting, the network gone): a message a person
+    # can act on, not the browser's "Failed to fetch".
+    await page.route("**/api/v1/tasks/*", lambda route: route.abort())
+    await page.locator(f'li.task[data-id="{call.user_session_id}"] button').click()
+    await expect(page.locator("#detail [role=alert]")).to_contain_text("cannot be reached")
 
 
 HOSTILE_MAIL = (

@@ -8,6 +8,7 @@ tenant admin (see ``demo_users``).
 """
 
 import asyncio
+import io
 import json
 import time
 from collections import Counter
@@ -17,7 +18,9 @@ from typing import Any
 
 import httpx
 import typer
+from context_service.adapters.contact_csv import parse_rows
 from context_service.adapters.stored_context import StoredContextStore
+from context_service.contacts_import import import_parsed
 from contracts import topics
 from mysessions_platform import infra
 from mysessions_platform.kafka.topics import TopicSettings, ensure_topics
@@ -34,6 +37,7 @@ from rich.table import Table
 
 from mysessions.commands.simulate import Progress, make_config, send_simulation
 from mysessions.commands.view import load_view, show
+from mysessions.demo_contacts import demo_contacts
 from mysessions.demo_settings import demo_service_settings
 from mysessions.simulation import SimulationStats
 from mysessions.simulation.config import SimulationConfig
@@ -89,11 +93,14 @@ UNTIL_STOPPED_S = 7 * 24 * 3600.0
 
 
 def demo_users(config: SimulationConfig) -> list[dict[str, Any]]:
-    """The sign-ins of the gateway's demo page: two agents of the first tenant, the owner
-    of its services and its tenant admin."""
+    """The sign-ins of the gateway's demo page: an agent of each of the first tenant's
+    services (agent n's home service is service n: see ``simulation.topology``, so the
+    e-mail and chat service's agent is among them), the owner of its services and its
+    tenant admin."""
     tenant = config.tenant_ids[0]
     services = [f"t1-svc-{index + 1}" for index in range(config.services_per_tenant)]
-    agents = [f"t1-agent-{n}" for n in range(1, min(2, config.agents_per_tenant) + 1)]
+    shown = min(config.services_per_tenant, config.agents_per_tenant)
+    agents = [f"t1-agent-{n}" for n in range(1, shown + 1)]
     return [
         *(
             {"label": f"Agent {agent}", "tenant_id": tenant, "user_id": agent, "roles": ["agent"]}
@@ -258,10 +265,16 @@ async def apply_demo_settings(mongodb_url: str, config: SimulationConfig) -> Non
         await store.ensure_indexes()
         for spec in demo_service_settings(config):
             await store.apply(spec, datetime.now(UTC))
+        contacts = 0
+        for tenant, text in demo_contacts(config).items():
+            parsed = parse_rows(io.StringIO(text), "contacts", None)
+            report = await import_parsed(mongo_database(client), tenant, "contacts", parsed)
+            contacts += report.imported + report.updated + report.unchanged
     console.print(
         "settings applied: codes and tags on every service; the first stores conversation "
         "context, the second transcribes, the third takes e-mail and chat"
     )
+    console.print(f"address book: {contacts} of the run's callers are known contacts")
 
 
 def demo(

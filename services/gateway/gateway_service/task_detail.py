@@ -12,6 +12,7 @@ after-call work block takes its code lists from the settings in force when the t
 
 from datetime import datetime
 
+from context_service.domain import ANONYMOUS, NOT_AVAILABLE
 from context_service.panel import Panel, not_available_panel
 from context_service.show import panels
 from context_service.transcripts import TranscriptState
@@ -114,7 +115,7 @@ async def task_detail(
         if settings is not None
         else None,
         caller=CallerDetail(
-            display_name=panel.caller,
+            display_name=_caller_name(panel, view),
             address=panel.caller_address,
             details=dict(panel.caller_details),
         )
@@ -167,6 +168,17 @@ async def _panel(
     if panel.status == "live" and not live:  # privacy: the call goes on without this agent
         return not_available_panel()
     return panel
+
+
+def _caller_name(panel: Panel, view: TaskView) -> str:
+    """The panel's name, unless no source knew a live caller whom the session's own events
+    named (the caller ID's name, an e-mail's or a chat's sender): then the list's name, so
+    the row and the detail never disagree on who it is."""
+    if panel.status == "live" and panel.caller == ANONYMOUS:
+        named = view.caller.display_name
+        if named not in (ANONYMOUS, NOT_AVAILABLE):
+            return named
+    return panel.caller
 
 
 async def _transcript(

@@ -1,7 +1,8 @@
 """The SSE events of the live stream (see the README's "Live updates"). Pure.
 
-``task``: ``id`` = the stream entry id, data = the ``contracts.TaskView`` JSON exactly as
-the queue rendered it. ``caption``: no id (captions are not replayed), data =
+``task``: ``id`` = the stream entry id, data = the ``contracts.TaskView`` JSON as the
+queue rendered it, an ended task's caller composed in as the list shows it
+(``stored_callers``). ``caption``: no id (captions are not replayed), data =
 ``{"session_id", "user_session_id", "caption": contracts.LiveCaption}``. ``refresh``:
 ``id`` = the stream's tip, data = ``{"reason"}``: refetch the list. ``: heartbeat``.
 """

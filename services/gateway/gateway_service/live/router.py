@@ -16,6 +16,7 @@ from gateway_service.errors import ERROR_RESPONSES, ErrorBody
 from gateway_service.live.ids import MAX_ID_CHARS, requested_id
 from gateway_service.live.reader import AgentStream
 from gateway_service.live.slots import Full
+from gateway_service.live.stored_callers import StoredCallerViews
 from gateway_service.live.stream import LiveStream
 
 __all__ = ["router"]
@@ -66,6 +67,7 @@ async def open_stream(
         lambda session_id: captions_channel(prefix, tenant, session_id),
         settings.sse_heartbeat_s,
         slot.evicted,
+        StoredCallerViews(resources.stored_context, tenant),
     )
     try:
         try:

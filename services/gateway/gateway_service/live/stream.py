@@ -32,6 +32,7 @@ from gateway_service.live.events import HEARTBEAT, caption_event, refresh_event,
 from gateway_service.live.ids import parse_id
 from gateway_service.live.reader import BATCH, AgentStream
 from gateway_service.live.replay import Position, Refresh, judge, start_position
+from gateway_service.live.stored_callers import StoredCallerViews
 
 __all__ = ["LiveStream"]
 
@@ -49,6 +50,7 @@ class LiveStream:
         caption_channel: Callable[[str], str],
         heartbeat_s: float,
         evicted: asyncio.Event,
+        views: StoredCallerViews,
     ) -> None:
         self._reader = reader
         self._pubsub = pubsub
@@ -56,6 +58,7 @@ class LiveStream:
         self._caption_channel = caption_channel
         self._heartbeat_s = heartbeat_s
         self._evicted = evicted
+        self._views = views
         self._position: Position = None
         self._first: list[ServerSentEvent] = []
         self._tasks = LiveTasks()
@@ -115,7 +118,7 @@ class LiveStream:
                 self._tasks.apply(
                     view["session_id"], view["user_session_id"], live=view["state"] in _LIVE_STATES
                 )
-                yield task_event(entry.id, entry.view)
+                yield task_event(entry.id, await self._views.compose(entry.view, view))
             await self._subscribe_captions()
             if len(read.entries) < BATCH:
                 return

@@ -327,3 +327,35 @@ async def test_redis_away_is_503_with_retry_after(
             assert answer.status_code == 503, answer.text
             assert answer.headers["retry-after"] == "5"
             assert set(answer.json()) == {"detail"}
+
+
+async def test_a_caller_no_source_knows_keeps_the_name_the_session_gave(world: World) -> None:
+    """The caller ID's (or a mail's sender's) name is the list's; the detail says the same,
+    not "Anonymous", when no address book, directory or CRM knows the number."""
+    named = c.Party(address="+41446681899", address_kind="pstn", display_name="Ida Named")
+    session = Session(TENANT, "s-named", hours_ago(0.05))
+    session.add(
+        c.SessionStarted,
+        0,
+        direction="inbound",
+        modality="voice",
+        service_id="support",
+        service_name="Support",
+        caller=named,
+    )
+    session.add(
+        c.SessionQueued,
+        0,
+        service_session_id=session.service_session_id,
+        service_id="support",
+        service_name="Support",
+        priority=1,
+    )
+    await world.seed.feed(session.offered(5, AGENT, "support"))
+    task_id = session.user_session_id(AGENT)
+    listed = (await world.get("/api/v1/tasks")).json()["items"]
+    [row] = [item for item in listed if item["user_session_id"] == task_id]
+    assert row["caller"]["display_name"] == "Ida Named"
+    detail = (await world.get(f"/api/v1/tasks/{task_id}")).json()
+    assert detail["caller"]["display_name"] == "Ida Named"
+    assert detail["caller"]["address"] == "+41446681899"

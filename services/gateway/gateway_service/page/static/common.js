@@ -39,17 +39,27 @@ export class ApiError extends Error {
   }
 }
 
-/** ``path`` under /api/v1; ``body`` is sent as JSON. 401 signs out to the sign-in page. */
+export const UNREACHABLE = "The gateway cannot be reached right now; check the connection and try again.";
+
+/** ``path`` under /api/v1; ``body`` is sent as JSON. 401 signs out to the sign-in page;
+ * no answer at all is an ``ApiError`` with status 0 and a message a person can act on. */
 export async function api(path, { method = "GET", body, signal } = {}) {
   const headers = { Accept: "application/json", Authorization: `Bearer ${token() ?? ""}` };
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  const answer = await fetch(API + path, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal,
-    cache: "no-store",
-  });
+  let answer;
+  try {
+    answer = await fetch(API + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+      cache: "no-store",
+    });
+  } catch (error) {
+    if (error.name === "AbortError") throw error;
+    // fetch() rejects only when no answer came at all (network down, gateway restarting).
+    throw new ApiError(0, { detail: UNREACHABLE });
+  }
   if (answer.status === 401) {
     toSignIn();
     throw new ApiError(401, { detail: "signed out" });

@@ -4,6 +4,7 @@ import { api, el, present, seg } from "./common.js";
 import { acwWidget } from "./acw.js";
 import { emailWidget } from "./email.js";
 import {
+  detailField,
   duration,
   fullTime,
   isTicking,
@@ -139,7 +140,7 @@ export class DetailPanel {
   #sessionDetails(d) {
     const box = el("div", { class: "widget" }, el("h3", { text: "Session details" }));
     if (!d.session_details?.length) box.append(el("p", { class: "muted", text: "Not Available" }));
-    else box.append(pairs(d.session_details.map((f) => [f.name, f.value])));
+    else box.append(pairs(d.session_details.map((f) => detailField(f.name, f.value))));
     return box;
   }
 

@@ -104,3 +104,22 @@ export function compareTasks(a, b) {
   if (ra === 3) return Date.parse(b.updated_at) - Date.parse(a.updated_at);
   return Date.parse(a.started_at) - Date.parse(b.started_at);
 }
+
+/** A session-details field as a person reads it: system fields by their label, instants
+ * in the agent's time zone; custom parameters keep their display name and text. */
+const SYSTEM_FIELD_LABELS = {
+  session_id: "Session ID",
+  service_id: "Service ID",
+  service_name: "Service",
+  service_upn: "Service UPN",
+  caller: "Caller",
+  modality: "Modality",
+  started_at: "Started",
+};
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+export function detailField(name, value) {
+  const label = SYSTEM_FIELD_LABELS[name] ?? name;
+  const shown = ISO_INSTANT.test(value) ? fullTime(value) : value;
+  return [label, shown];
+}
