@@ -78,7 +78,11 @@ async def open_resources(
     """``demo``: the signer of demo mode (a fresh one when None and the mode is demo)."""
     if settings.mode == "demo" and demo is None:
         demo = DemoSigner.generate(settings)
-    redis = Redis.from_url(settings.redis_url)
+    redis = Redis.from_url(
+        settings.redis_url,
+        socket_timeout=settings.redis_timeout_s,
+        socket_connect_timeout=settings.redis_timeout_s,
+    )
     live = open_live(settings)
     producer = AIOKafkaProducer(
         bootstrap_servers=settings.kafka_bootstrap_servers, enable_idempotence=True, acks="all"

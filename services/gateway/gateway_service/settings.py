@@ -59,6 +59,10 @@ class GatewaySettings(ServerSettings):
     writes_per_minute: int = Field(default=120, ge=1)
     """Per user; a write beyond it answers 429 with Retry-After."""
     sse_heartbeat_s: float = Field(default=15, gt=0, le=300)
+    redis_timeout_s: float = Field(default=5, gt=0, le=60)
+    """How long one Redis command of a request may take (connect or answer) before the
+    request answers 503: a Redis that hangs is an outage like one that refuses. The live
+    stream has its own client, whose reads wait for changes."""
     """A ``: heartbeat`` comment this often on every live stream (proxies cut idle ones)."""
     sse_max_streams_per_user: int = Field(default=4, ge=1, le=100)
     """Per user and gateway instance; a new one ends the user's oldest (live/slots.py)."""

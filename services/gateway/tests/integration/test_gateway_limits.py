@@ -14,6 +14,7 @@ from gateway_service.testing import RunningGateway, gateway_settings, running_ga
 from mysessions_platform.infra import Endpoints
 from mysessions_platform.mongo import with_database
 from mysessions_platform.testing.mongo_databases import MongoDatabases
+from mysessions_platform.testing.private_redis import private_redis
 from mysessions_platform.testing.redis_keys import RedisKeys
 
 pytestmark = pytest.mark.integration
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.integration
 MAX_BODY = 2048
 WRITES = 3
 DRAFT = "/api/v1/tasks/us-1/email/draft"
+PAUSE_MS = 6000
 
 
 @pytest.fixture
@@ -122,3 +124,30 @@ async def test_redis_away_is_503_with_retry_after(
         assert answer.status_code == 503, answer.text
         assert int(answer.headers["retry-after"]) > 0
         assert set(answer.json()) == {"detail"}
+
+
+async def test_a_redis_that_hangs_is_503_within_the_timeout(
+    servers: Endpoints, redis_keys: RedisKeys, mongo_databases: MongoDatabases
+) -> None:
+    async with private_redis() as hanging:
+        settings = gateway_settings(
+            servers.kafka_bootstrap_servers,
+            hanging.url,
+            with_database(servers.mongodb_url, mongo_databases.create("gw").name),
+            queue_key_prefix=redis_keys.prefix,
+            redis_timeout_s=1.0,
+        )
+        async with (
+            running_gateway(settings) as gateway,
+            httpx.AsyncClient(
+                base_url=gateway.base_url, headers=gateway.headers("a", "b"), timeout=30
+            ) as client,
+        ):
+            # Every client waits (the admin's too) until the pause ends by itself.
+            await hanging.admin.client_pause(PAUSE_MS, all=True)
+            began = time.monotonic()
+            answer = await client.get("/api/v1/tasks")
+            waited = time.monotonic() - began
+    assert answer.status_code == 503, answer.text
+    assert int(answer.headers["retry-after"]) > 0
+    assert waited < PAUSE_MS / 1000 - 1  # the timeout ended the wait, not the pause's end
