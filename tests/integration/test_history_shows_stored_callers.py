@@ -36,6 +36,7 @@ from .pipeline import make_pipeline
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
 AGENT = "agent-7"
+NAME = "Tomasz Morgan"
 NAMESPACE = UUID("0f7e5a10-9a7b-4d0e-8c61-00000000a9e7")
 
 
@@ -68,16 +69,23 @@ def answered_in_each_service(tenant: str, session: str) -> list[c.SessionEvent]:
     return answers
 
 
-async def test_history_shows_the_caller_only_where_the_service_stored_context(
+async def history_callers(
     servers: Endpoints,
     kafka_topics: KafkaTopics,
     redis_keys: RedisKeys,
     mongo_databases: MongoDatabases,
-) -> None:
+    *,
+    contact: bool,
+    caller_name: str | None = None,
+) -> dict[str, Any]:
+    """The agent's history (``mysessions view``) after the transfer example: the caller by
+    service. ``contact``: the address book knows the caller; ``caller_name``: the name the
+    session's start event carries."""
     tenant, session = f"t-{redis_keys.prefix[-8:]}", "s-history"
     database = mongo_databases.create("hist")
     await apply_settings(database, tenant)
-    await add_contact(database, tenant)
+    if contact:
+        await add_contact(database, tenant)
     pipeline = await make_pipeline(servers, kafka_topics, redis_keys.prefix, database.name)
     queue = pipeline.queue.model_copy(update={"history_days": 3650})
     context = ContextSettings().model_copy(
@@ -93,6 +101,11 @@ async def test_history_shows_the_caller_only_where_the_service_stored_context(
         }
     )
     stream = events(tenant, session)
+    if caller_name is not None:
+        start = stream[0]
+        assert isinstance(start, c.SessionStarted)
+        named = start.caller.model_copy(update={"display_name": caller_name})
+        stream[0] = start.model_copy(update={"caller": named})
     stream = stream[:-1] + answered_in_each_service(tenant, session) + stream[-1:]
 
     async def both_caught_up() -> bool:
@@ -109,9 +122,37 @@ async def test_history_shows_the_caller_only_where_the_service_stored_context(
     env = {**pipeline.worker_env(servers), "QUEUE_HISTORY_DAYS": "3650", "PATH": "/usr/bin"}
     shown = await run_cli("view", "--tenant", tenant, "--user", AGENT, "--json", env=env)
     assert shown.code == 0, shown.err
-    callers = {t["service_id"]: t["caller"] for t in json.loads(shown.out)}
-    assert callers == {
+    return {t["service_id"]: t["caller"] for t in json.loads(shown.out)}
+
+
+async def test_history_shows_the_caller_only_where_the_service_stored_context(
+    servers: Endpoints,
+    kafka_topics: KafkaTopics,
+    redis_keys: RedisKeys,
+    mongo_databases: MongoDatabases,
+) -> None:
+    callers = await history_callers(
+        servers, kafka_topics, redis_keys, mongo_databases, contact=True, caller_name="Someone"
+    )
+    assert callers == {  # the address book's match wins over the name the call carried
         "svc-a": {"display_name": CONTACT_NAME, "address": PHONE},
         "svc-b": {"display_name": "Not Available", "address": None},
         "svc-c": {"display_name": CONTACT_NAME, "address": PHONE},
+    }
+
+
+async def test_a_caller_no_source_knew_keeps_the_name_the_session_carried(
+    servers: Endpoints,
+    kafka_topics: KafkaTopics,
+    redis_keys: RedisKeys,
+    mongo_databases: MongoDatabases,
+) -> None:
+    """Not "Anonymous" after the session: the stored record keeps the call's own name."""
+    callers = await history_callers(
+        servers, kafka_topics, redis_keys, mongo_databases, contact=False, caller_name=NAME
+    )
+    assert callers == {
+        "svc-a": {"display_name": NAME, "address": PHONE},
+        "svc-b": {"display_name": "Not Available", "address": None},
+        "svc-c": {"display_name": NAME, "address": PHONE},
     }

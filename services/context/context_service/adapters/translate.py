@@ -36,6 +36,7 @@ def to_change(event: c.SessionEvent) -> Change | None:
                 event.caller.address,
                 event.caller.address_kind,
                 event.service_session_id,
+                event.caller.display_name,
             )
         case c.SessionQueued():
             return Queued(

@@ -58,6 +58,9 @@ class LiveContext:
     direction: str | None = None
     caller_address: str | None = None
     caller_kind: AddressKind | None = None
+    caller_name: str | None = None
+    """The display name the session's own start event carried (call, e-mail sender, chat
+    visitor), if any: what a stored record keeps when no source knew the caller."""
     caller: Caller | None = None
     """As resolved while the session lives; None until resolved."""
     service_upn: str | None = None
@@ -106,6 +109,7 @@ class Started:
     caller_address: str
     caller_kind: AddressKind
     service_session_id: str | None = None
+    caller_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +184,7 @@ def _started(context: LiveContext, change: Started) -> LiveContext:
         direction=change.direction,
         caller_address=change.caller_address,
         caller_kind=change.caller_kind,
+        caller_name=change.caller_name,
         first_service=(change.service_id, change.service_name),
     )
     if change.service_session_id is not None and context.stay(change.service_session_id) is None:

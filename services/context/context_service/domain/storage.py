@@ -5,11 +5,12 @@ the end, the watchdog's expiry) the service that was left gets its own historica
 the accumulated context as it stood then, if and only if its settings store context at that
 instant (not retroactive: a session that left before the setting was switched on gets
 nothing). Services without it get nothing, and their history shows "Not Available".
-Directory data is never stored (``Caller.for_storage``); a record lives 30 days.
+Directory data is never stored (``Caller.for_storage``); a caller no source knew keeps the
+display name the session itself carried; a record lives 30 days.
 """
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Final
 
@@ -92,12 +93,19 @@ def records_to_store(
 
 
 def _stored_caller(context: LiveContext) -> Caller | None:
+    """The caller as the session knew it: a source's match (``for_storage``), else the
+    known address with the display name the session's own events carried, so a caller no
+    source knew keeps the name the agent saw while live instead of turning "Anonymous"."""
     if context.caller is not None:
-        return context.caller.for_storage()
+        caller = context.caller.for_storage()
     # Never resolved (a lookup still running when the session left): the known address.
-    if context.caller_address is None or context.caller_kind is None:
+    elif context.caller_address is None or context.caller_kind is None:
         return None
-    return Caller(address=context.caller_address, address_kind=context.caller_kind)
+    else:
+        caller = Caller(address=context.caller_address, address_kind=context.caller_kind)
+    if caller.source != "none" or caller.display_name or not context.caller_name:
+        return caller
+    return replace(caller, display_name=context.caller_name).bounded()
 
 
 def one_line_address(caller: Caller) -> str:
