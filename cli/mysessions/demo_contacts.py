@@ -14,6 +14,7 @@ from itertools import islice
 from typing import Final
 
 import contracts as c
+from context_service.adapters.contact_csv import COLUMNS
 
 from mysessions.simulation import simulate
 from mysessions.simulation.config import SimulationConfig
@@ -29,17 +30,6 @@ _STREETS: Final = (
     ("5 Avenue Anatole France", "Paris", "75007", "FR"),
     ("1600 Amphitheatre Parkway", "Mountain View", "94043", "US"),
 )
-_HEADER: Final = [
-    "id",
-    "display_name",
-    "company",
-    "street",
-    "city",
-    "postal_code",
-    "country",
-    "phones",
-    "emails",
-]
 
 
 def demo_contacts(config: SimulationConfig) -> dict[str, str]:
@@ -73,6 +63,6 @@ def _parties(events: Iterable[c.SessionEvent]) -> Iterator[tuple[str, c.Party]]:
 def _as_csv(rows: list[list[str]]) -> str:
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(_HEADER)
+    writer.writerow(COLUMNS["contacts"])  # the columns the import reads, in its order
     writer.writerows(rows)
     return text.getvalue()

@@ -18,7 +18,7 @@ from gateway_service.errors import not_found
 from gateway_service.history_callers import StoredContextCallers
 from gateway_service.resources import Resources
 
-__all__ = ["MAX_ID_CHARS", "OwnTask", "own_task", "own_tasks", "shown"]
+__all__ = ["MAX_ID_CHARS", "OwnTask", "own_stored_task", "own_task", "own_tasks", "shown"]
 
 MAX_ID_CHARS = 128
 """Ids are contract identifiers; a longer one names no task."""
@@ -27,16 +27,23 @@ MAX_ID_CHARS = 128
 OwnTask = tuple[Task, TaskView]
 
 
-async def own_task(
-    resources: Resources, caller: Principal, user_session_id: str, now: datetime
-) -> OwnTask:
-    """The caller's task of this id, with its view (caller composed from a stored record
-    where the task ended and its service kept one); 404 otherwise."""
+async def own_stored_task(resources: Resources, caller: Principal, user_session_id: str) -> Task:
+    """The caller's task of this id as the queue stored it, looked up in the caller's own
+    tasks only (tenant and user from the token); 404 "no such task" otherwise."""
     if not 1 <= len(user_session_id) <= MAX_ID_CHARS:
         raise not_found("task")
     task = await resources.tasks.read_task(caller.tenant_id, caller.user_id, user_session_id)
     if task is None:
         raise not_found("task")
+    return task
+
+
+async def own_task(
+    resources: Resources, caller: Principal, user_session_id: str, now: datetime
+) -> OwnTask:
+    """The caller's task of this id, with its view (caller composed from a stored record
+    where the task ended and its service kept one); 404 otherwise."""
+    task = await own_stored_task(resources, caller, user_session_id)
     [view] = await shown(resources, caller, [(task, task_view(task, now))], now)
     return task, view
 

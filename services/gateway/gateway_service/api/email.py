@@ -13,22 +13,19 @@ is simply absent, as in the task detail (``email: null``).
 from datetime import datetime
 from typing import Any
 
-from contracts import QueueTask
 from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from gateway_service.api.tasks import TaskId
 from gateway_service.auth.dependencies import Agent, Resourced
-from gateway_service.auth.principal import Principal
 from gateway_service.email.access import mail_of
 from gateway_service.email.detail import email_detail
 from gateway_service.email.models import DraftBody, DraftView, EmailDetail, SentView
 from gateway_service.email.send import NoSuchEmail, ReplyConflict, ReplyRefused, send_reply
 from gateway_service.errors import ERROR_RESPONSES, ErrorBody, not_found
 from gateway_service.outages import outage_as_503
-from gateway_service.own_tasks import MAX_ID_CHARS
-from gateway_service.resources import Resources
+from gateway_service.own_tasks import own_stored_task
 
 router = APIRouter(prefix="/api/v1/tasks", tags=["email"], responses=ERROR_RESPONSES)
 
@@ -42,19 +39,10 @@ class SendConflict(BaseModel):
     sent_at: datetime
 
 
-async def _own_task(resources: Resources, agent: Principal, user_session_id: str) -> QueueTask:
-    task = None
-    if len(user_session_id) <= MAX_ID_CHARS:  # longer ids exist nowhere
-        task = await resources.acw.tasks.task(agent.tenant_id, agent.user_id, user_session_id)
-    if task is None:
-        raise not_found("task")
-    return task
-
-
 @router.get("/{user_session_id}/email", response_model=EmailDetail, responses=_NOT_FOUND)
 async def get_email(user_session_id: TaskId, agent: Agent, resources: Resourced) -> EmailDetail:
     with outage_as_503():
-        task = await _own_task(resources, agent, user_session_id)
+        task = await own_stored_task(resources, agent, user_session_id)
         detail = await email_detail(resources, agent, task)
     if detail is None:
         raise not_found("email")
@@ -71,7 +59,7 @@ async def put_draft(
 ) -> DraftView:
     ports = resources.email
     with outage_as_503():
-        task = await _own_task(resources, agent, user_session_id)
+        task = await own_stored_task(resources, agent, user_session_id)
         if await mail_of(ports, agent, task) is None:
             raise not_found("email")
         draft = await ports.drafts.save(
@@ -92,7 +80,7 @@ async def put_draft(
 )
 async def post_send(user_session_id: TaskId, agent: Agent, resources: Resourced) -> object:
     with outage_as_503():
-        task = await _own_task(resources, agent, user_session_id)
+        task = await own_stored_task(resources, agent, user_session_id)
         try:
             return await send_reply(resources.email, agent, task)
         except NoSuchEmail:
