@@ -20,6 +20,7 @@ HOSTILE = [
     "<a",  # a tag never closed: html.parser rescans it at every step
     "<!--",  # comments never closed
     "<!--<!--x-->",  # nested comments
+    "<!--x--!>",  # comments closed the other way
     "&amp;",  # entity flood
     "&#",  # numeric references without digits
     "&",  # bare ampersands
@@ -63,9 +64,11 @@ def test_only_the_prefix_is_read() -> None:
         ("<style>a</styles>b</style>c", "c"),
         ("<script>if (a < b) {}</script>ok", "ok"),
         ("a < b &lt; c", "a < b < c"),
-        ("a<!-- hidden -->b<!-->c<!--->d", "abcd"),
+        ("a<!-- hidden -->b<!-->c<!--->d<!-- also --!>e", "abcde"),
+        ("a </", "a </"),
         ("<!DOCTYPE html><?xml x?>x", "x"),
-        ("<head><meta charset=utf-8>hidden</head><body>body", "body"),
+        # What a head holds besides those is shown, as a browser moves it into the body.
+        ("<head><meta charset=utf-8>moved</head><body><p>body", "moved body"),
         ("<template><p>hidden</p></template>shown", "shown"),
         ("text <a href='never closed>lost", "text"),
         ("İstanbul <SCRİPT>x</SCRİPT>", "İstanbul x"),
