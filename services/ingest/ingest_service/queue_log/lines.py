@@ -7,6 +7,9 @@ queue_log *file* as Unix epoch seconds (``%ld``). Its realtime (database) backen
 first field. Both are accepted here; a formatted time is read in the zone the caller
 configures.
 
+A line is at most :data:`MAX_LINE_CHARS` characters: ``ast_queue_log`` formats each line in
+an 8,192-byte buffer, so a longer one did not come from Asterisk and is an error, not read.
+
 Errors name the line and what is wrong with it, never a field's value: lines carry
 callers' numbers and names.
 """
@@ -17,6 +20,9 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Final
 
 FIELD_SEPARATOR: Final = "|"
+MAX_LINE_CHARS: Final = 16_384
+"""Twice Asterisk's buffer: room for a database export's wider columns, and a bound on
+what one line may cost (every step of reading a line is linear in it)."""
 
 _EPOCH = re.compile(r"^(\d{1,11})(?:\.(\d{1,6}))?$")
 _LOCAL = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?$")
@@ -55,6 +61,8 @@ class QueueLogLine:
 def parse_line(text: str, line_number: int, zone: tzinfo = UTC) -> QueueLogLine:
     """Parse one line; ``zone`` applies to formatted times only (epoch seconds are UTC)."""
     stripped = text.rstrip("\r\n")
+    if len(stripped) > MAX_LINE_CHARS:
+        raise QueueLogError(line_number, f"longer than {MAX_LINE_CHARS} characters")
     fields = stripped.split(FIELD_SEPARATOR)
     if len(fields) < 5:
         raise QueueLogError(
