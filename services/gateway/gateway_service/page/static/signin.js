@@ -23,12 +23,8 @@ async function signIn(user) {
   const answer = await fetch("/demo/token", {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({
-      tenant_id: user.tenant_id,
-      user_id: user.user_id,
-      roles: user.roles,
-      services: user.services,
-    }),
+    // Which registered demo user; the gateway signs the claims it registered for them.
+    body: JSON.stringify({ tenant_id: user.tenant_id, user_id: user.user_id }),
   });
   if (!answer.ok) {
     status.textContent = `Sign-in failed (${answer.status}).`;
