@@ -86,15 +86,25 @@ def run_worker(kind: str, settings: ServerSettings, ready: StopEvent, stop: Stop
     asyncio.run(serve())
 
 
+Started = tuple[str, list[str]]
+"""The gateway's base URL and one agent token per agent, in the order asked."""
+
+
 def run_gateway(
-    settings: GatewaySettings, url: "multiprocessing.Queue[str]", stop: StopEvent
+    settings: GatewaySettings,
+    agent_ids: list[tuple[str, str]],
+    started: "multiprocessing.Queue[Started]",
+    stop: StopEvent,
 ) -> None:
-    """A child process: the gateway (uvicorn) until ``stop``; puts its base URL on ``url``."""
+    """A child process: the gateway (uvicorn) until ``stop``; puts its base URL and the
+    agents' tokens, signed with its own demo key (its HTTP route signs only registered demo
+    users), on ``started``."""
     configure_logging("WARNING")
 
     async def serve() -> None:
         async with running_gateway(settings) as gateway:
-            url.put(gateway.base_url)
+            tokens = [gateway.token(tenant_id, user_id) for tenant_id, user_id in agent_ids]
+            started.put((gateway.base_url, tokens))
             await asyncio.to_thread(stop.wait)
 
     asyncio.run(serve())
@@ -282,12 +292,12 @@ async def benchmark(rate: float, duration: float, agents: int, warmup: float) ->
             sse_max_streams=max(2000, 2 * len(agent_ids)),
         )
         spawn = multiprocessing.get_context("spawn")
-        url: multiprocessing.Queue[str] = spawn.Queue()
+        started: multiprocessing.Queue[Started] = spawn.Queue()
         readies = {kind: spawn.Event() for kind in workers}
         for kind, settings in workers.items():
             await cleanup.enter_async_context(child(run_worker, kind, settings, readies[kind]))
-        await cleanup.enter_async_context(child(run_gateway, gateway, url))
-        base_url = await asyncio.to_thread(url.get, True, 120)
+        await cleanup.enter_async_context(child(run_gateway, gateway, agent_ids, started))
+        base_url, tokens = await asyncio.to_thread(started.get, True, 120)
         for ready in readies.values():
             await asyncio.to_thread(ready.wait, 120)
         client = await cleanup.enter_async_context(
@@ -298,13 +308,6 @@ async def benchmark(rate: float, duration: float, agents: int, warmup: float) ->
             )
         )
         tally = Tally()
-        tokens = []
-        for tenant_id, user_id in agent_ids:
-            answer = await client.post(
-                "/demo/token",
-                json={"tenant_id": tenant_id, "user_id": user_id, "roles": ["agent"]},
-            )
-            tokens.append(answer.raise_for_status().json()["access_token"])
         ups = [asyncio.Event() for _ in tokens]
         listeners = [
             asyncio.create_task(listen(client, token, tally, up))

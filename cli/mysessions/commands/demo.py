@@ -22,6 +22,8 @@ from context_service.adapters.contact_csv import parse_rows
 from context_service.adapters.stored_context import StoredContextStore
 from context_service.contacts_import import import_parsed
 from contracts import topics
+from gateway_service.settings import GatewaySettings
+from gateway_service.settings import load_settings as load_gateway_settings
 from mysessions_platform import infra
 from mysessions_platform.kafka.topics import TopicSettings, ensure_topics
 from mysessions_platform.mongo import mongo_client, mongo_database
@@ -122,6 +124,14 @@ def demo_users(config: SimulationConfig) -> list[dict[str, Any]]:
     ]
 
 
+def demo_gateway_settings(config: SimulationConfig, host: str, port: int) -> GatewaySettings:
+    """The demo gateway's settings: this environment's, in demo mode on ``host``:``port``
+    with the run's sign-ins, as the gateway process will read them. Refused settings (demo
+    mode beside GATEWAY_JWKS_URL, a --host off loopback) exit here with the reasons, before
+    any server or worker starts."""
+    return load_gateway_settings(mode="demo", host=host, port=port, demo_users=demo_users(config))
+
+
 async def wait_for_gateway(url: str, gateway: WorkerProcess, timeout_s: float = 60) -> None:
     """Until the gateway answers (its OpenAPI document), or fail naming its log."""
     deadline = time.monotonic() + timeout_s
@@ -153,6 +163,11 @@ async def _demo(
     host: str,
     port: int,
 ) -> None:
+    traffic_s = duration if duration is not None else UNTIL_STOPPED_S
+    config = make_config(
+        tenants, 3, agents, rate, traffic_s, seed, fast=False, tenant_prefix=prefix
+    )
+    gateway_settings = demo_gateway_settings(config, host, port)
     urls = await infra.up(report=lambda message: console.print(f"[dim]•[/dim] {message}"))
     settings = QueueSettings()
     specs = TopicSettings.from_env()
@@ -171,20 +186,18 @@ async def _demo(
     }
     logs = infra.cache_dir() / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    traffic_s = duration if duration is not None else UNTIL_STOPPED_S
-    config = make_config(
-        tenants, 3, agents, rate, traffic_s, seed, fast=False, tenant_prefix=prefix
-    )
     workers = [
         WorkerProcess(f"{name}_service", env, logs / f"demo-{name}.log")
         for name in ("ingest", "queue", "context", "reporting")
     ]
     gateway_env = {
         **env,
-        "GATEWAY_MODE": "demo",
-        "GATEWAY_HOST": host,
-        "GATEWAY_PORT": str(port),
-        "GATEWAY_DEMO_USERS": json.dumps(demo_users(config)),
+        "GATEWAY_MODE": gateway_settings.mode,
+        "GATEWAY_HOST": gateway_settings.host,
+        "GATEWAY_PORT": str(gateway_settings.port),
+        "GATEWAY_DEMO_USERS": json.dumps(
+            [user.model_dump(mode="json") for user in gateway_settings.demo_users]
+        ),
     }
     gateway = WorkerProcess("gateway_service", gateway_env, logs / "demo-gateway.log")
     workers.append(gateway)
@@ -239,7 +252,7 @@ def _print_sign_ins(page_url: str, config: SimulationConfig) -> None:
     for user in demo_users(config):
         console.print(f"  sign in as {user['label']}: {user['user_id']} of {user['tenant_id']}")
     console.print(f"  settings screen: {page_url}/settings   admin screen: {page_url}/admin")
-    console.print(f"  API and OpenAPI: {page_url}/docs")
+    console.print(f"  the API's OpenAPI document: {page_url}/openapi.json")
     console.print("Ctrl-C stops the demo (the servers keep running)")
 
 
@@ -285,7 +298,11 @@ def demo(
         None, min=5, help="Seconds of simulated traffic; without it, until Ctrl-C."
     ),
     seed: int = typer.Option(1),
-    host: str = typer.Option("127.0.0.1", help="Where the gateway (the page) listens."),
+    host: str = typer.Option(
+        "127.0.0.1",
+        help="Where the gateway (the page) listens: loopback only, unless"
+        " GATEWAY_DEMO_ALLOW_REMOTE=true (anyone who reaches it can sign in as a demo user).",
+    ),
     port: int = typer.Option(8080, min=1, max=65535, help="The gateway's port."),
 ) -> None:
     """Bring the servers up, apply realistic settings to fresh demo tenants, run every

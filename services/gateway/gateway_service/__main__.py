@@ -4,16 +4,16 @@ import uvicorn
 from mysessions_platform.logging import configure_logging
 
 from gateway_service.app import create_app
-from gateway_service.settings import GatewaySettings
+from gateway_service.settings import load_settings
 
 
 def main(host: str | None = None, port: int | None = None) -> None:
-    settings = GatewaySettings()
+    settings = load_settings(host=host, port=port)
     configure_logging(settings.log_level)
     uvicorn.run(
         create_app(settings),
-        host=host or settings.host,
-        port=port if port is not None else settings.port,
+        host=settings.host,
+        port=settings.port,
         log_config=None,  # structlog's configuration stays in force
         access_log=False,  # paths carry ids; the gateway logs requests itself, masked
         timeout_graceful_shutdown=5,

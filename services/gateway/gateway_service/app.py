@@ -16,11 +16,21 @@ from gateway_service.limits import BodySizeLimit, limit_writes
 from gateway_service.outages import answer_outages
 from gateway_service.resources import open_resources
 from gateway_service.routes import API_ROUTERS, PAGE_ROUTERS
-from gateway_service.settings import GatewaySettings
+from gateway_service.settings import GatewaySettings, identity_problems
 
 
 def create_app(settings: GatewaySettings, demo: DemoSigner | None = None) -> FastAPI:
-    """``demo``: the signer to use in demo mode (tests pass theirs to mint tokens)."""
+    """``demo``: the signer to use in demo mode (tests pass theirs to mint tokens).
+
+    Raises ``ValueError`` for settings that would sign in callers unsafely, even ones
+    changed after validation (``model_copy`` does not validate again).
+
+    No ``/docs`` or ``/redoc``: FastAPI's pages load their scripts from a public CDN,
+    without integrity, on this origin and outside the page's CSP. ``/openapi.json`` stays
+    for any OpenAPI tool to read."""
+    problems = identity_problems(settings)
+    if problems:
+        raise ValueError("\n".join(problems))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -46,6 +56,8 @@ def create_app(settings: GatewaySettings, demo: DemoSigner | None = None) -> Fas
         version="1",
         description="The agent's tasks, after-call work, live updates and settings.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     answer_outages(app)

@@ -2,15 +2,20 @@
 
 ``mode=demo`` signs its own tokens with a local key and serves a demo sign-in page; it is
 for the demo and tests only. ``mode=production`` accepts only tokens of the configured
-OpenID Connect provider, verified with the keys of its JWKS URL.
+OpenID Connect provider, verified with the keys of its JWKS URL. The combinations that
+would make either unsafe are refused at start (``identity_problems``), each with a
+sentence naming the variables to change.
 """
 
-from typing import Literal
+import ipaddress
+import sys
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from contracts import topics
 from contracts.base import Identifier
 from mysessions_platform.settings import ServerSettings
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, ValidationError, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from gateway_service.auth.principal import Role
@@ -32,6 +37,8 @@ class GatewaySettings(ServerSettings):
     model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore")
 
     host: str = "127.0.0.1"
+    """Where uvicorn listens. Demo mode only on a loopback address unless
+    ``demo_allow_remote``: its sign-in hands out tokens to whoever reaches the port."""
     port: int = Field(default=8080, ge=0, le=65535)
     mode: Mode = "production"
     queue_key_prefix: str = "ms"
@@ -44,9 +51,12 @@ class GatewaySettings(ServerSettings):
 
     # Tokens (OpenID Connect): RS256 only.
     jwks_url: str | None = None
-    """The provider's JWKS URL (production); keys are cached and refetched on an unknown kid."""
+    """The provider's JWKS URL (production): ``https://``, or ``http://`` on a loopback host
+    (tests); keys are cached and refetched on an unknown kid."""
     issuer: str | None = None
+    """Required in production: one key set often serves many issuers (tenants, apps)."""
     audience: str | None = None
+    """Required in production: a token issued for another app of the provider is refused."""
     tenant_claim: str = "tenant_id"
     user_claim: str = "sub"
     roles_claim: str = "roles"
@@ -71,10 +81,109 @@ class GatewaySettings(ServerSettings):
 
     demo_users: list[DemoUser] = Field(default=[], max_length=50)
     """Demo mode: the sign-ins the sign-in page offers (GATEWAY_DEMO_USERS, JSON); the
-    demo command fills it."""
+    demo command fills it. ``POST /demo/token`` signs these and no one else."""
+    demo_allow_remote: bool = False
+    """Demo mode on a non-loopback ``host`` (GATEWAY_DEMO_ALLOW_REMOTE=true): only for a
+    demo machine nobody else can reach, since anyone who can may sign in as a demo user."""
 
     @model_validator(mode="after")
-    def _production_needs_a_provider(self) -> "GatewaySettings":
-        if self.mode == "production" and not self.jwks_url:
-            raise ValueError("GATEWAY_JWKS_URL is required unless GATEWAY_MODE=demo")
+    def _refuse_unsafe_identity(self) -> "GatewaySettings":
+        problems = identity_problems(self)
+        if problems:
+            raise ValueError("\n  ".join(problems))
         return self
+
+
+_PRODUCTION_IDENTITY = {
+    "jwks_url": "GATEWAY_JWKS_URL",
+    "issuer": "GATEWAY_ISSUER",
+    "audience": "GATEWAY_AUDIENCE",
+}
+
+
+def identity_problems(settings: GatewaySettings) -> list[str]:
+    """Why these settings would sign in callers unsafely (empty when they would not).
+
+    Also checked by ``create_app``, so settings changed after validation (``model_copy``)
+    cannot start an unsafe gateway either."""
+    s = settings
+    if s.mode == "demo":
+        problems = []
+        mixed = [env for field, env in _PRODUCTION_IDENTITY.items() if getattr(s, field)]
+        if mixed:
+            problems.append(
+                f"GATEWAY_MODE=demo signs its own tokens, never with {', '.join(mixed)}:"
+                " unset them, or unset GATEWAY_MODE to run in production"
+            )
+        if not is_loopback_host(s.host) and not s.demo_allow_remote:
+            problems.append(
+                "GATEWAY_MODE=demo listens on loopback only (GATEWAY_HOST or --host such as"
+                " 127.0.0.1): anyone who reaches a demo port can sign in as its demo users."
+                " Set GATEWAY_DEMO_ALLOW_REMOTE=true to listen elsewhere anyway"
+            )
+        keys = [(user.tenant_id, user.user_id) for user in s.demo_users]
+        if len(set(keys)) != len(keys):
+            problems.append("GATEWAY_DEMO_USERS names the same tenant and user twice")
+        return problems
+    problems = []
+    missing = [env for field, env in _PRODUCTION_IDENTITY.items() if not getattr(s, field)]
+    if missing:
+        problems.append(
+            f"production mode (GATEWAY_MODE=production, the default) needs {', '.join(missing)}:"
+            " your identity provider's JWKS URL, its issuer and this app's audience"
+            " (GATEWAY_MODE=demo runs the local demo instead)"
+        )
+    if s.jwks_url and not _trusted_key_url(s.jwks_url):
+        problems.append(
+            "GATEWAY_JWKS_URL must be an https:// URL (http:// only on a loopback host):"
+            " keys fetched in the clear could be swapped on the way"
+        )
+    return problems
+
+
+def is_loopback_host(host: str) -> bool:
+    """``localhost``, 127.0.0.0/8 or ::1 (bracketed or not)."""
+    name = host.strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def _trusted_key_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return False
+    if not host:
+        return False
+    return parts.scheme == "https" or (parts.scheme == "http" and is_loopback_host(host))
+
+
+def explain(refusal: ValidationError) -> str:
+    """The refused settings as lines a person can act on: the variable, then why. Never
+    the value given (it may be a secret URL)."""
+    lines = []
+    for error in refusal.errors(include_input=False, include_url=False):
+        message = str(error["msg"]).removeprefix("Value error, ")
+        field, *within = [str(part) for part in error["loc"]] or [""]
+        variable = field if field.isupper() else f"GATEWAY_{field.upper()}"  # aliases
+        if within:
+            variable += f" ({', '.join(within)})"
+        lines.append(f"  {variable}: {message}" if field else f"  {message}")
+    return "the gateway's settings are refused:\n" + "\n".join(lines)
+
+
+def load_settings(**overrides: Any) -> GatewaySettings:
+    """The environment's settings with ``overrides`` (by field name, ``None`` = not given)
+    on top, validated together, so ``--host`` is checked like ``GATEWAY_HOST``. Refused
+    settings exit the process with ``explain``'s lines, not a traceback: for the command
+    line (``mysessions run gateway``, ``mysessions demo``), never for a running server."""
+    given = {name: value for name, value in overrides.items() if value is not None}
+    try:
+        return GatewaySettings(**given)
+    except ValidationError as refusal:
+        sys.exit(explain(refusal))

@@ -74,7 +74,12 @@ async def test_demo_users_are_what_the_demo_registered(gateway: RunningGateway) 
 
 async def test_production_has_no_demo_sign_in(gateway: RunningGateway) -> None:
     production = gateway.settings.model_copy(
-        update={"mode": "production", "jwks_url": "http://127.0.0.1:9/jwks.json"}
+        update={
+            "mode": "production",
+            "jwks_url": "http://127.0.0.1:9/jwks.json",
+            "issuer": "https://idp.example.com",
+            "audience": "my-sessions",
+        }
     )
     async with (
         running_gateway(production) as running,

@@ -5,10 +5,27 @@ import { el, TOKEN_KEY } from "./common.js";
 const status = document.getElementById("signin-status");
 const users = document.getElementById("users");
 
-// Only a path on this site: a next=https://elsewhere would be an open redirect.
+// Only a page of this site: anything else would make the sign-in an open redirect. The
+// browser's own URL parser decides (a string check misses "/\evil.example", which the
+// browser reads as "//evil.example", and tabs or newlines, which it drops). Backslashes and
+// control characters are refused before parsing, then the parsed URL must be on this
+// origin with a path of a single leading "/".
+export function safeNext(wanted, origin = window.location.origin) {
+  if (typeof wanted !== "string" || !wanted.startsWith("/")) return "/";
+  if (/[\\\u0000-\u001f\u007f]/.test(wanted)) return "/";
+  let url;
+  try {
+    url = new URL(wanted, origin);
+  } catch {
+    return "/";
+  }
+  if (url.origin !== origin || !url.pathname.startsWith("/") || url.pathname.startsWith("//"))
+    return "/";
+  return url.pathname + url.search + url.hash;
+}
+
 function next() {
-  const wanted = new URLSearchParams(window.location.search).get("next") ?? "/";
-  return wanted.startsWith("/") && !wanted.startsWith("//") ? wanted : "/";
+  return safeNext(new URLSearchParams(window.location.search).get("next") ?? "/");
 }
 
 function landing(user) {
@@ -23,12 +40,8 @@ async function signIn(user) {
   const answer = await fetch("/demo/token", {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({
-      tenant_id: user.tenant_id,
-      user_id: user.user_id,
-      roles: user.roles,
-      services: user.services,
-    }),
+    // Which registered demo user; the gateway signs the claims it registered for them.
+    body: JSON.stringify({ tenant_id: user.tenant_id, user_id: user.user_id }),
   });
   if (!answer.ok) {
     status.textContent = `Sign-in failed (${answer.status}).`;
