@@ -158,8 +158,8 @@ async def test_unprovision_needs_the_exact_id_and_erases_only_that(
         assert answer.status_code == 200, answer.text
         erased = answer.json()
         assert erased["scope"] == "service"
-        assert erased["erased"]["stored_context"] == 3  # with the expired one
-        assert erased["erased"]["settings"] == 2  # current + one version
+        assert erased["erased"]["stored context records"] == 3  # with the expired one
+        assert erased["erased"]["settings documents"] == 2  # current + one version
         assert await listed(client) == [("s-2", "support"), ("s-3", "support")]
     assert await settings.get("acme", "sales") is None
     assert await settings.get("acme", "support") is not None
@@ -168,6 +168,6 @@ async def test_unprovision_needs_the_exact_id_and_erases_only_that(
     async with admin(gateway, "globex") as client:
         body = {"scope": "tenant", "confirm": "globex"}
         answer = await client.post("/api/v1/admin/unprovision", json=body)
-        assert answer.json()["erased"]["stored_context"] == 1
+        assert answer.json()["erased"]["stored context records"] == 1
     assert await store.count("globex") == 0
     assert await store.count("acme") == 2
