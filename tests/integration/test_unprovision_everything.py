@@ -33,7 +33,7 @@ from mysessions.events_out import event_sender
 from mysessions_platform.infra import Endpoints
 from mysessions_platform.mongo import with_database
 from mysessions_platform.service_settings.store import ServiceSettingsStore
-from mysessions_platform.testing.kafka_reading import group_caught_up, wait_for
+from mysessions_platform.testing.kafka_reading import group_caught_up, read_records, wait_for
 from mysessions_platform.testing.kafka_topics import KafkaTopics
 from mysessions_platform.testing.mongo_databases import MongoDatabases
 from mysessions_platform.testing.redis_keys import RedisKeys
@@ -178,6 +178,10 @@ async def test_unprovisioning_leaves_nothing_of_the_tenant_or_the_service(
 
             after = await everything()
             assert hits(after, GONE.needles()) == {}
+            # Reporting reads the tombstones on the changelog and skips them: none is
+            # dead-lettered (a dead letter would carry the erased task's key).
+            dead = await read_records(servers.kafka_bootstrap_servers, pipeline.dead, 1, 3)
+            assert dead == []
             assert hits(after, KEPT.needles()) == kept_before
 
         # 3. A rebuild from Kafka (changelog and session events) brings none of it back.

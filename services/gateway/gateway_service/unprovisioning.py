@@ -33,10 +33,9 @@ from context_service.transcripts.store import MongoTranscripts
 from context_service.unprovision import unprovision as erase_context
 from ingest_service.unprovision import erase_ingest
 from mysessions_platform.erasure import Counts, Scope
-from mysessions_platform.kafka.topics import DAY_MS, SESSION_FACTS_DAYS
 from mysessions_platform.mongo import Document
 from pymongo.asynchronous.database import AsyncDatabase
-from queue_service.adapters.erasures import ErasureRegister
+from queue_service.adapters.erasures import REGISTER_KEEP, ErasureRegister
 from queue_service.unprovision import erase_queue, publish_tombstones
 from redis.asyncio import Redis
 from reporting_service.unprovision import erase_reporting
@@ -50,8 +49,6 @@ __all__ = ["TOMBSTONES", "Stores", "erase", "unprovision_everything"]
 TOMBSTONES: Final = "task changelog tombstones"
 _UNUSED_TTL: Final = timedelta(days=1)
 """Erasing writes nothing, so the live store's TTLs never apply here."""
-REGISTER_KEEP: Final = timedelta(milliseconds=(SESSION_FACTS_DAYS + 1) * DAY_MS)
-"""One day past the session events' retention: by then Kafka holds none it would hide."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,13 +13,17 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
+from mysessions_platform.kafka.topics import DAY_MS, SESSION_FACTS_DAYS
 from redis.asyncio import Redis
 
 from queue_service.adapters import keys
 
-__all__ = ["ErasureRegister", "Subject", "subjects_of_event"]
+__all__ = ["REGISTER_KEEP", "ErasureRegister", "Subject", "subjects_of_event"]
+
+REGISTER_KEEP: Final = timedelta(milliseconds=(SESSION_FACTS_DAYS + 1) * DAY_MS)
+"""One day past the session events' retention: by then Kafka holds none it would hide."""
 
 Subject = tuple[str, ...]
 """("tenant", T), ("service", T, service), ("session", T, session), ("task", T, usid)."""
