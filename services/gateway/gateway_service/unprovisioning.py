@@ -70,7 +70,11 @@ async def unprovision_everything(stores: Stores, scope: Scope) -> Counts:
     tombstones = len(found.tasks)
     if not scope.dry_run:
         await publish_tombstones(stores.producer, stores.changelog_topic, found.tasks)
+        listed = set(found.tasks)
         found = await erase_queue(redis, prefix, scope, register, now)
+        # A task that live traffic created meanwhile is erased too: it needs its tombstone.
+        newer = [task for task in found.tasks if task not in listed]
+        tombstones += await publish_tombstones(stores.producer, stores.changelog_topic, newer)
     tasks = {task.user_session_id for task in found.tasks}
     live = LiveContextStore(redis, prefix, _UNUSED_TTL, _UNUSED_TTL)
     transcripts = TranscriptStore(
