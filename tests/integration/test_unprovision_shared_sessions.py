@@ -40,10 +40,10 @@ async def test_the_queue_keeps_what_names_the_other_service(redis_keys: RedisKey
         "only": {"e4": "gone", "e5": None},
     }
     for session, held in facts.items():
-        for event_id, service in held.items():
+        for event_id, named in held.items():
             fact: dict[str, str | None] = {"event_id": event_id}
-            if service is not None:
-                fact["service_id"] = service
+            if named is not None:
+                fact["service_id"] = named
             await redis.hset(keys.session_facts(prefix, T, session), event_id, json.dumps(fact))
         member = keys.idle_member(T, session)
         await redis.zadd(keys.idle_index(prefix, "voice"), {member: 1})
