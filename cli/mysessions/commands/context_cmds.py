@@ -1,5 +1,6 @@
 """``mysessions context show`` and ``mysessions unprovision``: the context service's data
-seen as an agent's panel, and erased for a service or a tenant."""
+seen as an agent's panel; and everything kept about a service or a tenant erased
+(``gateway_service.unprovisioning``, the admin screen's own)."""
 
 import asyncio
 import json
@@ -9,16 +10,19 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 import typer
+from aiokafka import AIOKafkaProducer
 from context_service.adapters.live_store import LiveContextStore
 from context_service.settings import ContextSettings
 from context_service.show import as_json, panels, render_text
 from context_service.transcripts import Transcripts, make_transcripts
 from context_service.transcripts_port import TranscriptStates
-from context_service.unprovision import Erased, unprovision
+from gateway_service.unprovisioning import Stores, unprovision_everything
+from mysessions_platform.erasure import Counts, Scope
 from mysessions_platform.mongo import Document, mongo_client, mongo_database
 from mysessions_platform.service_settings.cache import SettingsCache
 from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
 from pymongo.asynchronous.database import AsyncDatabase
+from queue_service.settings import QueueSettings
 from redis.asyncio import Redis
 
 context_app = typer.Typer(no_args_is_help=True)
@@ -83,22 +87,39 @@ def unprovision_command(
     dry_run: bool = typer.Option(False, "--dry-run", help="Count what would be erased."),
     yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
 ) -> None:
-    """Erase at once everything kept about a service (or a whole tenant): stored context,
-    transcripts, live context in Redis, settings (for a tenant also its address book and
-    directory). Prints the counts."""
+    """Erase at once everything kept about a service (or a whole tenant) in Redis and
+    MongoDB: stored context, transcripts, live context, settings, the queue's tasks and
+    session facts (with tombstones on the task changelog), reporting's facts and records,
+    after-call work, tag suggestions, e-mail drafts and replies (for a tenant also its
+    address book, directory and ingest's de-duplication keys). Prints counts per kind."""
     _check_id(tenant, "--tenant")
     _check_id(service, "--service")
     what = f"service {service} of tenant {tenant}" if service else f"tenant {tenant}"
     if not dry_run and not yes:
         typer.confirm(f"Erase everything kept about {what}?", abort=True)
 
-    async def run() -> Erased:
-        async with _stores() as (database, live, transcripts):
-            return await unprovision(
-                database, live, transcripts.store, tenant, service, dry_run=dry_run
-            )
+    async def run() -> Counts:
+        settings = ContextSettings()
+        redis = Redis.from_url(settings.redis_url)
+        producer = AIOKafkaProducer(
+            bootstrap_servers=settings.kafka_bootstrap_servers, enable_idempotence=True, acks="all"
+        )
+        try:
+            async with mongo_client(settings.mongodb_url) as client:
+                await producer.start()
+                stores = Stores(
+                    redis,
+                    mongo_database(client),
+                    producer,
+                    settings.key_prefix,
+                    QueueSettings().changelog_topic,
+                )
+                return await unprovision_everything(stores, Scope(tenant, service, dry_run))
+        finally:
+            await producer.stop()
+            await redis.aclose()
 
-    erased = asyncio.run(run())
+    counts = asyncio.run(run())
     typer.echo(f"{'would erase' if dry_run else 'erased'} for {what}:")
-    for line in erased.lines():
-        typer.echo(f"  {line}")
+    for kind, count in counts.items():
+        typer.echo(f"  {kind}: {count}")

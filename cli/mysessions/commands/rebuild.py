@@ -5,6 +5,7 @@ import asyncio
 
 import typer
 from mysessions_platform.mongo import connect
+from queue_service.adapters.erasures import REGISTER_KEEP, ErasureRegister
 from queue_service.adapters.store import TaskStore
 from queue_service.entrypoints.app import codes_and_tags, make_store
 from queue_service.rebuild import Rebuild, RebuildReport
@@ -42,6 +43,8 @@ async def _rebuild(prefix: str | None, compare_with: str | None, force: bool) ->
             settings.changelog_topic,
             codes_and_tags=codes_and_tags(mongo, settings.settings_refresh_s),
             acw_topic=settings.acw_topic,
+            # Unprovisioning registers what it erased under the live prefix.
+            erasures=ErasureRegister(redis, settings.key_prefix, REGISTER_KEEP),
         ).run(target, force=force)
         if report.refused:
             typer.echo(_explain_refusal(report, settings), err=True)
@@ -49,7 +52,8 @@ async def _rebuild(prefix: str | None, compare_with: str | None, force: bool) ->
         typer.echo(
             f"rebuilt prefix {target!r}: {report.changelog_records} changelog records "
             f"({report.changelog_invalid} invalid), {report.records} events "
-            f"({report.invalid} invalid); tasks {report.tasks_before} before, "
+            f"({report.invalid} invalid, {report.erased} of unprovisioned tenants or "
+            f"services skipped); tasks {report.tasks_before} before, "
             f"{report.tasks_after} after; {report.deleted_keys} old keys replaced"
         )
         if compare_with is None:

@@ -36,6 +36,8 @@ class TranscriptHandler(Protocol):
 
 
 class TranscriptEraser(Protocol):
+    async def count(self, tenant_id: str, service_id: str | None = None) -> int: ...
+
     async def erase(self, tenant_id: str, service_id: str | None = None) -> int: ...
 
 
@@ -86,6 +88,9 @@ class NoTranscripts:
         now: datetime,
     ) -> None:
         return None
+
+    async def count(self, tenant_id: str, service_id: str | None = None) -> int:
+        return 0
 
     async def erase(self, tenant_id: str, service_id: str | None = None) -> int:
         return 0

@@ -8,8 +8,8 @@ scoped by tenant id (and service id).
 """
 
 from dataclasses import dataclass
-from typing import Any
 
+from mysessions_platform.erasure import Counts
 from mysessions_platform.mongo import Document
 from mysessions_platform.service_settings.store import (
     SERVICE_SETTINGS,
@@ -31,22 +31,21 @@ __all__ = ["Erased", "unprovision"]
 @dataclass(frozen=True, slots=True)
 class Erased:
     stored_context: int
-    transcripts: int | None
-    """None in a dry run when the transcripts store cannot count."""
+    transcripts: int
     live_keys: int
     settings: int
     contacts: int
     directory_users: int
 
-    def lines(self) -> list[str]:
-        return [
-            f"stored context records: {self.stored_context}",
-            f"transcripts: {'unknown' if self.transcripts is None else self.transcripts}",
-            f"live context keys (Redis): {self.live_keys}",
-            f"settings documents: {self.settings}",
-            f"address book contacts: {self.contacts}",
-            f"directory users: {self.directory_users}",
-        ]
+    def counts(self) -> Counts:
+        return {
+            "stored context records": self.stored_context,
+            "transcripts": self.transcripts,
+            "live context keys (Redis)": self.live_keys,
+            "settings documents": self.settings,
+            "address book contacts": self.contacts,
+            "directory users": self.directory_users,
+        }
 
 
 async def unprovision(
@@ -82,8 +81,7 @@ async def unprovision(
 
     if dry_run:
         records = await stored.count(tenant_id, service_id)
-        counter: Any = getattr(transcripts, "count", None)
-        transcript_count = await counter(tenant_id, service_id) if counter else None
+        transcript_count = await transcripts.count(tenant_id, service_id)
     else:
         records = await stored.erase(tenant_id, service_id)
         transcript_count = await transcripts.erase(tenant_id, service_id)

@@ -45,6 +45,8 @@ class GatewaySettings(ServerSettings):
     """The queue's and context's Redis key prefix (``QUEUE_KEY_PREFIX``)."""
     acw_topic: str = topics.AFTER_CALL_WORK
     email_topic: str = topics.EMAIL_REPLIES
+    changelog_topic: str = topics.TASK_CHANGELOG
+    """The queue's task changelog: unprovisioning publishes its tombstones there."""
     """Where agents' e-mail replies go, for the mail connector (created at start if missing)."""
     email_outbox_interval_s: float = Field(default=1.0, gt=0, le=60)
     """How often replies Kafka did not confirm are published again (and drafts purged)."""

@@ -1,29 +1,81 @@
-"""Unprovisioning from the gateway: ``context_service.unprovision`` wired to the gateway's
-own Redis and MongoDB, exactly as ``mysessions unprovision`` wires it to the context
-worker's (same stores, same key prefix), so the screen and the command erase the same."""
+"""Unprovisioning a service or a tenant: every service's eraser, composed once.
 
-from datetime import timedelta
+Used by the admin API (``api/admin.py``) and by ``mysessions unprovision``, so the screen
+and the command erase the same. Each store is erased by the module of the service that owns
+it, scoped by tenant (and service), each answering counts per kind:
+
+- context (``context_service.unprovision``): stored context, transcripts, live context,
+  settings; for a tenant also its address book and directory;
+- queue (``queue_service.unprovision``): agents' tasks and lists, live streams, session
+  facts, watchdog entries; the erased tasks get a tombstone on the compacted task changelog
+  (published *before* anything is erased, so a failed publish erases nothing and the
+  command can simply run again), and the erasure is registered (under a digest of the
+  ids) so ``mysessions rebuild`` replays none of the erased events still on Kafka;
+- reporting (``reporting_service.unprovision``): pending facts, records, late facts,
+  after-call work saves, tag uses and suggestions;
+- ingest (``ingest_service.unprovision``): de-duplication keys;
+- the gateway's own: e-mail drafts and replies, write counters.
+
+A dry run counts the same things and changes nothing (no tombstone either). What Kafka's
+other topics keep cannot be erased; README, "Unprovision", says what and for how long.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Final
 
+from aiokafka import AIOKafkaProducer
 from context_service.adapters.live_store import LiveContextStore
 from context_service.transcripts.erasure import TranscriptStore
 from context_service.transcripts.ledger import RedisLedger
 from context_service.transcripts.live_captions import RedisLiveCaptions
 from context_service.transcripts.store import MongoTranscripts
-from context_service.unprovision import Erased, unprovision
+from context_service.unprovision import unprovision as erase_context
+from ingest_service.unprovision import erase_ingest
+from mysessions_platform.erasure import Counts, Scope
+from mysessions_platform.mongo import Document
+from pymongo.asynchronous.database import AsyncDatabase
+from queue_service.adapters.erasures import REGISTER_KEEP, ErasureRegister
+from queue_service.unprovision import erase_queue, publish_tombstones
+from redis.asyncio import Redis
+from reporting_service.unprovision import erase_reporting
 
+from gateway_service.email.erasure import erase_email
+from gateway_service.limits_erasure import erase_write_counters
 from gateway_service.resources import Resources
 
-__all__ = ["erase"]
+__all__ = ["TOMBSTONES", "Stores", "erase", "unprovision_everything"]
 
+TOMBSTONES: Final = "task changelog tombstones"
 _UNUSED_TTL: Final = timedelta(days=1)
 """Erasing writes nothing, so the live store's TTLs never apply here."""
 
 
-async def erase(resources: Resources, tenant_id: str, service_id: str | None) -> Erased:
-    """Everything kept about the tenant (``service_id`` None) or one of its services."""
-    redis, database = resources.redis, resources.database
-    prefix = resources.settings.queue_key_prefix
+@dataclass(frozen=True, slots=True)
+class Stores:
+    redis: Redis
+    database: AsyncDatabase[Document]
+    producer: AIOKafkaProducer
+    prefix: str
+    """The key prefix every worker writes under (``ms``)."""
+    changelog_topic: str
+
+
+async def unprovision_everything(stores: Stores, scope: Scope) -> Counts:
+    """Erases (a dry run: counts) everything kept about the scope; counts per kind."""
+    redis, database, prefix = stores.redis, stores.database, stores.prefix
+    now = datetime.now(UTC)
+    register = ErasureRegister(redis, prefix, REGISTER_KEEP)
+    found = await erase_queue(redis, prefix, _dry(scope), register, now)
+    tombstones = len(found.tasks)
+    if not scope.dry_run:
+        await publish_tombstones(stores.producer, stores.changelog_topic, found.tasks)
+        listed = set(found.tasks)
+        found = await erase_queue(redis, prefix, scope, register, now)
+        # A task that live traffic created meanwhile is erased too: it needs its tombstone.
+        newer = [task for task in found.tasks if task not in listed]
+        tombstones += await publish_tombstones(stores.producer, stores.changelog_topic, newer)
+    tasks = {task.user_session_id for task in found.tasks}
     live = LiveContextStore(redis, prefix, _UNUSED_TTL, _UNUSED_TTL)
     transcripts = TranscriptStore(
         redis,
@@ -32,4 +84,33 @@ async def erase(resources: Resources, tenant_id: str, service_id: str | None) ->
         RedisLedger(redis, prefix),
         RedisLiveCaptions(redis, prefix),
     )
-    return await unprovision(database, live, transcripts, tenant_id, service_id)
+    context = await erase_context(
+        database, live, transcripts, scope.tenant_id, scope.service_id, dry_run=scope.dry_run
+    )
+    return {
+        **context.counts(),
+        **found.counts,
+        TOMBSTONES: tombstones,
+        **await erase_reporting(database, scope),
+        **await erase_email(database, scope, tasks),
+        **await erase_ingest(redis, prefix, scope),
+        **await erase_write_counters(redis, prefix, scope),
+    }
+
+
+async def erase(
+    resources: Resources, tenant_id: str, service_id: str | None, *, dry_run: bool = False
+) -> Counts:
+    """The gateway's wiring: its own Redis, MongoDB and Kafka producer."""
+    stores = Stores(
+        resources.redis,
+        resources.database,
+        resources.producer,
+        resources.settings.queue_key_prefix,
+        resources.settings.changelog_topic,
+    )
+    return await unprovision_everything(stores, Scope(tenant_id, service_id, dry_run))
+
+
+def _dry(scope: Scope) -> Scope:
+    return Scope(scope.tenant_id, scope.service_id, dry_run=True)

@@ -28,6 +28,8 @@ from mysessions_platform.kafka.topics import topic_partitions
 from pydantic import ValidationError
 
 from queue_service.adapters.changelog import from_record
+from queue_service.adapters.erasures import ErasureRegister, subjects_of_event
+from queue_service.adapters.forget import ErasedTask
 from queue_service.adapters.store import TaskStore
 from queue_service.step import CodesAndTags, NoCodesAndTags, QueueStep, utc_now
 
@@ -46,6 +48,8 @@ class RebuildReport:
     """Agent key → tasks the sources hold only in an older version."""
     refused: bool = False
     deleted_keys: int = 0
+    erased: int = 0
+    """Events not replayed: their tenant, service, session or task was unprovisioned."""
 
     @property
     def would_lose(self) -> int:
@@ -95,6 +99,8 @@ class Rebuild:
     """The live worker's settings source, so replayed tasks get the same open marker."""
     acw_topic: str | None = None
     """Saved after-call work, replayed with the events (its facts clear the markers)."""
+    erasures: ErasureRegister | None = None
+    """What was unprovisioned: its events are not replayed."""
 
     async def run(self, prefix: str, *, force: bool = False) -> RebuildReport:
         report = RebuildReport()
@@ -117,16 +123,25 @@ class Rebuild:
 
     async def _restore_changelog(self, scratch: TaskStore, report: RebuildReport) -> None:
         async for records in read_topic(self.bootstrap_servers, self.changelog_topic):
-            tasks = []
+            # The last record of a key in the batch wins: a tombstone (unprovisioning) after
+            # a task's versions forgets it, also a version restored from an earlier batch.
+            latest: dict[bytes | None, bytes | None] = {}
             for record in records:
-                if record.value is None:
-                    continue  # a tombstone: nothing to restore
+                latest.pop(record.key, None)
+                latest[record.key] = record.value
+            tasks, forgotten = [], []
+            for key, value in latest.items():
+                if value is None:
+                    if key is not None and (task := _identity(key)) is not None:
+                        forgotten.append(task)
+                    continue
                 report.changelog_records += 1
                 try:
-                    tasks.append(from_record(record.value))
+                    tasks.append(from_record(value))
                 except ValidationError:
                     report.changelog_invalid += 1
             await scratch.restore(tasks, self.clock())
+            await scratch.forget(forgotten)
 
     async def _replay_events(self, scratch: TaskStore, report: RebuildReport) -> None:
         # No changelog: it is the source here.
@@ -136,7 +151,22 @@ class Rebuild:
         for topic in (self.events_topic, *([self.acw_topic] if self.acw_topic else [])):
             async for records in read_topic(self.bootstrap_servers, topic):
                 report.records += len(records)
-                report.invalid += len(await step(records))
+                kept = [r for r in records if not await self._erased(r.value)]
+                report.erased += len(records) - len(kept)
+                report.invalid += len(await step(kept))
+
+    async def _erased(self, raw: bytes | None) -> bool:
+        """An event of a tenant, service, session or task unprovisioned since it occurred."""
+        if self.erasures is None or raw is None:
+            return False
+        try:
+            event = json.loads(raw)
+            occurred_at = datetime.fromisoformat(event["occurred_at"])
+        except (ValueError, KeyError, TypeError):
+            return False  # the step rejects it as it always did
+        if not isinstance(event, dict) or occurred_at.tzinfo is None:
+            return False
+        return await self.erasures.erased(subjects_of_event(event), occurred_at)
 
 
 def _compare(
@@ -178,3 +208,14 @@ def _expired(raw: str, expired_before: datetime) -> bool:
 
 def _rev(raw: str) -> int:
     return int(json.loads(raw)["rev"])
+
+
+def _identity(key: bytes) -> ErasedTask | None:
+    """The task of a changelog key (``contracts.task_key``), None for a foreign key."""
+    try:
+        tenant_id, user_id, user_session_id = json.loads(key)
+    except (ValueError, TypeError):
+        return None
+    if not all(isinstance(part, str) for part in (tenant_id, user_id, user_session_id)):
+        return None
+    return ErasedTask(tenant_id, user_id, user_session_id)

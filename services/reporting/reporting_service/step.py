@@ -46,6 +46,8 @@ class ReportingStep:
     counts: StepCounts = field(default_factory=StepCounts)
 
     def _decode(self, record: ConsumerRecord[bytes, bytes]) -> tuple[str, str, Fact] | None:
+        if record.value is None and record.topic == self.changelog_topic:
+            return None  # a tombstone: the task was unprovisioned, its facts with it
         raw = record.value or b""
         if record.topic == self.changelog_topic:
             task = QUEUE_TASK_ADAPTER.validate_json(raw)

@@ -3,7 +3,7 @@
 Always the token's tenant: nothing in a request names another. The list shows what the
 services that opted in (``store_context``) kept, with its expiry; an expired record is never
 listed. Unprovisioning erases at once what is kept about a service or the whole tenant
-(``context_service.unprovision``, as ``mysessions unprovision``); the request must carry
+(``gateway_service.unprovisioning``, as ``mysessions unprovision``); the request must carry
 the id it erases, typed again (``confirm``), so a slip of the mouse erases nothing.
 """
 
@@ -61,21 +61,17 @@ class UnprovisionRequest(BaseModel):
     confirm: str = Field(
         max_length=128, description="The service id (scope service) or tenant id, typed again."
     )
-
-
-class ErasedCounts(BaseModel):
-    stored_context: int
-    transcripts: int
-    live_keys: int
-    settings: int
-    contacts: int
-    directory_users: int
+    dry_run: bool = Field(default=False, description="Only count; erase nothing.")
 
 
 class Unprovisioned(BaseModel):
     scope: Literal["service", "tenant"]
     service_id: str | None
-    erased: ErasedCounts
+    dry_run: bool
+    erased: dict[str, int] = Field(
+        description="Kind of thing -> how many were erased (a dry run: would be), in the "
+        "order of the stores: context, queue, reporting, e-mail, ingest, gateway."
+    )
 
 
 @router.get("/stored-sessions", response_model=StoredSessions)
@@ -107,7 +103,8 @@ async def stored_sessions(
 async def unprovision(
     request: UnprovisionRequest, caller: Admin, resources: Resourced
 ) -> Unprovisioned:
-    """Erase everything kept about one service or the whole tenant; returns the counts."""
+    """Erase everything kept about one service or the whole tenant; returns the counts per
+    kind (``dry_run``: what would be erased, erasing nothing)."""
     if request.scope == "service" and request.service_id is None:
         raise invalid("service_id", "name the service to unprovision")
     if request.scope == "tenant" and request.service_id is not None:
@@ -116,18 +113,12 @@ async def unprovision(
     if request.confirm != expected:
         what = "service id" if request.scope == "service" else "tenant id"
         raise invalid("confirm", f"type the {what} exactly to confirm; nothing was erased")
-    erased = await erase(resources, caller.tenant_id, request.service_id)
+    erased = await erase(resources, caller.tenant_id, request.service_id, dry_run=request.dry_run)
     return Unprovisioned(
         scope=request.scope,
         service_id=request.service_id,
-        erased=ErasedCounts(
-            stored_context=erased.stored_context,
-            transcripts=erased.transcripts or 0,
-            live_keys=erased.live_keys,
-            settings=erased.settings,
-            contacts=erased.contacts,
-            directory_users=erased.directory_users,
-        ),
+        dry_run=request.dry_run,
+        erased=erased,
     )
 
 

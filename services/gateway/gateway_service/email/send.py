@@ -132,6 +132,7 @@ def _document(event: EmailReplyRequested) -> Document:
         "tenant_id": event.tenant_id,
         "user_session_id": event.user_session_id,
         "session_id": event.session_id,
+        "service_id": event.service_id,
         "user_id": event.user_id,
         "event_id": str(event.event_id),
         "sent_at": event.occurred_at,

@@ -154,12 +154,18 @@ async def test_unprovision_needs_the_exact_id_and_erases_only_that(
         assert await store.count("acme") == 5  # nothing erased
 
         body = {"scope": "service", "service_id": "sales", "confirm": "sales"}
+        dry = await client.post("/api/v1/admin/unprovision", json={**body, "dry_run": True})
+        assert dry.status_code == 200, dry.text
+        assert dry.json()["dry_run"] is True
+        assert dry.json()["erased"]["stored context records"] == 3
+        assert await store.count("acme") == 5  # a dry run only counts
         answer = await client.post("/api/v1/admin/unprovision", json=body)
         assert answer.status_code == 200, answer.text
         erased = answer.json()
         assert erased["scope"] == "service"
-        assert erased["erased"]["stored_context"] == 3  # with the expired one
-        assert erased["erased"]["settings"] == 2  # current + one version
+        assert erased["erased"] == dry.json()["erased"]
+        assert erased["erased"]["stored context records"] == 3  # with the expired one
+        assert erased["erased"]["settings documents"] == 2  # current + one version
         assert await listed(client) == [("s-2", "support"), ("s-3", "support")]
     assert await settings.get("acme", "sales") is None
     assert await settings.get("acme", "support") is not None
@@ -168,6 +174,6 @@ async def test_unprovision_needs_the_exact_id_and_erases_only_that(
     async with admin(gateway, "globex") as client:
         body = {"scope": "tenant", "confirm": "globex"}
         answer = await client.post("/api/v1/admin/unprovision", json=body)
-        assert answer.json()["erased"]["stored_context"] == 1
+        assert answer.json()["erased"]["stored context records"] == 1
     assert await store.count("globex") == 0
     assert await store.count("acme") == 2

@@ -113,3 +113,10 @@ def queue_patterns(prefix: str) -> list[str]:
     """SCAN patterns covering everything the queue service writes (for a rebuild)."""
     escaped = glob_escape(prefix)
     return [f"{escaped}:agent:*", f"{escaped}:session:*", f"{escaped}:watchdog:*"]
+
+
+def erased(prefix: str, digest: str) -> str:
+    """String: when a tenant, a service, a session or a task was unprovisioned (ms), under
+    the digest of its ids (never the ids: nothing of an erased tenant stays readable). What
+    a rebuild's replay of the session events skips; it outlives the events' retention."""
+    return f"{check_prefix(prefix)}:erased:{digest}"

@@ -10,6 +10,7 @@ from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
 from queue_service.adapters import keys
+from queue_service.adapters.forget import ErasedTask, forget_tasks
 from queue_service.adapters.live_events import LiveEventsPolicy
 from queue_service.adapters.scripts import (
     APPEND_FACTS,
@@ -274,6 +275,11 @@ class TaskStore:
                 await self._redis.rename(name, other._prefix + name.removeprefix(self._prefix))
                 moved += 1
         return moved
+
+    async def forget(self, tasks: Sequence[ErasedTask]) -> None:
+        """Takes these tasks out of their agents' keys (a tombstoned changelog key)."""
+        if tasks:
+            await forget_tasks(self._redis, self._prefix, tasks)
 
     async def clear(self) -> int:
         """Deletes everything the queue service wrote under this prefix."""

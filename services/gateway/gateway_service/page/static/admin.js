@@ -96,18 +96,14 @@ async function unprovision(event) {
         confirm: $("confirm").value,
       },
     });
-    const e = answer.erased;
     $("erased").replaceChildren(
       el("p", { text: `Erased for ${service ? `service ${answer.service_id}` : "the tenant"}:` }),
       el(
         "ul",
         {},
-        el("li", { text: `stored context records: ${e.stored_context}` }),
-        el("li", { text: `transcripts: ${e.transcripts}` }),
-        el("li", { text: `live context keys: ${e.live_keys}` }),
-        el("li", { text: `settings documents: ${e.settings}` }),
-        el("li", { text: `address book contacts: ${e.contacts}` }),
-        el("li", { text: `directory users: ${e.directory_users}` }),
+        ...Object.entries(answer.erased).map(([kind, count]) =>
+          el("li", { text: `${kind}: ${count}` }),
+        ),
       ),
     );
     $("confirm").value = "";
