@@ -20,7 +20,14 @@ from pydantic_core import PydanticCustomError, core_schema
 
 from contracts.limits import MAX_EMAIL_SUBJECT_CHARS
 
-__all__ = ["CONTROL_CHARACTER", "SINGLE_LINE_PATTERN", "EmailSubject", "HeaderText", "SingleLine"]
+__all__ = [
+    "CONTROL_CHARACTER",
+    "SINGLE_LINE_PATTERN",
+    "EmailSubject",
+    "HeaderText",
+    "SingleLine",
+    "is_single_line",
+]
 
 CONTROL_CHARACTER: Final = "control_character"
 """The error kind of a refusal; its text is fixed (``contracts.reasons`` repeats it)."""
@@ -31,8 +38,14 @@ SINGLE_LINE_PATTERN: Final = r"^[^\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]*$"
 _FORBIDDEN: Final = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 
 
+def is_single_line(text: str) -> bool:
+    """Whether ``text`` may go into a header-bound field (for a producer that would rather
+    drop a name than have its event refused)."""
+    return _FORBIDDEN.search(text) is None
+
+
 def _refuse_control_characters(value: str) -> str:
-    if _FORBIDDEN.search(value):
+    if not is_single_line(value):
         raise PydanticCustomError(
             CONTROL_CHARACTER,
             "a control character (CR, LF, NUL, DEL, ...) or line separator in a single-line text",
