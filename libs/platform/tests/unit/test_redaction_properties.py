@@ -4,6 +4,7 @@ The former patterns are the reference: a simple, independent statement of what m
 masked, fine on short texts (they are quadratic on long runs, which is why they went).
 """
 
+import gc
 import itertools
 import re
 import time
@@ -99,22 +100,30 @@ HOSTILE: dict[str, Callable[[int], str]] = {
     "digits glued to letters": lambda n: "x1" * (n // 2),
     "plus signs": lambda n: "+1" * (n // 2),
     "digits": lambda n: "1" * n,
+    "addresses back to back": lambda n: "a@b.cc" * (n // 6),
+    "numbers back to back": lambda n: "+4144668180 " * (n // 12),
 }
 
 
-def fastest(text: str, repetitions: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repetitions):
-        started = time.perf_counter()
-        mask_text(text)
-        best = min(best, time.perf_counter() - started)
-    return best
+def fastest_pair(half: str, full: str, repetitions: int = 7) -> tuple[float, float]:
+    """The least time each took over interleaved runs (so a busy moment of a shared machine
+    hits both sizes alike), the collector off."""
+    best = {id(half): float("inf"), id(full): float("inf")}
+    gc.disable()
+    try:
+        for _ in range(repetitions):
+            for text in (half, full):
+                started = time.perf_counter()
+                mask_text(text)
+                best[id(text)] = min(best[id(text)], time.perf_counter() - started)
+    finally:
+        gc.enable()
+    return best[id(half)], best[id(full)]
 
 
 @pytest.mark.parametrize("build", HOSTILE.values(), ids=HOSTILE.keys())
 def test_masking_time_grows_linearly_up_to_the_largest_event(build: Callable[[int], str]) -> None:
     half, full = build(MAX_EVENT_BYTES // 2), build(MAX_EVENT_BYTES)
-    fastest(half)  # warm-up
-    at_half, at_full = fastest(half), fastest(full)
-    assert at_full <= 3 * at_half + 0.005, f"{at_half:.3f} s at half, {at_full:.3f} s at full"
+    at_half, at_full = fastest_pair(half, full)
+    assert at_full <= 3 * at_half, f"{at_half:.4f} s at half, {at_full:.4f} s at full"
     assert at_full < 1.0
