@@ -14,6 +14,7 @@ character a UUID choked on), and its ``loc`` holds the names of extra keys and t
   values through every field); otherwise a fixed text per kind.
 """
 
+import functools
 import typing
 from collections.abc import Iterator
 from typing import Any, Final
@@ -103,16 +104,21 @@ def explain(error: ValidationError) -> str:
 
 def schema_names() -> frozenset[str]:
     """Every field name, alias and ``type`` tag of every contract model loaded: the words a
-    reason may repeat. Computed per call, since a model defined later counts too."""
-    names: set[str] = set(_MARKERS)
-    for model in _models(Message):
-        for name, field in model.model_fields.items():
-            names.add(name)
-            names.update(
-                alias for alias in (field.alias, field.validation_alias) if isinstance(alias, str)
-            )
-        if (tag := model.model_fields.get("type")) is not None:
-            names.update(str(value) for value in typing.get_args(tag.annotation))
+    reason may repeat. Gathered per call, since a model defined later counts too; each
+    model's own names are computed once."""
+    return frozenset(_MARKERS).union(*(_names_of(model) for model in _models(Message)))
+
+
+@functools.cache
+def _names_of(model: type[BaseModel]) -> frozenset[str]:
+    names: set[str] = set()
+    for name, field in model.model_fields.items():
+        names.add(name)
+        names.update(
+            alias for alias in (field.alias, field.validation_alias) if isinstance(alias, str)
+        )
+    if (tag := model.model_fields.get("type")) is not None:
+        names.update(str(value) for value in typing.get_args(tag.annotation))
     return frozenset(names)
 
 
