@@ -50,9 +50,9 @@ class AfterCallWorkSubmitted(Event):
     @classmethod
     def _no_repeated_tags(cls, tags: tuple[str, ...]) -> tuple[str, ...]:
         seen: set[str] = set()
-        for tag in tags:
+        for position, tag in enumerate(tags):
             folded = tag.casefold()
-            if folded in seen:
-                raise ValueError(f"tag {tag!r} appears twice (tags match ignoring case)")
+            if folded in seen:  # the position, never the tag: an agent's free text
+                raise ValueError(f"the tag at {position} appears twice (tags match ignoring case)")
             seen.add(folded)
         return tags

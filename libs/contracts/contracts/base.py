@@ -9,7 +9,10 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 def _to_utc_millis(value: datetime) -> datetime:
     """Kafka timestamps and BI tools work in milliseconds; finer precision only breaks equality."""
-    utc = value.astimezone(UTC)
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00: a valid input, but no UTC instant
+        raise ValueError("a time outside the years 1 to 9999 once in UTC") from None
     return utc.replace(microsecond=utc.microsecond // 1000 * 1000)
 
 

@@ -2,10 +2,11 @@
 
 from typing import Any, Final
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter
 
 from contracts import topics
 from contracts.changelog import QueueTask
+from contracts.reasons import explain as explain  # where the workers import it from
 from contracts.service_settings import ServiceSettings, TenantSettings
 from contracts.transcripts import LiveCaption
 from contracts.unions import (
@@ -67,13 +68,3 @@ def topic_json_schemas() -> dict[str, dict[str, Any]]:
 def view_json_schemas() -> dict[str, dict[str, Any]]:
     """The JSON Schema of each shared view, committed beside the topics'."""
     return {name: adapter.json_schema() for name, adapter in VIEW_ADAPTERS.items()}
-
-
-def explain(error: ValidationError) -> str:
-    """Why a message is invalid, naming fields but never echoing their values: the text
-    goes to dead-letter topics and logs, where phone numbers and e-mails must not."""
-    problems = [
-        f"{'.'.join(str(part) for part in item['loc']) or '<message>'}: {item['msg']}"
-        for item in error.errors(include_input=False, include_url=False)
-    ]
-    return "; ".join(problems[:20])

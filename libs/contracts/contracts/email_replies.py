@@ -13,8 +13,8 @@ from uuid import UUID
 from pydantic import Field, StringConstraints
 
 from contracts.base import Event, Identifier
-from contracts.limits import MAX_EMAIL_SUBJECT_CHARS
 from contracts.parties import Party
+from contracts.single_line import EmailSubject
 
 __all__ = ["MAX_REPLY_BODY_CHARS", "EmailReplyRequested"]
 
@@ -30,7 +30,7 @@ class EmailReplyRequested(Event):
     user_id: Identifier = Field(description="The agent who wrote and sent it.")
     service_id: Identifier | None = Field(description="The service whose mailbox replies.")
     to: Party = Field(description="The received mail's sender.")
-    subject: Annotated[str, StringConstraints(max_length=MAX_EMAIL_SUBJECT_CHARS)] = Field(
+    subject: EmailSubject = Field(
         description='"Re: " and the received subject (not doubled), cut to 998 characters.'
     )
     text_body: Annotated[str, StringConstraints(max_length=MAX_REPLY_BODY_CHARS)] = Field(

@@ -14,7 +14,6 @@ from pydantic import (
 
 from contracts.base import Event, Identifier, UtcMillis
 from contracts.limits import (
-    MAX_EMAIL_SUBJECT_CHARS,
     MAX_EVENT_BYTES,
     MAX_HTML_BODY_CHARS,
     MAX_OFFSET_MS,
@@ -25,6 +24,7 @@ from contracts.limits import (
     MAX_UTTERANCE_CHARS,
 )
 from contracts.parties import Party
+from contracts.single_line import EmailSubject
 from contracts.templates import parameter_name_problem
 
 
@@ -66,7 +66,7 @@ class EmailReceived(_FitsOneEvent):
         default=None, description="The service session it arrived in, where known."
     )
     sender: Party
-    subject: Annotated[str, StringConstraints(max_length=MAX_EMAIL_SUBJECT_CHARS)]
+    subject: EmailSubject
     html_body: Annotated[str, StringConstraints(max_length=MAX_HTML_BODY_CHARS)]
     received_at: UtcMillis
 

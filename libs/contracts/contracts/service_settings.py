@@ -64,11 +64,12 @@ Label = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
 
 def _unique(values: Sequence[object], what: str) -> None:
-    seen: set[object] = set()
-    for value in values:
-        if value in seen:
-            raise ValueError(f"{what} {value!r} appears twice")
-        seen.add(value)
+    """Names the positions, never the value: reasons quote no values (``contracts.reasons``)."""
+    first: dict[object, int] = {}
+    for position, value in enumerate(values):
+        if value in first:
+            raise ValueError(f"the {what} at {position} appears twice (first at {first[value]})")
+        first[value] = position
 
 
 class Widgets(Message):

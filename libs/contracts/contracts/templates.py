@@ -163,17 +163,13 @@ def _placeholder(inner: str, position: int) -> Placeholder:
     if not dot or not name:
         raise ValueError(f"a placeholder is {{namespace.name}}; missing the name {where}")
     if namespace not in NAMESPACES:
-        raise ValueError(
-            f"unknown namespace {namespace!r} {where} (expected caller, system or param)"
-        )
+        raise ValueError(f"unknown namespace {where} (expected caller, system or param)")
     if namespace == "caller" and name not in CALLER_FIELDS:
         raise ValueError(
-            f"unknown caller field {name!r} {where} (known: {', '.join(sorted(CALLER_FIELDS))})"
+            f"unknown caller field {where} (known: {', '.join(sorted(CALLER_FIELDS))})"
         )
     if namespace == "system" and name not in SYSTEM_FIELDS:
-        raise ValueError(
-            f"unknown system field {name!r} {where} (known: {', '.join(SYSTEM_FIELDS)})"
-        )
+        raise ValueError(f"unknown system field {where} (known: {', '.join(SYSTEM_FIELDS)})")
     if namespace == "param" and (problem := parameter_name_problem(name)):
         raise ValueError(f"{problem} ({where})")
     return Placeholder(namespace, name)

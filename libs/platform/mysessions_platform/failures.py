@@ -35,7 +35,9 @@ message costs time, dead-lettering it loses it.
 
 redis-py strips the error code from the message of the errors it knows (and keeps it in
 ``status_code``), and inside a pipeline rewrites the message to quote the command, whose
-arguments are message values; ``describe`` drops that quote.
+arguments are message values; ``describe`` drops that quote. A pydantic ``ValidationError``
+(a step building a model from a message) prints the offending input; ``describe`` gives
+the contracts' ``explain`` of it instead, which names fields only.
 """
 
 import ast
@@ -44,6 +46,8 @@ from typing import Final
 
 import redis.exceptions
 from aiokafka import errors as kafka
+from contracts.reasons import explain
+from pydantic import ValidationError
 from pymongo import errors as mongo
 
 __all__ = ["REDIS_REFUSALS", "Failure", "classify", "describe"]
@@ -138,6 +142,8 @@ def describe(error: BaseException) -> str:
     """The error's type and message for logs and dead-letter reasons, without the message
     values some clients quote (a pipelined Redis command, a MongoDB duplicate key)."""
     name = type(error).__name__
+    if isinstance(error, ValidationError):
+        return f"{name}: {explain(error)}"
     if isinstance(error, mongo.OperationFailure):
         code_name = (error.details or {}).get("codeName", "")
         return f"{name}: code {error.code} {code_name}".rstrip()

@@ -31,12 +31,14 @@ def final_ids() -> dict[str, Any]:
 
 
 def largest_email(char: str) -> c.EmailReceived:
+    # Subject and display name are single lines: no control characters, so WIDE at most.
+    line = WIDE if char == ESCAPED else char
     return c.EmailReceived(
         **common(),
         sender=c.Party(
-            address="a" * 300 + "@example.com", address_kind="email", display_name=char * 256
+            address="a" * 300 + "@example.com", address_kind="email", display_name=line * 256
         ),
-        subject=char * lim.MAX_EMAIL_SUBJECT_CHARS,
+        subject=line * lim.MAX_EMAIL_SUBJECT_CHARS,
         html_body=char * lim.MAX_HTML_BODY_CHARS,
         received_at=T0,
     )

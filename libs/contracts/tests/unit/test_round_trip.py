@@ -32,6 +32,7 @@ def test_other_message_survives_its_topic(message: c.Message) -> None:
         c.SessionRecord: c.topics.REPORTING_SESSIONS,
         c.DeadLetter: c.topics.DEAD_LETTERS,
         c.EmailReplyRequested: c.topics.EMAIL_REPLIES,
+        c.QueueTask: c.topics.TASK_CHANGELOG,
     }[type(message)]
     adapter: TypeAdapter[object] = TOPIC_ADAPTERS[topic]
     assert adapter.validate_json(c.encode(message)) == message

@@ -9,6 +9,7 @@ import pytest
 import redis.exceptions
 from aiokafka import errors as kafka
 from bson.errors import InvalidDocument
+from contracts import Party
 from mysessions_platform.failures import Failure, classify, describe
 from pydantic import BaseModel, ValidationError
 from pymongo import errors as mongo
@@ -281,3 +282,13 @@ def test_describe_keeps_the_message_of_other_errors() -> None:
         "ValueError: cannot fold this session"
     )
     assert describe(redis_reply("BUSY Redis is busy")) == "ResponseError: BUSY Redis is busy"
+
+
+def test_describe_names_the_fields_of_a_validation_error_not_their_input() -> None:
+    with pytest.raises(ValidationError) as refused:
+        Party.model_validate({"address": "+41 44 668 18 00", "address_kind": "pstn", "Jane Doe": 1})
+    described = describe(refused.value)
+    assert described.startswith("ValidationError: ")
+    assert "<key>: unexpected field" in described
+    assert "668" not in described
+    assert "Jane" not in described

@@ -136,10 +136,12 @@ def _check_header(kind: Kind, header: list[str] | None) -> list[str]:
     if not header:
         raise FileRejected("the file is empty: the first row must name the columns")
     names = [name.strip().lower() for name in header]
-    unknown = sorted(set(names) - set(COLUMNS[kind]))
+    # By position, never by name: a file without its header row has a contact there.
+    unknown = [str(n) for n, name in enumerate(names, start=1) if name not in COLUMNS[kind]]
     if unknown:
         raise FileRejected(
-            f"unknown columns {', '.join(unknown)}; {kind} files have {', '.join(COLUMNS[kind])}"
+            f"unknown columns {', '.join(unknown)} (counted from 1);"
+            f" {kind} files have {', '.join(COLUMNS[kind])}"
         )
     if KEY_COLUMN[kind] not in names or len(set(names)) != len(names):
         raise FileRejected(f"the header needs a {KEY_COLUMN[kind]!r} column and no duplicates")

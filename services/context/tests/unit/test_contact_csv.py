@@ -63,8 +63,16 @@ def test_without_a_region_national_numbers_are_rejected() -> None:
 
 
 def test_an_unknown_column_refuses_the_file() -> None:
-    with pytest.raises(FileRejected, match="unknown columns phone_number"):
+    with pytest.raises(FileRejected, match=r"unknown columns 3 \(counted from 1\)"):
         parse("id,display_name,phone_number\n")
+
+
+def test_a_file_without_its_header_is_refused_without_quoting_the_contact() -> None:
+    with pytest.raises(FileRejected) as refused:
+        parse("c1,Jane Doe,,,,,,+41446681800,jane.doe@example.com\n")
+    assert "unknown columns 1, 2, 3, 4, 5, 6, 7, 8, 9 " in str(refused.value)
+    for value in ("jane", "41446681800", "example.com"):
+        assert value not in str(refused.value).lower()
 
 
 def test_too_many_rows_refuse_the_file(monkeypatch: pytest.MonkeyPatch) -> None:

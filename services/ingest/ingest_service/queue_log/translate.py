@@ -43,7 +43,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Final
 
-from contracts import SessionEvent, TaskAccepted, TaskCancelled, TaskRingNoAnswer
+from contracts import SessionEvent, TaskAccepted, TaskCancelled, TaskRingNoAnswer, explain
 from pydantic import ValidationError
 
 from ingest_service.queue_log import fields
@@ -325,17 +325,9 @@ def _translate(
     try:
         return handler(line)
     except ValidationError as error:  # a bug, not bad input: every id is made safe first
-        reason = f"produced an invalid event ({_describe(error)})"
+        reason = f"produced an invalid event ({explain(error)})"
         raise QueueLogError(line.line_number, reason, line.event) from None
 
 
 def _bump(counter: dict[str, int], key: str) -> None:
     counter[key] = counter.get(key, 0) + 1
-
-
-def _describe(error: ValidationError) -> str:
-    """Where and what kind, never the offending value (it may be a caller's number)."""
-    return "; ".join(
-        f"{'.'.join(str(part) for part in problem['loc'])}: {problem['type']}"
-        for problem in error.errors()
-    )

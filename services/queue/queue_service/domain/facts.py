@@ -130,10 +130,10 @@ def _parse(name: str, raw: object) -> object:
         return None
     if name in _INTEGERS:
         if not isinstance(raw, int) or isinstance(raw, bool):
-            raise ValueError(f"fact field {name} must be an integer, got {raw!r}")
+            raise ValueError(f"fact field {name} must be an integer, got {type(raw).__name__}")
         return raw
     if not isinstance(raw, str):
-        raise ValueError(f"fact field {name} must be a string, got {raw!r}")
+        raise ValueError(f"fact field {name} must be a string, got {type(raw).__name__}")
     if name in _INSTANTS:
         return from_iso(raw)
     if name == "kind":

@@ -135,6 +135,20 @@ def test_corrupt_stored_facts_fail_loudly(data: dict[str, object], message: str)
         fact_from_dict(data)
 
 
+def test_a_mistyped_stored_fact_is_described_by_types_not_values() -> None:
+    """The message may become a dead letter's reason: it never quotes the caller."""
+    stored = {
+        "event_id": "e-1",
+        "kind": "session.started",
+        "at": "2026-11-21T10:00:00Z",
+        "tenant_id": "t-1",
+        "session_id": ["+41446681800"],
+    }
+    with pytest.raises(ValueError, match="must be a string, got list") as refused:
+        fact_from_dict(stored)
+    assert "41446681800" not in str(refused.value)
+
+
 _TEXT = st.none() | st.text(min_size=1, max_size=12)
 _INSTANT = st.datetimes(
     min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)

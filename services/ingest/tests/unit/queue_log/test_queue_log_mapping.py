@@ -106,6 +106,9 @@ def test_long_identifiers_are_cut_and_stay_distinct() -> None:
         ("<unknown>", "", "anonymous", "anonymous", None),
         ("Restricted", "", "anonymous", "anonymous", None),
         ("sip:jane@example.com", "", "anonymous", "anonymous", None),
+        ("+15551230003", "Jane\rBcc: x", "pstn", "+15551230003", None),
+        ("+15551230004", "Jane\x1b[2J", "pstn", "+15551230004", None),
+        ("+15551230005", "Jane\tRoe", "pstn", "+15551230005", "Jane\tRoe"),
     ],
 )
 def test_the_caller_is_a_pstn_number_or_anonymous(
