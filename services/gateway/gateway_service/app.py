@@ -12,7 +12,7 @@ from gateway_service.auth import demo_routes
 from gateway_service.auth.demo_keys import DemoSigner
 from gateway_service.email.send import outbox_round
 from gateway_service.errors import API_RESPONSES
-from gateway_service.limits import BodySizeLimit, limit_writes
+from gateway_service.limits import BodySizeLimit, limit_reads, limit_writes
 from gateway_service.outages import answer_outages
 from gateway_service.resources import open_resources
 from gateway_service.routes import API_ROUTERS, PAGE_ROUTERS
@@ -62,7 +62,11 @@ def create_app(settings: GatewaySettings, demo: DemoSigner | None = None) -> Fas
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     answer_outages(app)
     for router in API_ROUTERS:
-        app.include_router(router, dependencies=[Depends(limit_writes)], responses=API_RESPONSES)
+        app.include_router(
+            router,
+            dependencies=[Depends(limit_writes), Depends(limit_reads)],
+            responses=API_RESPONSES,
+        )
     for router in PAGE_ROUTERS:
         app.include_router(router)
     if settings.mode == "demo":

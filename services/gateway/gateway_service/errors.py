@@ -67,7 +67,7 @@ API_RESPONSES: dict[int | str, dict[str, Any]] = {
     422: {"model": InvalidBody, "description": "The request breaks a documented rule."},
     429: {
         "model": ErrorBody,
-        "description": "Too many changes a minute (writes only).",
+        "description": "Too many changes, or too many reads, a minute (each its own budget).",
         "headers": _RETRY_AFTER,
     },
     503: {

@@ -5,16 +5,16 @@ context, its record for that session still knows who called, for 30 days. This i
 the gateway and ``mysessions view`` compose the two; with no record, history shows
 "Not Available". It lives with the gateway, their main reader (``mysessions view`` imports
 it from here), since neither the queue nor the context service may import the other.
+
+All the records a page needs are read in one query (``StoredContextStore.latest_of``): a
+history of 1,000 ended tasks is one round trip, not 1,000.
 """
 
-import asyncio
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from context_service.adapters.stored_context import StoredContextStore
 from queue_service.view import ServiceOfSession, StoredCaller
-
-_AT_ONCE = 16  # lookups in flight: a full history is 1,000 entries
 
 
 class StoredContextCallers:
@@ -25,19 +25,17 @@ class StoredContextCallers:
     async def stored_callers(
         self, tenant_id: str, sessions: Sequence[ServiceOfSession]
     ) -> Mapping[ServiceOfSession, StoredCaller]:
-        gate = asyncio.Semaphore(_AT_ONCE)
-
-        async def one(pair: ServiceOfSession) -> tuple[ServiceOfSession, StoredCaller | None]:
-            session_id, service_id = pair
-            if service_id is None:
-                return pair, None
-            async with gate:
-                record = await self._store.latest(tenant_id, session_id, service_id, self._now)
-            if record is None or record.caller is None:
-                return pair, None
+        of_a_service = {
+            (session_id, service_id)
+            for session_id, service_id in sessions
+            if service_id is not None
+        }
+        records = await self._store.latest_of(tenant_id, of_a_service, self._now)
+        callers: dict[ServiceOfSession, StoredCaller] = {}
+        for pair, record in records.items():
             caller = record.caller
+            if caller is None:
+                continue
             address = None if caller.address_kind == "anonymous" else caller.address
-            return pair, StoredCaller(display_name=caller.label, address=address)
-
-        found = await asyncio.gather(*(one(pair) for pair in dict.fromkeys(sessions)))
-        return {pair: caller for pair, caller in found if caller is not None}
+            callers[pair] = StoredCaller(display_name=caller.label, address=address)
+        return callers

@@ -1,13 +1,16 @@
-"""Bounds at the edge: the request body's size, and a per-user rate of writes.
+"""Bounds at the edge: the request body's size, and per-user rates of writes and reads.
 
 Bodies: a request whose declared or actual body exceeds ``max_body_bytes`` is refused with
 413 before any route reads it. Writes (any method but GET/HEAD/OPTIONS under /api): at most
-``writes_per_minute`` per user, counted in Redis per (tenant, user) and minute so every
-gateway instance shares one count; beyond it 429 with ``Retry-After``. A Redis that cannot
-count answers 503 (an outage, retried by the client), never an unlimited write.
+``writes_per_minute`` per user; reads (GET and HEAD under /api, opening a live stream
+included): at most ``reads_per_minute``, a budget of their own so reading never uses up
+the changes an agent may make. Both are counted in Redis per (tenant, user) and minute so
+every gateway instance shares one count; beyond it 429 with ``Retry-After``. A Redis that
+cannot count answers 503 (an outage, retried by the client), never an unlimited request.
 """
 
 import time
+from dataclasses import dataclass
 from typing import Final
 
 from fastapi import HTTPException, Request, status
@@ -16,18 +19,46 @@ from redis.exceptions import RedisError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway_service.auth.dependencies import Caller, Resourced
+from gateway_service.auth.principal import Principal
+from gateway_service.resources import Resources
 
-_READS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
+__all__ = ["BodySizeLimit", "limit_reads", "limit_writes"]
+
+_READS: Final = frozenset({"GET", "HEAD"})
+_NOT_COUNTED: Final = frozenset({"OPTIONS"})
+"""A preflight reads nothing."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Budget:
+    key: str
+    """Its part of the Redis key: ``<prefix>:gateway:<key>:{tenant,user}:<minute>``."""
+    noun: str
+    """What the refusal says the caller did too often."""
+
+
+_WRITES: Final = _Budget("writes", "changes")
+_READ_BUDGET: Final = _Budget("reads", "reads")
 
 
 async def limit_writes(request: Request, caller: Caller, resources: Resourced) -> None:
     """A router dependency: counts the caller's writes; 429 beyond the minute's allowance."""
-    if request.method in _READS:
+    if request.method in _READS or request.method in _NOT_COUNTED:
         return
-    settings = resources.settings
+    await _count(_WRITES, resources.settings.writes_per_minute, caller, resources)
+
+
+async def limit_reads(request: Request, caller: Caller, resources: Resourced) -> None:
+    """A router dependency: counts the caller's reads; 429 beyond the minute's allowance."""
+    if request.method not in _READS:
+        return
+    await _count(_READ_BUDGET, resources.settings.reads_per_minute, caller, resources)
+
+
+async def _count(budget: _Budget, allowed: int, caller: Principal, resources: Resources) -> None:
     window = int(time.time() // 60)
     key = (
-        f"{check_prefix(settings.queue_key_prefix)}:gateway:writes:"
+        f"{check_prefix(resources.settings.queue_key_prefix)}:gateway:{budget.key}:"
         f"{hash_tag(caller.tenant_id, caller.user_id)}:{window}"
     )
     try:
@@ -38,14 +69,14 @@ async def limit_writes(request: Request, caller: Caller, resources: Resourced) -
     except RedisError:
         raise HTTPException(
             status.HTTP_503_SERVICE_UNAVAILABLE,
-            "writes cannot be accepted right now; try again shortly",
+            f"{budget.noun} cannot be counted right now; try again shortly",
             headers={"Retry-After": "5"},
         ) from None
-    if int(count) > settings.writes_per_minute:
+    if int(count) > allowed:
         retry = 60 - int(time.time() % 60)
         raise HTTPException(
             status.HTTP_429_TOO_MANY_REQUESTS,
-            f"at most {settings.writes_per_minute} changes a minute; try again in {retry} s",
+            f"at most {allowed} {budget.noun} a minute; try again in {retry} s",
             headers={"Retry-After": str(retry)},
         )
 

@@ -16,7 +16,8 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     admin.router,
 )
 """Routers under /api/v1; each of their routes requires a signed-in caller, and their
-writes count against the caller's rate limit (``limits.limit_writes``)."""
+writes and reads count against the caller's rate limits (``limits.limit_writes``,
+``limits.limit_reads``)."""
 
 PAGE_ROUTERS: tuple[APIRouter, ...] = (page.router,)
 """The page and its assets (no token needed: the page signs in, then calls the API)."""

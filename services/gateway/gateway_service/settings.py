@@ -70,6 +70,10 @@ class GatewaySettings(ServerSettings):
     max_body_bytes: int = Field(default=256 * 1024, ge=1024, le=16 * 1024 * 1024)
     writes_per_minute: int = Field(default=120, ge=1)
     """Per user; a write beyond it answers 429 with Retry-After."""
+    reads_per_minute: int = Field(default=600, ge=1)
+    """Per user, its own budget (GET under /api, live streams included); a read beyond it
+    answers 429 with Retry-After. The page reads on load, per search (debounced), filter,
+    opened task and live reconnect: an agent stays far below 600 (10 a second)."""
     sse_heartbeat_s: float = Field(default=15, gt=0, le=300)
     redis_timeout_s: float = Field(default=5, gt=0, le=60)
     """How long one Redis command of a request may take (connect or answer) before the

@@ -15,7 +15,7 @@ from gateway_service.auth.dependencies import Agent, Resourced
 from gateway_service.errors import ERROR_RESPONSES, ErrorBody
 from gateway_service.live.ids import MAX_ID_CHARS, requested_id
 from gateway_service.live.reader import AgentStream
-from gateway_service.live.slots import Full
+from gateway_service.live.slots import Full, OldestNotClosed
 from gateway_service.live.stored_callers import StoredCallerViews
 from gateway_service.live.stream import LiveStream
 
@@ -49,15 +49,22 @@ async def open_stream(
     ] = None,
 ) -> AsyncIterator[LiveStream]:
     """Opens the stream before the response starts (so Redis away is a 503, not an empty
-    stream) and closes it after the response ended, however it ended."""
+    stream) and closes it after the response ended, however it ended (the stream closes
+    itself first when its events end, an eviction's included)."""
     live, settings = resources.live, resources.settings
     prefix, tenant, user = settings.queue_key_prefix, agent.tenant_id, agent.user_id
     try:
-        slot = live.slots.take(tenant, user)
+        slot = await live.slots.take(tenant, user)
     except Full:
         raise HTTPException(
             status.HTTP_503_SERVICE_UNAVAILABLE,
             "this gateway holds its maximum of live streams; try again shortly",
+            headers=_UNAVAILABLE,
+        ) from None
+    except OldestNotClosed:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            "your oldest live stream has not closed yet; try again shortly",
             headers=_UNAVAILABLE,
         ) from None
     stream = LiveStream(
@@ -67,6 +74,7 @@ async def open_stream(
         lambda session_id: captions_channel(prefix, tenant, session_id),
         settings.sse_heartbeat_s,
         slot.evicted,
+        lambda: live.slots.release(slot),
         StoredCallerViews(resources.stored_context, tenant),
     )
     try:
@@ -81,8 +89,7 @@ async def open_stream(
             ) from None
         yield stream
     finally:
-        live.slots.release(slot)
-        await stream.aclose()
+        await stream.aclose()  # closes the connection, then frees the slot
 
 
 @router.get(
@@ -92,7 +99,11 @@ async def open_stream(
     responses={
         **ERROR_RESPONSES,
         422: {"model": ErrorBody, "description": "The last event id is longer than an id."},
-        503: {"model": ErrorBody, "description": "Redis is away, or the gateway is full."},
+        503: {
+            "model": ErrorBody,
+            "description": "Redis is away, the gateway is full, or the caller's evicted"
+            " oldest stream has not closed yet.",
+        },
     },
 )
 async def live(

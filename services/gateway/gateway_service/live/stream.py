@@ -12,13 +12,18 @@ refetching the task's detail (its transcript).
 
 Redis away: the stream ends (its Redis client does not retry, so no silent gap), and the
 client reconnects with its Last-Event-ID. The caller closes the stream (``aclose``) however
-it ended.
+it ended; the stream also closes itself as soon as its events end.
+
+Evicted (a newer stream of the same user needs its slot, ``live/slots.py``): the read it
+waits in is cancelled and the stream closes its connection at once, not at its next
+heartbeat, and only then frees its slot (``release``), so the slots count the connections
+really held.
 """
 
 import asyncio
 import json
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import Any, Literal
 
 import structlog
 from contracts import LiveCaption
@@ -50,6 +55,7 @@ class LiveStream:
         caption_channel: Callable[[str], str],
         heartbeat_s: float,
         evicted: asyncio.Event,
+        release: Callable[[], None],
         views: StoredCallerViews,
     ) -> None:
         self._reader = reader
@@ -58,6 +64,7 @@ class LiveStream:
         self._caption_channel = caption_channel
         self._heartbeat_s = heartbeat_s
         self._evicted = evicted
+        self._release = release
         self._views = views
         self._position: Position = None
         self._first: list[ServerSentEvent] = []
@@ -77,21 +84,25 @@ class LiveStream:
         await self._follow_live_tasks()
 
     async def aclose(self) -> None:
-        await self._pubsub.aclose()  # type: ignore[no-untyped-call]  # untyped in redis-py
+        """Closes the connection, then frees the slot (twice: nothing more)."""
+        try:
+            await self._pubsub.aclose()  # type: ignore[no-untyped-call]  # untyped in redis-py
+        finally:
+            self._release()
 
     async def events(self) -> AsyncIterator[ServerSentEvent]:
         loop = asyncio.get_running_loop()
+        evicted = asyncio.ensure_future(self._evicted.wait())
         try:
+            if self._evicted.is_set():
+                return  # evicted while it opened: nothing to send
             for event in self._first:
                 yield event
             async for event in self._catch_up():
                 yield event
             beat = loop.time() + self._heartbeat_s
             while not self._evicted.is_set():
-                wait = max(0.0, beat - loop.time())
-                message = await self._pubsub.get_message(
-                    ignore_subscribe_messages=True, timeout=wait
-                )
+                message = await self._message(max(0.0, beat - loop.time()), evicted)
                 if message is not None and message["channel"] != self._agent_channel:
                     for event in self._caption(message):
                         yield event
@@ -103,6 +114,28 @@ class LiveStream:
                     beat = loop.time() + self._heartbeat_s
         except RedisError as error:
             log.info("live stream ended: Redis unavailable", error=type(error).__name__)
+        finally:
+            evicted.cancel()
+            await self.aclose()
+
+    async def _message(
+        self, wait_s: float, evicted: "asyncio.Future[Literal[True]]"
+    ) -> dict[str, Any] | None:
+        """The next pub/sub message within ``wait_s``, else None; None at once when the
+        stream is evicted meanwhile (its read cancelled, so the connection can close now)."""
+        reading = asyncio.ensure_future(
+            self._pubsub.get_message(ignore_subscribe_messages=True, timeout=wait_s)
+        )
+        try:
+            await asyncio.wait((reading, evicted), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            if not reading.done():
+                reading.cancel()
+                await asyncio.wait((reading,))  # never raises: the cancelled read is over
+        if reading.cancelled():
+            return None
+        message: dict[str, Any] | None = reading.result()
+        return message
 
     async def _catch_up(self) -> AsyncIterator[ServerSentEvent]:
         while True:

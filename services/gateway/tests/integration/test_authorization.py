@@ -148,7 +148,8 @@ async def victim_state(gateway: RunningGateway) -> dict[str, Any]:
     found: dict[str, Any] = {}
     async for raw in resources.redis.scan_iter(match=f"{gateway.settings.queue_key_prefix}*"):
         key = raw.decode()
-        if any(part in key for part in mine) and ":gateway:writes:" not in key:
+        rate_count = ":gateway:writes:" in key or ":gateway:reads:" in key  # the callers' own
+        if any(part in key for part in mine) and not rate_count:
             found[f"redis {key}"] = await _value(resources.redis, key)
     for name in await resources.database.list_collection_names():
         async for document in resources.database[name].find({}, {"_id": 0}):
@@ -214,8 +215,10 @@ async def test_no_request_reaches_another_agents_tasks(gateway: RunningGateway) 
     assert any(t.name == "POST /api/v1/tasks/{user_session_id}/acw" for t in every)
     before = await victim_state(gateway)
     assert any(CALLER_NAME in json.dumps(v) for v in before.values()), "the seeding named nobody"
-    # Many writes in a minute: the rate limit would answer most of them 429 and test little.
-    roomy = gateway.settings.model_copy(update={"writes_per_minute": 1_000_000})
+    # Many requests in a minute: the rate limits would answer most of them 429 and test little.
+    roomy = gateway.settings.model_copy(
+        update={"writes_per_minute": 1_000_000, "reads_per_minute": 1_000_000}
+    )
     async with running_gateway(roomy) as api:
         tokens = {attacker: api.headers(*attacker) for attacker in ATTACKERS}
         tokens[(TENANT, "nobody", (), ())] = {"Authorization": "Bearer not-a-token"}

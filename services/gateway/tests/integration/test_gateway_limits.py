@@ -1,6 +1,7 @@
 """The gateway's edge limits on a real uvicorn: bodies over GATEWAY_MAX_BODY_BYTES are 413
-(declared or streamed without a length), writes beyond GATEWAY_WRITES_PER_MINUTE are 429
-with Retry-After, per user, and a Redis that cannot count is 503, never an unlimited write."""
+(declared or streamed without a length), writes beyond GATEWAY_WRITES_PER_MINUTE and reads
+beyond GATEWAY_READS_PER_MINUTE (each its own budget) are 429 with Retry-After, per user,
+and a Redis that cannot count is 503, never an unlimited request."""
 
 import asyncio
 import socket
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.integration
 
 MAX_BODY = 2048
 WRITES = 3
+READS = 5
 DRAFT = "/api/v1/tasks/us-1/email/draft"
 PAUSE_MS = 6000
 
@@ -28,7 +30,7 @@ PAUSE_MS = 6000
 @pytest.fixture
 def gateway_overrides() -> dict[str, Any]:
     """The conftest's gateway, with small limits to reach."""
-    return {"max_body_bytes": MAX_BODY, "writes_per_minute": WRITES}
+    return {"max_body_bytes": MAX_BODY, "writes_per_minute": WRITES, "reads_per_minute": READS}
 
 
 def _closed_port() -> int:
@@ -103,6 +105,47 @@ async def test_writes_beyond_the_allowance_are_429_per_user(gateway: RunningGate
             other = gateway.headers(tenant, user)
             answer = await client.put(DRAFT, json={"body": "hi"}, headers=other)
             assert answer.status_code == 404
+
+
+async def test_reads_beyond_their_own_allowance_are_429_per_user(gateway: RunningGateway) -> None:
+    await _same_minute()
+    alice = gateway.headers("acme", "alice")
+    async with httpx.AsyncClient(base_url=gateway.base_url) as client:
+        for path in ["/api/v1/me", "/api/v1/tasks", "/api/v1/tasks/us-1"] + ["/api/v1/me"] * 2:
+            answer = await client.get(path, headers=alice)
+            assert answer.status_code in (200, 404)  # counted: a read, whatever its answer
+        refused = await client.get("/api/v1/tasks", headers=alice)
+        stream = await client.get("/api/v1/live", headers=alice)  # a stream is a read too
+        # Writes have their own budget; another user, or the same name elsewhere, is not held.
+        write = await client.put(DRAFT, json={"body": "hi"}, headers=alice)
+        others = [
+            await client.get("/api/v1/me", headers=gateway.headers(tenant, user))
+            for tenant, user in (("acme", "bob"), ("globex", "alice"))
+        ]
+    for answer in (refused, stream):
+        assert answer.status_code == 429, answer.text
+        assert 1 <= int(answer.headers["retry-after"]) <= 60
+        assert answer.json()["detail"].startswith(f"at most {READS} reads a minute; try again in")
+    assert write.status_code == 404
+    assert [answer.status_code for answer in others] == [200, 200]
+
+
+async def test_the_openapi_documents_429_on_every_read(gateway: RunningGateway) -> None:
+    async with httpx.AsyncClient(base_url=gateway.base_url) as client:
+        schema = (await client.get("/openapi.json")).json()
+    reads = [
+        (path, operation)
+        for path, operations in schema["paths"].items()
+        if path.startswith("/api/")
+        for method, operation in operations.items()
+        if method == "get"
+    ]
+    assert len(reads) > 5
+    for path, operation in reads:
+        documented = operation["responses"].get("429")
+        assert documented is not None, path
+        assert "reads" in documented["description"], path
+        assert "Retry-After" in documented["headers"], path
 
 
 async def test_redis_away_is_503_with_retry_after(

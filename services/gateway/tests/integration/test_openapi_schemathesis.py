@@ -39,8 +39,8 @@ SERVICES: Final = ("sales", "support", "emea/support")
 
 @pytest.fixture
 def gateway_overrides() -> dict[str, Any]:
-    """The conftest's gateway, with room for schemathesis's writes."""
-    return {"writes_per_minute": 1_000_000}
+    """The conftest's gateway, with room for schemathesis's writes and reads."""
+    return {"writes_per_minute": 1_000_000, "reads_per_minute": 1_000_000}
 
 
 def operations(schema: Any) -> Iterator[Any]:

@@ -1,5 +1,6 @@
 """The live stream's SSE wire format, the client-side parser, live tasks and stream slots."""
 
+import asyncio
 import json
 
 import pytest
@@ -8,7 +9,7 @@ from fastapi.sse import format_sse_event
 from gateway_service.live.captions import LiveTasks
 from gateway_service.live.events import HEARTBEAT, caption_event, refresh_event, task_event
 from gateway_service.live.ids import StreamId
-from gateway_service.live.slots import Full, StreamSlots
+from gateway_service.live.slots import Full, OldestNotClosed, Slot, StreamSlots
 from gateway_service.live.sse_client import EventParser, Received
 
 pytestmark = pytest.mark.unit
@@ -89,18 +90,67 @@ def test_live_tasks_route_captions_to_the_agents_own_live_tasks() -> None:
 
 async def test_slots_end_a_users_oldest_stream_and_bound_the_total() -> None:
     slots = StreamSlots(per_user=2, total=3)
-    a1, a2 = slots.take("t", "a"), slots.take("t", "a")
-    a3 = slots.take("t", "a")
+    a1, a2 = await slots.take("t", "a"), await slots.take("t", "a")
+    taking = asyncio.create_task(slots.take("t", "a"))
+    await asyncio.sleep(0)
     assert a1.evicted.is_set()
     assert not a2.evicted.is_set()
+    assert not taking.done()  # waits until the evicted stream closed its connection
+    assert slots.open == 2
+    assert slots.held("t", "a") == 2  # the evicted one counts until it is gone
+    slots.release(a1)
+    a3 = await taking
     assert not a3.evicted.is_set()
     assert slots.open == 2
-    b1 = slots.take("t", "b")
+    b1 = await slots.take("t", "b")
     with pytest.raises(Full):
-        slots.take("u", "c")
-    slots.release(a1)  # already evicted: counts nothing
+        await slots.take("u", "c")
+    slots.release(a1)  # already released: counts nothing
     assert slots.open == 3
     slots.release(b1)
     slots.release(b1)
     assert slots.open == 2
-    assert slots.take("u", "c").owner == ("u", "c")
+    assert (await slots.take("u", "c")).owner == ("u", "c")
+
+
+async def test_a_users_opens_take_turns_and_never_hold_more_than_the_bound() -> None:
+    slots = StreamSlots(per_user=2, total=100)
+    held: list[Slot] = []
+    all_taken = asyncio.Event()
+    most = 0
+
+    async def stream() -> None:
+        nonlocal most
+        slot = await slots.take("t", "a")
+        held.append(slot)
+        most = max(most, slots.held("t", "a"))
+        if len(held) == 20:
+            all_taken.set()
+        await slot.evicted.wait()
+        await asyncio.sleep(0)  # closing its connection
+        slots.release(slot)
+
+    streams = [asyncio.create_task(stream()) for _ in range(20)]
+    await asyncio.wait_for(all_taken.wait(), 5)
+    assert most == 2
+    assert [slot.evicted.is_set() for slot in held] == [True] * 18 + [False] * 2
+    for task in streams[:18]:
+        await task
+    assert slots.open == 2
+    for slot in held[18:]:
+        slot.evicted.set()
+    await asyncio.gather(*streams)
+    assert slots.open == 0
+    assert slots.held("t", "a") == 0
+
+
+async def test_an_evicted_stream_that_does_not_close_makes_the_new_one_wait_then_refused() -> None:
+    slots = StreamSlots(per_user=1, total=10, close_wait_s=0.05)
+    stuck = await slots.take("t", "a")
+    with pytest.raises(OldestNotClosed):
+        await slots.take("t", "a")
+    assert stuck.evicted.is_set()
+    assert slots.open == 1  # never two
+    assert (await slots.take("t", "b")).owner == ("t", "b")  # other users are not held
+    slots.release(stuck)
+    assert (await slots.take("t", "a")).owner == ("t", "a")
