@@ -22,7 +22,7 @@ from gateway_service.auth.dependencies import Caller, Resourced
 from gateway_service.auth.principal import Principal
 from gateway_service.resources import Resources
 
-__all__ = ["BodySizeLimit", "limit_reads", "limit_writes"]
+__all__ = ["BUDGET_KEYS", "BodySizeLimit", "limit_reads", "limit_writes"]
 
 _READS: Final = frozenset({"GET", "HEAD"})
 _NOT_COUNTED: Final = frozenset({"OPTIONS"})
@@ -39,6 +39,9 @@ class _Budget:
 
 _WRITES: Final = _Budget("writes", "changes")
 _READ_BUDGET: Final = _Budget("reads", "reads")
+BUDGET_KEYS: Final = (_WRITES.key, _READ_BUDGET.key)
+"""Every budget's key part: unprovisioning erases the counters of each (their names carry
+the users' ids)."""
 
 
 async def limit_writes(request: Request, caller: Caller, resources: Resourced) -> None:

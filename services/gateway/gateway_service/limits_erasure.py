@@ -1,17 +1,25 @@
-"""Unprovisioning the gateway's write counters (``<prefix>:gateway:writes:{tenant:user}:…``,
-two minutes each): a tenant's are deleted with it, since their names carry its users' ids."""
+"""Unprovisioning the gateway's rate counters (``<prefix>:gateway:<budget>:{tenant:user}:…``
+for writes and for reads, two minutes each): a tenant's are deleted with it, since their
+names carry its users' ids."""
 
 from mysessions_platform.erasure import Counts, Scope, delete_keys, scan_keys, tenant_tag_glob
 from redis.asyncio import Redis
 
-__all__ = ["erase_write_counters"]
+from gateway_service.limits import BUDGET_KEYS
 
-COUNTERS = "gateway: write counters"
+__all__ = ["erase_rate_counters"]
+
+COUNTERS = "gateway: rate counters"
 
 
-async def erase_write_counters(redis: Redis, prefix: str, scope: Scope) -> Counts:
+async def erase_rate_counters(redis: Redis, prefix: str, scope: Scope) -> Counts:
     if not scope.whole_tenant:
         return {COUNTERS: 0}
-    pattern = tenant_tag_glob(prefix, "gateway:writes", scope.tenant_id)
-    found = [key async for key in scan_keys(redis, pattern)]
+    found = [
+        key
+        for budget in BUDGET_KEYS
+        async for key in scan_keys(
+            redis, tenant_tag_glob(prefix, f"gateway:{budget}", scope.tenant_id)
+        )
+    ]
     return {COUNTERS: await delete_keys(redis, found, scope.dry_run)}

@@ -41,7 +41,7 @@ from redis.asyncio import Redis
 from reporting_service.unprovision import erase_reporting
 
 from gateway_service.email.erasure import erase_email
-from gateway_service.limits_erasure import erase_write_counters
+from gateway_service.limits_erasure import erase_rate_counters
 from gateway_service.resources import Resources
 
 __all__ = ["TOMBSTONES", "Stores", "erase", "unprovision_everything"]
@@ -94,7 +94,7 @@ async def unprovision_everything(stores: Stores, scope: Scope) -> Counts:
         **await erase_reporting(database, scope),
         **await erase_email(database, scope, tasks),
         **await erase_ingest(redis, prefix, scope),
-        **await erase_write_counters(redis, prefix, scope),
+        **await erase_rate_counters(redis, prefix, scope),
     }
 
 
