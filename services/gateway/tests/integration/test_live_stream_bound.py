@@ -114,7 +114,11 @@ async def test_a_thousand_streams_of_one_user_never_hold_more_than_the_bound(
         f"{OPENS} opens in {opened_in:.1f} s; most held: {peaks.slots} slots, "
         f"{peaks.connections} pub/sub connections ({peaks.samples} samples)"
     )
-    assert statuses.count(200) == OPENS, {code: statuses.count(code) for code in set(statuses)}
+    # An open waits up to 5 s for the stream it evicts to close, then answers 503 with
+    # Retry-After (documented) rather than exceed the bound; on a loaded box a few may.
+    answered = {code: statuses.count(code) for code in set(statuses)}
+    assert set(answered) <= {200, 503}, answered
+    assert answered.get(200, 0) >= OPENS * 0.9, answered
     assert peaks.samples > 10
     assert peaks.slots <= PER_USER + 1  # alice's bound, and bob's one stream
     assert peaks.connections <= PER_USER + 1
