@@ -85,7 +85,10 @@ def _reachable_by(owner: pwd.struct_passwd, folder: Path) -> bool:
 
 def data_dir_for(cache: Path) -> Path:
     inside = cache.resolve() / "postgresql-data"
-    owner = _owner()
+    try:
+        owner = _owner()
+    except InstallError:  # not installed yet: asked again once it is
+        return inside
     if owner is None or _reachable_by(owner, inside.parent):
         return inside
     digest = hashlib.sha256(str(inside).encode()).hexdigest()[:12]
@@ -100,10 +103,18 @@ class PostgreSqlServer:
 
     def __init__(self, cache: Path, port: int = POSTGRESQL_PORT) -> None:
         self.port = port
-        self.data_dir = data_dir_for(cache)
+        self.cache = cache
         self.log_file = log_file(cache, self.name)
         self.pid_file = pid_file(cache, self.name)
-        self.process_marker = str(self.data_dir)
+        # Its command line names its port ("-c port=N -c …"): a recycled pid must not pass
+        # for our server.
+        self.process_marker = f"port={port} "
+
+    @property
+    def data_dir(self) -> Path:
+        """Asked each time: where it may live depends on the ``postgres`` user, which
+        installing the package creates."""
+        return data_dir_for(self.cache)
 
     def is_installed(self) -> bool:
         return _bin_dir() is not None

@@ -18,7 +18,14 @@ from pymongo import AsyncMongoClient, monitoring
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
-__all__ = ["FindRecorder", "index_backed", "plan_words", "recorded_finds", "unindexed_finds"]
+__all__ = [
+    "FindRecorder",
+    "index_backed",
+    "names_an_index",
+    "plan_words",
+    "recorded_finds",
+    "unindexed_finds",
+]
 
 Document = dict[str, Any]
 _INDEX_WORDS = ("IXSCAN", "Index Scan", "USING INDEX", "USING COVERING INDEX")
@@ -36,6 +43,11 @@ def plan_words(plan: object) -> Iterator[str]:
             yield from plan_words(item)
 
 
+def names_an_index(query_planner: object) -> bool:
+    """Whether an ``explain``'s ``queryPlanner`` reads through an index, on any server."""
+    return any(marker in word for word in plan_words(query_planner) for marker in _INDEX_WORDS)
+
+
 async def index_backed(
     collection: AsyncCollection[Document],
     query: Document,
@@ -45,8 +57,7 @@ async def index_backed(
     if sort:
         command["sort"] = dict(sort)
     explained = await collection.database.command("explain", command, verbosity="queryPlanner")
-    words = list(plan_words(explained.get("queryPlanner", {})))
-    return any(marker in word for word in words for marker in _INDEX_WORDS)
+    return names_an_index(explained.get("queryPlanner", {}))
 
 
 class FindRecorder(monitoring.CommandListener):
