@@ -14,10 +14,12 @@ if ((${#missing[@]})); then
     exit 1
 fi
 
-# Debian packages: redis-server for the local Redis, chromium for the page's browser tests
-# (Playwright drives Debian's Chromium; no browser download).
+# Debian packages: redis-server for the local Redis, postgresql for the local FerretDB's
+# storage (a private cluster `infra up` makes in .cache), chromium for the page's browser
+# tests (Playwright drives Debian's Chromium; no browser download).
 apt_packages=()
 command -v redis-server >/dev/null || apt_packages+=(redis-server)
+compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || apt_packages+=(postgresql)
 [[ -x /usr/bin/chromium ]] || apt_packages+=(chromium)
 if ((${#apt_packages[@]})); then
     sudo=()

@@ -17,7 +17,7 @@ from mysessions.commands.view import view
 from mysessions.infra_cli import infra_app
 
 app = typer.Typer(no_args_is_help=True, help="My Sessions backbone: operate it locally.")
-app.add_typer(infra_app, name="infra", help="Local Kafka, Redis and FerretDB servers.")
+app.add_typer(infra_app, name="infra", help="Local Kafka, Redis, PostgreSQL and FerretDB servers.")
 app.add_typer(settings_app, name="settings", help="Service and tenant settings (MongoDB).")
 app.add_typer(contacts_app, name="contacts", help="Tenants' address books and user directories.")
 app.add_typer(context_app, name="context", help="Sessions' live and stored context.")

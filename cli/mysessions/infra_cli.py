@@ -11,7 +11,7 @@ from rich.table import Table
 __all__ = ["infra_app"]
 
 infra_app = typer.Typer(
-    help="Local Kafka, Redis and FerretDB (MongoDB wire) for development and tests.",
+    help="Local Kafka, Redis and FerretDB (MongoDB wire, on PostgreSQL) for development and tests.",
     no_args_is_help=True,
 )
 _console = Console()
@@ -31,7 +31,7 @@ def _quiet_client_logs() -> None:
 
 @infra_app.command()
 def up() -> None:
-    """Install what is missing, start what is not running, wait until all three answer."""
+    """Install what is missing, start what is not running, wait until all answer."""
     _quiet_client_logs()
     try:
         urls = asyncio.run(infra.up(report=_say))

@@ -12,6 +12,7 @@ __all__ = [
     "LOCAL_HOST",
     "MONGODB_ENV",
     "MONGODB_PORT",
+    "POSTGRESQL_PORT",
     "REDIS_ENV",
     "REDIS_PORT",
     "Endpoints",
@@ -26,6 +27,7 @@ KAFKA_CONTROLLER_PORT = 39093
 REDIS_PORT = 36379
 MONGODB_PORT = 37017
 FERRETDB_DEBUG_PORT = 38088
+POSTGRESQL_PORT = 37019  # the local FerretDB's storage; nothing else talks to it
 
 KAFKA_ENV = "KAFKA_BOOTSTRAP_SERVERS"
 REDIS_ENV = "REDIS_URL"

@@ -1,14 +1,29 @@
-"""FerretDB v1 (MongoDB wire protocol over SQLite), built from source with the Go toolchain."""
+"""FerretDB v1 (MongoDB wire protocol) on the local PostgreSQL cluster, built from source with
+the Go toolchain.
+
+Why PostgreSQL, not FerretDB's SQLite backend (the default until now): on SQLite FerretDB
+v1 pushes no filter down but a lone ``_id`` equality, and even that one misses its index
+(the index is on ``->"_id"``, the query on ``->'$._id'``), so every query read and decoded
+the whole collection. On PostgreSQL it pushes equality filters down as SQL, and the GIN
+twins of ``postgresql_indexes`` let them use an index."""
 
 import json
 import os
 import shutil
+import signal
 import stat
 from pathlib import Path
 
 from .commands import require_tool, run
-from .endpoints import FERRETDB_DEBUG_PORT, LOCAL_HOST, MONGODB_ENV, MONGODB_PORT
+from .endpoints import (
+    FERRETDB_DEBUG_PORT,
+    LOCAL_HOST,
+    MONGODB_ENV,
+    MONGODB_PORT,
+    POSTGRESQL_PORT,
+)
 from .paths import log_file, pid_file
+from .postgresql_server import postgresql_url
 from .probes import ping_mongodb
 from .processes import spawn_detached
 
@@ -29,14 +44,17 @@ def _make_writable(tree: Path) -> None:
 class FerretDbServer:
     name = "ferretdb"
     env_var = MONGODB_ENV
-    port = MONGODB_PORT
     ready_timeout = 60.0
+    stop_signal = signal.SIGTERM
 
-    def __init__(self, cache: Path) -> None:
+    def __init__(
+        self, cache: Path, port: int = MONGODB_PORT, storage_port: int = POSTGRESQL_PORT
+    ) -> None:
+        self.port = port
+        self.storage_url = postgresql_url(storage_port)
         self.binary = cache / "bin" / "ferretdb"
         self.stamp = cache / "bin" / "ferretdb.version"
         self.source = cache / "ferretdb" / f"src-{FERRETDB_VERSION}"
-        self.data_dir = cache / "ferretdb-data"
         self.state_dir = cache / "ferretdb-state"
         self.log_file = log_file(cache, self.name)
         self.pid_file = pid_file(cache, self.name)
@@ -74,23 +92,22 @@ class FerretDbServer:
         partial = self.binary.with_suffix(".partial")
         run(
             [go, "build", "-trimpath", "-buildvcs=false", "-o", str(partial), "./cmd/ferretdb"],
-            what=f"building FerretDB {FERRETDB_VERSION} (SQLite backend)",
+            what=f"building FerretDB {FERRETDB_VERSION}",
             cwd=self.source,
         )
         partial.replace(self.binary)
         self.stamp.write_text(f"{FERRETDB_VERSION}\n")
 
     def start(self) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
         self.state_dir.mkdir(parents=True, exist_ok=True)
         spawn_detached(
             [
                 str(self.binary),
-                "--handler=sqlite",
-                f"--sqlite-url=file:{self.data_dir}/",
+                "--handler=postgresql",
+                f"--postgresql-url={self.storage_url}",
                 f"--listen-addr={LOCAL_HOST}:{self.port}",
                 # Its default debug port 8088 is a popular one; keep it out of the way.
-                f"--debug-addr={LOCAL_HOST}:{FERRETDB_DEBUG_PORT}",
+                f"--debug-addr={LOCAL_HOST}:{FERRETDB_DEBUG_PORT + self.port - MONGODB_PORT}",
                 f"--state-dir={self.state_dir}",
                 "--telemetry=disable",
                 "--log-level=warn",

@@ -1,6 +1,7 @@
 """Apache Kafka in KRaft mode from Maven Central jars, one combined broker+controller node."""
 
 import shutil
+import signal
 from pathlib import Path
 
 from .commands import require_tool, run
@@ -21,6 +22,7 @@ class KafkaServer:
     env_var = KAFKA_ENV
     port = KAFKA_PORT
     ready_timeout = 120.0
+    stop_signal = signal.SIGTERM
 
     def __init__(self, cache: Path) -> None:
         self.home = cache / "kafka" / KAFKA_VERSION

@@ -1,4 +1,4 @@
-"""up, status and down over the three servers; the only place that knows all of them."""
+"""up, status and down over the local servers; the only place that knows all of them."""
 
 import asyncio
 from collections.abc import Callable
@@ -19,6 +19,7 @@ from .ferretdb_server import FerretDbServer
 from .kafka_server import KafkaServer
 from .locking import machine_lock, machine_lock_sync
 from .paths import cache_dir
+from .postgresql_server import PostgreSqlServer, postgresql_url
 from .processes import port_open, running_pid, stop
 from .redis_server import RedisServer
 from .server import LocalServer
@@ -36,12 +37,28 @@ def _quiet(_: str) -> None:
 
 
 def local_servers(cache: Path | None = None) -> tuple[LocalServer, ...]:
-    """Start order; ``down`` stops them in reverse."""
+    """Start order; ``down`` stops them in reverse. PostgreSQL only stores the local
+    FerretDB's data: with an external MongoDB (MONGODB_URL) there is none."""
     root = cache_dir() if cache is None else cache
-    return (RedisServer(root), FerretDbServer(root), KafkaServer(root))
+    storage: tuple[LocalServer, ...] = () if is_external(MONGODB_ENV) else (PostgreSqlServer(root),)
+    return (RedisServer(root), *storage, FerretDbServer(root), KafkaServer(root))
+
+
+def startup_chains(servers: tuple[LocalServer, ...]) -> list[list[LocalServer]]:
+    """Servers that start in parallel, each chain in order: FerretDB connects to its
+    PostgreSQL cluster, so it starts once that one is ready (and holds its index triggers)."""
+    chains: list[list[LocalServer]] = []
+    for server in servers:
+        if server.name == "ferretdb" and chains and chains[-1][-1].name == "postgresql":
+            chains[-1].append(server)
+        else:
+            chains.append([server])
+    return chains
 
 
 def _url(server: LocalServer, urls: Endpoints) -> str:
+    if isinstance(server, PostgreSqlServer):
+        return postgresql_url(server.port)
     by_env = {
         KAFKA_ENV: urls.kafka_bootstrap_servers,
         REDIS_ENV: urls.redis_url,
@@ -93,15 +110,23 @@ async def _bring_up(server: LocalServer, url: str, report: Report) -> None:
     report(f"{server.name}: ready at {url}")
 
 
+async def _bring_up_chain(chain: list[LocalServer], urls: Endpoints, report: Report) -> None:
+    for server in chain:
+        await _bring_up(server, _url(server, urls), report)
+
+
 async def up(report: Report = _quiet) -> Endpoints:
-    """Install what is missing, start what is not running, and wait until all three answer.
+    """Install what is missing, start what is not running, and wait until all answer.
 
     Safe to call again at any time. Raises InfraError naming every server that failed."""
     urls = endpoints()
     cache = cache_dir()
     async with machine_lock():
         results = await asyncio.gather(
-            *(_bring_up(server, _url(server, urls), report) for server in local_servers(cache)),
+            *(
+                _bring_up_chain(chain, urls, report)
+                for chain in startup_chains(local_servers(cache))
+            ),
             return_exceptions=True,
         )
     failures = [result for result in results if isinstance(result, BaseException)]
@@ -169,7 +194,7 @@ def down(report: Report = _quiet) -> list[str]:
             if is_external(server.env_var):
                 report(f"{server.name}: external (${server.env_var}), left alone")
                 continue
-            pid = stop(server.pid_file, server.process_marker)
+            pid = stop(server.pid_file, server.process_marker, stop_signal=server.stop_signal)
             if pid is None:
                 report(f"{server.name}: not running from here, nothing to stop")
             else:

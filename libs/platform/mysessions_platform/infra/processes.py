@@ -64,13 +64,20 @@ def running_pid(pid_file: Path, marker: str) -> int | None:
     return None
 
 
-def stop(pid_file: Path, marker: str, *, grace_seconds: float = 30.0) -> int | None:
-    """SIGTERM the recorded process, SIGKILL it after ``grace_seconds``; return its pid, or
-    None when nothing of ours was running. The pid file is removed either way."""
+def stop(
+    pid_file: Path,
+    marker: str,
+    *,
+    grace_seconds: float = 30.0,
+    stop_signal: signal.Signals = signal.SIGTERM,
+) -> int | None:
+    """Send ``stop_signal`` to the recorded process, SIGKILL it after ``grace_seconds``;
+    return its pid, or None when nothing of ours was running. The pid file is removed
+    either way."""
     pid = running_pid(pid_file, marker)
     if pid is not None:
         with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGTERM)
+            os.kill(pid, stop_signal)
         deadline = time.monotonic() + grace_seconds
         while _is_alive(pid) and time.monotonic() < deadline:
             time.sleep(0.2)

@@ -1,29 +1,16 @@
 """Redis from Debian's redis-server package, daemonized with its own port, data and pid file."""
 
-import os
 import shutil
+import signal
 from pathlib import Path
 
-from .commands import require_tool, run
+from .apt import apt_install
+from .commands import run
 from .endpoints import LOCAL_HOST, REDIS_ENV, REDIS_PORT
-from .errors import InstallError
 from .paths import log_file, pid_file
 from .probes import ping_redis
 
 __all__ = ["RedisServer"]
-
-_APT_ENV = {"DEBIAN_FRONTEND": "noninteractive"}
-
-
-def _as_root(command: list[str]) -> list[str]:
-    if os.geteuid() == 0:
-        return command
-    if shutil.which("sudo") is None:
-        raise InstallError(
-            "redis-server is missing and this user cannot install it: "
-            "run `sudo apt-get install -y redis-server` (or set REDIS_URL)"
-        )
-    return ["sudo", "-n", *command]
 
 
 class RedisServer:
@@ -31,6 +18,7 @@ class RedisServer:
     env_var = REDIS_ENV
     port = REDIS_PORT
     ready_timeout = 30.0
+    stop_signal = signal.SIGTERM
 
     def __init__(self, cache: Path) -> None:
         self.data_dir = cache / "redis-data"
@@ -45,15 +33,7 @@ class RedisServer:
     def install(self) -> None:
         if self.is_installed():
             return
-        require_tool("apt-get", "install redis-server with your package manager")
-        run(_as_root(["apt-get", "update", "-qq"]), what="apt-get update", env=_APT_ENV)
-        run(
-            _as_root(
-                ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "redis-server"]
-            ),
-            what="apt-get install redis-server",
-            env=_APT_ENV,
-        )
+        apt_install("redis-server")
 
     def start(self) -> None:
         for folder in (self.data_dir, self.log_file.parent, self.pid_file.parent):

@@ -1,5 +1,6 @@
 """What the lifecycle needs from each local server; one module per server implements it."""
 
+import signal
 from pathlib import Path
 from typing import Protocol
 
@@ -11,6 +12,7 @@ class LocalServer(Protocol):
     env_var: str  # the variable that, when set, points at an external server instead
     port: int  # where the local one listens on 127.0.0.1
     ready_timeout: float
+    stop_signal: signal.Signals  # the one that shuts it down cleanly
     log_file: Path
     pid_file: Path
     process_marker: str  # a substring of its command line, to recognise our process

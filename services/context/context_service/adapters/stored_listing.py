@@ -50,6 +50,31 @@ class StoredPage:
     """None on the last page."""
 
 
+def listing_filter(
+    tenant_id: str, now: datetime, after: Position | None, search: str | None
+) -> Document:
+    """The tenant and the expiry at the top level, not inside ``$and``: FerretDB v1 pushes
+    only top-level equality down to its storage (and so to an index); a ``$and`` of
+    everything made each page read every tenant's records. Same meaning on MongoDB."""
+    query: Document = {"tenant_id": tenant_id, "expires_at": {"$gt": now}}
+    clauses: list[Document] = []
+    if after is not None:
+        clauses.append(
+            {
+                "$or": [
+                    {"stored_at": {"$lt": after.stored_at}},
+                    {"stored_at": after.stored_at, "_id": {"$lt": after.record_id}},
+                ]
+            }
+        )
+    if search:
+        pattern = {"$regex": re.escape(search), "$options": "i"}
+        clauses.append({"$or": [{field: pattern} for field in _SEARCHED]})
+    if clauses:
+        query["$and"] = clauses
+    return query
+
+
 class StoredContextListing:
     def __init__(self, database: AsyncDatabase[Document]) -> None:
         self._records = database[STORED_CONTEXT]
@@ -71,21 +96,8 @@ class StoredContextListing:
             raise ValueError(f"limit is 1 to {MAX_PAGE}")
         if search is not None and len(search) > MAX_SEARCH_CHARS:
             raise ValueError(f"search is at most {MAX_SEARCH_CHARS} characters")
-        clauses: list[Document] = [{"tenant_id": tenant_id}, {"expires_at": {"$gt": now}}]
-        if after is not None:
-            clauses.append(
-                {
-                    "$or": [
-                        {"stored_at": {"$lt": after.stored_at}},
-                        {"stored_at": after.stored_at, "_id": {"$lt": after.record_id}},
-                    ]
-                }
-            )
-        if search:
-            pattern = {"$regex": re.escape(search), "$options": "i"}
-            clauses.append({"$or": [{field: pattern} for field in _SEARCHED]})
         cursor = (
-            self._records.find({"$and": clauses})
+            self._records.find(listing_filter(tenant_id, now, after, search))
             .sort([("stored_at", -1), ("_id", -1)])
             .limit(limit + 1)  # one more tells whether there is a next page
         )
