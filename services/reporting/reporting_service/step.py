@@ -1,8 +1,11 @@
 """The reporting step for one batch of any of its three topics: facts in, trackers touched.
 
-Facts are stored first, then each session's tracker is touched (its settle time starts
-again), then facts that came after the session's records were written are recorded as late.
-A crash between any two writes repeats them on redelivery, all idempotent.
+Per batch, whatever its size: one insert of the facts, one bulk of tracker upserts (each
+session's settle time starts again), one read of which sessions are already written. Facts
+of a written session are recorded as late (one insert), and what they left in the pending
+collections is deleted. A crash between any two writes repeats them on redelivery, all
+idempotent; the order (facts, tracker, marker read) is what lets the sweep and the step
+each see a fact arriving while its session is being written.
 """
 
 from collections import defaultdict
@@ -17,7 +20,14 @@ from contracts.codec import QUEUE_TASK_ADAPTER, decode_session_event, explain
 from mysessions_platform.kafka.deadletter import Rejection
 from pydantic import ValidationError
 
-from reporting_service.adapters.facts_store import Fact, FactsStore, fact_key, fact_rev, is_late
+from reporting_service.adapters.facts_store import (
+    Fact,
+    FactsStore,
+    SessionKey,
+    fact_key,
+    fact_rev,
+    is_late,
+)
 from reporting_service.adapters.records_store import RecordsStore
 from reporting_service.adapters.translate import surely_ignored, to_session_fact, to_task, to_work
 
@@ -61,7 +71,7 @@ class ReportingStep:
 
     async def __call__(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> list[Rejection]:
         rejected: list[Rejection] = []
-        by_session: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+        by_session: dict[SessionKey, list[Fact]] = defaultdict(list)
         for record in records:
             try:
                 decoded = self._decode(record)
@@ -74,22 +84,38 @@ class ReportingStep:
                 by_session[(tenant, session)].append(fact)
         if not by_session:
             return rejected
-        for (tenant, session), facts in by_session.items():
-            await self.facts.add(tenant, session, facts)
+        await self.facts.add(
+            [
+                (tenant, session, fact)
+                for (tenant, session), facts in by_session.items()
+                for fact in facts
+            ]
+        )
         now = self.clock()
-        trackers = await self.facts.touch(list(by_session), now, now + self.settle)
+        await self.facts.touch(list(by_session), now, now + self.settle)
+        written = await self.facts.written_of(by_session)
+        if written:
+            await self._late(by_session, written, now)
+        self.counts.facts += sum(len(facts) for facts in by_session.values())
+        return rejected
+
+    async def _late(
+        self,
+        by_session: dict[SessionKey, list[Fact]],
+        written: dict[SessionKey, dict[str, int]],
+        now: datetime,
+    ) -> None:
         late: list[dict[str, object]] = []
-        for tracker in trackers:
-            for fact in by_session[(tracker.tenant_id, tracker.session_id)]:
-                key, rev = fact_key(tracker.tenant_id, tracker.session_id, fact), fact_rev(fact)
-                if is_late(tracker, key, rev):
-                    late.append(late_document(tracker.tenant_id, tracker.session_id, key, rev, now))
+        for (tenant, session), revs in written.items():
+            for fact in by_session[(tenant, session)]:
+                key, rev = fact_key(tenant, session, fact), fact_rev(fact)
+                if is_late(revs, key, rev):
+                    late.append(late_document(tenant, session, key, rev, now))
         if late:
             await self.records.add_late(late)
             self.counts.late += len(late)
             log.warning("late facts after the records were written", count=len(late))
-        self.counts.facts += sum(len(facts) for facts in by_session.values())
-        return rejected
+        await self.facts.forget_late(written)
 
 
 def late_document(
