@@ -172,7 +172,7 @@ class Finalizer:
             await self.publisher.publish_all(
                 self.target_topic, [(r.session_id.encode(), encode(r)) for r in pending]
             )
-            await self.records.mark_published([r.record_id for r in pending], self.clock())
+            await self.records.mark_published([r.record_id for r in pending])
             self.counts.published += len(pending)
             if len(pending) < self.batch:
                 return

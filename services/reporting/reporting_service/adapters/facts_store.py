@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from typing import Final
 
 from mysessions_platform.mongo import Document
-from pymongo import ASCENDING, DeleteOne, UpdateOne
+from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
@@ -177,11 +177,17 @@ class FactsStore:
         await self._move_legacy_written()
 
     async def _move_legacy_written(self) -> None:
-        """Trackers written before markers had a collection of their own become markers
-        (idempotent: insert, then delete; a crash between them repeats both)."""
+        """Trackers written before markers had a collection of their own become markers,
+        and their sessions' facts, kept forever then, are deleted (idempotent: insert,
+        then delete; a crash between them repeats both)."""
         legacy = [doc async for doc in self._sessions.find({"status": "written"})]
         if not legacy:
             return
+        for start in range(0, len(legacy), 1000):
+            chunk = legacy[start : start + 1000]
+            await self._move_written(chunk)
+
+    async def _move_written(self, legacy: list[Document]) -> None:
         await self._insert(
             self._written,
             [
@@ -195,6 +201,7 @@ class FactsStore:
                 for doc in legacy
             ],
         )
+        await self._delete_facts((doc["tenant_id"], doc["session_id"]) for doc in legacy)
         await self._sessions.delete_many({"_id": {"$in": [doc["_id"] for doc in legacy]}})
 
     @staticmethod
@@ -260,31 +267,36 @@ class FactsStore:
         self, keys: Sequence[SessionKey], now: datetime, settle_until: datetime
     ) -> None:
         """Marks each session as just heard of (judged again after the settle time): one
-        bulk of upserts."""
-        ops = [
-            UpdateOne(
-                {"_id": session_key(tenant, session)},
-                {
-                    "$set": {"seen_at": now, "due_at": settle_until},
-                    "$setOnInsert": {
-                        "tenant_id": tenant,
-                        "session_id": session,
-                        "status": "pending",
-                    },
-                },
-                upsert=True,
-            )
-            for tenant, session in keys
+        read of which are tracked, one update of those, one insert of the others (not one
+        upsert each: on FerretDB v1 each costs a scan of the collection)."""
+        ids = {session_key(tenant, session): (tenant, session) for tenant, session in keys}
+        if not ids:
+            return
+        heard = {"$set": {"seen_at": now, "due_at": settle_until}}
+        found = self._sessions.find({"_id": {"$in": sorted(ids)}}, {"_id": 1})
+        tracked = sorted([doc["_id"] async for doc in found])
+        if tracked:
+            await self._sessions.update_many({"_id": {"$in": tracked}}, heard)
+        new = [
+            {
+                "_id": id_,
+                "tenant_id": tenant,
+                "session_id": session,
+                "status": "pending",
+                "seen_at": now,
+                "due_at": settle_until,
+            }
+            for id_, (tenant, session) in ids.items()
+            if id_ not in set(tracked)
         ]
-        if not ops:
+        if not new:
             return
         try:
-            await self._sessions.bulk_write(ops, ordered=False)
-        except BulkWriteError as error:  # another worker inserted some first: now updates
+            await self._sessions.insert_many(new, ordered=False)
+        except BulkWriteError as error:  # another worker inserted some first: update them
             _ignore_duplicates(error)
-            again = [ops[e["index"]] for e in error.details.get("writeErrors", [])]
-            if again:
-                await self._sessions.bulk_write(again, ordered=False)
+            raced = [new[e["index"]]["_id"] for e in error.details.get("writeErrors", [])]
+            await self._sessions.update_many({"_id": {"$in": raced}}, heard)
 
     async def written_of(self, keys: Iterable[SessionKey]) -> dict[SessionKey, dict[str, int]]:
         """Of these sessions, the written ones: key -> rev of the facts their records hold."""
@@ -301,16 +313,15 @@ class FactsStore:
         return [_tracker(doc) async for doc in cursor]
 
     async def wait(self, waits: Sequence[tuple[Tracker, datetime | None]]) -> None:
-        """Postpones each session, unless a fact arrived meanwhile (then it stays due)."""
-        ops = [
-            UpdateOne(
-                {"_id": session_key(*tracker.key), "seen_at": tracker.seen_at},
-                {"$set": {"due_at": until or NEVER}},
+        """Postpones each session, unless a fact arrived meanwhile (then it stays due): one
+        update per (last fact, next judgement) pair, which sessions of a batch share."""
+        groups: dict[tuple[datetime, datetime], list[str]] = defaultdict(list)
+        for tracker, until in waits:
+            groups[(tracker.seen_at, until or NEVER)].append(session_key(*tracker.key))
+        for (seen_at, until), ids in groups.items():
+            await self._sessions.update_many(
+                {"_id": {"$in": ids}, "seen_at": seen_at}, {"$set": {"due_at": until}}
             )
-            for tracker, until in waits
-        ]
-        if ops:
-            await self._sessions.bulk_write(ops, ordered=False)
 
     async def mark_written(
         self, written: Sequence[tuple[SessionKey, dict[str, int]]], now: datetime
@@ -346,15 +357,15 @@ class FactsStore:
 
     async def forget(self, written: Mapping[SessionKey, datetime | None]) -> None:
         """Deletes written sessions' facts, then their trackers unless a fact arrived
-        since ``seen_at`` (that one's step deletes it: it finds the marker)."""
+        since ``seen_at`` (that one's step deletes it: it finds the marker); one delete per
+        ``seen_at``, which the sessions of a batch share."""
         await self._delete_facts(written)
-        ops = [
-            DeleteOne({"_id": session_key(*key), "seen_at": seen_at})
-            for key, seen_at in written.items()
-            if seen_at is not None
-        ]
-        if ops:
-            await self._sessions.bulk_write(ops, ordered=False)
+        groups: dict[datetime, list[str]] = defaultdict(list)
+        for key, seen_at in written.items():
+            if seen_at is not None:
+                groups[seen_at].append(session_key(*key))
+        for seen_at, ids in groups.items():
+            await self._sessions.delete_many({"_id": {"$in": ids}, "seen_at": seen_at})
 
     async def forget_late(self, keys: Iterable[SessionKey]) -> None:
         """Deletes what late facts of written sessions left: their facts and trackers."""
