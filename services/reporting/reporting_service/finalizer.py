@@ -19,6 +19,7 @@ from typing import Protocol
 import structlog
 from contracts import encode
 from mysessions_platform.kafka.deadletter import Publisher
+from mysessions_platform.mongo import Document
 from mysessions_platform.service_settings.cache import SettingsCache
 from mysessions_platform.sweep_loop import SweepLoop as PlatformSweepLoop
 
@@ -60,6 +61,7 @@ class FinalizerCounts:
     records: int = 0
     published: int = 0
     concluded_by_system: int = 0
+    late: int = 0
     late_while_writing: int = 0
     purged: int = 0
     failures: int = 0
@@ -111,13 +113,24 @@ class Finalizer:
 
     async def judge(self, due: list[Tracker], as_of: datetime | None = None) -> int:
         """Judges one page of due sessions; writes the final ones; returns how many."""
-        found = await self.facts.facts_of_many([tracker.key for tracker in due])
+        read: dict[SessionKey, list[str]] = {}  # ids of the facts read: only those are deleted
+        found = await self.facts.facts_of_many([tracker.key for tracker in due], read)
+        written_before = await self.facts.written_of(tracker.key for tracker in due)
         now = self.clock()
         waits: list[tuple[Tracker, datetime | None]] = []
         finals: list[tuple[Tracker, dict[str, int]]] = []
         records = []
+        late: list[Document] = []
         for tracker in due:
             facts, keys = found[tracker.key]
+            if tracker.key in written_before:  # facts after its records: late
+                marker = written_before[tracker.key]
+                late += [
+                    late_document(*tracker.key, key, rev, tracker.seen_at)
+                    for key, rev in keys.items()
+                    if is_late(marker, key, rev)
+                ]
+                continue
             windows = await self._windows(facts)
             decision = decide(facts, tracker.seen_at, as_of or now, windows, self.rule)
             if isinstance(decision, Wait):
@@ -130,11 +143,18 @@ class Finalizer:
                     facts.tenant_id, facts.session_id, task, window_closes(task, windows)
                 )
                 facts.work[user_session_id] = work
-                keys[fact_key(facts.tenant_id, facts.session_id, work)] = fact_rev(work)
+                work_key = fact_key(facts.tenant_id, facts.session_id, work)
+                keys[work_key] = fact_rev(work)
+                read.setdefault(tracker.key, []).append(work_key)  # stored under its key
                 self.counts.concluded_by_system += work.concluded_by == "system"
             records += [to_contract(record, now) for record in build_records(facts)]
             finals.append((tracker, keys))
         await self.facts.wait(waits)
+        if written_before:
+            await self._late(late)
+            await self.facts.forget(
+                {t.key: t.seen_at for t in due if t.key in written_before}, read
+            )
         if not finals:
             return 0
         await self.records.insert(records)
@@ -142,18 +162,29 @@ class Finalizer:
         seen = await self.facts.seen_at_of(t.key for t, _ in finals)
         for tracker, keys in finals:
             if seen.get(tracker.key) != tracker.seen_at or stored[tracker.key] != keys:
-                await self._late_while_writing(tracker.key, stored[tracker.key], now)
-        await self.facts.forget({t.key: seen.get(t.key) for t, _ in finals})
+                await self._late_while_writing(tracker.key, stored[tracker.key], now, read)
+        await self.facts.forget({t.key: t.seen_at for t, _ in finals}, read)
         self.counts.sessions += len(finals)
         self.counts.records += len(records)
         return len(finals)
 
+    async def _late(self, late: list[Document]) -> None:
+        """Records the late facts of sessions written before."""
+        await self.records.add_late(late)
+        self.counts.late += len(late)
+        if late:
+            log.warning("late facts after the records were written", count=len(late))
+
     async def _late_while_writing(
-        self, session: SessionKey, written: dict[str, int], now: datetime
+        self,
+        session: SessionKey,
+        written: dict[str, int],
+        now: datetime,
+        read: dict[SessionKey, list[str]],
     ) -> None:
         """Facts stored after the session was read for its records (or, judged again after
         a crash, absent from the records first written): late too."""
-        _, keys = await self.facts.facts_of(*session)
+        _, keys = await self.facts.facts_of(*session, ids=read)
         late = [
             late_document(*session, key, rev, now)
             for key, rev in keys.items()

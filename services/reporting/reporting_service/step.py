@@ -1,11 +1,11 @@
 """The reporting step for one batch of any of its three topics: facts in, trackers touched.
 
-Per batch, whatever its size: one insert of the facts, one bulk of tracker upserts (each
-session's settle time starts again), one read of which sessions are already written. Facts
-of a written session are recorded as late (one insert), and what they left in the pending
-collections is deleted. A crash between any two writes repeats them on redelivery, all
-idempotent; the order (facts, tracker, marker read) is what lets the sweep and the step
-each see a fact arriving while its session is being written.
+Per batch, whatever its size: one insert of the facts, then the trackers touched (one read
+of which are tracked, one update of those, one insert of the others), so each session's
+settle time starts again. Which facts came after their session's records were written is
+the sweep's to find (once per page of due sessions, not once per batch: on FerretDB v1 a
+read costs a scan of the written sessions). A crash between any two writes repeats them on
+redelivery, all idempotent.
 """
 
 from collections import defaultdict
@@ -20,14 +20,7 @@ from contracts.codec import QUEUE_TASK_ADAPTER, decode_session_event, explain
 from mysessions_platform.kafka.deadletter import Rejection
 from pydantic import ValidationError
 
-from reporting_service.adapters.facts_store import (
-    Fact,
-    FactsStore,
-    SessionKey,
-    fact_key,
-    fact_rev,
-    is_late,
-)
+from reporting_service.adapters.facts_store import Fact, FactsStore, SessionKey
 from reporting_service.adapters.records_store import RecordsStore
 from reporting_service.adapters.translate import surely_ignored, to_session_fact, to_task, to_work
 
@@ -41,7 +34,6 @@ def utc_now() -> datetime:
 @dataclass
 class StepCounts:
     facts: int = 0
-    late: int = 0
 
 
 @dataclass
@@ -93,29 +85,8 @@ class ReportingStep:
         )
         now = self.clock()
         await self.facts.touch(list(by_session), now, now + self.settle)
-        written = await self.facts.written_of(by_session)
-        if written:
-            await self._late(by_session, written, now)
         self.counts.facts += sum(len(facts) for facts in by_session.values())
         return rejected
-
-    async def _late(
-        self,
-        by_session: dict[SessionKey, list[Fact]],
-        written: dict[SessionKey, dict[str, int]],
-        now: datetime,
-    ) -> None:
-        late: list[dict[str, object]] = []
-        for (tenant, session), revs in written.items():
-            for fact in by_session[(tenant, session)]:
-                key, rev = fact_key(tenant, session, fact), fact_rev(fact)
-                if is_late(revs, key, rev):
-                    late.append(late_document(tenant, session, key, rev, now))
-        if late:
-            await self.records.add_late(late)
-            self.counts.late += len(late)
-            log.warning("late facts after the records were written", count=len(late))
-        await self.facts.forget_late(written)
 
 
 def late_document(

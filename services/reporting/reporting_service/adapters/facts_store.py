@@ -228,10 +228,11 @@ class FactsStore:
         return stored
 
     async def facts_of_many(
-        self, keys: Sequence[SessionKey]
+        self, keys: Sequence[SessionKey], ids: dict[SessionKey, list[str]] | None = None
     ) -> dict[SessionKey, tuple[SessionFacts, dict[str, int]]]:
         """Each session's facts, and the key -> rev of each (what a record is built from),
-        in one read: each task as its highest revision."""
+        in one read: each task as its highest revision. ``ids`` gets the documents' ids (to
+        delete exactly what was read)."""
         found = {key: (SessionFacts(*key), dict[str, int]()) for key in keys}
         if not found:
             return found
@@ -244,6 +245,8 @@ class FactsStore:
             if at is None:  # the same session id in another of the tenants
                 continue
             facts, revs = at
+            if ids is not None:
+                ids.setdefault((doc["tenant_id"], doc["session_id"]), []).append(doc["_id"])
             key: str = doc.get("key") or doc["_id"]  # stored before keys had a field
             rev: int = doc.get("rev", 0)
             if key in revs and revs[key] >= rev:
@@ -259,9 +262,10 @@ class FactsStore:
         return found
 
     async def facts_of(
-        self, tenant_id: str, session_id: str
+        self, tenant_id: str, session_id: str, ids: dict[SessionKey, list[str]] | None = None
     ) -> tuple[SessionFacts, dict[str, int]]:
-        return (await self.facts_of_many([(tenant_id, session_id)]))[(tenant_id, session_id)]
+        key = (tenant_id, session_id)
+        return (await self.facts_of_many([key], ids))[key]
 
     async def touch(
         self, keys: Sequence[SessionKey], now: datetime, settle_until: datetime
@@ -355,25 +359,20 @@ class FactsStore:
         for tenant_id, sessions in _by_tenant(keys).items():  # never another tenant's
             await self._facts.delete_many({"tenant_id": tenant_id, "session_id": {"$in": sessions}})
 
-    async def forget(self, written: Mapping[SessionKey, datetime | None]) -> None:
-        """Deletes written sessions' facts, then their trackers unless a fact arrived
-        since ``seen_at`` (that one's step deletes it: it finds the marker); one delete per
-        ``seen_at``, which the sessions of a batch share."""
-        await self._delete_facts(written)
+    async def forget(
+        self, sessions: Mapping[SessionKey, datetime], read: Mapping[SessionKey, list[str]]
+    ) -> None:
+        """Deletes the facts read to judge written sessions, then their trackers unless a
+        fact arrived since ``seen_at``: that fact and its tracker stay, and the next sweep
+        finds it late. One delete per ``seen_at``, which the sessions of a batch share."""
+        fact_ids = sorted({id_ for key in sessions for id_ in read.get(key, [])})
+        for start in range(0, len(fact_ids), 1000):
+            await self._facts.delete_many({"_id": {"$in": fact_ids[start : start + 1000]}})
         groups: dict[datetime, list[str]] = defaultdict(list)
-        for key, seen_at in written.items():
-            if seen_at is not None:
-                groups[seen_at].append(session_key(*key))
+        for key, seen_at in sessions.items():
+            groups[seen_at].append(session_key(*key))
         for seen_at, ids in groups.items():
             await self._sessions.delete_many({"_id": {"$in": ids}, "seen_at": seen_at})
-
-    async def forget_late(self, keys: Iterable[SessionKey]) -> None:
-        """Deletes what late facts of written sessions left: their facts and trackers."""
-        keys = list(keys)
-        await self._delete_facts(keys)
-        ids = sorted({session_key(tenant, session) for tenant, session in keys})
-        if ids:
-            await self._sessions.delete_many({"_id": {"$in": ids}})
 
     async def purge(self, written_before: datetime) -> int:
         """Forgets the sessions written before the late window: returns how many."""
