@@ -1,24 +1,38 @@
 """The sweep: judges the sessions whose time came (``domain.finality``), writes the records
-of the final ones, and publishes every record not yet published.
+of the final ones, forgets what they no longer need, and publishes every record not yet
+published.
+
+Per page of due sessions, whatever its size: one read of their facts, one bulk of
+postponements, one insert of all their records, one insert of their written markers, one
+read of their trackers, one delete of their facts and one of their trackers. Markers older
+than the late window are purged (at most once a minute).
 
 One reporting worker sweeps at a time (a MongoDB lease); its loop never ends on a failed
 sweep (logged, retried with backoff), and a loop that stops anyway stops its worker.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
 import structlog
 from contracts import encode
 from mysessions_platform.kafka.deadletter import Publisher
+from mysessions_platform.mongo import Document
 from mysessions_platform.service_settings.cache import SettingsCache
 from mysessions_platform.sweep_loop import SweepLoop as PlatformSweepLoop
 
 from reporting_service.adapters.backlog import Snapshot
 from reporting_service.adapters.conclusion import ConcludeAfterCallWork
-from reporting_service.adapters.facts_store import FactsStore, Tracker, fact_key, fact_rev, is_late
+from reporting_service.adapters.facts_store import (
+    FactsStore,
+    SessionKey,
+    Tracker,
+    fact_key,
+    fact_rev,
+    is_late,
+)
 from reporting_service.adapters.records_store import RecordsStore
 from reporting_service.adapters.translate import to_contract
 from reporting_service.domain import (
@@ -35,6 +49,10 @@ from reporting_service.step import late_document
 log = structlog.get_logger(__name__)
 
 DEFAULT_WINDOW = timedelta(hours=24)
+DEFAULT_LATE_WINDOW = timedelta(days=7)
+"""How long a written session's marker is kept: the session events' retention, so a replay
+of that topic is still told apart from late facts."""
+PURGE_EVERY = timedelta(minutes=1)
 
 
 @dataclass
@@ -43,7 +61,9 @@ class FinalizerCounts:
     records: int = 0
     published: int = 0
     concluded_by_system: int = 0
+    late: int = 0
     late_while_writing: int = 0
+    purged: int = 0
     failures: int = 0
 
 
@@ -59,7 +79,9 @@ class Finalizer:
     rule: FinalityRule = field(default_factory=FinalityRule)
     batch: int = 200
     max_pages: int = 20
+    late_window: timedelta = DEFAULT_LATE_WINDOW
     counts: FinalizerCounts = field(default_factory=FinalizerCounts)
+    purged_at: datetime | None = None
 
     async def sweep(self, as_of: datetime | None = None) -> int:
         """Judges the sessions due at ``as_of`` (default: now; at most ``max_pages``
@@ -67,12 +89,20 @@ class Finalizer:
         written = 0
         for _ in range(self.max_pages):
             due = await self.facts.due(as_of or self.clock(), self.batch)
-            for tracker in due:
-                written += await self.judge(tracker, as_of)
+            written += await self.judge(due, as_of)
             if len(due) < self.batch:
                 break
         await self.publish_pending()
+        await self.purge()
         return written
+
+    async def purge(self) -> None:
+        """Forgets the sessions written longer ago than the late window."""
+        now = self.clock()
+        if self.purged_at is not None and now < self.purged_at + PURGE_EVERY:
+            return
+        self.counts.purged += await self.facts.purge(now - self.late_window)
+        self.purged_at = now
 
     async def _windows(self, facts: SessionFacts) -> dict[str, timedelta]:
         windows: dict[str, timedelta] = {"": DEFAULT_WINDOW}
@@ -81,40 +111,84 @@ class Finalizer:
             windows[service_id] = timedelta(seconds=found.acw_window_s)
         return windows
 
-    async def judge(self, tracker: Tracker, as_of: datetime | None = None) -> int:
-        facts, keys = await self.facts.facts_of(tracker.tenant_id, tracker.session_id)
-        windows = await self._windows(facts)
+    async def judge(self, due: list[Tracker], as_of: datetime | None = None) -> int:
+        """Judges one page of due sessions; writes the final ones; returns how many."""
+        read: dict[SessionKey, list[str]] = {}  # ids of the facts read: only those are deleted
+        found = await self.facts.facts_of_many([tracker.key for tracker in due], read)
+        written_before = await self.facts.written_of(tracker.key for tracker in due)
         now = self.clock()
-        decision = decide(facts, tracker.seen_at, as_of or now, windows, self.rule)
-        if isinstance(decision, Wait):
-            await self.facts.wait(tracker, decision.until)
-            return 0
-        assert isinstance(decision, Final)
-        for user_session_id in decision.conclude:
-            task = facts.tasks[user_session_id]
-            work = await self.conclusion.conclude(
-                facts.tenant_id, facts.session_id, task, window_closes(task, windows)
+        waits: list[tuple[Tracker, datetime | None]] = []
+        finals: list[tuple[Tracker, dict[str, int]]] = []
+        records = []
+        late: list[Document] = []
+        for tracker in due:
+            facts, keys = found[tracker.key]
+            if tracker.key in written_before:  # facts after its records: late
+                marker = written_before[tracker.key]
+                late += [
+                    late_document(*tracker.key, key, rev, tracker.seen_at)
+                    for key, rev in keys.items()
+                    if is_late(marker, key, rev)
+                ]
+                continue
+            windows = await self._windows(facts)
+            decision = decide(facts, tracker.seen_at, as_of or now, windows, self.rule)
+            if isinstance(decision, Wait):
+                waits.append((tracker, decision.until))
+                continue
+            assert isinstance(decision, Final)
+            for user_session_id in decision.conclude:
+                task = facts.tasks[user_session_id]
+                work = await self.conclusion.conclude(
+                    facts.tenant_id, facts.session_id, task, window_closes(task, windows)
+                )
+                facts.work[user_session_id] = work
+                work_key = fact_key(facts.tenant_id, facts.session_id, work)
+                keys[work_key] = fact_rev(work)
+                read.setdefault(tracker.key, []).append(work_key)  # stored under its key
+                self.counts.concluded_by_system += work.concluded_by == "system"
+            records += [to_contract(record, now) for record in build_records(facts)]
+            finals.append((tracker, keys))
+        await self.facts.wait(waits)
+        if written_before:
+            await self._late(late)
+            await self.facts.forget(
+                {t.key: t.seen_at for t in due if t.key in written_before}, read
             )
-            facts.work[user_session_id] = work
-            keys[fact_key(facts.tenant_id, facts.session_id, work)] = fact_rev(work)
-            self.counts.concluded_by_system += work.concluded_by == "system"
-        records = [to_contract(record, now) for record in build_records(facts)]
+        if not finals:
+            return 0
         await self.records.insert(records)
-        if not await self.facts.mark_written(tracker, keys, now):
-            await self._late_while_writing(tracker, keys, now)
-        self.counts.sessions += 1
+        stored = await self.facts.mark_written([(t.key, keys) for t, keys in finals], now)
+        seen = await self.facts.seen_at_of(t.key for t, _ in finals)
+        for tracker, keys in finals:
+            if seen.get(tracker.key) != tracker.seen_at or stored[tracker.key] != keys:
+                await self._late_while_writing(tracker.key, stored[tracker.key], now, read)
+        await self.facts.forget({t.key: t.seen_at for t, _ in finals}, read)
+        self.counts.sessions += len(finals)
         self.counts.records += len(records)
-        return 1
+        return len(finals)
+
+    async def _late(self, late: list[Document]) -> None:
+        """Records the late facts of sessions written before."""
+        await self.records.add_late(late)
+        self.counts.late += len(late)
+        if late:
+            log.warning("late facts after the records were written", count=len(late))
 
     async def _late_while_writing(
-        self, tracker: Tracker, written: dict[str, int], now: datetime
+        self,
+        session: SessionKey,
+        written: dict[str, int],
+        now: datetime,
+        read: dict[SessionKey, list[str]],
     ) -> None:
-        """Facts stored between reading the session and marking it written: late too."""
-        _, keys = await self.facts.facts_of(tracker.tenant_id, tracker.session_id)
+        """Facts stored after the session was read for its records (or, judged again after
+        a crash, absent from the records first written): late too."""
+        _, keys = await self.facts.facts_of(*session, ids=read)
         late = [
-            late_document(tracker.tenant_id, tracker.session_id, key, rev, now)
+            late_document(*session, key, rev, now)
             for key, rev in keys.items()
-            if is_late(replace(tracker, status="written", written=written), key, rev)
+            if is_late(written, key, rev)
         ]
         await self.records.add_late(late)
         self.counts.late_while_writing += len(late)
@@ -129,7 +203,7 @@ class Finalizer:
             await self.publisher.publish_all(
                 self.target_topic, [(r.session_id.encode(), encode(r)) for r in pending]
             )
-            await self.records.mark_published([r.record_id for r in pending], self.clock())
+            await self.records.mark_published([r.record_id for r in pending])
             self.counts.published += len(pending)
             if len(pending) < self.batch:
                 return

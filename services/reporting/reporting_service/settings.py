@@ -23,6 +23,10 @@ class ReportingSettings(ServerSettings):
     """Quiet time after a session's last fact before it is judged (reordered events)."""
     queue_lag_limit_s: float = 3600.0
     """How long a session waits for the queue to fold every event before it is written anyway."""
+    late_window_s: float = 7 * 24 * 3600.0
+    """How long after a session's records were written a fact of it is still counted as late
+    (a redelivered one recognised as such): then its marker is purged. The session events'
+    retention, so a replay of that topic is still told apart."""
     sweep_interval_s: float = 2.0
     sweep_batch: int = 200
     settings_refresh_s: float = 5.0
@@ -32,6 +36,10 @@ class ReportingSettings(ServerSettings):
     @property
     def settle(self) -> timedelta:
         return timedelta(seconds=self.settle_s)
+
+    @property
+    def late_window(self) -> timedelta:
+        return timedelta(seconds=self.late_window_s)
 
     @property
     def queue_lag_limit(self) -> timedelta:

@@ -1,8 +1,11 @@
 """The reporting step for one batch of any of its three topics: facts in, trackers touched.
 
-Facts are stored first, then each session's tracker is touched (its settle time starts
-again), then facts that came after the session's records were written are recorded as late.
-A crash between any two writes repeats them on redelivery, all idempotent.
+Per batch, whatever its size: one insert of the facts, then the trackers touched (one read
+of which are tracked, one update of those, one insert of the others), so each session's
+settle time starts again. Which facts came after their session's records were written is
+the sweep's to find (once per page of due sessions, not once per batch: on FerretDB v1 a
+read costs a scan of the written sessions). A crash between any two writes repeats them on
+redelivery, all idempotent.
 """
 
 from collections import defaultdict
@@ -17,7 +20,7 @@ from contracts.codec import QUEUE_TASK_ADAPTER, decode_session_event, explain
 from mysessions_platform.kafka.deadletter import Rejection
 from pydantic import ValidationError
 
-from reporting_service.adapters.facts_store import Fact, FactsStore, fact_key, fact_rev, is_late
+from reporting_service.adapters.facts_store import Fact, FactsStore, SessionKey
 from reporting_service.adapters.records_store import RecordsStore
 from reporting_service.adapters.translate import surely_ignored, to_session_fact, to_task, to_work
 
@@ -31,7 +34,6 @@ def utc_now() -> datetime:
 @dataclass
 class StepCounts:
     facts: int = 0
-    late: int = 0
 
 
 @dataclass
@@ -63,7 +65,7 @@ class ReportingStep:
 
     async def __call__(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> list[Rejection]:
         rejected: list[Rejection] = []
-        by_session: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+        by_session: dict[SessionKey, list[Fact]] = defaultdict(list)
         for record in records:
             try:
                 decoded = self._decode(record)
@@ -76,20 +78,15 @@ class ReportingStep:
                 by_session[(tenant, session)].append(fact)
         if not by_session:
             return rejected
-        for (tenant, session), facts in by_session.items():
-            await self.facts.add(tenant, session, facts)
+        await self.facts.add(
+            [
+                (tenant, session, fact)
+                for (tenant, session), facts in by_session.items()
+                for fact in facts
+            ]
+        )
         now = self.clock()
-        trackers = await self.facts.touch(list(by_session), now, now + self.settle)
-        late: list[dict[str, object]] = []
-        for tracker in trackers:
-            for fact in by_session[(tracker.tenant_id, tracker.session_id)]:
-                key, rev = fact_key(tracker.tenant_id, tracker.session_id, fact), fact_rev(fact)
-                if is_late(tracker, key, rev):
-                    late.append(late_document(tracker.tenant_id, tracker.session_id, key, rev, now))
-        if late:
-            await self.records.add_late(late)
-            self.counts.late += len(late)
-            log.warning("late facts after the records were written", count=len(late))
+        await self.facts.touch(list(by_session), now, now + self.settle)
         self.counts.facts += sum(len(facts) for facts in by_session.values())
         return rejected
 

@@ -1,34 +1,50 @@
-"""Reporting's pending state in MongoDB: every session's facts, and one tracker per session.
+"""Reporting's pending state in MongoDB, read and written per batch, and kept bounded.
 
-``reporting_facts``: one document per fact, under a deterministic id, so a redelivered
-message is a duplicate insert (tasks: replaced only by a higher ``rev``). ``reporting_sessions``:
-per session, when its last fact arrived (``seen_at``), when to judge it next (``due_at``),
-``status`` (pending, written) and, once written, which facts the records were built from
-(so a later fact is recognised as late, and a redelivered one is not; a list of
-``{key, rev}``: FerretDB stores no nested arrays, and keys may hold dots). No transactions
-(FerretDB): each write is idempotent and the order of writes makes a crash harmless.
+``reporting_facts``: one document per fact under a deterministic id, insert-only, so a
+redelivered message is a duplicate insert, ignored. A task is stored once per revision
+(``<key>@<rev>``) and read as its highest ``rev``: an older revision never hides a newer
+one, whatever order they arrive in, with no update and no read before the write.
+``reporting_sessions``: one tracker per *pending* session: when its last fact arrived
+(``seen_at``) and when to judge it next (``due_at``). ``reporting_written``: per written
+session, which facts its records were built from (a list of ``{key, rev}``: FerretDB stores
+no nested arrays, and keys may hold dots) and when: a later fact is recognised as late, a
+redelivered one is not.
+
+Once a session's records are written, its facts and tracker are deleted; its marker stays
+for the late window (``REPORTING_LATE_WINDOW_S``), then is purged. So every collection
+here holds only the pending sessions and the sessions written within the window.
+
+Every read and write takes a whole batch: one insert, one bulk update, one ``$in`` read
+(FerretDB v1 plans no index, so a query costs a scan: one per batch, never one per fact).
+No transactions (FerretDB): each write is idempotent and the order of writes makes a crash
+harmless.
 """
 
-import contextlib
 import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Final
 
 from mysessions_platform.mongo import Document
 from pymongo import ASCENDING
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import BulkWriteError
 
 from reporting_service.domain import Code, SessionFact, SessionFacts, Task, Work
 
 FACTS: Final = "reporting_facts"
 SESSIONS: Final = "reporting_sessions"
+WRITTEN: Final = "reporting_written"
 NEVER: Final = datetime(9999, 1, 1, tzinfo=UTC)
 """``due_at`` of a session that waits for its next fact, not for a time."""
 _DUPLICATE: Final = 11000
 
 Fact = Task | SessionFact | Work
+SessionKey = tuple[str, str]
+"""(tenant id, session id)."""
 
 
 def session_key(tenant_id: str, session_id: str) -> str:
@@ -58,36 +74,31 @@ def fact_rev(fact: Fact) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Tracker:
+    """A pending session."""
+
     tenant_id: str
     session_id: str
-    status: str
     seen_at: datetime
     due_at: datetime
-    written: dict[str, int]
-    """Fact key -> rev of the facts the written records were built from."""
+
+    @property
+    def key(self) -> SessionKey:
+        return (self.tenant_id, self.session_id)
 
 
 def _tracker(doc: Document) -> Tracker:
-    return Tracker(
-        doc["tenant_id"],
-        doc["session_id"],
-        doc["status"],
-        doc["seen_at"],
-        doc["due_at"],
-        {item["key"]: item["rev"] for item in doc.get("written") or []},
-    )
+    return Tracker(doc["tenant_id"], doc["session_id"], doc["seen_at"], doc["due_at"])
 
 
-def is_late(tracker: Tracker, key: str, rev: int) -> bool:
+def is_late(written: Mapping[str, int], key: str, rev: int) -> bool:
     """A fact is late when the records were written without it: a task newer than the
-    one written, saved work other than the one written, any other fact not among them."""
-    if tracker.status != "written":
-        return False
-    if key not in tracker.written:
+    one written, saved work other than the one written, any other fact not among them.
+    ``written``: fact key -> rev of the facts the written records were built from."""
+    if key not in written:
         return True
     if key.startswith('["work"'):
-        return rev != tracker.written[key]
-    return rev > tracker.written[key]
+        return rev != written[key]
+    return rev > written[key]
 
 
 def _kind(fact: Fact) -> str:
@@ -118,117 +129,252 @@ def _ignore_duplicates(error: BulkWriteError) -> None:
         raise error
 
 
+def _document(tenant_id: str, session_id: str, fact: Fact) -> Document:
+    key, rev = fact_key(tenant_id, session_id, fact), fact_rev(fact)
+    return {
+        # Each revision of a task is its own document; any other fact is stored once
+        # (saved work: the first save wins).
+        "_id": f"{key}@{rev}" if isinstance(fact, Task) else key,
+        "key": key,
+        "tenant_id": tenant_id,
+        "session_id": session_id,
+        "kind": _kind(fact),
+        "rev": rev,
+        "body": _body(fact),
+    }
+
+
+def _newest_only(docs: Iterable[Document]) -> list[Document]:
+    """Of a batch's documents, each task's highest revision (older ones are never read)."""
+    unique = {doc["_id"]: doc for doc in reversed(list(docs))}  # the first of equal ids
+    newest: dict[str, int] = {}
+    for doc in unique.values():
+        if doc["kind"] == "task":
+            newest[doc["key"]] = max(newest.get(doc["key"], doc["rev"]), doc["rev"])
+    return [
+        doc for doc in unique.values() if doc["kind"] != "task" or doc["rev"] == newest[doc["key"]]
+    ]
+
+
+def _by_tenant(keys: Iterable[SessionKey]) -> dict[str, list[str]]:
+    sessions: dict[str, list[str]] = defaultdict(list)
+    for tenant_id, session_id in sorted(set(keys)):
+        sessions[tenant_id].append(session_id)
+    return sessions
+
+
 class FactsStore:
     def __init__(self, database: AsyncDatabase[Document]) -> None:
         self._facts = database[FACTS]
         self._sessions = database[SESSIONS]
+        self._written = database[WRITTEN]
 
     async def ensure_indexes(self) -> None:
+        """Every filter below is an equality or ``$in`` on these (or on ``_id``)."""
         await self._facts.create_index([("tenant_id", ASCENDING), ("session_id", ASCENDING)])
         await self._sessions.create_index([("status", ASCENDING), ("due_at", ASCENDING)])
+        await self._written.create_index([("written_at", ASCENDING)])
+        await self._move_legacy_written()
 
-    async def add(self, tenant_id: str, session_id: str, facts: list[Fact]) -> None:
-        """Stores facts; a duplicate, or a task not newer than the stored one, is a no-op."""
-        inserts: list[Document] = []
-        for fact in facts:
-            doc = {
-                "_id": fact_key(tenant_id, session_id, fact),
-                "tenant_id": tenant_id,
-                "session_id": session_id,
-                "kind": _kind(fact),
-                "rev": fact_rev(fact),
-                "body": _body(fact),
-            }
-            if not isinstance(fact, Task):
-                inserts.append(doc)
-                continue
-            # A newer rev replaces; an equal or older one finds no match and its upsert
-            # collides with the stored id: a duplicate, ignored. (One by one: FerretDB's
-            # bulk results of upserts lack fields pymongo needs.)
-            with contextlib.suppress(DuplicateKeyError):
-                await self._facts.replace_one(
-                    {"_id": doc["_id"], "rev": {"$lt": fact.rev}}, doc, upsert=True
-                )
-        if inserts:
-            try:
-                await self._facts.insert_many(inserts, ordered=False)
-            except BulkWriteError as error:
-                _ignore_duplicates(error)
+    async def _move_legacy_written(self) -> None:
+        """Trackers written before markers had a collection of their own become markers,
+        and their sessions' facts, kept forever then, are deleted (idempotent: insert,
+        then delete; a crash between them repeats both)."""
+        legacy = [doc async for doc in self._sessions.find({"status": "written"})]
+        if not legacy:
+            return
+        for start in range(0, len(legacy), 1000):
+            chunk = legacy[start : start + 1000]
+            await self._move_written(chunk)
+
+    async def _move_written(self, legacy: list[Document]) -> None:
+        await self._insert(
+            self._written,
+            [
+                {
+                    "_id": doc["_id"],
+                    "tenant_id": doc["tenant_id"],
+                    "session_id": doc["session_id"],
+                    "facts": doc.get("written") or [],
+                    "written_at": doc.get("written_at") or doc["seen_at"],
+                }
+                for doc in legacy
+            ],
+        )
+        await self._delete_facts((doc["tenant_id"], doc["session_id"]) for doc in legacy)
+        await self._sessions.delete_many({"_id": {"$in": [doc["_id"] for doc in legacy]}})
+
+    @staticmethod
+    async def _insert(collection: AsyncCollection[Document], docs: list[Document]) -> None:
+        """One unordered insert; an id already stored is a duplicate, ignored."""
+        if not docs:
+            return
+        try:
+            await collection.insert_many(docs, ordered=False)
+        except BulkWriteError as error:
+            _ignore_duplicates(error)
+
+    async def add(self, facts: Sequence[tuple[str, str, Fact]]) -> None:
+        """Stores a batch's facts in one insert; a fact already stored is a no-op."""
+        await self._insert(self._facts, _newest_only(_document(t, s, f) for t, s, f in facts))
 
     async def add_work(self, tenant_id: str, session_id: str, work: Work) -> Work:
         """First save wins: returns the work stored for that user session."""
-        await self.add(tenant_id, session_id, [work])
+        await self.add([(tenant_id, session_id, work)])
         doc = await self._facts.find_one({"_id": fact_key(tenant_id, session_id, work)})
         assert doc is not None
         stored = _fact_of(doc)
         assert isinstance(stored, Work)
         return stored
 
+    async def facts_of_many(
+        self, keys: Sequence[SessionKey], ids: dict[SessionKey, list[str]] | None = None
+    ) -> dict[SessionKey, tuple[SessionFacts, dict[str, int]]]:
+        """Each session's facts, and the key -> rev of each (what a record is built from),
+        in one read: each task as its highest revision. ``ids`` gets the documents' ids (to
+        delete exactly what was read)."""
+        found = {key: (SessionFacts(*key), dict[str, int]()) for key in keys}
+        if not found:
+            return found
+        query = {
+            "tenant_id": {"$in": sorted({tenant for tenant, _ in found})},
+            "session_id": {"$in": sorted({session for _, session in found})},
+        }
+        async for doc in self._facts.find(query):
+            at = found.get((doc["tenant_id"], doc["session_id"]))
+            if at is None:  # the same session id in another of the tenants
+                continue
+            facts, revs = at
+            if ids is not None:
+                ids.setdefault((doc["tenant_id"], doc["session_id"]), []).append(doc["_id"])
+            key: str = doc.get("key") or doc["_id"]  # stored before keys had a field
+            rev: int = doc.get("rev", 0)
+            if key in revs and revs[key] >= rev:
+                continue
+            revs[key] = rev
+            match _fact_of(doc):
+                case Task() as task:
+                    facts.tasks[task.user_session_id] = task
+                case SessionFact() as event:
+                    facts.events[event.event_id] = event
+                case Work() as work:
+                    facts.work[work.user_session_id] = work
+        return found
+
     async def facts_of(
-        self, tenant_id: str, session_id: str
+        self, tenant_id: str, session_id: str, ids: dict[SessionKey, list[str]] | None = None
     ) -> tuple[SessionFacts, dict[str, int]]:
-        """The session's facts, and the key -> rev of each (what a record is built from)."""
-        facts = SessionFacts(tenant_id, session_id)
-        keys: dict[str, int] = {}
-        async for doc in self._facts.find({"tenant_id": tenant_id, "session_id": session_id}):
-            fact = _fact_of(doc)
-            keys[doc["_id"]] = doc.get("rev", 0)
-            match fact:
-                case Task():
-                    facts.tasks[fact.user_session_id] = fact
-                case SessionFact():
-                    facts.events[fact.event_id] = fact
-                case Work():
-                    facts.work[fact.user_session_id] = fact
-        return facts, keys
+        key = (tenant_id, session_id)
+        return (await self.facts_of_many([key], ids))[key]
 
     async def touch(
-        self, keys: list[tuple[str, str]], now: datetime, settle_until: datetime
-    ) -> list[Tracker]:
-        """Marks each session as just heard of (judged again after the settle time)."""
-        for tenant, session in keys:
-            update = {
-                "$set": {"seen_at": now, "due_at": settle_until},
-                "$setOnInsert": {
-                    "tenant_id": tenant,
-                    "session_id": session,
-                    "status": "pending",
-                    "written": [],
-                },
+        self, keys: Sequence[SessionKey], now: datetime, settle_until: datetime
+    ) -> None:
+        """Marks each session as just heard of (judged again after the settle time): one
+        read of which are tracked, one update of those, one insert of the others (not one
+        upsert each: on FerretDB v1 each costs a scan of the collection)."""
+        ids = {session_key(tenant, session): (tenant, session) for tenant, session in keys}
+        if not ids:
+            return
+        heard = {"$set": {"seen_at": now, "due_at": settle_until}}
+        found = self._sessions.find({"_id": {"$in": sorted(ids)}}, {"_id": 1})
+        tracked = sorted([doc["_id"] async for doc in found])
+        if tracked:
+            await self._sessions.update_many({"_id": {"$in": tracked}}, heard)
+        new = [
+            {
+                "_id": id_,
+                "tenant_id": tenant,
+                "session_id": session,
+                "status": "pending",
+                "seen_at": now,
+                "due_at": settle_until,
             }
-            key = {"_id": session_key(tenant, session)}
-            try:
-                await self._sessions.update_one(key, update, upsert=True)
-            except DuplicateKeyError:  # another worker inserted it first: now an update
-                await self._sessions.update_one(key, update, upsert=True)
-        ids = [session_key(tenant, session) for tenant, session in keys]
-        return [_tracker(doc) async for doc in self._sessions.find({"_id": {"$in": ids}})]
+            for id_, (tenant, session) in ids.items()
+            if id_ not in set(tracked)
+        ]
+        if not new:
+            return
+        try:
+            await self._sessions.insert_many(new, ordered=False)
+        except BulkWriteError as error:  # another worker inserted some first: update them
+            _ignore_duplicates(error)
+            raced = [new[e["index"]]["_id"] for e in error.details.get("writeErrors", [])]
+            await self._sessions.update_many({"_id": {"$in": raced}}, heard)
+
+    async def written_of(self, keys: Iterable[SessionKey]) -> dict[SessionKey, dict[str, int]]:
+        """Of these sessions, the written ones: key -> rev of the facts their records hold."""
+        ids = sorted({session_key(tenant, session) for tenant, session in keys})
+        if not ids:
+            return {}
+        return {
+            (doc["tenant_id"], doc["session_id"]): {i["key"]: i["rev"] for i in doc["facts"]}
+            async for doc in self._written.find({"_id": {"$in": ids}})
+        }
 
     async def due(self, now: datetime, limit: int) -> list[Tracker]:
         cursor = self._sessions.find({"status": "pending", "due_at": {"$lte": now}}).limit(limit)
         return [_tracker(doc) async for doc in cursor]
 
-    async def wait(self, tracker: Tracker, until: datetime | None) -> None:
-        """Postpones the session, unless a fact arrived meanwhile (then it stays due)."""
-        await self._sessions.update_one(
-            {"_id": session_key(tracker.tenant_id, tracker.session_id), "seen_at": tracker.seen_at},
-            {"$set": {"due_at": until or NEVER}},
-        )
+    async def wait(self, waits: Sequence[tuple[Tracker, datetime | None]]) -> None:
+        """Postpones each session, unless a fact arrived meanwhile (then it stays due): one
+        update per (last fact, next judgement) pair, which sessions of a batch share."""
+        groups: dict[tuple[datetime, datetime], list[str]] = defaultdict(list)
+        for tracker, until in waits:
+            groups[(tracker.seen_at, until or NEVER)].append(session_key(*tracker.key))
+        for (seen_at, until), ids in groups.items():
+            await self._sessions.update_many(
+                {"_id": {"$in": ids}, "seen_at": seen_at}, {"$set": {"due_at": until}}
+            )
 
-    async def mark_written(self, tracker: Tracker, written: dict[str, int], now: datetime) -> bool:
-        """False when a fact arrived while the records were being written."""
-        result = await self._sessions.update_one(
-            {"_id": session_key(tracker.tenant_id, tracker.session_id)},
-            {
-                "$set": {
-                    "status": "written",
-                    "written": [{"key": k, "rev": r} for k, r in sorted(written.items())],
+    async def mark_written(
+        self, written: Sequence[tuple[SessionKey, dict[str, int]]], now: datetime
+    ) -> dict[SessionKey, dict[str, int]]:
+        """Stores which facts each session's records were built from; returns what is
+        stored (a session written before keeps its first marker, like its records)."""
+        await self._insert(
+            self._written,
+            [
+                {
+                    "_id": session_key(*key),
+                    "tenant_id": key[0],
+                    "session_id": key[1],
+                    "facts": [{"key": k, "rev": r} for k, r in sorted(revs.items())],
                     "written_at": now,
                 }
-            },
+                for key, revs in written
+            ],
         )
-        assert result.matched_count == 1
-        current = await self._sessions.find_one(
-            {"_id": session_key(tracker.tenant_id, tracker.session_id)}
-        )
-        return current is not None and current["seen_at"] == tracker.seen_at
+        return await self.written_of(key for key, _ in written)
+
+    async def seen_at_of(self, keys: Iterable[SessionKey]) -> dict[SessionKey, datetime]:
+        """When each still-tracked session last heard of a fact."""
+        ids = sorted({session_key(tenant, session) for tenant, session in keys})
+        if not ids:
+            return {}
+        cursor = self._sessions.find({"_id": {"$in": ids}})
+        return {(doc["tenant_id"], doc["session_id"]): doc["seen_at"] async for doc in cursor}
+
+    async def _delete_facts(self, keys: Iterable[SessionKey]) -> None:
+        for tenant_id, sessions in _by_tenant(keys).items():  # never another tenant's
+            await self._facts.delete_many({"tenant_id": tenant_id, "session_id": {"$in": sessions}})
+
+    async def forget(
+        self, sessions: Mapping[SessionKey, datetime], read: Mapping[SessionKey, list[str]]
+    ) -> None:
+        """Deletes the facts read to judge written sessions, then their trackers unless a
+        fact arrived since ``seen_at``: that fact and its tracker stay, and the next sweep
+        finds it late. One delete per ``seen_at``, which the sessions of a batch share."""
+        fact_ids = sorted({id_ for key in sessions for id_ in read.get(key, [])})
+        for start in range(0, len(fact_ids), 1000):
+            await self._facts.delete_many({"_id": {"$in": fact_ids[start : start + 1000]}})
+        groups: dict[datetime, list[str]] = defaultdict(list)
+        for key, seen_at in sessions.items():
+            groups[seen_at].append(session_key(*key))
+        for seen_at, ids in groups.items():
+            await self._sessions.delete_many({"_id": {"$in": ids}, "seen_at": seen_at})
+
+    async def purge(self, written_before: datetime) -> int:
+        """Forgets the sessions written before the late window: returns how many."""
+        result = await self._written.delete_many({"written_at": {"$lt": written_before}})
+        return result.deleted_count

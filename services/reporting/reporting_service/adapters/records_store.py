@@ -2,10 +2,13 @@
 (``reporting_late_facts``) in MongoDB.
 
 A record's ``_id`` is its deterministic ``record_id``: writing it again is a duplicate,
-ignored, so the first version stays. ``published_at`` is null until Kafka confirmed it on
-``reporting.sessions.v1``; every sweep publishes the records still null, so a crash between
-the insert and the publish is repaired (a record may be published twice, never not at all;
-BI de-duplicates on ``record_id``).
+ignored, so the first version stays. Which records Kafka has not yet confirmed on
+``reporting.sessions.v1`` is kept apart, in ``reporting_unpublished`` (their ids, inserted
+before the records, deleted once confirmed); every sweep publishes those, so a crash
+between the insert and the publish is repaired (a record may be published twice, never not
+at all; BI de-duplicates on ``record_id``). So a record is never updated, and a sweep with
+nothing to publish reads that small collection, never the records' whole history (FerretDB
+v1 scans a collection for any filter, and updates each document with a scan of its own).
 """
 
 from collections.abc import AsyncIterator
@@ -15,13 +18,17 @@ from typing import Any, Final
 from contracts import SessionRecord
 from mysessions_platform.mongo import Document
 from pymongo import ASCENDING
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
 
 RECORDS: Final = "reporting_records"
 LATE_FACTS: Final = "reporting_late_facts"
+UNPUBLISHED: Final = "reporting_unpublished"
+_LEGACY_CHECKED: Final = "~ records unpublished before this collection: noted"
+"""Not a record id (those are UUIDs): marks the one-time scan of older records as done."""
 _DUPLICATE: Final = 11000
-_INTERNAL: Final = ("_id", "published_at")
+_INTERNAL: Final = ("_id", "published_at")  # published_at: records of older versions
 
 
 def _ignore_duplicates(error: BulkWriteError) -> None:
@@ -30,8 +37,18 @@ def _ignore_duplicates(error: BulkWriteError) -> None:
         raise error
 
 
+async def _insert(collection: AsyncCollection[Document], docs: list[Document]) -> None:
+    """One unordered insert; an id already stored is a duplicate, ignored."""
+    if not docs:
+        return
+    try:
+        await collection.insert_many(docs, ordered=False)
+    except BulkWriteError as error:
+        _ignore_duplicates(error)
+
+
 def to_document(record: SessionRecord) -> Document:
-    return {"_id": record.record_id, **record.model_dump(), "published_at": None}
+    return {"_id": record.record_id, **record.model_dump()}
 
 
 def from_document(doc: Document) -> SessionRecord:
@@ -42,31 +59,53 @@ class RecordsStore:
     def __init__(self, database: AsyncDatabase[Document]) -> None:
         self._records = database[RECORDS]
         self._late = database[LATE_FACTS]
+        self._unpublished = database[UNPUBLISHED]
 
     async def ensure_indexes(self) -> None:
-        await self._records.create_index([("published_at", ASCENDING)])
         await self._records.create_index([("ended_at", ASCENDING), ("_id", ASCENDING)])
         await self._records.create_index(
             [("tenant_id", ASCENDING), ("ended_at", ASCENDING), ("_id", ASCENDING)]
         )
         await self._late.create_index([("tenant_id", ASCENDING), ("session_id", ASCENDING)])
+        await self._remember_legacy_unpublished()
+
+    async def _remember_legacy_unpublished(self) -> None:
+        """Records left unpublished by a version without ``reporting_unpublished`` (it
+        marked them ``published_at: null``): noted once."""
+        if await self._unpublished.find_one({"_id": _LEGACY_CHECKED}) is not None:
+            return
+        cursor = self._records.find({"published_at": None}, {"_id": 1})
+        await _insert(self._unpublished, [{"_id": doc["_id"]} async for doc in cursor])
+        await _insert(self._unpublished, [{"_id": _LEGACY_CHECKED}])
 
     async def insert(self, records: list[SessionRecord]) -> None:
+        """The records, in one unordered insert; their ids are noted as unpublished first,
+        so a crash between the two leaves nothing unpublished unnoticed."""
         if not records:
             return
-        try:
-            await self._records.insert_many([to_document(r) for r in records], ordered=False)
-        except BulkWriteError as error:
-            _ignore_duplicates(error)
+        await _insert(self._unpublished, [{"_id": r.record_id} for r in records])
+        await _insert(self._records, [to_document(r) for r in records])
 
     async def unpublished(self, limit: int) -> list[SessionRecord]:
-        cursor = self._records.find({"published_at": None}).sort("_id", ASCENDING).limit(limit)
-        return [from_document(doc) async for doc in cursor]
+        """Up to ``limit`` records not yet published. Only the sweep (under its lease) calls
+        this, after writing: an id whose record is missing is a crashed sweep's, whose
+        session is judged again and notes it again; it is dropped, never blocks the rest."""
+        query = {"_id": {"$ne": _LEGACY_CHECKED}}
+        ids = [doc["_id"] async for doc in self._unpublished.find(query).sort("_id").limit(limit)]
+        if not ids:
+            return []
+        found = self._records.find({"_id": {"$in": ids}}).sort("_id", ASCENDING)
+        records = [from_document(doc) async for doc in found]
+        missing = set(ids) - {record.record_id for record in records}
+        if missing:
+            await self._unpublished.delete_many({"_id": {"$in": sorted(missing)}})
+        return records
 
-    async def mark_published(self, record_ids: list[str], now: datetime) -> None:
-        await self._records.update_many(
-            {"_id": {"$in": record_ids}, "published_at": None}, {"$set": {"published_at": now}}
-        )
+    async def mark_published(self, record_ids: list[str]) -> None:
+        await self._unpublished.delete_many({"_id": {"$in": record_ids}})
+
+    async def count_unpublished(self) -> int:
+        return await self._unpublished.count_documents({"_id": {"$ne": _LEGACY_CHECKED}})
 
     async def of_session(self, tenant_id: str, session_id: str) -> list[SessionRecord]:
         cursor = self._records.find({"tenant_id": tenant_id, "session_id": session_id})
@@ -74,12 +113,7 @@ class RecordsStore:
 
     async def add_late(self, late: list[Document]) -> None:
         """One document per late fact (``_id``: its key and rev), so a redelivery counts once."""
-        if not late:
-            return
-        try:
-            await self._late.insert_many(late, ordered=False)
-        except BulkWriteError as error:
-            _ignore_duplicates(error)
+        await _insert(self._late, late)
 
     async def late_facts(self, tenant_id: str, session_id: str) -> list[Document]:
         cursor = self._late.find({"tenant_id": tenant_id, "session_id": session_id})

@@ -85,6 +85,7 @@ def create_app(settings: ReportingSettings) -> ReportingApp:
         utc_now,
         FinalityRule(settings.settle, settings.queue_lag_limit),
         batch=settings.sweep_batch,
+        late_window=settings.late_window,
     )
     lease = MongoLease(database, "reporting-sweep", settings.lease_ttl, utc_now)
     backlog = Backlog(
