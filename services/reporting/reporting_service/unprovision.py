@@ -13,7 +13,7 @@ from mysessions_platform.mongo import Document
 from pymongo.asynchronous.database import AsyncDatabase
 
 from reporting_service.acw.store import ACW_SAVES
-from reporting_service.adapters.facts_store import FACTS, SESSIONS, session_key
+from reporting_service.adapters.facts_store import FACTS, SESSIONS, WRITTEN, session_key
 from reporting_service.adapters.records_store import LATE_FACTS, RECORDS
 from reporting_service.tags.store import TAG_COUNTS, TAG_USES
 
@@ -22,6 +22,7 @@ __all__ = ["erase_reporting"]
 _LABELS = {
     FACTS: "reporting: pending facts",
     SESSIONS: "reporting: session trackers",
+    WRITTEN: "reporting: written-session markers",
     RECORDS: "reporting: records",
     LATE_FACTS: "reporting: late facts",
     ACW_SAVES: "after-call work saves",
@@ -38,6 +39,7 @@ async def erase_reporting(database: AsyncDatabase[Document], scope: Scope) -> Co
             for name, label in _LABELS.items()
         }
     counts = await _erase_service_facts(database, scope)
+    counts[_LABELS[WRITTEN]] += await _erase_service_markers(database, scope)
     for name in (RECORDS, ACW_SAVES, TAG_USES, TAG_COUNTS):
         counts[_LABELS[name]] += await delete_documents(
             database[name], scope.documents(), scope.dry_run
@@ -88,3 +90,23 @@ async def _erase_service_facts(database: AsyncDatabase[Document], scope: Scope) 
             scope.dry_run,
         )
     return counts
+
+
+async def _erase_service_markers(database: AsyncDatabase[Document], scope: Scope) -> int:
+    """The written-session markers of sessions whose records are all the service's: once
+    written, a session's facts are gone, so its records say which service it visited (a
+    session another service also served keeps its marker, which names no service)."""
+    records = database[RECORDS]
+    tenant = scope.tenant_id
+    sessions = {
+        doc["session_id"] async for doc in records.find(scope.documents(), {"session_id": 1})
+    }
+    erased = 0
+    for session in sorted(sessions):
+        of_session = {"tenant_id": tenant, "session_id": session}
+        if await records.count_documents({**of_session, "service_id": {"$ne": scope.service_id}}):
+            continue
+        erased += await delete_documents(
+            database[WRITTEN], {"_id": session_key(tenant, session)}, scope.dry_run
+        )
+    return erased
