@@ -22,9 +22,9 @@ pytestmark = pytest.mark.integration
 HISTORY = 3000  # enough that PostgreSQL's planner prefers an index to reading the table
 
 
-def _ended_task(session: str) -> BaseModel:
+def _ended_task(session: str, rev: int) -> BaseModel:
     """The call's task on a service without Codes and Tags: final once ended."""
-    return accepted_task("acme", session, rev=2).model_copy(update={"open": False})
+    return accepted_task("acme", session, rev=rev).model_copy(update={"open": False})
 
 
 async def test_markers_and_records_are_read_by_index(
@@ -52,7 +52,7 @@ async def test_markers_and_records_are_read_by_index(
         for n in range(5):
             await harness.feed(
                 *[(EVENTS, e) for e in answered_call("acme", f"s-{n}")],
-                (CHANGELOG, _ended_task(f"s-{n}")),
+                *[(CHANGELOG, _ended_task(f"s-{n}", rev)) for rev in range(1, 6)],
             )
         harness.clock.advance(seconds=11)
         assert await harness.finalizer.sweep() == 5
