@@ -175,12 +175,12 @@ async def caught_up(bootstrap: str, settings: dict[str, Any]) -> bool:
 
 
 async def all_written(database: Any, tenants: list[str]) -> bool:
-    """Reporting tracks each session of the day and none is still pending."""
+    """Reporting wrote sessions of the day and none is still pending (a written session's
+    tracker is deleted, its marker stays in ``reporting_written``)."""
     day = {"tenant_id": {"$in": tenants}}
-    trackers = database["reporting_sessions"]
-    if not await trackers.count_documents(day):
+    if not await database["reporting_written"].count_documents(day):
         return False
-    return not await trackers.count_documents({**day, "status": "pending"})
+    return not await database["reporting_sessions"].count_documents({**day, "status": "pending"})
 
 
 async def last_record(
