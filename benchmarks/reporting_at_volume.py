@@ -5,8 +5,9 @@ history as with an empty store? Prints figures, asserts nothing.
         [--backlog 20000] [--give-up 1800]
 
 Two scenarios, each on a fresh database, fresh topics and a fresh Redis key prefix (all
-removed at the end): an empty store, and one pre-loaded with ``--facts`` stored facts and
-their session trackers (volume_history.py) in reporting's collections. In each, the four
+removed at the end): an empty store, and one pre-loaded with the steady-state history of
+``--facts`` facts (written markers and records, volume_history.py) in reporting's
+collections. In each, the four
 workers (ingest, queue, context, reporting; one child process each, volume_workers.py)
 start, then ``--backlog`` events of other tenants go into the raw topic, then a new
 tenant's day of ``--events`` events right behind them. Figures: events per second per worker
@@ -174,12 +175,12 @@ async def caught_up(bootstrap: str, settings: dict[str, Any]) -> bool:
 
 
 async def all_written(database: Any, tenants: list[str]) -> bool:
-    """Reporting tracks each session of the day and none is still pending."""
+    """Reporting wrote sessions of the day and none is still pending (a written session's
+    tracker is deleted, its marker stays in ``reporting_written``)."""
     day = {"tenant_id": {"$in": tenants}}
-    trackers = database["reporting_sessions"]
-    if not await trackers.count_documents(day):
+    if not await database["reporting_written"].count_documents(day):
         return False
-    return not await trackers.count_documents({**day, "status": "pending"})
+    return not await database["reporting_sessions"].count_documents({**day, "status": "pending"})
 
 
 async def last_record(
@@ -219,7 +220,7 @@ async def scenario(
     cleanup.push_async_callback(RedisKeys(redis, prefix).delete_all)
     databases = await cleanup.enter_async_context(mongo_databases(servers.mongodb_url))
     database = databases.create("bench-volume")
-    print(f"[{name}] pre-loading {facts:,} facts...", flush=True)
+    print(f"[{name}] pre-loading {facts:,} facts' worth of history...", flush=True)
     preload_s = await preload_history(database, facts)
     names = ("raw", "sessions", "dlq", "changelog", "acw", "reporting")
     made = {n: await topics.create(f"bench-{n}", partitions=PARTITIONS) for n in names}
@@ -246,7 +247,7 @@ async def scenario(
 
 def table(outcomes: list[Outcome], give_up: float) -> str:
     rows: list[tuple[str, list[str]]] = [
-        ("stored facts before the day", [f"{o.facts:,}" for o in outcomes]),
+        ("history before the day, facts' worth", [f"{o.facts:,}" for o in outcomes]),
         ("pre-load s", [f"{o.preload_s:.0f}" for o in outcomes]),
     ]
     for kind in WORKERS:

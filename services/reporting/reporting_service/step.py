@@ -3,9 +3,9 @@
 Per batch, whatever its size: one insert of the facts, then the trackers touched (one read
 of which are tracked, one update of those, one insert of the others), so each session's
 settle time starts again. Which facts came after their session's records were written is
-the sweep's to find (once per page of due sessions, not once per batch: on FerretDB v1 a
-read costs a scan of the written sessions). A crash between any two writes repeats them on
-redelivery, all idempotent.
+the sweep's to find (once per page of due sessions, not once per batch: a read of the
+written sessions' markers by id, one find per session on FerretDB v1). A crash between any
+two writes repeats them on redelivery, all idempotent.
 """
 
 from collections import defaultdict

@@ -15,7 +15,11 @@ for the late window (``REPORTING_LATE_WINDOW_S``), then is purged. So every coll
 here holds only the pending sessions and the sessions written within the window.
 
 Every read and write takes a whole batch: one insert, one bulk update, one ``$in`` read
-(FerretDB v1 plans no index, so a query costs a scan: one per batch, never one per fact).
+(FerretDB v1 plans no index for ``$in``, so such a read costs a scan of the collection:
+one per batch, never one per fact, and only of the collections that stay small, pending
+facts and trackers). The markers grow with the sessions written in the late window, so
+they are read through ``IdLookup``: one ``$in`` where the server plans it by index
+(MongoDB), else one ``_id`` equality find per session (by index on FerretDB too).
 No transactions (FerretDB): each write is idempotent and the order of writes makes a crash
 harmless.
 """
@@ -27,6 +31,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Final
 
+from mysessions_platform.id_lookup import IdLookup
 from mysessions_platform.mongo import Document
 from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
@@ -164,16 +169,18 @@ def _by_tenant(keys: Iterable[SessionKey]) -> dict[str, list[str]]:
 
 
 class FactsStore:
-    def __init__(self, database: AsyncDatabase[Document]) -> None:
+    def __init__(self, database: AsyncDatabase[Document], lookup: IdLookup | None = None) -> None:
         self._facts = database[FACTS]
         self._sessions = database[SESSIONS]
         self._written = database[WRITTEN]
+        self._lookup = lookup or IdLookup()
 
     async def ensure_indexes(self) -> None:
         """Every filter below is an equality or ``$in`` on these (or on ``_id``)."""
         await self._facts.create_index([("tenant_id", ASCENDING), ("session_id", ASCENDING)])
         await self._sessions.create_index([("status", ASCENDING), ("due_at", ASCENDING)])
         await self._written.create_index([("written_at", ASCENDING)])
+        await self._lookup.detect(self._written)
         await self._move_legacy_written()
 
     async def _move_legacy_written(self) -> None:
@@ -205,14 +212,19 @@ class FactsStore:
         await self._sessions.delete_many({"_id": {"$in": [doc["_id"] for doc in legacy]}})
 
     @staticmethod
-    async def _insert(collection: AsyncCollection[Document], docs: list[Document]) -> None:
-        """One unordered insert; an id already stored is a duplicate, ignored."""
+    async def _insert(
+        collection: AsyncCollection[Document], docs: list[Document]
+    ) -> list[Document]:
+        """One unordered insert; an id already stored is a duplicate, ignored. Returns the
+        documents not inserted for that reason (what is stored under their ids is older)."""
         if not docs:
-            return
+            return []
         try:
             await collection.insert_many(docs, ordered=False)
         except BulkWriteError as error:
             _ignore_duplicates(error)
+            return [docs[e["index"]] for e in error.details.get("writeErrors", [])]
+        return []
 
     async def add(self, facts: Sequence[tuple[str, str, Fact]]) -> None:
         """Stores a batch's facts in one insert; a fact already stored is a no-op."""
@@ -303,13 +315,12 @@ class FactsStore:
             await self._sessions.update_many({"_id": {"$in": raced}}, heard)
 
     async def written_of(self, keys: Iterable[SessionKey]) -> dict[SessionKey, dict[str, int]]:
-        """Of these sessions, the written ones: key -> rev of the facts their records hold."""
+        """Of these sessions, the written ones: key -> rev of the facts their records hold.
+        By ``_id`` (``IdLookup``): the markers of a week's sessions are never scanned."""
         ids = sorted({session_key(tenant, session) for tenant, session in keys})
-        if not ids:
-            return {}
         return {
             (doc["tenant_id"], doc["session_id"]): {i["key"]: i["rev"] for i in doc["facts"]}
-            async for doc in self._written.find({"_id": {"$in": ids}})
+            for doc in await self._lookup.find_by_ids(self._written, ids)
         }
 
     async def due(self, now: datetime, limit: int) -> list[Tracker]:
@@ -331,8 +342,9 @@ class FactsStore:
         self, written: Sequence[tuple[SessionKey, dict[str, int]]], now: datetime
     ) -> dict[SessionKey, dict[str, int]]:
         """Stores which facts each session's records were built from; returns what is
-        stored (a session written before keeps its first marker, like its records)."""
-        await self._insert(
+        stored (a session written before keeps its first marker, like its records: only
+        those are read back)."""
+        kept = await self._insert(
             self._written,
             [
                 {
@@ -345,7 +357,8 @@ class FactsStore:
                 for key, revs in written
             ],
         )
-        return await self.written_of(key for key, _ in written)
+        earlier = await self.written_of((doc["tenant_id"], doc["session_id"]) for doc in kept)
+        return {key: earlier.get(key, revs) for key, revs in written}
 
     async def seen_at_of(self, keys: Iterable[SessionKey]) -> dict[SessionKey, datetime]:
         """When each still-tracked session last heard of a fact."""

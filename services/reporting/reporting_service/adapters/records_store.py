@@ -7,8 +7,10 @@ ignored, so the first version stays. Which records Kafka has not yet confirmed o
 before the records, deleted once confirmed); every sweep publishes those, so a crash
 between the insert and the publish is repaired (a record may be published twice, never not
 at all; BI de-duplicates on ``record_id``). So a record is never updated, and a sweep with
-nothing to publish reads that small collection, never the records' whole history (FerretDB
-v1 scans a collection for any filter, and updates each document with a scan of its own).
+nothing to publish reads that small collection, and a sweep with records to publish reads
+them by ``_id`` through ``IdLookup`` (one ``$in`` where the server plans it by index, else
+one ``_id`` equality find each: FerretDB v1 scans the whole collection for an ``$in``, and
+updates each document with a scan of its own), never the records' whole history.
 """
 
 from collections.abc import AsyncIterator
@@ -16,6 +18,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from contracts import SessionRecord
+from mysessions_platform.id_lookup import IdLookup
 from mysessions_platform.mongo import Document
 from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
@@ -47,6 +50,10 @@ async def _insert(collection: AsyncCollection[Document], docs: list[Document]) -
         _ignore_duplicates(error)
 
 
+def _by_id(doc: Document) -> str:
+    return str(doc["_id"])
+
+
 def to_document(record: SessionRecord) -> Document:
     return {"_id": record.record_id, **record.model_dump()}
 
@@ -56,10 +63,11 @@ def from_document(doc: Document) -> SessionRecord:
 
 
 class RecordsStore:
-    def __init__(self, database: AsyncDatabase[Document]) -> None:
+    def __init__(self, database: AsyncDatabase[Document], lookup: IdLookup | None = None) -> None:
         self._records = database[RECORDS]
         self._late = database[LATE_FACTS]
         self._unpublished = database[UNPUBLISHED]
+        self._lookup = lookup or IdLookup()
 
     async def ensure_indexes(self) -> None:
         await self._records.create_index([("ended_at", ASCENDING), ("_id", ASCENDING)])
@@ -67,6 +75,7 @@ class RecordsStore:
             [("tenant_id", ASCENDING), ("ended_at", ASCENDING), ("_id", ASCENDING)]
         )
         await self._late.create_index([("tenant_id", ASCENDING), ("session_id", ASCENDING)])
+        await self._lookup.detect(self._records)
         await self._remember_legacy_unpublished()
 
     async def _remember_legacy_unpublished(self) -> None:
@@ -94,8 +103,8 @@ class RecordsStore:
         ids = [doc["_id"] async for doc in self._unpublished.find(query).sort("_id").limit(limit)]
         if not ids:
             return []
-        found = self._records.find({"_id": {"$in": ids}}).sort("_id", ASCENDING)
-        records = [from_document(doc) async for doc in found]
+        found = sorted(await self._lookup.find_by_ids(self._records, ids), key=_by_id)
+        records = [from_document(doc) for doc in found]
         missing = set(ids) - {record.record_id for record in records}
         if missing:
             await self._unpublished.delete_many({"_id": {"$in": sorted(missing)}})

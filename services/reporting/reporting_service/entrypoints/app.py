@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import structlog
 from contracts import topics
 from faststream import FastStream
+from mysessions_platform.id_lookup import IdLookup
 from mysessions_platform.kafka.batches import BatchDelivery
 from mysessions_platform.kafka.broker import make_broker
 from mysessions_platform.kafka.publishing import BrokerPublisher
@@ -51,7 +52,8 @@ def create_app(settings: ReportingSettings) -> ReportingApp:
     publisher = BrokerPublisher(broker)
     client = connect(settings.mongodb_url)  # connects lazily, on first command
     database = mongo_database(client)
-    facts, records = FactsStore(database), RecordsStore(database)
+    lookup = IdLookup()  # how to read by id: detected once, at start (ensure_indexes)
+    facts, records = FactsStore(database, lookup), RecordsStore(database, lookup)
     step = ReportingStep(
         facts,
         records,

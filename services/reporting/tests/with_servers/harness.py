@@ -8,6 +8,7 @@ from uuid import uuid4
 
 import contracts as c
 from aiokafka import ConsumerRecord
+from mysessions_platform.id_lookup import IdLookup
 from mysessions_platform.kafka.deadletter import Publisher
 from mysessions_platform.mongo import Document
 from mysessions_platform.service_settings.cache import SettingsCache
@@ -66,10 +67,15 @@ class Harness:
 
 
 async def make_harness(
-    database: AsyncDatabase[Document], publisher: Publisher | None = None, now: datetime = T0
+    database: AsyncDatabase[Document],
+    publisher: Publisher | None = None,
+    now: datetime = T0,
+    lookup: IdLookup | None = None,
 ) -> Harness:
+    """``lookup``: how the stores read by id (default: as the server's plans say)."""
     clock = Clock(now)
-    facts, records = FactsStore(database), RecordsStore(database)
+    lookup = lookup or IdLookup()
+    facts, records = FactsStore(database, lookup), RecordsStore(database, lookup)
     await facts.ensure_indexes()
     await records.ensure_indexes()
     step = ReportingStep(facts, records, CHANGELOG, EVENTS, ACW, timedelta(seconds=10), clock)
