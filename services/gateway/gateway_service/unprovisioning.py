@@ -35,8 +35,7 @@ from ingest_service.unprovision import erase_ingest
 from mysessions_platform.erasure import Counts, Scope
 from mysessions_platform.mongo import Document
 from pymongo.asynchronous.database import AsyncDatabase
-from queue_service.adapters.erasures import REGISTER_KEEP, ErasureRegister
-from queue_service.unprovision import erase_queue, publish_tombstones
+from queue_service.unprovision import erase_queue, erasure_register, publish_tombstones
 from redis.asyncio import Redis
 from reporting_service.unprovision import erase_reporting
 
@@ -65,7 +64,7 @@ async def unprovision_everything(stores: Stores, scope: Scope) -> Counts:
     """Erases (a dry run: counts) everything kept about the scope; counts per kind."""
     redis, database, prefix = stores.redis, stores.database, stores.prefix
     now = datetime.now(UTC)
-    register = ErasureRegister(redis, prefix, REGISTER_KEEP)
+    register = erasure_register(redis, prefix)
     found = await erase_queue(redis, prefix, _dry(scope), register, now)
     tombstones = len(found.tasks)
     if not scope.dry_run:

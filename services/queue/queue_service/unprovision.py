@@ -30,11 +30,17 @@ from mysessions_platform.key_parts import encode_part, split_tag
 from redis.asyncio import Redis
 
 from queue_service.adapters import keys
-from queue_service.adapters.erasures import ErasureRegister, Subject
+from queue_service.adapters.erasures import REGISTER_KEEP, ErasureRegister, Subject
 from queue_service.adapters.forget import ErasedTask, forget_tasks
 from queue_service.domain import LimitClass
 
-__all__ = ["ErasedTask", "QueueErasure", "erase_queue", "publish_tombstones"]
+__all__ = [
+    "ErasedTask",
+    "QueueErasure",
+    "erase_queue",
+    "erasure_register",
+    "publish_tombstones",
+]
 
 TASKS = "queue: agents' tasks"
 STREAM_ENTRIES = "queue: agents' live-stream entries"
@@ -200,3 +206,9 @@ async def publish_tombstones(
 
 def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
+
+
+def erasure_register(redis: Redis, prefix: str) -> ErasureRegister:
+    """The register of erased subjects, kept as long as the queue keeps session facts (plus
+    a day), so callers outside the queue need not know its adapter or its retention."""
+    return ErasureRegister(redis, prefix, REGISTER_KEEP)
