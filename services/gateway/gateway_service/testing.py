@@ -67,6 +67,10 @@ def gateway_settings(
     )
 
 
+_STOP_S = 10.0
+"""How long a test gateway may take to stop before its stop is forced."""
+
+
 @asynccontextmanager
 async def running_gateway(settings: GatewaySettings) -> AsyncIterator[RunningGateway]:
     signer = DemoSigner.generate(settings)
@@ -89,7 +93,16 @@ async def running_gateway(settings: GatewaySettings) -> AsyncIterator[RunningGat
         yield RunningGateway(f"http://127.0.0.1:{port}", settings, signer, app.state.resources)
     finally:
         server.should_exit = True
-        await serving
+        # A graceful stop waits for open connections (live streams) up to its timeout, then
+        # for the lifespan's end; a client cut mid-stream once held it past that, so after
+        # a bound the stop is forced rather than hanging the test run.
+        done, _ = await asyncio.wait({serving}, timeout=_STOP_S)
+        if not done:
+            server.force_exit = True
+            await asyncio.wait({serving}, timeout=_STOP_S)
+        if not serving.done():
+            serving.cancel()
+            await asyncio.gather(serving, return_exceptions=True)
         sock.close()
 
 

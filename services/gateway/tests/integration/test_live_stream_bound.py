@@ -108,7 +108,9 @@ async def test_a_thousand_streams_of_one_user_never_hold_more_than_the_bound(
         finally:
             opening.cancel()
             sampling.cancel()
-            await asyncio.gather(opening, sampling, return_exceptions=True)
+            # Cancelling hundreds of client streams at once may take a while; it must not
+            # hang the run (the assertions below are about the gateway, not this client).
+            await asyncio.wait({opening, sampling}, timeout=30)
 
     print(
         f"{OPENS} opens in {opened_in:.1f} s; most held: {peaks.slots} slots, "
