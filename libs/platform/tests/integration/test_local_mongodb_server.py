@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from mysessions_platform.infra.endpoints import FERRETDB_DEBUG_PORT, MONGODB_PORT
 from mysessions_platform.infra.ferretdb_server import FerretDbServer
 from mysessions_platform.infra.paths import cache_dir
 from mysessions_platform.infra.postgresql_server import PostgreSqlServer
@@ -32,6 +33,20 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _free_ferretdb_port() -> int:
+    """A free port whose debug twin (FerretDB listens on both, a fixed offset apart) is free
+    too: a random port alone once put the debug listener on a taken port, and FerretDB
+    never answered."""
+    while True:
+        port = _free_port()
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", FERRETDB_DEBUG_PORT + port - MONGODB_PORT))
+            except OSError:
+                continue
+        return port
+
+
 def _private_cache() -> Path:
     """A cache holding this checkout's FerretDB binary. Not pytest's tmp_path: as root its
     folders are private, and PostgreSQL then runs as `postgres`, which must reach its data."""
@@ -49,7 +64,7 @@ def _private_cache() -> Path:
 async def local_server() -> AsyncIterator[AsyncDatabase[Document]]:
     cache = await asyncio.to_thread(_private_cache)
     storage = PostgreSqlServer(cache, port=_free_port())
-    server = FerretDbServer(cache, port=_free_port(), storage_port=storage.port)
+    server = FerretDbServer(cache, port=_free_ferretdb_port(), storage_port=storage.port)
     url = f"mongodb://127.0.0.1:{server.port}/"
     try:
         storage.start()
