@@ -16,12 +16,13 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 
 import contracts as c
 import structlog
 from aiokafka import ConsumerRecord
+from mysessions_platform.clock import utc_now
 from mysessions_platform.failures import describe
 from mysessions_platform.kafka.deadletter import Rejection
 from pydantic import ValidationError
@@ -46,10 +47,6 @@ from context_service.transcripts_port import NoTranscripts, TranscriptHandler
 __all__ = ["CallerLookup", "ContextStep", "SettingsLookup", "utc_now"]
 
 log = structlog.get_logger(__name__)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class SettingsLookup(Protocol):

@@ -11,11 +11,12 @@ batch's offsets are committed.
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 
 from aiokafka import ConsumerRecord
 from contracts import decode_after_call_work, decode_session_event, explain
+from mysessions_platform.clock import utc_now
 from mysessions_platform.kafka.deadletter import Rejection
 from pydantic import ValidationError
 
@@ -24,10 +25,6 @@ from queue_service.adapters.changelog import TaskChangelog
 from queue_service.adapters.store import SessionKey, SessionTasks, TaskStore, Written
 from queue_service.adapters.translate import acw_fact, surely_not_a_fact, to_fact
 from queue_service.domain import Fact, callers_forgotten, fold
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class CodesAndTags(Protocol):

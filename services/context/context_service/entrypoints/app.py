@@ -11,6 +11,7 @@ import httpx
 import structlog
 from contracts import topics
 from faststream import FastStream
+from mysessions_platform.clock import utc_now
 from mysessions_platform.failures import describe
 from mysessions_platform.kafka.batches import BatchDelivery
 from mysessions_platform.kafka.broker import make_broker
@@ -31,7 +32,7 @@ from context_service.caller_resolver import (
 )
 from context_service.domain import AddressKind, Caller
 from context_service.settings import ContextSettings
-from context_service.step import ContextStep, utc_now
+from context_service.step import ContextStep
 from context_service.transcripts import make_transcripts
 
 __all__ = ["ContextApp", "create_app"]

@@ -7,6 +7,7 @@ import contextlib
 import structlog
 from contracts import topics
 from faststream import FastStream
+from mysessions_platform.clock import utc_now
 from mysessions_platform.kafka.batches import BatchDelivery
 from mysessions_platform.kafka.broker import make_broker
 from mysessions_platform.kafka.publishing import BrokerPublisher
@@ -25,7 +26,7 @@ from queue_service.adapters.lease import Lease
 from queue_service.adapters.store import TaskStore
 from queue_service.domain import HistoryPolicy
 from queue_service.settings import QueueSettings
-from queue_service.step import QueueStep, utc_now
+from queue_service.step import QueueStep
 from queue_service.watchdog import SweepLoop, Watchdog, stop_if_ended
 
 log = structlog.get_logger(__name__)

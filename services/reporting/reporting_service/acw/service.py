@@ -11,13 +11,14 @@ sends it again with the same ``event_id`` (consumers dedupe by it) and finishes 
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Final, Protocol
 from uuid import uuid4
 
 import structlog
 from contracts import AfterCallWorkSubmitted, CodeRef, QueueTask, ServiceSettings, encode
 from contracts.acw import SYSTEM, SYSTEM_TIMEOUT_CODE, SYSTEM_TIMEOUT_LABEL
+from mysessions_platform.clock import utc_now
 from mysessions_platform.failures import describe
 from mysessions_platform.mongo import Document, as_utc
 from mysessions_platform.outbox import run_rounds
@@ -86,10 +87,6 @@ class TagCounter(Protocol):
 
 class Publisher(Protocol):
     async def publish_all(self, topic: str, messages: list[tuple[bytes | None, bytes]]) -> None: ...
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

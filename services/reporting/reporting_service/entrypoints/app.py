@@ -4,11 +4,11 @@ plus the sweep that writes final sessions' records."""
 
 import asyncio
 import contextlib
-from datetime import UTC, datetime
 
 import structlog
 from contracts import topics
 from faststream import FastStream
+from mysessions_platform.clock import utc_now
 from mysessions_platform.id_lookup import IdLookup
 from mysessions_platform.kafka.batches import BatchDelivery
 from mysessions_platform.kafka.broker import make_broker
@@ -35,10 +35,6 @@ from reporting_service.step import ReportingStep
 from reporting_service.tags.store import TagCounts
 
 log = structlog.get_logger(__name__)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class ReportingApp(FastStream):
