@@ -68,6 +68,14 @@ class Fold:
 
 
 @dataclass
+class StepCounts:
+    """Totals since start, for the worker's figures."""
+
+    stored: int = 0
+    """Context records stored (new ones: a redelivery stores none again)."""
+
+
+@dataclass
 class ContextStep:
     live: LiveContextStore
     stored: StoredContextStore
@@ -77,6 +85,7 @@ class ContextStep:
     clock: Callable[[], datetime] = utc_now
     caller_deadline_s: float = 3.0
     """A guard above the resolver's own deadlines: past it the caller is Anonymous."""
+    counts: StepCounts = field(default_factory=StepCounts)
 
     async def __call__(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> list[Rejection]:
         rejected: list[Rejection] = []
@@ -158,7 +167,7 @@ class ContextStep:
                 departure.at
             )
         records = records_to_store(departures, lambda sid, at: decisions[(sid, at)], now)
-        await self.stored.insert(records)
+        self.counts.stored += await self.stored.insert(records)
         for departure in departures:
             stay = departure.stay
             await self.transcripts.on_session_left(

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
-from mysessions_platform.outbox import run_rounds
+from mysessions_platform.outbox import outbox_loop
 
 from gateway_service.auth import demo_routes
 from gateway_service.auth.demo_keys import DemoSigner
@@ -38,11 +38,11 @@ def create_app(settings: GatewaySettings, demo: DemoSigner | None = None) -> Fas
             app.state.resources = resources
             # E-mail replies recorded but never confirmed by Kafka (see email.send).
             outbox = asyncio.create_task(
-                run_rounds(
+                outbox_loop(
                     lambda: outbox_round(resources.email),
                     settings.email_outbox_interval_s,
                     "e-mail reply outbox",
-                )
+                ).run()
             )
             try:
                 yield

@@ -42,6 +42,14 @@ class NoCodesAndTags:
 
 
 @dataclass
+class StepCounts:
+    """Totals since start, for the worker's figures."""
+
+    tasks_written: int = 0
+    """Tasks stored changed (a redelivered event that changes nothing writes none)."""
+
+
+@dataclass
 class QueueStep:
     store: TaskStore
     clock: Callable[[], datetime] = utc_now
@@ -51,6 +59,7 @@ class QueueStep:
     """Which services have Codes and Tags on (the worker: the settings cache)."""
     acw_topic: str | None = None
     """Records of this topic are saved after-call work (``acw.submitted``)."""
+    counts: StepCounts = field(default_factory=StepCounts)
 
     async def __call__(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> list[Rejection]:
         rejected: list[Rejection] = []
@@ -103,6 +112,7 @@ class QueueStep:
             last = max(fact.at for fact in facts)
             folded.append(SessionTasks(key, tasks, last, callers_forgotten(facts, tasks)))
         written = await self.store.write(folded, self.clock(), activity)
+        self.counts.tasks_written += written.changed
         if self.changelog is not None and written.stored:
             await self.changelog.record(written.stored)
         return written
