@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 from faststream.kafka import TestKafkaBroker
+from mysessions_platform.testing.kafka_reading import wait_for
 from mysessions_platform.testing.ports import free_port
 from mysessions_platform.worker.loops import Every
 from mysessions_platform.worker.settings import WorkerSettings
@@ -76,8 +77,15 @@ async def test_sigterm_drains_then_exits_0_within_the_grace(tmp_path: Path) -> N
             assert json.loads(await _answer(client, "/readyz", 200))["ready"] is True
             metrics = await _answer(client, "/metrics", 200)
             assert 'mysessions_loop_done_total{loop="slow loop",worker="shell-test"}' in metrics
-            while not notes.exists() or notes.read_text().count("started") < 2:
-                await asyncio.sleep(0.05)  # a round under way (its second), for the stop
+
+            async def second_round_under_way() -> bool:
+                return (
+                    notes.exists()
+                    and notes.read_text().split()[-1:] == ["started"]
+                    and (notes.read_text().count("started") >= 2)
+                )
+
+            await wait_for(second_round_under_way, 20, "a round under way, for the stop")
             began = time.monotonic()
             process.terminate()
             draining = json.loads(await _answer(client, "/readyz", 503, timeout_s=1))
@@ -104,23 +112,28 @@ class Settings(WorkerSettings):
     group_id: str = "shell-test"
 
 
-async def test_a_loop_stopped_by_the_drain_is_no_crash_but_one_that_ends_is() -> None:
-    for ends, exit_code in ((False, 0), (True, 1)):
-        shell = WorkerShell("shell-test", Settings(kafka_bootstrap_servers="127.0.0.1:9"))
-        rounds = 0
+@pytest.mark.parametrize(("ends", "exit_code"), [(False, 0), (True, 1)])
+async def test_a_loop_stopped_by_the_drain_is_no_crash_but_one_that_ends_is(
+    ends: bool, exit_code: int
+) -> None:
+    shell = WorkerShell("shell-test", Settings(kafka_bootstrap_servers="127.0.0.1:9"))
+    rounds = 0
 
-        async def round_(ends: bool = ends) -> int:
-            nonlocal rounds
-            rounds += 1
-            if ends:
-                raise Escaped
-            return 1
+    async def round_() -> int:
+        nonlocal rounds
+        rounds += 1
+        if ends:
+            raise Escaped
+        return 1
 
-        app = shell.app(owns=[], subscriptions=[], loops=[Every(round_, 0.01, "a loop")])
-        async with TestKafkaBroker(shell.broker):
-            await app.start()
-            while rounds < 2 and app.exit_code == 0:
-                await asyncio.sleep(0.01)
-            await app.stop()
-        assert app.exit_code == exit_code
-        assert app.readiness.crashed is ends
+    app = shell.app(owns=[], subscriptions=[], loops=[Every(round_, 0.01, "a loop")])
+
+    async def looped_or_crashed() -> bool:
+        return rounds >= 2 or app.exit_code != 0
+
+    async with TestKafkaBroker(shell.broker):
+        await app.start()
+        await wait_for(looped_or_crashed, 10, "the loop")
+        await app.stop()
+    assert app.exit_code == exit_code
+    assert app.readiness.crashed is ends
