@@ -1,5 +1,6 @@
 """Runs a worker's batch step with retries, isolates bad messages, dead-letters them."""
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -75,6 +76,12 @@ class BatchDelivery:
         self.metrics.batch_read(records)
         try:
             rejected = await self._run(records, step)
+        except asyncio.CancelledError:
+            # The worker's stop grace ran out (or its task was cancelled): nothing of the
+            # batch is committed, so it is read again; its effects are idempotent.
+            log.warning("batch cut short; it will be read again", records=len(records))
+            self.metrics.batch_rewound(records, time.monotonic() - began)
+            raise
         except BaseException:
             self.metrics.batch_rewound(records, time.monotonic() - began)
             raise
