@@ -63,14 +63,12 @@ async def _kept(database: AsyncDatabase[Document], redis: Redis, prefix: str) ->
     # batches were cut differently, interrupted or not (an open question for context).
     async for key in redis.scan_iter(match=f"{prefix}:ctx:*"):
         name = key.decode().removeprefix(prefix)
-        kind = (await redis.type(key)).decode()
+        found: Any = await redis.type(key)
+        kind = found.decode() if isinstance(found, bytes) else str(found)
         if kind == "string":
             live[name] = await redis.get(key)
-        elif kind == "hash":  # a transcript ledger notes when a session left: a run time
-            fields = await redis.hgetall(key)
-            live[name] = {
-                f: b"run time" if f.startswith(b"left:") else v for f, v in fields.items()
-            }
+        elif kind == "hash":
+            live[name] = await redis.hgetall(key)
         else:
             live[name] = kind
     return {"stored": sorted(stored, key=repr), "live": live}

@@ -24,7 +24,9 @@ class Escaped(BaseException):
 
 
 async def main(mode: str, notes: Path) -> int:
-    shell = WorkerShell("shell-test", ShellSettings(kafka_bootstrap_servers="127.0.0.1:9"))
+    shell = WorkerShell(
+        "shell-test", ShellSettings().model_copy(update={"kafka_bootstrap_servers": "127.0.0.1:9"})
+    )
 
     async def crash() -> int:
         raise Escaped

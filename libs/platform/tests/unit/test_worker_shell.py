@@ -116,7 +116,9 @@ class Settings(WorkerSettings):
 async def test_a_loop_stopped_by_the_drain_is_no_crash_but_one_that_ends_is(
     ends: bool, exit_code: int
 ) -> None:
-    shell = WorkerShell("shell-test", Settings(kafka_bootstrap_servers="127.0.0.1:9"))
+    shell = WorkerShell(
+        "shell-test", Settings().model_copy(update={"kafka_bootstrap_servers": "127.0.0.1:9"})
+    )
     rounds = 0
 
     async def round_() -> int:
