@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from typing import Any
 
+from aiokafka import ConsumerRebalanceListener
 from contracts.limits import CONSUMER_MAX_PARTITION_FETCH_BYTES
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
@@ -18,6 +19,7 @@ def subscribe_batches(
     step: BatchStep,
     max_batch: int,
     also: Sequence[str] = (),
+    listener: ConsumerRebalanceListener | None = None,
 ) -> None:
     """Feeds the topic (and the topics ``also`` names: one subscription, one group; a batch
     may mix them, ``record.topic`` tells) to ``step`` in batches under ``delivery``'s
@@ -28,7 +30,7 @@ def subscribe_batches(
     the batch's first record, which is read again. ``earliest``: a new group starts at the
     beginning of the topic, so nothing published before it joined is missed. The fetch
     size admits the biggest record any topic takes, so a record at its topic's limit is
-    read, never stuck.
+    read, never stuck. ``listener`` hears of the group's assignments (readiness).
     """
 
     @broker.subscriber(
@@ -41,6 +43,7 @@ def subscribe_batches(
         auto_offset_reset="earliest",
         max_partition_fetch_bytes=CONSUMER_MAX_PARTITION_FETCH_BYTES,
         decoder=raw_records,
+        listener=listener,
     )
     async def handle_batch(records: Any) -> None:
         await delivery.run(list(records), step)
