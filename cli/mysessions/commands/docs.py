@@ -5,17 +5,7 @@ from pathlib import Path
 
 import typer
 
-from mysessions.api_docs.files import compare, render_json, render_yaml, write
-from mysessions.api_docs.sources import WORKERS, asyncapi, openapi
-
 docs_app = typer.Typer(no_args_is_help=True)
-
-
-async def documents() -> dict[str, str]:
-    """Every document's text by its path under ``docs/``."""
-    texts = {f"asyncapi/{worker}.yaml": render_yaml(await asyncapi(worker)) for worker in WORKERS}
-    texts["openapi/gateway.json"] = render_json(openapi())
-    return texts
 
 
 @docs_app.command()
@@ -27,6 +17,10 @@ def generate(
 ) -> None:
     """Write each worker's AsyncAPI document (docs/asyncapi/<worker>.yaml) and the gateway's
     OpenAPI (docs/openapi/gateway.json) from the apps themselves; connects to nothing."""
+    # Imported here: they build every worker and the gateway, which no other command needs.
+    from mysessions.api_docs.documents import documents
+    from mysessions.api_docs.files import compare, write
+
     texts = asyncio.run(documents())
     if check:
         differences = compare(out, texts)

@@ -10,10 +10,10 @@ from urllib.parse import unquote
 import pytest
 import yaml
 from contracts import topics
+from mysessions.api_docs.documents import documents
 from mysessions.api_docs.files import compare, write
 from mysessions.api_docs.sources import WORKERS
 from mysessions.cli import app
-from mysessions.commands.docs import documents
 from typer.testing import CliRunner
 
 pytestmark = pytest.mark.unit
