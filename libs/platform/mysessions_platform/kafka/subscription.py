@@ -20,6 +20,8 @@ def subscribe_batches(
     max_batch: int,
     also: Sequence[str] = (),
     listener: ConsumerRebalanceListener | None = None,
+    documented_as: Any = Any,
+    description: str | None = None,
 ) -> None:
     """Feeds the topic (and the topics ``also`` names: one subscription, one group; a batch
     may mix them, ``record.topic`` tells) to ``step`` in batches under ``delivery``'s
@@ -31,9 +33,17 @@ def subscribe_batches(
     beginning of the topic, so nothing published before it joined is missed. The fetch
     size admits the biggest record any topic takes, so a record at its topic's limit is
     read, never stuck. ``listener`` hears of the group's assignments (readiness).
+    ``documented_as`` and ``description``: what the AsyncAPI document says the records are
+    (``kafka.documented``); nothing validates the records against it here.
     """
 
-    @broker.subscriber(
+    async def handle_batch(records: Any) -> None:
+        await delivery.run(list(records), step)
+
+    # FastStream documents a subscriber by its handler's parameter; ``documented_as`` is
+    # under SkipValidation, so the records still reach the step untouched.
+    handle_batch.__annotations__["records"] = documented_as
+    broker.subscriber(
         topic,
         *also,
         group_id=delivery.consumer_group,
@@ -44,6 +54,5 @@ def subscribe_batches(
         max_partition_fetch_bytes=CONSUMER_MAX_PARTITION_FETCH_BYTES,
         decoder=raw_records,
         listener=listener,
-    )
-    async def handle_batch(records: Any) -> None:
-        await delivery.run(list(records), step)
+        description=description,
+    )(handle_batch)

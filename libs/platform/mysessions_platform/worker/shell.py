@@ -2,8 +2,9 @@
 
 A worker declares what it is (``WorkerShell.app``): its name and settings, the topics it
 owns (checked and created at start), its subscriptions (a batch step each, at-least-once),
-its clients (checked at start, closed at the end), its supervised loops and what to do
-before it starts (indexes). The shell owns the rest:
+the topics it writes (for its AsyncAPI document), its clients (checked at start, closed at
+the end), its supervised loops and what to do before it starts (indexes). The shell owns
+the rest:
 
 - start-up: topics, client checks, preparations, then the broker; then the loops;
 - readiness (``/readyz``): started, connected to Kafka, in its group, not draining;
@@ -14,7 +15,9 @@ before it starts (indexes). The shell owns the rest:
   ``stop_grace_s`` (what is cut short then is read again: at-least-once), the clients are
   closed, the process exits 0;
 - figures (``/metrics``): FastStream's Prometheus middleware, the delivery figures and the
-  domain counts the worker names.
+  domain counts the worker names;
+- its AsyncAPI document (``app.schema``): the topics read and written, each record's
+  contract (``kafka.documented``), dead letters included.
 
 ``create_app`` of each worker returns the app; tests run it in-process with
 ``faststream.TestApp`` (no HTTP) or as a process (``python -m <worker>_service``).
@@ -32,10 +35,16 @@ from typing import Protocol
 import structlog
 from faststream.asgi import AsgiFastStream
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from faststream.specification import AsyncAPI
 
 from mysessions_platform.failures import describe
 from mysessions_platform.kafka.batches import BatchDelivery, BatchStep
 from mysessions_platform.kafka.broker import make_broker
+from mysessions_platform.kafka.documented import (
+    document_publisher,
+    documented_type,
+    subscription_description,
+)
 from mysessions_platform.kafka.publishing import BrokerPublisher
 from mysessions_platform.kafka.subscription import subscribe_batches
 from mysessions_platform.kafka.topics import TopicSpec, ensure_topics
@@ -103,19 +112,24 @@ class WorkerShell:
         *,
         owns: Sequence[TopicSpec],
         subscriptions: Sequence[Subscription],
+        publishes: Sequence[str] = (),
         clients: Sequence[Client] = (),
         loops: Sequence[Loop] = (),
         prepare: Sequence[Action] = (),
         after_loops: Sequence[Action] = (),
     ) -> "WorkerApp":
-        """``prepare``: start-up steps after the client checks (indexes); ``after_loops``:
-        best-effort steps once the loops stopped (a lease released for the next holder)."""
+        """``publishes``: the topics the worker's steps and loops write (the dead-letter topic
+        is the shell's); ``prepare``: start-up steps after the client checks (indexes);
+        ``after_loops``: best-effort steps once the loops stopped (a lease released for the
+        next holder)."""
         delivery = BatchDelivery(
             consumer_group=self.settings.group_id,
             dead_letters=self.publisher,
             dead_letter_topic=self.settings.dead_letter_topic,
             metrics=self.metrics,
         )
+        roles = {spec.name: spec.role for spec in owns if spec.role is not None}
+        group = self.settings.group_id
         assignments = []
         for subscription in subscriptions:
             assignment = Assignment()
@@ -128,8 +142,12 @@ class WorkerShell:
                 self.settings.max_batch,
                 also=also,
                 listener=assignment,
+                documented_as=documented_type(subscription.topics, roles),
+                description=subscription_description(subscription.topics, roles, group),
             )
             assignments.append(assignment)
+        for topic in dict.fromkeys([*publishes, self.settings.dead_letter_topic]):
+            document_publisher(self.broker, topic, roles, self.name)
         self.metrics.loops(loops)
         return WorkerApp(
             self,
@@ -160,6 +178,12 @@ class WorkerApp(AsgiFastStream):
             shell.broker,
             asgi_routes=health_routes(shell.name, readiness, shell.metrics.registry),
             logger=None,
+            specification=AsyncAPI(
+                title=f"My Sessions {shell.name} worker",
+                version="1",
+                description=f"The Kafka topics the {shell.name} worker reads and writes, and"
+                " what each record is (libs/contracts).",
+            ),
         )
         self.name = shell.name
         self.settings = shell.settings

@@ -29,5 +29,6 @@ def create_app(settings: IngestSettings, redis: Redis | None = None) -> WorkerAp
             specs.spec(topics.DEAD_LETTERS, partitions, settings.dead_letter_topic),
         ],
         subscriptions=[Subscription((settings.source_topic,), step)],
+        publishes=[settings.target_topic],
         clients=[Client("redis", redis.aclose, check=redis.ping)],
     )

@@ -86,6 +86,8 @@ def create_app(
         # One subscription, one group for both topics: both are keyed by session id, and
         # the fold takes a session's facts as a set, so how they interleave does not matter.
         subscriptions=[Subscription((settings.source_topic, settings.acw_topic), step)],
+        # The watchdog closes a silent session with a session.expired on the events topic.
+        publishes=[settings.changelog_topic, settings.source_topic],
         clients=[Client("redis", redis.aclose, check=redis.ping), Client("mongodb", mongo.close)],
         loops=[SweepLoop(watchdog.sweep, lease, settings.watchdog_interval_s)],
         after_loops=[lease.release],

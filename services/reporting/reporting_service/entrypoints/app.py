@@ -92,6 +92,8 @@ def create_app(
             specs.spec(topics.DEAD_LETTERS, partitions, settings.dead_letter_topic),
         ],
         subscriptions=[Subscription((topic,), step) for topic in inputs],
+        # The outbox publishes again the after-call work Kafka did not confirm.
+        publishes=[settings.target_topic, settings.acw_topic],
         clients=[
             Client("mongodb", mongo.close),
             Client("redis", redis.aclose),
