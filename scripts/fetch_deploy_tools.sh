@@ -2,7 +2,8 @@
 # helm and kubeconform for scripts/check_deploy.sh: built from the Go module proxy at pinned
 # versions into the git-ignored cache (.cache/bin, or $MYSESSIONS_CACHE_DIR/bin), each with a
 # version stamp, so a rerun builds nothing. Neither tool ships a PyPI or Debian package this
-# project could pin, and download sites are out of reach; the Go module proxy is.
+# project could pin, and download sites are out of reach; the Go module proxy is. Both
+# declare Go 1.26: an older go command fetches that toolchain from the proxy itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,7 +23,7 @@ build() {
         return
     fi
     if ! command -v go >/dev/null; then
-        echo "fetch_deploy_tools: go (1.24+) is needed to build $name" >&2
+        echo "fetch_deploy_tools: go is needed to build $name" >&2
         exit 1
     fi
     echo "fetch_deploy_tools: building $name $version (Go module proxy)"
