@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# mypy --strict (settings in pyproject.toml) over every package and its tests.
+# mypy --strict (settings in pyproject.toml) over every package and its tests, and the
+# deploy scripts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-uv run mypy libs services cli tests conftest.py benchmarks
+uv run mypy libs services cli tests conftest.py benchmarks scripts deploy/image
