@@ -1,5 +1,6 @@
-"""The written records (``reporting_records``, insert-only) and the late facts
-(``reporting_late_facts``) in MongoDB.
+"""The written records (``reporting_records``, insert-only, kept) and the late facts
+(``reporting_late_facts``, kept for the late window after they arrived, then purged by
+the hour they arrived in: ``PurgeBuckets``, equality, never a range) in MongoDB.
 
 A record's ``_id`` is its deterministic ``record_id``: writing it again is a duplicate,
 ignored, so the first version stays. Which records Kafka has not yet confirmed on
@@ -14,12 +15,13 @@ updates each document with a scan of its own), never the records' whole history.
 """
 
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 from contracts import SessionRecord
 from mysessions_platform.id_lookup import IdLookup
 from mysessions_platform.mongo import Document
+from mysessions_platform.purge_buckets import HOUR, PurgeBuckets
 from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
@@ -63,11 +65,19 @@ def from_document(doc: Document) -> SessionRecord:
 
 
 class RecordsStore:
-    def __init__(self, database: AsyncDatabase[Document], lookup: IdLookup | None = None) -> None:
+    def __init__(
+        self,
+        database: AsyncDatabase[Document],
+        lookup: IdLookup | None = None,
+        purge_bucket: timedelta = HOUR,
+    ) -> None:
         self._records = database[RECORDS]
         self._late = database[LATE_FACTS]
         self._unpublished = database[UNPUBLISHED]
         self._lookup = lookup or IdLookup()
+        self._late_buckets = PurgeBuckets(
+            database, LATE_FACTS, "arrived_bucket", "arrived_at", purge_bucket, self._lookup
+        )
 
     async def ensure_indexes(self) -> None:
         await self._records.create_index([("ended_at", ASCENDING), ("_id", ASCENDING)])
@@ -75,8 +85,10 @@ class RecordsStore:
             [("tenant_id", ASCENDING), ("ended_at", ASCENDING), ("_id", ASCENDING)]
         )
         await self._late.create_index([("tenant_id", ASCENDING), ("session_id", ASCENDING)])
+        await self._late_buckets.ensure_indexes()
         await self._lookup.detect(self._records)
         await self._remember_legacy_unpublished()
+        await self._late_buckets.stamp_unstamped()
 
     async def _remember_legacy_unpublished(self) -> None:
         """Records left unpublished by a version without ``reporting_unpublished`` (it
@@ -121,8 +133,15 @@ class RecordsStore:
         return [from_document(doc) async for doc in cursor]
 
     async def add_late(self, late: list[Document]) -> None:
-        """One document per late fact (``_id``: its key and rev), so a redelivery counts once."""
-        await _insert(self._late, late)
+        """One document per late fact (``_id``: its key and rev), so a redelivery counts
+        once; stamped with the bucket of its ``arrived_at``, noted first."""
+        stamped = [self._late_buckets.stamp(doc) for doc in late]
+        await self._late_buckets.note(stamped)
+        await _insert(self._late, stamped)
+
+    async def purge_late(self, arrived_before: datetime) -> int:
+        """Forgets the late facts that arrived before the late window: returns how many."""
+        return await self._late_buckets.purge(arrived_before)
 
     async def late_facts(self, tenant_id: str, session_id: str) -> list[Document]:
         cursor = self._late.find({"tenant_id": tenant_id, "session_id": session_id})

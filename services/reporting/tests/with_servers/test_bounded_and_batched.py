@@ -95,15 +95,16 @@ async def test_a_batch_costs_a_few_commands_whatever_its_sessions(
     commands.take()
 
     await harness.feed(*fifty)
-    # facts inserted, trackers read, then updated or inserted
+    # facts inserted, trackers deleted, then inserted
     assert sum(commands.take().values()) <= 3
 
     harness.clock.advance(seconds=11)
     assert await harness.finalizer.sweep() == 50
     sweep = commands.take()
-    # due, facts, settings (read once, cached), records, markers written and read,
-    # trackers read, facts and trackers deleted, unpublished and marked published, purge
-    assert sum(sweep.values()) <= 16, sweep
+    # due, facts, settings (read once, cached), records, markers written (their hour
+    # noted first, once) and read, trackers read, facts and trackers deleted, unpublished
+    # and marked published, purge (the noted hours of markers and of late facts)
+    assert sum(sweep.values()) <= 18, sweep
     assert await database[RECORDS].count_documents({}) == 100
     commands.take()
 
@@ -120,8 +121,10 @@ async def test_pending_state_stays_bounded_under_a_steady_stream(
     reporting_db: AsyncDatabase[Document],
 ) -> None:
     """Every 10 s of the test's clock 5 new calls arrive and the sweep runs, for 5 minutes
-    of traffic; markers are kept for a late window of 60 s."""
-    harness = await make_harness(reporting_db, now=T0 + timedelta(minutes=2))
+    of traffic; markers are kept for a late window of 60 s, purged by buckets of 10 s."""
+    harness = await make_harness(
+        reporting_db, now=T0 + timedelta(minutes=2), purge_bucket=timedelta(seconds=10)
+    )
     harness.finalizer.late_window = timedelta(seconds=60)
     per_tick, ticks = 5, 30
     most: Counter[str] = Counter()
@@ -139,8 +142,9 @@ async def test_pending_state_stays_bounded_under_a_steady_stream(
     # Pending: at most the calls of one tick (written at the next sweep).
     assert most[FACTS] <= per_tick * 6  # 5 events and the task's newest revision
     assert most[SESSIONS] <= per_tick
-    # Written: those of the late window, plus the minute between two purges, plus a tick.
-    assert most[WRITTEN] <= per_tick * (60 + 60 + 10) // 10
+    # Written: those of the late window, plus the minute between two purges, plus a tick,
+    # plus a purge bucket.
+    assert most[WRITTEN] <= per_tick * (60 + 60 + 10 + 10) // 10
     assert await reporting_db[FACTS].count_documents({}) == 0
 
 
