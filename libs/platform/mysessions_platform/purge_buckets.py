@@ -9,8 +9,9 @@ the instant it ages from, indexed, and notes each bucket in use in ``purge_bucke
 small document per collection and bucket, noted before the documents are written, so no
 document has an unnoted bucket). A purge reads the collection's noted buckets (at most one
 per bucket of its retention) and deletes each bucket that ended by the cutoff by equality,
-``delete_many({field: bucket})``, then its note. A document stays at most one bucket's
-width longer than its retention.
+``delete_many({field: bucket})``, then its note; in the bucket the cutoff falls in, the
+documents before it, ``delete_many({field: bucket, at: {$lt: cutoff}})`` (the equality
+selects the bucket's documents by index, the range is applied to those only).
 
 Documents written before their collection had the field (older versions) are given it
 once per database, at start (``stamp_unstamped``: one read of the whole collection, then
@@ -98,14 +99,20 @@ class PurgeBuckets:
         )
         self._noted.update(buckets)
 
-    async def purge(self, before: datetime) -> int:
-        """Deletes the documents of every noted bucket that ended by ``before``; returns how
-        many. Each bucket by equality on the field, then its note."""
-        cutoff = bucket_of(before, self._width)  # the buckets before this one have ended
+    async def purge(self, before: datetime, *, inclusive: bool = False) -> int:
+        """Deletes the documents whose ``at`` is before ``before`` (or at it, if
+        ``inclusive``); returns how many. Each ended bucket by equality on the field (then
+        its note), the bucket ``before`` falls in by that equality and the range."""
+        current = bucket_of(before, self._width)
         notes = self._notes.find({"collection": self._name})
-        expired = sorted([note["bucket"] async for note in notes if note["bucket"] < cutoff])
+        noted = sorted([note["bucket"] async for note in notes if note["bucket"] <= current])
         deleted = 0
-        for bucket in expired:
+        for bucket in noted:
+            if bucket == current:
+                range_ = {"$lte" if inclusive else "$lt": before}
+                query = {self.field: bucket, self._at: range_}
+                deleted += (await self._target.delete_many(query)).deleted_count
+                continue
             deleted += (await self._target.delete_many({self.field: bucket})).deleted_count
             await self._notes.delete_one({"_id": self._note_id(bucket)})
             self._noted.discard(bucket)

@@ -11,8 +11,8 @@ no nested arrays, and keys may hold dots) and when: a later fact is recognised a
 redelivered one is not.
 
 Once a session's records are written, its facts and tracker are deleted; its marker stays
-for the late window (``REPORTING_LATE_WINDOW_S``), then is purged by the hour it was
-written in (``written_bucket``, ``PurgeBuckets``: equality, never a range). So every
+for the late window (``REPORTING_LATE_WINDOW_S``), then is purged, selected by the hour
+it was written in (``written_bucket``, ``PurgeBuckets``: by index, never a range alone). So every
 collection here holds only the pending sessions and the sessions written within the window.
 
 Every read and write takes a whole batch, and reaches each document by index on any
@@ -29,12 +29,12 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Final
 
 from mysessions_platform.id_lookup import IdLookup
 from mysessions_platform.mongo import Document
-from mysessions_platform.purge_buckets import HOUR, PurgeBuckets
+from mysessions_platform.purge_buckets import PurgeBuckets
 from pymongo import ASCENDING, DeleteMany
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
@@ -173,20 +173,13 @@ def _by_tenant(keys: Iterable[SessionKey]) -> dict[str, list[str]]:
 
 
 class FactsStore:
-    def __init__(
-        self,
-        database: AsyncDatabase[Document],
-        lookup: IdLookup | None = None,
-        purge_bucket: timedelta = HOUR,
-    ) -> None:
-        """``purge_bucket``: how finely markers are purged by the instant they were written
-        (a marker stays at most that much longer than the late window)."""
+    def __init__(self, database: AsyncDatabase[Document], lookup: IdLookup | None = None) -> None:
         self._facts = database[FACTS]
         self._sessions = database[SESSIONS]
         self._written = database[WRITTEN]
         self._lookup = lookup or IdLookup()
         self._written_buckets = PurgeBuckets(
-            database, WRITTEN, WRITTEN_BUCKET, "written_at", purge_bucket, self._lookup
+            database, WRITTEN, WRITTEN_BUCKET, "written_at", lookup=self._lookup
         )
 
     async def ensure_indexes(self) -> None:
@@ -405,6 +398,6 @@ class FactsStore:
             await self._lookup.delete_by_ids(self._sessions, ids, {"seen_at": seen_at})
 
     async def purge(self, written_before: datetime) -> int:
-        """Forgets the sessions written before the late window (by the bucket they were
-        written in, once it ended by ``written_before``): returns how many."""
+        """Forgets the sessions written before the late window (selected by the hour they
+        were written in): returns how many."""
         return await self._written_buckets.purge(written_before)

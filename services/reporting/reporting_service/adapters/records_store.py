@@ -1,6 +1,6 @@
 """The written records (``reporting_records``, insert-only, kept) and the late facts
-(``reporting_late_facts``, kept for the late window after they arrived, then purged by
-the hour they arrived in: ``PurgeBuckets``, equality, never a range) in MongoDB.
+(``reporting_late_facts``, kept for the late window after they arrived, then purged,
+selected by the hour they arrived in: ``PurgeBuckets``, never a range alone) in MongoDB.
 
 A record's ``_id`` is its deterministic ``record_id``: writing it again is a duplicate,
 ignored, so the first version stays. Which records Kafka has not yet confirmed on
@@ -15,13 +15,13 @@ updates each document with a scan of its own), never the records' whole history.
 """
 
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Final
 
 from contracts import SessionRecord
 from mysessions_platform.id_lookup import IdLookup
 from mysessions_platform.mongo import Document
-from mysessions_platform.purge_buckets import HOUR, PurgeBuckets
+from mysessions_platform.purge_buckets import PurgeBuckets
 from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
@@ -65,18 +65,13 @@ def from_document(doc: Document) -> SessionRecord:
 
 
 class RecordsStore:
-    def __init__(
-        self,
-        database: AsyncDatabase[Document],
-        lookup: IdLookup | None = None,
-        purge_bucket: timedelta = HOUR,
-    ) -> None:
+    def __init__(self, database: AsyncDatabase[Document], lookup: IdLookup | None = None) -> None:
         self._records = database[RECORDS]
         self._late = database[LATE_FACTS]
         self._unpublished = database[UNPUBLISHED]
         self._lookup = lookup or IdLookup()
         self._late_buckets = PurgeBuckets(
-            database, LATE_FACTS, "arrived_bucket", "arrived_at", purge_bucket, self._lookup
+            database, LATE_FACTS, "arrived_bucket", "arrived_at", lookup=self._lookup
         )
 
     async def ensure_indexes(self) -> None:

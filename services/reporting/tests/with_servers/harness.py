@@ -11,7 +11,6 @@ from aiokafka import ConsumerRecord
 from mysessions_platform.id_lookup import IdLookup
 from mysessions_platform.kafka.deadletter import Publisher
 from mysessions_platform.mongo import Document
-from mysessions_platform.purge_buckets import HOUR
 from mysessions_platform.service_settings.cache import SettingsCache
 from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
 from pydantic import BaseModel
@@ -72,14 +71,11 @@ async def make_harness(
     publisher: Publisher | None = None,
     now: datetime = T0,
     lookup: IdLookup | None = None,
-    purge_bucket: timedelta = HOUR,
 ) -> Harness:
-    """``lookup``: how the stores read by id (default: as the server's plans say);
-    ``purge_bucket``: how finely markers and late facts are purged by age."""
+    """``lookup``: how the stores read by id (default: as the server's plans say)."""
     clock = Clock(now)
     lookup = lookup or IdLookup()
-    facts = FactsStore(database, lookup, purge_bucket)
-    records = RecordsStore(database, lookup, purge_bucket)
+    facts, records = FactsStore(database, lookup), RecordsStore(database, lookup)
     await facts.ensure_indexes()
     await records.ensure_indexes()
     step = ReportingStep(facts, records, CHANGELOG, EVENTS, ACW, timedelta(seconds=10), clock)

@@ -121,10 +121,8 @@ async def test_pending_state_stays_bounded_under_a_steady_stream(
     reporting_db: AsyncDatabase[Document],
 ) -> None:
     """Every 10 s of the test's clock 5 new calls arrive and the sweep runs, for 5 minutes
-    of traffic; markers are kept for a late window of 60 s, purged by buckets of 10 s."""
-    harness = await make_harness(
-        reporting_db, now=T0 + timedelta(minutes=2), purge_bucket=timedelta(seconds=10)
-    )
+    of traffic; markers are kept for a late window of 60 s."""
+    harness = await make_harness(reporting_db, now=T0 + timedelta(minutes=2))
     harness.finalizer.late_window = timedelta(seconds=60)
     per_tick, ticks = 5, 30
     most: Counter[str] = Counter()
@@ -142,9 +140,8 @@ async def test_pending_state_stays_bounded_under_a_steady_stream(
     # Pending: at most the calls of one tick (written at the next sweep).
     assert most[FACTS] <= per_tick * 6  # 5 events and the task's newest revision
     assert most[SESSIONS] <= per_tick
-    # Written: those of the late window, plus the minute between two purges, plus a tick,
-    # plus a purge bucket.
-    assert most[WRITTEN] <= per_tick * (60 + 60 + 10 + 10) // 10
+    # Written: those of the late window, plus the minute between two purges, plus a tick.
+    assert most[WRITTEN] <= per_tick * (60 + 60 + 10) // 10
     assert await reporting_db[FACTS].count_documents({}) == 0
 
 
