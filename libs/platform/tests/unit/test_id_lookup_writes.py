@@ -66,7 +66,7 @@ class FakeCollection:
         self.commands.append(("bulk_write", len(requests)))
         deleted = 0
         for request in requests:
-            query = request._filter
+            query = request._filter  # the statement's filter, as sent
             found = next((id_ for id_, doc in self.docs.items() if _matches(doc, query)), None)
             if found is not None:
                 del self.docs[found]
