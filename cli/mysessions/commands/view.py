@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import typer
 from context_service.adapters.stored_context import StoredContextStore
 from gateway_service.history_callers import StoredContextCallers
+from mysessions_platform.logging import configure_logging
 from mysessions_platform.mongo import mongo_client, mongo_database
 from queue_service.entrypoints.app import make_store
 from queue_service.settings import QueueSettings
@@ -59,6 +60,7 @@ def view(
     limit: int = typer.Option(1000, help="How many history entries at most."),
 ) -> None:
     """Print an agent's ordered list: incoming, connected, then history."""
+    configure_logging("WARNING")  # on stderr: the list alone is on stdout (JSON for tools)
     tasks = asyncio.run(load_view(tenant, user, limit))
     if as_json:
         typer.echo(json.dumps(tasks, indent=2))

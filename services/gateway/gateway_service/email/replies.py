@@ -5,12 +5,17 @@ atomically; a second insert fails with a duplicate key and the winner is read ba
 The document holds the event's exact bytes until Kafka confirmed it; marking it published
 removes them, so what stays (ids and instants, for the 409 and the task's "sent") holds
 neither the caller's address nor the agent's text.
+
+Until then it also holds ``unpublished: true``, which the outbox reads: an equality on an
+indexed top-level field, so the local FerretDB v1 reads only the replies in flight, never
+every reply ever sent (it pushes no range, sort or equality to null down to its storage).
 """
 
 from datetime import datetime
 from typing import Final
 
-from mysessions_platform.mongo import Document
+from mysessions_platform.mongo import Document, as_utc
+from mysessions_platform.one_time import once
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -31,13 +36,18 @@ class EmailReplies:
             name="one_reply_per_task",
         )
         await self._replies.create_index(
-            [("published_at", ASCENDING), ("sent_at", ASCENDING)], name="outbox"
+            [("unpublished", ASCENDING), ("sent_at", ASCENDING)], name="outbox_unpublished"
         )
+        await once(self._replies.database, "email_replies.unpublished", self._flag_unpublished)
+
+    async def _flag_unpublished(self) -> None:
+        """Replies an older version left unpublished get the flag the outbox reads."""
+        await self._replies.update_many({"published_at": None}, {"$set": {"unpublished": True}})
 
     async def insert_first(self, document: Document) -> Document | None:
         """None when ``document`` is the task's first reply (inserted), else the winner."""
         try:
-            await self._replies.insert_one(dict(document))
+            await self._replies.insert_one({**document, "unpublished": True})
         except DuplicateKeyError:
             winner = await self.find(document["tenant_id"], document["user_session_id"])
             if winner is None:  # cannot happen: replies are never deleted
@@ -47,20 +57,21 @@ class EmailReplies:
 
     async def find(self, tenant_id: str, user_session_id: str) -> Document | None:
         return await self._replies.find_one(
-            {"tenant_id": tenant_id, "user_session_id": user_session_id}, {"_id": 0}
+            {"tenant_id": tenant_id, "user_session_id": user_session_id},
+            {"_id": 0, "unpublished": 0},
         )
 
     async def mark_published(self, tenant_id: str, user_session_id: str, at: datetime) -> None:
         await self._replies.update_one(
             {"tenant_id": tenant_id, "user_session_id": user_session_id, "published_at": None},
-            {"$set": {"published_at": at}, "$unset": {"event": ""}},
+            {"$set": {"published_at": at}, "$unset": {"event": "", "unpublished": ""}},
         )
 
     async def unpublished(self, sent_before: datetime, limit: int) -> list[Document]:
         """Replies Kafka never confirmed, sent before ``sent_before``, oldest first."""
         cursor = (
-            self._replies.find({"published_at": None, "sent_at": {"$lt": sent_before}}, {"_id": 0})
+            self._replies.find({"unpublished": True}, {"_id": 0, "unpublished": 0})
             .sort("sent_at", ASCENDING)
             .limit(limit)
         )
-        return [document async for document in cursor]
+        return [doc async for doc in cursor if as_utc(doc["sent_at"]) < sent_before]

@@ -3,14 +3,20 @@
 A unique index on ``(tenant_id, user_session_id)`` makes the first insert win atomically
 (FerretDB has unique indexes, no transactions); any later or concurrent insert fails with a
 duplicate key and the winner is read back. A document is never changed afterwards except
-for its outbox marks: ``published_at`` (null until Kafka confirmed ``acw.submitted``) and
-``tags_counted`` (false until the tag counts include it).
+for its outbox marks: ``published_at`` (null until Kafka confirmed ``acw.submitted``),
+``tags_counted`` (false until the tag counts include it) and ``unfinished`` (true from the
+insert until the outbox's next round after both marks are set, which removes it).
+
+The outbox reads ``{unfinished: true}``: an equality on an indexed top-level field, so the
+local FerretDB v1 reads only the saves in flight, never every save ever made (it pushes
+no range, ``$or`` or equality to null down to its storage, and sorts after reading).
 """
 
 from datetime import datetime
 from typing import Final
 
-from mysessions_platform.mongo import Document
+from mysessions_platform.mongo import Document, as_utc
+from mysessions_platform.one_time import once
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -31,14 +37,22 @@ class AcwSaves:
             name="one_save_per_user_session",
         )
         await self._saves.create_index(
-            [("published_at", ASCENDING), ("saved_at", ASCENDING)], name="outbox"
+            [("unfinished", ASCENDING), ("saved_at", ASCENDING)], name="outbox_unfinished"
+        )
+        await once(self._saves.database, "acw_saves.unfinished", self._flag_unfinished)
+
+    async def _flag_unfinished(self) -> None:
+        """Saves an older version left unfinished get the flag the outbox reads."""
+        await self._saves.update_many(
+            {"$or": [{"published_at": None}, {"tags_counted": False}]},
+            {"$set": {"unfinished": True}},
         )
 
     async def insert_first(self, document: Document) -> Document | None:
         """Inserts ``document`` if no save of its user session exists; returns None when it
         won, else the save that won (read after the refused insert)."""
         try:
-            await self._saves.insert_one(dict(document))
+            await self._saves.insert_one({**document, "unfinished": True})
         except DuplicateKeyError:
             winner = await self.find(document["tenant_id"], document["user_session_id"])
             if winner is None:  # cannot happen: saves are never deleted
@@ -64,16 +78,20 @@ class AcwSaves:
         )
 
     async def unfinished(self, saved_before: datetime, limit: int) -> list[Document]:
-        """Saves not yet published or counted, saved before ``saved_before``, oldest first."""
-        cursor = (
-            self._saves.find(
-                {
-                    "saved_at": {"$lt": saved_before},
-                    "$or": [{"published_at": None}, {"tags_counted": False}],
-                },
-                {"_id": 0},
-            )
-            .sort("saved_at", ASCENDING)
-            .limit(limit)
-        )
-        return [document async for document in cursor]
+        """Saves not yet published or counted, saved before ``saved_before``, oldest first,
+        among the ``limit`` oldest flagged; those of them found finished lose their flag."""
+        cursor = self._saves.find({"unfinished": True}, {"_id": 0}).sort("saved_at").limit(limit)
+        flagged = [doc async for doc in cursor]
+        for doc in flagged:
+            if doc.get("published_at") is not None and doc.get("tags_counted") is not False:
+                await self._saves.update_one(
+                    {"tenant_id": doc["tenant_id"], "user_session_id": doc["user_session_id"]},
+                    {"$unset": {"unfinished": ""}},
+                )
+        due = [
+            {key: value for key, value in doc.items() if key != "unfinished"}
+            for doc in flagged
+            if (doc.get("published_at") is None or doc.get("tags_counted") is False)
+            and as_utc(doc["saved_at"]) < saved_before
+        ]
+        return due
