@@ -1,10 +1,13 @@
 """Who is in a consumer group and which partitions each member holds.
 
-``AIOKafkaAdminClient.describe_consumer_groups`` cannot be used against Kafka 4: aiokafka
-0.14 sends DescribeGroups v3 but parses the answer as v2 (``DescribeGroupsRequest_v3.
-RESPONSE_TYPE``), the four bytes of ``authorized_operations`` are left over and the client
-drops the connection ("Connection ... closed"). ``describe_groups`` sends the same request
-with the v3 answer's schema; v1 and v2 stay for older brokers.
+aiokafka 0.14 sends DescribeGroups v3 but parses the answer as v2
+(``DescribeGroupsRequest_v3.RESPONSE_TYPE``): each group's ``authorized_operations``
+(four bytes after its members) is left unread. With one group the bytes are the answer's
+last and go unnoticed; with two or more the next group is read from the wrong place and
+the client drops the connection ("Buffer underrun decoding string", then "Connection ...
+closed"), as seen against the local Kafka 4.3. ``describe_groups`` sends the same request
+with the v3 answer's schema (v1 and v2 kept for older brokers), so it is right whatever
+the number of groups.
 """
 
 from dataclasses import dataclass
