@@ -67,12 +67,15 @@ class GroupDescription:
 async def describe_groups(
     admin: AIOKafkaAdminClient, group_ids: list[str]
 ) -> dict[str, GroupDescription]:
-    """Each group as its coordinator describes it; raises on a group's error code."""
+    """Each group as its coordinator describes it (one request per coordinator); raises on
+    a group's error code."""
+    by_coordinator: dict[int, list[str]] = {}
+    for group_id in dict.fromkeys(group_ids):
+        by_coordinator.setdefault(await admin.find_coordinator(group_id), []).append(group_id)
     found: dict[str, GroupDescription] = {}
-    for group_id in group_ids:
-        coordinator = await admin.find_coordinator(group_id)
+    for coordinator, groups in by_coordinator.items():
         # The admin client's own send (private): it owns the connections to each broker.
-        response = await admin._send_request(_DescribeGroups([group_id]), coordinator)
+        response = await admin._send_request(_DescribeGroups(groups), coordinator)
         for group in response.to_object()["groups"]:
             if group["error_code"]:
                 raise for_code(group["error_code"])(f"describing group {group['group']}")
