@@ -119,7 +119,7 @@ def judge_group(group: WorkerGroup, lag: GroupLag, max_lag: int) -> Finding:
     members = len(lag.members)
     partitions = len({(p.topic, p.partition) for p in lag.partitions})
     behind = f"{lag.total:,} record(s) behind on {', '.join(group.inputs)}"
-    subject = f"{group.worker} ({group.group_id})"
+    subject = f"{group.worker} workers, group {group.group_id}"
     if members == 0:
         return Finding(
             "groups",
