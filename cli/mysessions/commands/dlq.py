@@ -5,7 +5,6 @@ redriven letters are recorded in MongoDB (``dead_letter_redrives``) so each is s
 most once, whoever runs the command and however often.
 """
 
-import asyncio
 import getpass
 import json
 import socket
@@ -15,7 +14,6 @@ from enum import StrEnum
 
 import typer
 from mysessions_platform.clock import utc_now
-from mysessions_platform.logging import configure_logging
 from mysessions_platform.mongo import mongo_client, mongo_database
 from mysessions_platform.settings import ServerSettings
 
@@ -26,6 +24,7 @@ from mysessions.commands.dlq_output import (
     outcome_lines,
     plan_lines,
 )
+from mysessions.commands.outage import quiet_logging, run_or_explain
 from mysessions.commands.terminal import progress_bar, report_console
 from mysessions.operations.dead_letters.reading import read_letter, read_letters
 from mysessions.operations.dead_letters.redrive import (
@@ -45,8 +44,7 @@ dlq_app = typer.Typer(no_args_is_help=True)
 
 @dlq_app.callback()
 def _quiet() -> None:
-    """Warnings only, on stderr: stdout is the letters (``--json``, ``--raw``)."""
-    configure_logging("WARNING")
+    quiet_logging()
 
 
 class Kind(StrEnum):
@@ -144,7 +142,7 @@ def list_letters(
         read = await _select(servers.kafka_bootstrap_servers, name, chosen)
         return read, await _redriven(servers.mongodb_url, read.selected)
 
-    read, redriven = asyncio.run(load())
+    read, redriven = run_or_explain(load())
     letters = read.selected
     if as_json:
         rows = [letter_json(s, redriven.get(record_key(s))) for s in letters]
@@ -182,7 +180,7 @@ def show(
             return stored, {}
         return stored, await _redriven(servers.mongodb_url, [stored])
 
-    stored, redriven = asyncio.run(load())
+    stored, redriven = run_or_explain(load())
     if stored is None:
         typer.echo(f"no record at {letter} on {name} (never written, or past retention)", err=True)
         raise typer.Exit(1)
@@ -224,7 +222,7 @@ def redrive_letters(
             "give a filter (--topic, --group, --kind, --since, --until, --id) or --all"
         )
     servers = ServerSettings()
-    code = asyncio.run(_redrive(servers, name, chosen, dry_run=dry_run, yes=yes))
+    code = run_or_explain(_redrive(servers, name, chosen, dry_run=dry_run, yes=yes))
     raise typer.Exit(code)
 
 

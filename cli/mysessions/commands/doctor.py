@@ -2,14 +2,13 @@
 
 import asyncio
 import json
-import logging
 
 import typer
-from mysessions_platform.logging import configure_logging
 from mysessions_platform.settings import ServerSettings
 from rich.table import Table
 from rich.text import Text
 
+from mysessions.commands.outage import quiet_logging
 from mysessions.commands.terminal import report_console
 from mysessions.operations.doctor.examine import examine
 from mysessions.operations.doctor.findings import Finding, Status, is_healthy
@@ -29,9 +28,7 @@ def doctor(
     members and lag, Redis (memory, eviction policy), MongoDB and the
     settings store. Each server gets a few seconds: one that is away is
     reported, never waited for."""
-    configure_logging("WARNING")  # on stderr: stdout is the findings
-    # aiokafka logs every refused connection itself; the findings say it once, in words.
-    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
+    quiet_logging()
     findings = asyncio.run(examine(ServerSettings(), max_lag))
     healthy = is_healthy(findings)
     if as_json:

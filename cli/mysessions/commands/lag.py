@@ -5,10 +5,10 @@ import json
 from typing import Any
 
 import typer
-from mysessions_platform.logging import configure_logging
 from mysessions_platform.settings import ServerSettings
 from rich.table import Table
 
+from mysessions.commands.outage import quiet_logging, run_or_explain
 from mysessions.commands.terminal import report_console
 from mysessions.operations.deployment import deployment
 from mysessions.operations.lag import GroupLag, group_lags
@@ -24,13 +24,13 @@ def lag(
 
     Each partition's committed offset, its end, the records still to read
     and the member reading it. Asking moves no offset."""
-    configure_logging("WARNING")  # on stderr: stdout is the table or the JSON
+    quiet_logging()
     servers = ServerSettings()
     if group:
         wanted: list[tuple[str, tuple[str, ...]]] = [(g, ()) for g in group]
     else:
         wanted = [(g.group_id, g.inputs) for g in deployment().groups]
-    lags = asyncio.run(
+    lags = run_or_explain(
         asyncio.wait_for(group_lags(servers.kafka_bootstrap_servers, wanted), timeout=60)
     )
     if as_json:

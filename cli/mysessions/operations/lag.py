@@ -77,11 +77,11 @@ async def group_lags(
     """``groups``: each group id with the topics it should read (may be empty: then the
     topics it committed on or is assigned)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=5000)
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap_servers, group_id=None, request_timeout_ms=5000
-    )
     await admin.start()
     try:
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=bootstrap_servers, group_id=None, request_timeout_ms=5000
+        )
         await consumer.start()
         try:
             return [await _group_lag(admin, consumer, group, inputs) for group, inputs in groups]

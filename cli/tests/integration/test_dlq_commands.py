@@ -17,6 +17,7 @@ from mysessions_platform.testing.kafka_reading import read_records
 from mysessions_platform.testing.kafka_topics import KafkaTopics
 from mysessions_platform.testing.mongo_databases import MongoDatabases
 from mysessions_platform.testing.naming import unique_name
+from mysessions_platform.testing.ports import free_port
 
 from .kafka_producing import producing
 
@@ -183,3 +184,12 @@ async def test_redrive_without_a_filter_asks_for_one(servers: Endpoints) -> None
     result = await run_cli("dlq", "redrive", "--yes", env={"PATH": "/usr/bin:/bin"})
     assert result.code == 2
     assert "give a filter" in result.err
+
+
+async def test_a_kafka_that_is_away_ends_the_command_with_one_plain_line() -> None:
+    env = {"PATH": "/usr/bin:/bin", "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{free_port()}"}
+    for command in (("dlq", "list", "--dead-letter-topic", "dlq"), ("lag",)):
+        result = await run_cli(*command, env=env)
+        assert result.code == 1
+        assert result.err.startswith("a server did not answer: KafkaConnectionError")
+        assert "Traceback" not in result.err
