@@ -1,0 +1,1 @@
+"""Dead letters: read them from their topic without a consumer group, select, redrive."""

@@ -1,0 +1,1 @@
+"""``mysessions doctor``: every server and what the workers need of it, in plain words."""

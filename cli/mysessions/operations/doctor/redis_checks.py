@@ -1,0 +1,81 @@
+"""Redis: answering, its memory, and the eviction policy the queue's state needs."""
+
+from typing import Any, Final
+
+from redis.asyncio import Redis
+
+from mysessions.operations.doctor.findings import Finding, Status
+
+__all__ = ["check_redis", "judge_memory"]
+
+TIMEOUT_S: Final = 2.0
+FULL_SHARE: Final = 0.9
+"""Above this share of ``maxmemory`` Redis is about to refuse writes (OOM)."""
+
+
+async def check_redis(url: str, where: str) -> list[Finding]:
+    client = Redis.from_url(url, socket_connect_timeout=TIMEOUT_S, socket_timeout=TIMEOUT_S)
+    try:
+        await client.ping()
+        server = await client.info("server")
+        memory = await client.info("memory")
+    finally:
+        await client.aclose()
+    answering = Finding(
+        "redis", where, Status.OK, f"answers (Redis {server.get('redis_version', '?')})"
+    )
+    return [answering, *judge_memory(where, memory)]
+
+
+def judge_memory(where: str, memory: dict[str, Any]) -> list[Finding]:
+    """From ``INFO memory``: the policy must be ``noeviction`` and usage below the limit."""
+    used, limit = int(memory["used_memory"]), int(memory.get("maxmemory", 0))
+    policy = str(memory.get("maxmemory_policy", "?"))
+    findings = []
+    if policy != "noeviction":
+        findings.append(
+            Finding(
+                "redis",
+                f"{where} maxmemory-policy",
+                Status.PROBLEM,
+                f"{policy}: when full, Redis would delete keys (agents' queues and history,"
+                " the de-duplication marks) without anyone knowing",
+                "set `maxmemory-policy noeviction` (redis.conf, or CONFIG SET): a full Redis"
+                " then refuses writes, and the workers wait (an outage, nothing lost)",
+            )
+        )
+    if limit == 0:
+        findings.append(
+            Finding(
+                "redis",
+                f"{where} memory",
+                Status.NOTE,
+                f"{_mib(used)} used, no maxmemory: Redis may grow until the machine runs out",
+                "set maxmemory, with room for every agent's queue and history window",
+            )
+        )
+    elif used >= FULL_SHARE * limit:
+        findings.append(
+            Finding(
+                "redis",
+                f"{where} memory",
+                Status.PROBLEM,
+                f"{_mib(used)} used of {_mib(limit)} ({used / limit:.0%}): writes are refused"
+                " (OOM) when it is full",
+                "raise maxmemory, or look at what grew (history window, de-duplication TTL)",
+            )
+        )
+    else:
+        findings.append(
+            Finding(
+                "redis",
+                f"{where} memory",
+                Status.OK,
+                f"{_mib(used)} used of {_mib(limit)} ({used / limit:.0%}), policy {policy}",
+            )
+        )
+    return findings
+
+
+def _mib(size: int) -> str:
+    return f"{size / 1_048_576:,.1f} MiB"
