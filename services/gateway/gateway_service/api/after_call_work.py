@@ -81,7 +81,7 @@ async def suggest_tags(
     limit: Annotated[int, Query(ge=1, le=MAX_SUGGESTIONS)] = 10,
 ) -> Suggestions:
     """Tags used before in the task's service starting with ``prefix``, most used first."""
-    task, _ = await own_task(resources, caller, user_session_id, datetime.now(UTC))
+    task = await own_task(resources, caller, user_session_id, datetime.now(UTC))
     if task.service_id is None:
         return Suggestions(suggestions=[])
     found = await resources.tags.suggest(caller.tenant_id, task.service_id, prefix, limit)
@@ -97,7 +97,7 @@ async def suggest_tags(
 async def save_after_call_work(
     caller: Agent, resources: Resourced, user_session_id: TaskId, body: AcwBody
 ) -> SavedAcw | JSONResponse:
-    task, _ = await own_task(resources, caller, user_session_id, datetime.now(UTC))
+    task = await own_task(resources, caller, user_session_id, datetime.now(UTC))
     request = SaveRequest(
         tenant_id=caller.tenant_id,
         user_id=caller.user_id,

@@ -1,5 +1,6 @@
-"""What the e-mail use cases need, as one small set: the live mail (the context worker's),
-the drafts and sent replies (MongoDB), the publisher of ``email.replies.v1``, the settings.
+"""What the e-mail use cases need, as one small set: the live mail (the context worker's,
+read through ``context_service.read``), the drafts and sent replies (MongoDB), the
+publisher of ``email.replies.v1``, the settings.
 
 ``EmailTask`` is the part of a task they read: ``contracts.QueueTask`` (what the queue
 stores) and ``contracts.TaskView`` (what the page gets) both have it.
@@ -10,13 +11,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
-from context_service.adapters.live_mail import LiveMail
-from contracts import ServiceSettings
+from contracts import EmailReceived, ServiceSettings
 
 from gateway_service.email.drafts import EmailDrafts
 from gateway_service.email.replies import EmailReplies
 
-__all__ = ["EmailPorts", "EmailTask", "Publisher", "SettingsLookup"]
+__all__ = ["EmailPorts", "EmailTask", "MailLookup", "Publisher", "SettingsLookup"]
 
 
 class EmailTask(Protocol):
@@ -30,6 +30,10 @@ class EmailTask(Protocol):
     def modality(self) -> str: ...
     @property
     def state(self) -> str: ...
+
+
+class MailLookup(Protocol):
+    async def get(self, tenant_id: str, session_id: str) -> EmailReceived | None: ...
 
 
 class Publisher(Protocol):
@@ -46,7 +50,7 @@ def utc_now() -> datetime:
 
 @dataclass(frozen=True)
 class EmailPorts:
-    mail: LiveMail
+    mail: MailLookup
     drafts: EmailDrafts
     replies: EmailReplies
     settings: SettingsLookup

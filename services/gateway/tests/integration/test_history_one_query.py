@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from context_service.adapters.stored_context import STORED_CONTEXT
+from context_service.adapters.stored_context import STORED_CONTEXT, StoredContextStore
 from context_service.domain import Caller, StoredContext
 from gateway_service.testing import RunningGateway
 from pymongo.asynchronous.collection import AsyncCollection
@@ -70,7 +70,9 @@ async def test_a_thousand_ended_tasks_cost_one_query_per_list_request(
     tasks = store(resources.redis, gateway.settings.queue_key_prefix)
     written = await tasks.write([call("acme", "alice", s, "ended") for s in sessions], now)
     assert written.changed == ENDED
-    await resources.stored_context.insert([stored(s, n, now) for n, s in enumerate(sessions)])
+    await StoredContextStore(resources.database).insert(
+        [stored(s, n, now) for n, s in enumerate(sessions)]
+    )
     headers = gateway.headers("acme", "alice")
 
     async with httpx.AsyncClient(base_url=gateway.base_url, headers=headers, timeout=60) as client:

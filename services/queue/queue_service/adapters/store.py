@@ -10,6 +10,7 @@ from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
 from queue_service.adapters import keys
+from queue_service.adapters.agent_reads import AgentReads
 from queue_service.adapters.forget import ErasedTask, forget_tasks
 from queue_service.adapters.live_events import LiveEventsPolicy
 from queue_service.adapters.scripts import (
@@ -18,7 +19,7 @@ from queue_service.adapters.scripts import (
     READ_AGENT,
     UPSERT_TASK,
 )
-from queue_service.adapters.task_codec import task_from_json, task_to_json
+from queue_service.adapters.task_codec import task_to_json
 from queue_service.adapters.view_model import task_view_json
 from queue_service.adapters.watchdog_scripts import FORGET_UNCHANGED
 from queue_service.domain import (
@@ -103,6 +104,7 @@ class TaskStore:
         self._history = history
         self._facts_ttl_ms = int(session_facts_ttl.total_seconds() * 1000)
         self._live_events = live_events
+        self._reads = AgentReads(redis, prefix)
 
     async def append_facts(
         self, new_facts: Mapping[SessionKey, Sequence[Fact]]
@@ -229,28 +231,11 @@ class TaskStore:
 
     async def read_agent(self, tenant_id: str, user_id: str, history_limit: int) -> list[Task]:
         """The agent's live tasks and newest history, in one consistent snapshot."""
-        raw = await run_pipeline(
-            self._redis,
-            SCRIPTS,
-            lambda pipe: READ_AGENT.queue(
-                pipe,
-                [
-                    keys.agent_tasks(self._prefix, tenant_id, user_id),
-                    keys.agent_live(self._prefix, tenant_id, user_id),
-                    keys.agent_history(self._prefix, tenant_id, user_id),
-                ],
-                [history_limit],
-            ),
-        )
-        return [task_from_json(item) for item in raw[0] if item is not None]
+        return await self._reads.read_agent(tenant_id, user_id, history_limit)
 
     async def read_task(self, tenant_id: str, user_id: str, user_session_id: str) -> Task | None:
-        """One of the agent's tasks by its user session id; None when the agent has none of
-        that id (the key names tenant and user, so nobody reads another agent's task)."""
-        raw = await self._redis.hget(
-            keys.agent_tasks(self._prefix, tenant_id, user_id), user_session_id
-        )
-        return task_from_json(raw) if raw is not None else None
+        """One of the agent's tasks by its user session id (``AgentReads.read_task``)."""
+        return await self._reads.read_task(tenant_id, user_id, user_session_id)
 
     async def snapshot(self) -> dict[str, dict[str, str]]:
         """Every agent's stored tasks by key, for comparing a rebuild with the live state."""
@@ -322,17 +307,6 @@ class TaskStore:
             lambda pipe: FORGET_UNCHANGED.queue(pipe, [index], args),
         )
         return int(removed)
-
-    async def tenants_with_tasks_of(self, user_id: str) -> list[str]:
-        """Every tenant holding tasks of a user of this id (for a hint, not a hot path)."""
-        found = set()
-        match = keys.tasks_of_user_anywhere(self._prefix, user_id)
-        async for key in self._redis.scan_iter(match=match, count=1000):
-            name = _text(key)
-            tenant_id, user = keys.agent_of(name.removeprefix(self._prefix))
-            if user == user_id and name == keys.agent_tasks(self._prefix, tenant_id, user_id):
-                found.add(tenant_id)
-        return sorted(found)
 
     async def session_facts(self, session: SessionKey) -> list[Fact]:
         return (await self.facts_of([session]))[session]
