@@ -4,10 +4,10 @@ from datetime import UTC, datetime
 from typing import get_args
 
 import pytest
+from acw.domain import handled
 from contracts import TaskOutcome
 from queue_service.domain.draft import Draft
 from queue_service.domain.session_state import is_open
-from reporting_service.acw.domain import handled
 
 pytestmark = pytest.mark.unit
 

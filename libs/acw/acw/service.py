@@ -22,7 +22,7 @@ from mysessions_platform.failures import describe
 from mysessions_platform.mongo import Document, as_utc
 from mysessions_platform.outbox import run_rounds
 
-from reporting_service.acw.domain import (
+from acw.domain import (
     AcwConflict,
     AcwRefused,
     CodeLists,

@@ -5,7 +5,7 @@ A writer that must publish a message exactly once from its user's view records i
 then marks it published. A crash between leaves the record unmarked; a *round* finds
 records left unmarked for a while and publishes them again with the same ``event_id``
 (consumers dedupe by it). ``run_rounds`` drives such a round forever: after-call work
-(``reporting_service.acw``) and the gateway's e-mail replies both use it.
+(``acw``) and the gateway's e-mail replies both use it.
 """
 
 import asyncio

@@ -5,6 +5,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from acw.service import AcwPorts
+from acw.store import AcwSaves
+from acw.tags import TagCounts
+from acw.wiring import ProducerPublisher
 from aiokafka import AIOKafkaProducer
 from context_service.read import ContextReader
 from contracts import topics
@@ -13,13 +17,8 @@ from mysessions_platform.mongo import Document, mongo_client, mongo_database
 from mysessions_platform.service_settings.cache import SettingsCache
 from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
 from pymongo.asynchronous.database import AsyncDatabase
-from queue_service.read import QueueReader
+from queue_service.read import QueueReader, QueueTaskReader
 from redis.asyncio import Redis
-from reporting_service.acw.service import AcwPorts
-from reporting_service.acw.store import AcwSaves
-from reporting_service.acw.task_reader import QueueTaskReader
-from reporting_service.acw.wiring import ProducerPublisher
-from reporting_service.tags.store import TagCounts
 
 from gateway_service.auth.demo_keys import DemoSigner
 from gateway_service.auth.tokens import JwksVerifier, KeyVerifier, TokenVerifier

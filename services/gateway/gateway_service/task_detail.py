@@ -12,6 +12,7 @@ in force when the task started (``acw.code_lists``), as the save checks them.
 
 from datetime import datetime
 
+from acw.service import code_lists
 from context_service.read import (
     ANONYMOUS,
     NOT_AVAILABLE,
@@ -23,7 +24,6 @@ from contracts import ServiceSettings, TaskView, Widgets
 from contracts.acw import CodeRef
 from mysessions_platform.mongo import Document, as_utc
 from pydantic import BaseModel, Field
-from reporting_service.acw.service import code_lists
 
 from gateway_service.auth.principal import Principal
 from gateway_service.email.detail import email_detail

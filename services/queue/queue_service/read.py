@@ -33,6 +33,7 @@ __all__ = [
     "EventsRead",
     "HistoryCallers",
     "QueueReader",
+    "QueueTaskReader",
     "ServiceOfSession",
     "agent_channel",
     "with_stored_callers",
@@ -73,18 +74,6 @@ class QueueReader:
         task = await self._reads.read_task(tenant_id, user_id, user_session_id)
         return task_view(task, now) if task is not None else None
 
-    async def stored_task(
-        self, tenant_id: str, user_id: str, user_session_id: str
-    ) -> QueueTask | None:
-        """The task as the queue stores it (the changelog's contract ``QueueTask``)."""
-        return await self._reads.stored_task(tenant_id, user_id, user_session_id)
-
-    async def tasks_of_session(
-        self, tenant_id: str, user_id: str, session_id: str
-    ) -> list[QueueTask]:
-        """The user's tasks of one session, oldest first (a transfer back makes several)."""
-        return await self._reads.stored_tasks_of_session(tenant_id, user_id, session_id)
-
     async def agent_view(
         self,
         tenant_id: str,
@@ -111,3 +100,22 @@ class QueueReader:
         """Where the agent's events stream stands: its newest entry's id, or ``START``."""
         newest = await AgentEvents(self._redis, self._prefix, tenant_id, user_id).newest_id()
         return START if newest is None else newest
+
+
+class QueueTaskReader:
+    """One agent's tasks as the queue stores them, the changelog's contract ``QueueTask``:
+    what after-call work checks a save against (``acw.service.TaskReader``). Redis rather
+    than the changelog topic: Redis answers for one key at once and is what the agent sees;
+    the compacted changelog would have to be read from the start to find one task."""
+
+    def __init__(self, redis: Redis, prefix: str) -> None:
+        self._reads = AgentReads(redis, prefix)
+
+    async def task(self, tenant_id: str, user_id: str, user_session_id: str) -> QueueTask | None:
+        return await self._reads.stored_task(tenant_id, user_id, user_session_id)
+
+    async def tasks_of_session(
+        self, tenant_id: str, user_id: str, session_id: str
+    ) -> list[QueueTask]:
+        """The user's tasks of one session, oldest first (a transfer back makes several)."""
+        return await self._reads.stored_tasks_of_session(tenant_id, user_id, session_id)

@@ -4,9 +4,9 @@ import ast
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import acw.domain as domain
 import pytest
-import reporting_service.acw.domain as domain
-from reporting_service.acw.domain import (
+from acw.domain import (
     AcwConflict,
     AcwRefused,
     CodeLists,

@@ -5,14 +5,14 @@ save, through ``save_after_call_work``: the same domain path as ``mysessions acw
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+from acw.domain import MAX_TAG_CHARS, AcwConflict, AcwRefused
+from acw.service import MAX_ID_CHARS, MAX_TAGS_GIVEN, SaveRequest
+from acw.service import save_after_call_work as save_work
+from acw.tags import MAX_SUGGESTIONS
 from contracts.acw import CodeRef
 from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, StringConstraints
-from reporting_service.acw.domain import MAX_TAG_CHARS, AcwConflict, AcwRefused
-from reporting_service.acw.service import MAX_ID_CHARS, MAX_TAGS_GIVEN, SaveRequest
-from reporting_service.acw.service import save_after_call_work as save_work
-from reporting_service.tags.store import MAX_SUGGESTIONS
 
 from gateway_service.api.tasks import NO_TASK, TaskId
 from gateway_service.auth.dependencies import Agent, Resourced

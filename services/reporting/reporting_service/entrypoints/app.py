@@ -7,6 +7,9 @@ import contextlib
 from datetime import UTC, datetime
 
 import structlog
+from acw.service import AcwPorts, run_outbox
+from acw.store import AcwSaves
+from acw.tags import TagCounts
 from contracts import topics
 from faststream import FastStream
 from mysessions_platform.id_lookup import IdLookup
@@ -18,11 +21,9 @@ from mysessions_platform.kafka.topics import TopicSettings, ensure_topics
 from mysessions_platform.mongo import connect, mongo_database
 from mysessions_platform.service_settings.cache import SettingsCache
 from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
+from queue_service.read import QueueTaskReader
 from redis.asyncio import Redis
 
-from reporting_service.acw.service import AcwPorts, run_outbox
-from reporting_service.acw.store import AcwSaves
-from reporting_service.acw.task_reader import QueueTaskReader
 from reporting_service.adapters.backlog import Backlog
 from reporting_service.adapters.conclusion import AcwConclusion, LocalConclusion
 from reporting_service.adapters.facts_store import FactsStore
@@ -32,7 +33,6 @@ from reporting_service.domain import FinalityRule
 from reporting_service.finalizer import Finalizer, GatedSweep, SweepLoop
 from reporting_service.settings import ReportingSettings
 from reporting_service.step import ReportingStep
-from reporting_service.tags.store import TagCounts
 
 log = structlog.get_logger(__name__)
 
