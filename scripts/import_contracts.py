@@ -1,5 +1,5 @@
 """An import-linter contract type the built-in ones lack: a package that imports the
-standard library only (and itself, and the modules named in ``also``).
+standard library only (and its own modules, and the modules named in ``also``).
 
 import-linter's ``forbidden`` contract lists what may not be imported; a pure domain's rule
 is the other way round (nothing but the standard library), so a dependency added to the
@@ -18,7 +18,7 @@ __all__ = ["StdlibOnlyContract"]
 
 class StdlibOnlyContract(Contract):
     """Options: ``modules``, the packages held to it (each with its descendants);
-    ``also`` (optional), more top-level packages they may import."""
+    ``also`` (optional), modules they may import too (each with its descendants)."""
 
     type_name = "stdlib_only"
 
@@ -28,13 +28,13 @@ class StdlibOnlyContract(Contract):
     def check(self, graph: grimp.ImportGraph, verbose: bool) -> ContractCheck:
         found: list[tuple[str, str, tuple[int, ...]]] = []
         for package in self.modules:  # type: ignore[attr-defined]
-            own = package.name.split(".")[0]
-            allowed = {own, *self.also}  # type: ignore[misc]
+            allowed = (package.name, *self.also)  # type: ignore[misc]
             checked = {package.name} | graph.find_descendants(package.name)
             for importer in sorted(checked):
                 for imported in sorted(graph.find_modules_directly_imported_by(importer)):
-                    root = imported.split(".")[0]
-                    if root in sys.stdlib_module_names or root in allowed:
+                    if imported.split(".")[0] in sys.stdlib_module_names or any(
+                        imported == name or imported.startswith(f"{name}.") for name in allowed
+                    ):
                         continue
                     details = graph.get_import_details(importer=importer, imported=imported)
                     lines = tuple(detail["line_number"] for detail in details)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from contracts import TaskView
 from contracts.base import Identifier, UtcMillis
-from contracts.views import TaskOutcome
+from contracts.task_rules import TaskOutcome
 from fastapi import APIRouter, HTTPException, Path, Query, status
 from pydantic import BaseModel, Field
 
