@@ -53,6 +53,7 @@ __all__ = [
     "StoredCallers",
     "StoredContext",
     "StoredPage",
+    "StoredRecords",
     "TranscriptState",
     "as_json",
     "captions_channel",
@@ -90,6 +91,17 @@ class StoredCallers:
             address = None if caller.address_kind == "anonymous" else caller.address
             callers[pair] = CallerView(display_name=caller.label, address=address)
         return callers
+
+
+class StoredRecords:
+    """How many stored context records a tenant has (the demo's summary; expired records
+    the purge has not deleted yet are counted too)."""
+
+    def __init__(self, database: AsyncDatabase[Document]) -> None:
+        self._store = StoredContextStore(database)
+
+    async def count(self, tenant_id: str) -> int:
+        return await self._store.count(tenant_id)
 
 
 class ContextReader:

@@ -91,6 +91,11 @@ class QueueReader:
         """Every tenant holding tasks of a user of this id (a key scan: for a hint only)."""
         return await self._reads.tenants_with_tasks_of(user_id)
 
+    async def snapshot(self) -> dict[str, dict[str, str]]:
+        """Every agent's stored tasks, JSON by user session id, by the agent's key (without
+        the prefix): a scan of the whole prefix, for operators and the demo, not a page."""
+        return await self._reads.snapshot()
+
     def events(self, tenant_id: str, user_id: str, redis: Redis | None = None) -> AgentEvents:
         """The agent's events stream (what a live stream replays and follows); ``redis``:
         the reader's own client for it, when not this reader's."""

@@ -71,6 +71,16 @@ class AgentReads:
                 found.append(task)
         return sorted(found, key=lambda task: task.started_at)
 
+    async def snapshot(self) -> dict[str, dict[str, str]]:
+        """Every agent's stored tasks by key (without the prefix): an admin scan, for
+        comparing a rebuild with the live state and for the demo's summary."""
+        found: dict[str, dict[str, str]] = {}
+        async for key in self._redis.scan_iter(match=keys.all_agent_tasks(self._prefix)):
+            name = _text(key)
+            tasks = await self._redis.hgetall(name)
+            found[name.removeprefix(self._prefix)] = {_text(k): _text(v) for k, v in tasks.items()}
+        return found
+
     async def tenants_with_tasks_of(self, user_id: str) -> list[str]:
         """Every tenant holding tasks of a user of this id (for a hint, not a hot path)."""
         found = set()

@@ -238,13 +238,8 @@ class TaskStore:
         return await self._reads.read_task(tenant_id, user_id, user_session_id)
 
     async def snapshot(self) -> dict[str, dict[str, str]]:
-        """Every agent's stored tasks by key, for comparing a rebuild with the live state."""
-        found: dict[str, dict[str, str]] = {}
-        async for key in self._redis.scan_iter(match=keys.all_agent_tasks(self._prefix)):
-            name = _text(key)
-            tasks = await self._redis.hgetall(name)
-            found[name.removeprefix(self._prefix)] = {_text(k): _text(v) for k, v in tasks.items()}
-        return found
+        """Every agent's stored tasks by key (``AgentReads.snapshot``)."""
+        return await self._reads.snapshot()
 
     @property
     def history(self) -> HistoryPolicy:
