@@ -1,66 +1,28 @@
 """Sent replies in MongoDB (collection ``email_replies``): the outbox of ``email.replies.v1``.
 
-A unique index on ``(tenant_id, user_session_id)`` makes the first send of a task win
-atomically; a second insert fails with a duplicate key and the winner is read back (409).
-The document holds the event's exact bytes until Kafka confirmed it; marking it published
+One reply per task, the first send winning (a second is read back: 409), marked published
+once Kafka confirmed it (``mysessions_platform.outbox_records``, as after-call work's
+saves). The document holds the event's exact bytes until then; marking it published
 removes them, so what stays (ids and instants, for the 409 and the task's "sent") holds
 neither the caller's address nor the agent's text.
 """
 
-from datetime import datetime
 from typing import Final
 
 from mysessions_platform.mongo import Document
-from pymongo import ASCENDING
+from mysessions_platform.outbox_records import OutboxRecords
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
 __all__ = ["EMAIL_REPLIES", "EmailReplies"]
 
 EMAIL_REPLIES: Final = "email_replies"
 
 
-class EmailReplies:
+class EmailReplies(OutboxRecords):
     def __init__(self, database: AsyncDatabase[Document]) -> None:
-        self._replies = database[EMAIL_REPLIES]
-
-    async def ensure_indexes(self) -> None:
-        await self._replies.create_index(
-            [("tenant_id", ASCENDING), ("user_session_id", ASCENDING)],
-            unique=True,
-            name="one_reply_per_task",
+        super().__init__(
+            database[EMAIL_REPLIES],
+            unique_index="one_reply_per_task",
+            written_at="sent_at",
+            dropped_when_published=("event",),
         )
-        await self._replies.create_index(
-            [("published_at", ASCENDING), ("sent_at", ASCENDING)], name="outbox"
-        )
-
-    async def insert_first(self, document: Document) -> Document | None:
-        """None when ``document`` is the task's first reply (inserted), else the winner."""
-        try:
-            await self._replies.insert_one(dict(document))
-        except DuplicateKeyError:
-            winner = await self.find(document["tenant_id"], document["user_session_id"])
-            if winner is None:  # cannot happen: replies are never deleted
-                raise
-            return winner
-        return None
-
-    async def find(self, tenant_id: str, user_session_id: str) -> Document | None:
-        return await self._replies.find_one(
-            {"tenant_id": tenant_id, "user_session_id": user_session_id}, {"_id": 0}
-        )
-
-    async def mark_published(self, tenant_id: str, user_session_id: str, at: datetime) -> None:
-        await self._replies.update_one(
-            {"tenant_id": tenant_id, "user_session_id": user_session_id, "published_at": None},
-            {"$set": {"published_at": at}, "$unset": {"event": ""}},
-        )
-
-    async def unpublished(self, sent_before: datetime, limit: int) -> list[Document]:
-        """Replies Kafka never confirmed, sent before ``sent_before``, oldest first."""
-        cursor = (
-            self._replies.find({"published_at": None, "sent_at": {"$lt": sent_before}}, {"_id": 0})
-            .sort("sent_at", ASCENDING)
-            .limit(limit)
-        )
-        return [document async for document in cursor]
