@@ -15,7 +15,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 from contracts import SessionRecord
+from mysessions_platform.purge_buckets import PurgeBuckets
 from pymongo.asynchronous.database import AsyncDatabase
+from reporting_service.adapters.facts_store import WRITTEN, WRITTEN_BUCKET
 from reporting_service.adapters.records_store import _LEGACY_CHECKED
 
 __all__ = ["HISTORY_TENANTS", "preload_history"]
@@ -142,14 +144,16 @@ async def preload_history(database: AsyncDatabase[Document], facts: int) -> floa
     # A store of this version has scanned for records unpublished by older ones: without
     # this mark the worker would take every stored record as unpublished at its start.
     await database["reporting_unpublished"].insert_one({"_id": _LEGACY_CHECKED})
+    buckets = PurgeBuckets(database, WRITTEN, WRITTEN_BUCKET, "written_at")
     for first in range(0, sessions, _BATCH):
         chunk = range(first, min(sessions, first + _BATCH))
         written = {n: now - _WRITTEN_OVER * (1 - n / sessions) for n in chunk}
-        await database["reporting_written"].insert_many(
-            [_marker(n, at) for n, at in written.items()], ordered=False
-        )
+        markers = [buckets.stamp(_marker(n, at)) for n, at in written.items()]
+        await buckets.note(markers)  # as the worker writes them: each hour noted for its purge
+        await database[WRITTEN].insert_many(markers, ordered=False)
         await database["reporting_records"].insert_many(
             [doc for n, at in written.items() for doc in _records(template, n, at)],
             ordered=False,
         )
+    await buckets.stamp_unstamped()  # none: notes the pass as done, as a worker's start would
     return time.perf_counter() - started

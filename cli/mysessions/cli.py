@@ -6,6 +6,7 @@ from mysessions.commands.acw import acw_app, tags_app
 from mysessions.commands.contacts import contacts_app
 from mysessions.commands.context_cmds import context_app, unprovision_command
 from mysessions.commands.demo import demo
+from mysessions.commands.docs import docs_app
 from mysessions.commands.publish import publish
 from mysessions.commands.rebuild import rebuild
 from mysessions.commands.report import report_app
@@ -32,3 +33,4 @@ app.add_typer(acw_app, name="acw", help="After-call work: save a task's codes an
 app.add_typer(tags_app, name="tags", help="Tag suggestions from saved after-call work.")
 app.add_typer(topics_app, name="topics", help="Check the topics against their specs.")
 app.add_typer(report_app, name="report", help="Reporting records for BI: export.")
+app.add_typer(docs_app, name="docs", help="The API documents under docs/: generate, check.")

@@ -27,13 +27,14 @@ from mysessions.events_out import event_sender
 from mysessions.simulation import simulate
 from mysessions_platform.infra import Endpoints
 from mysessions_platform.mongo import Document, connect, with_database
+from mysessions_platform.purge_buckets import PurgeBuckets
 from mysessions_platform.testing.kafka_reading import group_caught_up, wait_for
 from mysessions_platform.testing.kafka_topics import KafkaTopics
 from mysessions_platform.testing.mongo_databases import MongoDatabases
 from mysessions_platform.testing.redis_keys import RedisKeys
 from pymongo.asynchronous.database import AsyncDatabase
 from queue_service.entrypoints.app import create_app as create_queue
-from reporting_service.adapters.facts_store import FACTS, SESSIONS, WRITTEN
+from reporting_service.adapters.facts_store import FACTS, SESSIONS, WRITTEN, WRITTEN_BUCKET
 from reporting_service.adapters.records_store import RECORDS, from_document
 from reporting_service.entrypoints.app import create_app as create_reporting
 
@@ -88,13 +89,15 @@ async def publish_day(servers: Endpoints, day: Path, topic: str) -> None:
 
 
 async def store_history(database: AsyncDatabase[Document]) -> None:
-    """Bulk inserts, as the documents reporting stores them."""
+    """Bulk inserts, as the documents reporting stores them (markers stamped with the hour
+    they were written in, the hour noted for their purge)."""
     long_ago = datetime(2025, 1, 1, tzinfo=UTC)
     now = datetime.now(UTC)
+    hours = PurgeBuckets(database, WRITTEN, WRITTEN_BUCKET, "written_at")
     for start in range(0, HISTORY_SESSIONS, 5000):
         sessions = range(start, min(HISTORY_SESSIONS, start + 5000))
-        await database[WRITTEN].insert_many(
-            [
+        markers = [
+            hours.stamp(
                 {
                     "_id": f'["history","h-{n}"]',
                     "tenant_id": "history",
@@ -104,9 +107,11 @@ async def store_history(database: AsyncDatabase[Document]) -> None:
                     ],
                     "written_at": now - timedelta(hours=1),
                 }
-                for n in sessions
-            ]
-        )
+            )
+            for n in sessions
+        ]
+        await hours.note(markers)
+        await database[WRITTEN].insert_many(markers)
         await database[RECORDS].insert_many(
             [
                 {
@@ -153,6 +158,7 @@ async def store_history(database: AsyncDatabase[Document]) -> None:
                 for n in sessions
             ]
         )
+    await hours.stamp_unstamped()  # none: notes the pass done, as a worker's start would
 
 
 async def test_a_new_tenants_day_is_written_within_a_minute_of_settling(

@@ -9,6 +9,7 @@ import contracts as c
 import pytest
 from faststream import TestApp
 from mysessions.events_out import EventSender, event_sender
+from mysessions_platform.clock import utc_now
 from mysessions_platform.infra import Endpoints
 from mysessions_platform.testing.kafka_reading import group_caught_up, read_records, wait_for
 from mysessions_platform.testing.kafka_topics import KafkaTopics
@@ -17,7 +18,7 @@ from queue_service.adapters.store import SessionKey
 from queue_service.adapters.translate import to_fact
 from queue_service.domain import Fact, expiry_event_id
 from queue_service.entrypoints.app import create_app, make_store
-from queue_service.step import QueueStep, utc_now
+from queue_service.step import QueueStep
 from queue_service.view import agent_view
 from queue_service.watchdog import Watchdog
 from redis.asyncio import Redis

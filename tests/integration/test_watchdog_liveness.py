@@ -354,8 +354,9 @@ async def test_a_worker_whose_sweeper_ended_stops_with_a_non_zero_exit_code(
         async def run(self) -> None:
             return None  # as if a bug let the loop return
 
-    assert app.sweep_loop is not None
-    app.sweep_loop = Ended(app.sweep_loop.sweep, app.sweep_loop.lease, 1.0)
+    (sweeper,) = app.loops
+    assert isinstance(sweeper, SweepLoop)
+    app.loops = (Ended(sweeper.sweep, sweeper.lease, 1.0),)
 
     async def stopped() -> bool:
         return app.exit_code == 1

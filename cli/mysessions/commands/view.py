@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import typer
 from context_service.read import StoredCallers
+from mysessions_platform.logging import configure_logging
 from mysessions_platform.mongo import mongo_client, mongo_database
 from queue_service.read import QueueReader
 from queue_service.settings import QueueSettings
@@ -57,6 +58,7 @@ def view(
     limit: int = typer.Option(1000, help="How many history entries at most."),
 ) -> None:
     """Print an agent's ordered list: incoming, connected, then history."""
+    configure_logging("WARNING")  # on stderr: the list alone is on stdout (JSON for tools)
     tasks = asyncio.run(load_view(tenant, user, limit))
     if as_json:
         typer.echo(json.dumps(tasks, indent=2))

@@ -11,16 +11,18 @@ sends it again with the same ``event_id`` (consumers dedupe by it) and finishes 
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Final, Protocol
 from uuid import uuid4
 
 import structlog
 from contracts import AfterCallWorkSubmitted, CodeRef, QueueTask, ServiceSettings, encode
 from contracts.acw import SYSTEM, SYSTEM_TIMEOUT_CODE, SYSTEM_TIMEOUT_LABEL
+from mysessions_platform.clock import utc_now
 from mysessions_platform.failures import describe
 from mysessions_platform.mongo import Document, as_utc
-from mysessions_platform.outbox import run_rounds
+from mysessions_platform.outbox import outbox_loop
+from mysessions_platform.worker.loops import Every
 
 from acw.domain import (
     AcwConflict,
@@ -42,8 +44,8 @@ __all__ = [
     "SaveRequest",
     "Saved",
     "code_lists",
+    "outbox",
     "republish_pending",
-    "run_outbox",
     "save_after_call_work",
 ]
 
@@ -86,10 +88,6 @@ class TagCounter(Protocol):
 
 class Publisher(Protocol):
     async def publish_all(self, topic: str, messages: list[tuple[bytes | None, bytes]]) -> None: ...
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -170,10 +168,10 @@ async def republish_pending(now: datetime, ports: AcwPorts, limit: int = 500) ->
     return finished
 
 
-async def run_outbox(ports: AcwPorts, interval_s: float = 1.0) -> None:
-    """``republish_pending`` every ``interval_s`` until cancelled (for a worker's lifespan);
+def outbox(ports: AcwPorts, interval_s: float = 1.0) -> Every:
+    """``republish_pending`` every ``interval_s`` (a loop for a worker's shell to supervise);
     a failed round is logged and tried again, nothing is lost meanwhile."""
-    await run_rounds(
+    return outbox_loop(
         lambda: republish_pending(ports.clock(), ports), interval_s, "after-call work outbox"
     )
 

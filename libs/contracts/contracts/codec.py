@@ -4,10 +4,10 @@ from typing import Any, Final
 
 from pydantic import BaseModel, TypeAdapter
 
-from contracts import topics
 from contracts.changelog import QueueTask
 from contracts.reasons import explain as explain  # where the workers import it from
 from contracts.service_settings import ServiceSettings, TenantSettings
+from contracts.topic_messages import TOPIC_MESSAGES
 from contracts.transcripts import LiveCaption
 from contracts.unions import (
     AfterCallWork,
@@ -26,13 +26,7 @@ QUEUE_TASK_ADAPTER: Final[TypeAdapter[QueueTask]] = TypeAdapter(QueueTask)
 EMAIL_REPLY_ADAPTER: Final[TypeAdapter[EmailReply]] = TypeAdapter(EmailReply)
 
 TOPIC_ADAPTERS: Final[dict[str, TypeAdapter[Any]]] = {
-    topics.TELEPHONY_EVENTS: SESSION_EVENT_ADAPTER,
-    topics.SESSION_EVENTS: SESSION_EVENT_ADAPTER,
-    topics.AFTER_CALL_WORK: AFTER_CALL_WORK_ADAPTER,
-    topics.REPORTING_SESSIONS: REPORTING_RECORD_ADAPTER,
-    topics.TASK_CHANGELOG: QUEUE_TASK_ADAPTER,
-    topics.EMAIL_REPLIES: EMAIL_REPLY_ADAPTER,
-    topics.DEAD_LETTERS: DEAD_LETTER_ADAPTER,
+    topic: TypeAdapter(message.type) for topic, message in TOPIC_MESSAGES.items()
 }
 
 VIEW_ADAPTERS: Final[dict[str, TypeAdapter[Any]]] = {

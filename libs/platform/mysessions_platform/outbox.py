@@ -4,28 +4,19 @@ A writer that must publish a message exactly once from its user's view records i
 (insert-only, unique per business key, with the message's ``event_id``), then publishes,
 then marks it published. A crash between leaves the record unmarked; a *round* finds
 records left unmarked for a while and publishes them again with the same ``event_id``
-(consumers dedupe by it). ``run_rounds`` drives such a round forever: after-call work
-(``acw``) and the gateway's e-mail replies both use it.
+(consumers dedupe by it). ``outbox_loop`` runs such a round in the one periodic loop
+(``worker.loops``): after-call work (``acw``) and the gateway's e-mail replies both use
+it. A failed round is logged and tried again: the records stay.
 """
 
-import asyncio
 from collections.abc import Awaitable, Callable
 
-import structlog
+from mysessions_platform.worker.loops import Every
 
-from mysessions_platform.failures import describe
-
-__all__ = ["run_rounds"]
-
-log = structlog.get_logger(__name__)
+__all__ = ["outbox_loop"]
 
 
-async def run_rounds(round_: Callable[[], Awaitable[int]], interval_s: float, what: str) -> None:
-    """``round_`` every ``interval_s`` until cancelled; a failed round is logged (without
-    values) and tried again next time: nothing is lost meanwhile, the records stay."""
-    while True:
-        try:
-            await round_()
-        except Exception as error:
-            log.warning(f"{what} round failed", error=describe(error))
-        await asyncio.sleep(interval_s)
+def outbox_loop(round_: Callable[[], Awaitable[int]], interval_s: float, what: str) -> Every:
+    """``round_`` at once, then every ``interval_s`` until stopped (no backoff: a round is
+    one cheap indexed query)."""
+    return Every(round_, interval_s, what)

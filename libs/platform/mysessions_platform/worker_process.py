@@ -11,11 +11,15 @@ __all__ = ["WorkerProcess"]
 
 
 class WorkerProcess:
-    """``python -m <module>`` with extra environment; output goes to a log file."""
+    """``python -m <module>`` with extra environment; output goes to a log file.
+
+    Its health endpoints take a free port of the OS's choosing unless ``env`` names one
+    (``HEALTH_PORT`` or ``<WORKER>_HEALTH_PORT``), so workers started side by side (tests in
+    parallel, the demo next to a test) never fight over a fixed port."""
 
     def __init__(self, module: str, env: Mapping[str, str], log_file: Path) -> None:
         self.module = module
-        self.env = {**os.environ, **env}
+        self.env = {**os.environ, "HEALTH_PORT": "0", **env}
         self.log_file = log_file
         self.process: asyncio.subprocess.Process | None = None
 
@@ -31,6 +35,13 @@ class WorkerProcess:
         if self.process and self.process.returncode is None:
             self.process.send_signal(signal.SIGKILL)
             await self.process.wait()
+
+    async def terminate(self, timeout_s: float) -> int:
+        """SIGTERM, as an orchestrator stops a worker; returns its exit code (raises
+        ``TimeoutError`` if it is still running after ``timeout_s``)."""
+        assert self.process is not None, "not started"
+        self.process.send_signal(signal.SIGTERM)
+        return await asyncio.wait_for(self.process.wait(), timeout_s)
 
     async def stop(self) -> None:
         if self.process and self.process.returncode is None:

@@ -1,6 +1,7 @@
-import asyncio
+import sys
 
 from mysessions_platform.logging import configure_logging
+from mysessions_platform.worker.shell import run_worker
 
 from context_service.entrypoints.app import create_app
 from context_service.settings import ContextSettings
@@ -9,7 +10,7 @@ from context_service.settings import ContextSettings
 def main() -> None:
     settings = ContextSettings()
     configure_logging(settings.log_level)
-    asyncio.run(create_app(settings).run())
+    sys.exit(run_worker(create_app(settings)))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from contracts import CallerView
+from mysessions_platform.id_lookup import IdLookup
 from mysessions_platform.mongo import Document
 from mysessions_platform.service_settings.cache import SettingsCache
 from pymongo.asynchronous.database import AsyncDatabase
@@ -67,11 +68,17 @@ ServiceOfSession = tuple[str, str | None]
 class StoredCallers:
     """The callers of ended tasks, from the records of services that opted in to storing
     context: what the queue's ``HistoryCallers`` port asks for. All the records a page
-    needs are read in one query (``StoredContextStore.latest_of``): a history of 1,000
-    ended tasks is one round trip, not 1,000. Expired records are never used."""
+    needs are read at once (``StoredContextStore.latest_of``): one query where the server
+    plans an ``$in`` by index, else one index-backed query per session, never one per
+    task. Expired records are never used."""
 
-    def __init__(self, database: AsyncDatabase[Document], now: datetime) -> None:
-        self._store = StoredContextStore(database)
+    def __init__(
+        self, database: AsyncDatabase[Document], now: datetime, lookup: IdLookup | None = None
+    ) -> None:
+        """``lookup``: how a page is read, detected on first use; a long-lived caller
+        passes one it keeps (``ContextReader`` does), so it is detected once, not per
+        request."""
+        self._store = StoredContextStore(database, lookup)
         self._now = now
 
     async def stored_callers(
@@ -113,6 +120,7 @@ class ContextReader:
         prefix: str,
     ) -> None:
         self._database = database
+        self._page_reads = IdLookup()  # the stored callers': detected once, at first use
         self._live = LiveContexts(redis, prefix)
         self._mail = LiveMail(redis, prefix)
         self._listing = StoredContextListing(database)
@@ -149,7 +157,7 @@ class ContextReader:
         return self._mail
 
     def stored_callers(self, now: datetime) -> StoredCallers:
-        return StoredCallers(self._database, now)
+        return StoredCallers(self._database, now, self._page_reads)
 
     async def stored_sessions(
         self,

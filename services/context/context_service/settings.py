@@ -1,14 +1,16 @@
 from datetime import timedelta
+from typing import ClassVar
 
 from contracts import topics
 from mysessions_platform.service_settings.cache import DEFAULT_REFRESH_S
-from mysessions_platform.settings import ServerSettings
+from mysessions_platform.worker.settings import WorkerSettings
 from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
 
-class ContextSettings(ServerSettings):
+class ContextSettings(WorkerSettings):
     model_config = SettingsConfigDict(env_prefix="CONTEXT_", extra="ignore")
+    DEFAULT_HEALTH_PORT: ClassVar[int] = 9183
 
     settings_refresh_s: float = Field(default=DEFAULT_REFRESH_S, gt=0, le=300)
     """How stale a worker's copy of the service settings may get (CONTEXT_SETTINGS_REFRESH_S)."""

@@ -16,12 +16,13 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 
 import contracts as c
 import structlog
 from aiokafka import ConsumerRecord
+from mysessions_platform.clock import utc_now
 from mysessions_platform.failures import describe
 from mysessions_platform.kafka.deadletter import Rejection
 from pydantic import ValidationError
@@ -48,10 +49,6 @@ __all__ = ["CallerLookup", "ContextStep", "SettingsLookup", "utc_now"]
 log = structlog.get_logger(__name__)
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class SettingsLookup(Protocol):
     async def get(self, tenant_id: str, service_id: str) -> c.ServiceSettings: ...
 
@@ -71,6 +68,14 @@ class Fold:
 
 
 @dataclass
+class StepCounts:
+    """Totals since start, for the worker's figures."""
+
+    stored: int = 0
+    """Context records stored (new ones: a redelivery stores none again)."""
+
+
+@dataclass
 class ContextStep:
     live: LiveContextStore
     stored: StoredContextStore
@@ -80,6 +85,7 @@ class ContextStep:
     clock: Callable[[], datetime] = utc_now
     caller_deadline_s: float = 3.0
     """A guard above the resolver's own deadlines: past it the caller is Anonymous."""
+    counts: StepCounts = field(default_factory=StepCounts)
 
     async def __call__(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> list[Rejection]:
         rejected: list[Rejection] = []
@@ -161,7 +167,7 @@ class ContextStep:
                 departure.at
             )
         records = records_to_store(departures, lambda sid, at: decisions[(sid, at)], now)
-        await self.stored.insert(records)
+        self.counts.stored += await self.stored.insert(records)
         for departure in departures:
             stay = departure.stay
             await self.transcripts.on_session_left(

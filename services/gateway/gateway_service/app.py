@@ -6,17 +6,24 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
-from mysessions_platform.outbox import run_rounds
+from mysessions_platform.outbox import outbox_loop
 
+from gateway_service import health
 from gateway_service.auth import demo_routes
 from gateway_service.auth.demo_keys import DemoSigner
 from gateway_service.email.send import outbox_round
 from gateway_service.errors import API_RESPONSES
 from gateway_service.limits import BodySizeLimit, limit_reads, limit_writes
+from gateway_service.metrics import GatewayMetrics, RequestMetrics
 from gateway_service.outages import answer_outages
 from gateway_service.resources import open_resources
 from gateway_service.routes import API_ROUTERS, PAGE_ROUTERS
 from gateway_service.settings import GatewaySettings, identity_problems
+
+
+def _streams_open(app: FastAPI) -> int:
+    resources = getattr(app.state, "resources", None)
+    return 0 if resources is None else resources.live.slots.open
 
 
 def create_app(settings: GatewaySettings, demo: DemoSigner | None = None) -> FastAPI:
@@ -38,15 +45,16 @@ def create_app(settings: GatewaySettings, demo: DemoSigner | None = None) -> Fas
             app.state.resources = resources
             # E-mail replies recorded but never confirmed by Kafka (see email.send).
             outbox = asyncio.create_task(
-                run_rounds(
+                outbox_loop(
                     lambda: outbox_round(resources.email),
                     settings.email_outbox_interval_s,
                     "e-mail reply outbox",
-                )
+                ).run()
             )
             try:
                 yield
             finally:
+                app.state.draining = True
                 outbox.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await outbox
@@ -59,7 +67,10 @@ def create_app(settings: GatewaySettings, demo: DemoSigner | None = None) -> Fas
         docs_url=None,
         redoc_url=None,
     )
+    app.state.metrics = GatewayMetrics()
+    app.state.metrics.sse_clients(lambda: _streams_open(app))
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestMetrics, metrics=app.state.metrics)
     answer_outages(app)
     for router in API_ROUTERS:
         app.include_router(
@@ -69,6 +80,7 @@ def create_app(settings: GatewaySettings, demo: DemoSigner | None = None) -> Fas
         )
     for router in PAGE_ROUTERS:
         app.include_router(router)
+    app.include_router(health.router)
     if settings.mode == "demo":
         app.include_router(demo_routes.router)
     return app

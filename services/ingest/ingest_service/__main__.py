@@ -1,6 +1,7 @@
-import asyncio
+import sys
 
 from mysessions_platform.logging import configure_logging
+from mysessions_platform.worker.shell import run_worker
 
 from ingest_service.entrypoints.app import create_app
 from ingest_service.settings import IngestSettings
@@ -9,7 +10,7 @@ from ingest_service.settings import IngestSettings
 def main() -> None:
     settings = IngestSettings()
     configure_logging(settings.log_level)
-    asyncio.run(create_app(settings).run())
+    sys.exit(run_worker(create_app(settings)))
 
 
 if __name__ == "__main__":

@@ -1,10 +1,13 @@
+from typing import ClassVar
+
 from contracts import topics
-from mysessions_platform.settings import ServerSettings
+from mysessions_platform.worker.settings import WorkerSettings
 from pydantic_settings import SettingsConfigDict
 
 
-class IngestSettings(ServerSettings):
+class IngestSettings(WorkerSettings):
     model_config = SettingsConfigDict(env_prefix="INGEST_", extra="ignore")
+    DEFAULT_HEALTH_PORT: ClassVar[int] = 9181
 
     group_id: str = "ingest"
     source_topic: str = topics.TELEPHONY_EVENTS

@@ -1,7 +1,7 @@
-import asyncio
 import sys
 
 from mysessions_platform.logging import configure_logging
+from mysessions_platform.worker.shell import run_worker
 
 from queue_service.entrypoints.app import create_app
 from queue_service.settings import QueueSettings
@@ -10,9 +10,7 @@ from queue_service.settings import QueueSettings
 def main() -> None:
     settings = QueueSettings()
     configure_logging(settings.log_level)
-    app = create_app(settings)
-    asyncio.run(app.run())
-    sys.exit(app.exit_code)
+    sys.exit(run_worker(create_app(settings)))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from datetime import datetime
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from contracts.limits import CONSUMER_MAX_PARTITION_FETCH_BYTES
+from mysessions_platform.clock import utc_now
 from mysessions_platform.kafka.topics import topic_partitions
 from pydantic import ValidationError
 
@@ -31,7 +32,7 @@ from queue_service.adapters.changelog import from_record
 from queue_service.adapters.erasures import ErasureRegister, subjects_of_event
 from queue_service.adapters.forget import ErasedTask
 from queue_service.adapters.store import TaskStore
-from queue_service.step import CodesAndTags, NoCodesAndTags, QueueStep, utc_now
+from queue_service.step import CodesAndTags, NoCodesAndTags, QueueStep
 
 
 @dataclass

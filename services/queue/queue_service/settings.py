@@ -1,16 +1,17 @@
 from datetime import timedelta
-from typing import Self
+from typing import ClassVar, Self
 
 from contracts import topics
-from mysessions_platform.settings import ServerSettings
+from mysessions_platform.worker.settings import WorkerSettings
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from queue_service.adapters.live_events import LiveEventsPolicy
 
 
-class QueueSettings(ServerSettings):
+class QueueSettings(WorkerSettings):
     model_config = SettingsConfigDict(env_prefix="QUEUE_", extra="ignore")
+    DEFAULT_HEALTH_PORT: ClassVar[int] = 9182
 
     group_id: str = "queue"
     source_topic: str = topics.SESSION_EVENTS

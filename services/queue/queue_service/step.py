@@ -11,11 +11,12 @@ batch's offsets are committed.
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 
 from aiokafka import ConsumerRecord
 from contracts import decode_after_call_work, decode_session_event, explain
+from mysessions_platform.clock import utc_now
 from mysessions_platform.kafka.deadletter import Rejection
 from pydantic import ValidationError
 
@@ -24,10 +25,6 @@ from queue_service.adapters.changelog import TaskChangelog
 from queue_service.adapters.store import SessionKey, SessionTasks, TaskStore, Written
 from queue_service.adapters.translate import acw_fact, surely_not_a_fact, to_fact
 from queue_service.domain import Fact, callers_forgotten, fold
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class CodesAndTags(Protocol):
@@ -45,6 +42,14 @@ class NoCodesAndTags:
 
 
 @dataclass
+class StepCounts:
+    """Totals since start, for the worker's figures."""
+
+    tasks_written: int = 0
+    """Tasks stored changed (a redelivered event that changes nothing writes none)."""
+
+
+@dataclass
 class QueueStep:
     store: TaskStore
     clock: Callable[[], datetime] = utc_now
@@ -54,6 +59,7 @@ class QueueStep:
     """Which services have Codes and Tags on (the worker: the settings cache)."""
     acw_topic: str | None = None
     """Records of this topic are saved after-call work (``acw.submitted``)."""
+    counts: StepCounts = field(default_factory=StepCounts)
 
     async def __call__(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> list[Rejection]:
         rejected: list[Rejection] = []
@@ -106,6 +112,7 @@ class QueueStep:
             last = max(fact.at for fact in facts)
             folded.append(SessionTasks(key, tasks, last, callers_forgotten(facts, tasks)))
         written = await self.store.write(folded, self.clock(), activity)
+        self.counts.tasks_written += written.changed
         if self.changelog is not None and written.stored:
             await self.changelog.record(written.stored)
         return written

@@ -7,10 +7,10 @@ same event, which the fact log absorbs as one. Silence is measured from the sess
 activity (any event, see domain/watchdog.py), per limit class (voice; e-mail and chat).
 
 One queue worker sweeps at a time (a Redis lease, see :class:`SweepLoop`); a failed sweep is
-logged, counted and tried again, and a sweeper that stops anyway stops its worker.
+logged, counted and tried again, and a sweeper that stops anyway stops its worker (the
+worker shell supervises it).
 """
 
-import asyncio
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -140,16 +140,3 @@ class SweepLoop(PlatformSweepLoop):
     def failed(self) -> None:
         super().failed()
         self.counts.failures += 1
-
-
-def stop_if_ended(task: "asyncio.Task[None]", stop: Callable[[], None]) -> None:
-    """A done callback: a sweeper that ended other than by cancellation stops the worker,
-    which exits non-zero so its supervisor restarts it (never a worker without a sweeper)."""
-    if task.cancelled():
-        return
-    error = task.exception()
-    log.critical(
-        "watchdog stopped; stopping the worker",
-        error=type(error).__name__ if error else None,
-    )
-    stop()

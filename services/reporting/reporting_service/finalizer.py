@@ -4,8 +4,8 @@ published.
 
 Per page of due sessions, whatever its size: one read of their facts, one bulk of
 postponements, one insert of all their records, one insert of their written markers, one
-read of their trackers, one delete of their facts and one of their trackers. Markers older
-than the late window are purged (at most once a minute).
+read of their trackers, one delete of their facts and one of their trackers. Markers and
+late facts older than the late window are purged (at most once a minute).
 
 One reporting worker sweeps at a time (a MongoDB lease); its loop never ends on a failed
 sweep (logged, retried with backoff), and a loop that stops anyway stops its worker.
@@ -64,6 +64,7 @@ class FinalizerCounts:
     late: int = 0
     late_while_writing: int = 0
     purged: int = 0
+    purged_late: int = 0
     failures: int = 0
 
 
@@ -97,11 +98,13 @@ class Finalizer:
         return written
 
     async def purge(self) -> None:
-        """Forgets the sessions written longer ago than the late window."""
+        """Forgets the sessions written, and the late facts that arrived, longer ago than
+        the late window."""
         now = self.clock()
         if self.purged_at is not None and now < self.purged_at + PURGE_EVERY:
             return
         self.counts.purged += await self.facts.purge(now - self.late_window)
+        self.counts.purged_late += await self.records.purge_late(now - self.late_window)
         self.purged_at = now
 
     async def _windows(self, facts: SessionFacts) -> dict[str, timedelta]:

@@ -1,12 +1,14 @@
 from datetime import timedelta
+from typing import ClassVar
 
 from contracts import topics
-from mysessions_platform.settings import ServerSettings
+from mysessions_platform.worker.settings import WorkerSettings
 from pydantic_settings import SettingsConfigDict
 
 
-class ReportingSettings(ServerSettings):
+class ReportingSettings(WorkerSettings):
     model_config = SettingsConfigDict(env_prefix="REPORTING_", extra="ignore")
+    DEFAULT_HEALTH_PORT: ClassVar[int] = 9184
 
     group_id: str = "reporting"
     changelog_topic: str = topics.TASK_CHANGELOG

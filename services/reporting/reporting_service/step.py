@@ -11,12 +11,13 @@ two writes repeats them on redelivery, all idempotent.
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import structlog
 from aiokafka import ConsumerRecord
 from contracts import AfterCallWorkSubmitted
 from contracts.codec import QUEUE_TASK_ADAPTER, decode_session_event, explain
+from mysessions_platform.clock import utc_now
 from mysessions_platform.kafka.deadletter import Rejection
 from pydantic import ValidationError
 
@@ -25,10 +26,6 @@ from reporting_service.adapters.records_store import RecordsStore
 from reporting_service.adapters.translate import surely_ignored, to_session_fact, to_task, to_work
 
 log = structlog.get_logger(__name__)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass

@@ -9,7 +9,14 @@ from faststream.kafka import KafkaBroker
 from faststream.message import StreamMessage
 
 
-def make_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
+def make_broker(
+    bootstrap_servers: str,
+    client_id: str,
+    graceful_timeout_s: float = 15.0,
+    middlewares: Sequence[Any] = (),
+) -> KafkaBroker:
+    """``graceful_timeout_s``: on stop, how long the batches under way may take to finish
+    and commit; ``middlewares``: FastStream's (Prometheus, in the worker shell)."""
     # Idempotence keeps per-partition order while many sends are in flight; acks=all
     # means a send is confirmed only once it is durable. The request size admits the
     # biggest record a worker writes (a dead letter): a refused send would stall a partition.
@@ -21,6 +28,8 @@ def make_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
         linger_ms=5,
         max_request_size=PRODUCER_MAX_REQUEST_BYTES,
         logger=None,
+        graceful_timeout=graceful_timeout_s,
+        middlewares=middlewares,
     )
 
 

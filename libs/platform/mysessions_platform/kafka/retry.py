@@ -30,14 +30,18 @@ async def with_retries(
     action: Callable[[], Awaitable[T]],
     policy: RetryPolicy,
     retry_if: Callable[[BaseException], bool] = is_transient,
+    on_retry: Callable[[], None] | None = None,
 ) -> T:
     """Runs ``action`` until it succeeds or ``policy.attempts`` are spent; the last error
-    propagates. Errors that ``retry_if`` rejects propagate at once."""
+    propagates. Errors that ``retry_if`` rejects propagate at once. ``on_retry`` is told of
+    each retry (a metric counts them)."""
     for attempt in range(1, policy.attempts + 1):
         try:
             return await action()
         except Exception as error:
             if attempt == policy.attempts or not retry_if(error):
                 raise
+            if on_retry is not None:
+                on_retry()
             await asyncio.sleep(policy.delay(attempt))
     raise AssertionError("unreachable: the loop returns or raises")

@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from typing import Any
 
+from aiokafka import ConsumerRebalanceListener
 from contracts.limits import CONSUMER_MAX_PARTITION_FETCH_BYTES
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
@@ -18,6 +19,9 @@ def subscribe_batches(
     step: BatchStep,
     max_batch: int,
     also: Sequence[str] = (),
+    listener: ConsumerRebalanceListener | None = None,
+    documented_as: Any = Any,
+    description: str | None = None,
 ) -> None:
     """Feeds the topic (and the topics ``also`` names: one subscription, one group; a batch
     may mix them, ``record.topic`` tells) to ``step`` in batches under ``delivery``'s
@@ -28,10 +32,18 @@ def subscribe_batches(
     the batch's first record, which is read again. ``earliest``: a new group starts at the
     beginning of the topic, so nothing published before it joined is missed. The fetch
     size admits the biggest record any topic takes, so a record at its topic's limit is
-    read, never stuck.
+    read, never stuck. ``listener`` hears of the group's assignments (readiness).
+    ``documented_as`` and ``description``: what the AsyncAPI document says the records are
+    (``kafka.documented``); nothing validates the records against it here.
     """
 
-    @broker.subscriber(
+    async def handle_batch(records: Any) -> None:
+        await delivery.run(list(records), step)
+
+    # FastStream documents a subscriber by its handler's parameter; ``documented_as`` is
+    # under SkipValidation, so the records still reach the step untouched.
+    handle_batch.__annotations__["records"] = documented_as
+    broker.subscriber(
         topic,
         *also,
         group_id=delivery.consumer_group,
@@ -41,6 +53,6 @@ def subscribe_batches(
         auto_offset_reset="earliest",
         max_partition_fetch_bytes=CONSUMER_MAX_PARTITION_FETCH_BYTES,
         decoder=raw_records,
-    )
-    async def handle_batch(records: Any) -> None:
-        await delivery.run(list(records), step)
+        listener=listener,
+        description=description,
+    )(handle_batch)

@@ -152,6 +152,9 @@ class TopicSpec:
     cleanup_policy: str
     max_message_bytes: int
     compaction: Compaction | None = None
+    role: str | None = None
+    """Which of ``contracts.topics.ALL_TOPICS`` it plays, whatever its name (a test's topics
+    have unique names): what its records are (``contracts.topic_messages``)."""
 
     def configs(self) -> dict[str, str]:
         """The topic-level Kafka configs, as the admin API writes and describes them."""
@@ -219,6 +222,7 @@ class TopicSettings:
             cleanup_policy=policy.cleanup_policy,
             max_message_bytes=policy.max_message_bytes,
             compaction=policy.compaction,
+            role=role,
         )
 
 

@@ -1,7 +1,10 @@
 """Does code under test query the MongoDB-wire server by index? Read from its own ``explain``.
 
 ``recorded_finds`` records the ``find`` commands code under test really sends (pymongo's
-command monitoring), so a test explains exactly those, not a copy of them.
+command monitoring), so a test explains exactly those, not a copy of them; and the filters
+of every other command that selects documents (each statement of a ``delete`` or an
+``update``, an ``aggregate``'s first ``$match``, a ``count``), which a test explains as
+the ``find`` of the same filter: the server selects their documents the same way.
 
 How each server's plan is read (``index_backed``, ``names_an_index``) lives in
 ``mysessions_platform.query_plans``, which production code uses too; re-exported here.
@@ -28,15 +31,32 @@ __all__ = [
 Document = dict[str, Any]
 
 
+def _selections(name: str, command: Document) -> list[Document]:
+    """The filters a command other than ``find`` selects its documents by."""
+    collection = command.get(name)
+    if name in ("delete", "update"):
+        key = "deletes" if name == "delete" else "updates"
+        filters = [dict(statement.get("q", {})) for statement in command.get(key, [])]
+    elif name == "aggregate" and command.get("pipeline"):
+        filters = [dict(command["pipeline"][0].get("$match", {}))]
+    elif name == "count":
+        filters = [dict(command.get("query") or {})]
+    else:
+        return []
+    return [{"collection": collection, "command": name, "filter": f, "sort": []} for f in filters]
+
+
 class FindRecorder(monitoring.CommandListener):
-    """Every ``find`` command sent: its collection, filter and sort."""
+    """Every ``find`` command sent: its collection, filter and sort; and in ``selections``
+    the filters of the other commands that select documents (see the module's docstring)."""
 
     def __init__(self) -> None:
         self.finds: list[Document] = []
+        self.selections: list[Document] = []
 
     def started(self, event: monitoring.CommandStartedEvent) -> None:
+        command = event.command
         if event.command_name == "find":
-            command = event.command
             self.finds.append(
                 {
                     "collection": command["find"],
@@ -44,6 +64,8 @@ class FindRecorder(monitoring.CommandListener):
                     "sort": list(dict(command.get("sort", {})).items()),
                 }
             )
+        else:
+            self.selections += _selections(event.command_name, dict(command))
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
         pass
@@ -68,10 +90,11 @@ async def recorded_finds(
 
 
 async def unindexed_finds(database: AsyncDatabase[Document], finds: list[Document]) -> list[str]:
-    """The recorded finds the server would not answer by index, described by their field
-    names (never values), so an assertion message says which query to fix."""
+    """The recorded finds (or selections) the server would not answer by index, described
+    by their field names (never values), so an assertion message says which query to fix."""
     slow = []
     for find in finds:
         if not await index_backed(database[find["collection"]], find["filter"], find["sort"]):
-            slow.append(f"{find['collection']}: filter on {sorted(find['filter'])}")
+            command = find.get("command", "find")
+            slow.append(f"{command} {find['collection']}: filter on {sorted(find['filter'])}")
     return slow

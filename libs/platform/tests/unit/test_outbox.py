@@ -1,15 +1,14 @@
-"""The outbox loop survives failed rounds and ends only when cancelled."""
+"""The outbox loop survives failed rounds and ends only when stopped."""
 
 import asyncio
-import contextlib
 
 import pytest
-from mysessions_platform.outbox import run_rounds
+from mysessions_platform.outbox import outbox_loop
 
 pytestmark = pytest.mark.unit
 
 
-async def test_a_failed_round_is_retried_and_only_cancel_stops_it() -> None:
+async def test_a_failed_round_is_retried_and_only_a_stop_ends_the_loop() -> None:
     rounds: list[int] = []
     third = asyncio.Event()
 
@@ -21,10 +20,12 @@ async def test_a_failed_round_is_retried_and_only_cancel_stops_it() -> None:
             third.set()
         return 1
 
-    loop = asyncio.create_task(run_rounds(round_, 0.001, "test outbox"))
+    outbox = outbox_loop(round_, 0.001, "test outbox")
+    running = asyncio.create_task(outbox.run())
     await asyncio.wait_for(third.wait(), 2)
-    assert not loop.done()
-    loop.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await loop
-    assert loop.cancelled()
+    assert not running.done()
+    assert outbox.failures == 1
+    outbox.stop()
+    await asyncio.wait_for(running, 2)
+    assert running.exception() is None
+    assert outbox.done >= 2, "the rounds' results are summed"

@@ -6,7 +6,8 @@ Expiry is belt and braces: a TTL index on ``expires_at`` where the server accept
 (FerretDB v1 answers ``createIndexes`` with ``expireAfterSeconds`` by a "not implemented"
 command error; the store finds out by trying, never by the server's name), and on every
 read a filter ``expires_at > now``, so an expired record is never returned even before
-anything deleted it.
+anything deleted it. The purge selects by the hour records expire in (``expires_bucket``,
+``PurgeBuckets``: FerretDB v1 read all 30 days of records for a range on ``expires_at``).
 """
 
 import json
@@ -15,7 +16,9 @@ from datetime import datetime
 from typing import Final
 
 import pymongo
-from mysessions_platform.mongo import Document
+from mysessions_platform.id_lookup import IdLookup, LookupMode
+from mysessions_platform.mongo import Document, as_utc
+from mysessions_platform.purge_buckets import PurgeBuckets
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
@@ -46,11 +49,36 @@ def _refuses_ttl(error: OperationFailure) -> bool:
     return error.code == 238 or "not implemented" in text or "notimplemented" in text
 
 
+def _document(record: StoredContext) -> Document:
+    key = record_id(record.tenant_id, record.session_id, record.service_session_id)
+    return {**stored_document(record), "_id": key}
+
+
+def _newest_first(documents: list[Document]) -> list[Document]:
+    """``_NEWEST_FIRST``, applied here."""
+    by_id = sorted(documents, key=lambda doc: str(doc["_id"]))
+    return sorted(
+        by_id, key=lambda doc: (as_utc(doc["stored_at"]), as_utc(doc["left_at"])), reverse=True
+    )
+
+
 class StoredContextStore:
-    def __init__(self, database: AsyncDatabase[Document]) -> None:
+    def __init__(self, database: AsyncDatabase[Document], lookup: IdLookup | None = None) -> None:
+        """``lookup``: how a page's sessions are read (one ``$in`` where the server plans it
+        by index, else one find per session; detected on first use)."""
+        self.database = database
         self._records = database[STORED_CONTEXT]
+        self._lookup = lookup or IdLookup()
+        self._expiry = PurgeBuckets(
+            database, STORED_CONTEXT, "expires_bucket", "expires_at", lookup=self._lookup
+        )
         self.ttl_index: bool | None = None
         """Whether the server keeps a TTL index for us (None until ``ensure_indexes``)."""
+
+    @property
+    def page_reads(self) -> LookupMode | None:
+        """How ``latest_of`` reads a page's sessions (None until its first use)."""
+        return self._lookup.mode
 
     async def ensure_indexes(self) -> bool:
         """Creates the lookup indexes and, where the server accepts one, the TTL index;
@@ -70,18 +98,23 @@ class StoredContextStore:
             await self._records.create_index(
                 [("expires_at", pymongo.ASCENDING)], name=_EXPIRY_INDEX
             )
+            await self._expiry.ensure_indexes()
+            await self._expiry.stamp_unstamped()
             self.ttl_index = False
         return self.ttl_index
+
+    def _stamped(self, document: Document) -> Document:
+        """With its expiry hour where the purge deletes by it (no TTL index)."""
+        return self._expiry.stamp(document) if self.ttl_index is False else document
 
     async def insert(self, records: Sequence[StoredContext]) -> int:
         """Stores each record once: a redelivered one (same key) is left as first stored.
         Returns how many were new."""
         new = 0
-        for record in records:
-            document = stored_document(record)
-            document["_id"] = record_id(
-                record.tenant_id, record.session_id, record.service_session_id
-            )
+        documents = [self._stamped(_document(record)) for record in records]
+        if self.ttl_index is False:
+            await self._expiry.note(documents)
+        for document in documents:
             try:
                 await self._records.insert_one(document)
                 new += 1
@@ -114,33 +147,31 @@ class StoredContextStore:
     async def latest_of(
         self, tenant_id: str, pairs: Collection[ServiceOfSession], now: datetime
     ) -> dict[ServiceOfSession, StoredContext]:
-        """``latest`` of every pair that has a record, in one query (a history page asks
-        for up to 1,000: one query each made a list request cost 1,000 round trips).
+        """``latest`` of every pair that has a record (a history page asks for up to
+        1,000: one query each made a list request cost 1,000 round trips).
 
-        The query takes every unexpired record of the page's sessions and services, newest
-        first; the first seen of each wanted pair is its latest. A record of a session and
-        a service that are both on the page but not as a pair is read and skipped."""
+        The page's sessions are read by tenant and session: one ``$in`` query where the
+        server plans it by index (MongoDB), else one equality query per session, a few at
+        a time (FerretDB v1 pushes only the tenant's equality of an ``$in`` query down, and
+        read every record the tenant stored in 30 days for each page). Newest first, the
+        first unexpired record of each wanted pair is its latest."""
         wanted = set(pairs)
         if not wanted:
             return {}
-        query: Document = {
-            "tenant_id": tenant_id,
-            "session_id": {"$in": sorted({session for session, _ in wanted})},
-            "service_id": {"$in": sorted({service for _, service in wanted})},
-            "expires_at": {"$gt": now},
-        }
+        sessions = sorted({session for session, _ in wanted})
+        scope = {"tenant_id": tenant_id}
+        documents = await self._lookup.find_by_values(self._records, scope, "session_id", sessions)
         found: dict[ServiceOfSession, StoredContext] = {}
-        async for document in self._records.find(query).sort(_NEWEST_FIRST):
-            record = stored_from(document)
-            pair = (record.session_id, record.service_id)
-            if pair in wanted and pair not in found:
-                found[pair] = record
+        for document in _newest_first(documents):
+            pair = (document["session_id"], document["service_id"])
+            if pair in wanted and pair not in found and as_utc(document["expires_at"]) > now:
+                found[pair] = stored_from(document)
         return found
 
     async def purge(self, now: datetime) -> int:
-        """Deletes what expired at ``now`` (where there is no TTL index)."""
-        result = await self._records.delete_many({"expires_at": {"$lte": now}})
-        return result.deleted_count
+        """Deletes what expired at ``now`` (where there is no TTL index), by the hour of
+        expiry (``PurgeBuckets``)."""
+        return await self._expiry.purge(now, inclusive=True)
 
     async def count(self, tenant_id: str, service_id: str | None = None) -> int:
         return await self._records.count_documents(_scope(tenant_id, service_id))

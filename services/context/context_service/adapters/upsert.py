@@ -1,4 +1,10 @@
-"""Idempotent upsert of one tenant's imported documents, counted by what changed."""
+"""Idempotent upsert of one tenant's imported documents, counted by what changed.
+
+The replacements go in commands of at most ``STATEMENTS_PER_COMMAND``: FerretDB v1 keeps
+each update statement's read open until its whole command ends and takes another
+connection for each write, so a command of about 50 replacements of stored documents takes
+every connection of its pool and never answers (nor does anything else on that server).
+"""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -7,9 +13,10 @@ from typing import Any, Final
 from pymongo import ReplaceOne
 from pymongo.asynchronous.collection import AsyncCollection
 
-__all__ = ["BATCH", "UpsertCounts", "upsert_documents"]
+__all__ = ["BATCH", "STATEMENTS_PER_COMMAND", "UpsertCounts", "upsert_documents"]
 
 BATCH: Final = 500
+STATEMENTS_PER_COMMAND: Final = 16
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,8 @@ async def upsert_documents(
             else:
                 updated += 1
             writes.append(ReplaceOne({"tenant_id": tenant, key_field: key}, wanted, upsert=True))
-        if writes and not dry_run:
-            await collection.bulk_write(writes, ordered=False)
+        if dry_run:
+            continue
+        for at in range(0, len(writes), STATEMENTS_PER_COMMAND):
+            await collection.bulk_write(writes[at : at + STATEMENTS_PER_COMMAND], ordered=False)
     return UpsertCounts(imported, updated, unchanged)

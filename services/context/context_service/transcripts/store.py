@@ -5,7 +5,9 @@ changes nothing. Each document has ``stored_at`` and ``expires_at`` (stored_at +
 reads filter on ``expires_at`` always, so an expired transcript is never returned even before
 it is deleted. The TTL index is created where the server accepts it (checked at start-up;
 FerretDB v1 refuses TTL indexes), elsewhere ``purge_expired`` deletes them (the context
-worker's purge loop calls it).
+worker's purge loop calls it), selected by the hour they expire in (``expires_bucket``,
+``PurgeBuckets``: FerretDB v1 read all 30 days of transcripts for a range on
+``expires_at``).
 """
 
 from datetime import datetime
@@ -14,6 +16,7 @@ from typing import Any, Final
 import structlog
 from mysessions_platform.failures import describe
 from mysessions_platform.mongo import Document, as_utc
+from mysessions_platform.purge_buckets import PurgeBuckets
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
@@ -30,6 +33,9 @@ class MongoTranscripts:
     def __init__(self, database: AsyncDatabase[Document]) -> None:
         self.collection = database[TRANSCRIPTS]
         self.ttl_index = False
+        self._expiry = PurgeBuckets(database, TRANSCRIPTS, "expires_bucket", "expires_at")
+        self._purged_by_buckets = False
+        """Set by ``ensure_indexes`` where the server refused the TTL index."""
 
     async def ensure_indexes(self) -> bool:
         """Creates the indexes; True when the server took the TTL index."""
@@ -45,7 +51,10 @@ class MongoTranscripts:
         except OperationFailure as error:
             _log.info("transcripts_without_ttl_index", reason=describe(error))
             await self.collection.create_index([("expires_at", 1)], name="expiry")
+            await self._expiry.ensure_indexes()
+            await self._expiry.stamp_unstamped()
             self.ttl_index = False
+            self._purged_by_buckets = True
         return self.ttl_index
 
     async def insert(
@@ -73,6 +82,9 @@ class MongoTranscripts:
             "stored_at": now,
             "expires_at": expiry_of(now),
         }
+        if self._purged_by_buckets:
+            document = self._expiry.stamp(document)
+            await self._expiry.note([document])
         try:
             await self.collection.insert_one(document)
         except DuplicateKeyError:
@@ -120,8 +132,8 @@ class MongoTranscripts:
         return result.deleted_count
 
     async def purge_expired(self, now: datetime) -> int:
-        result = await self.collection.delete_many({"expires_at": {"$lte": now}})
-        return result.deleted_count
+        """Deletes what expired at ``now`` (where there is no TTL index)."""
+        return await self._expiry.purge(now, inclusive=True)
 
 
 def _scope(tenant_id: str, service_id: str | None) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from aiokafka import ConsumerRecord
 from context_service.adapters.live_store import LiveContextStore
 from context_service.adapters.stored_context import StoredContextStore
 from context_service.caller_resolver import make_caller_resolver
-from context_service.entrypoints.app import SettingsCallers, TenantCrmTemplates
+from context_service.crm_templates import SettingsCallers, TenantCrmTemplates
 from context_service.step import ContextStep
 from mysessions_platform.service_settings.cache import SettingsCache
 from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore

@@ -1,7 +1,9 @@
 """``StoredContextStore.latest_of`` on the MongoDB-wire server: a page of 1,000 pairs is one
-``find`` (counted by a pymongo command listener), and whatever the records (several per
-pair, expired ones, other tenants, sessions and services mixed in) it answers exactly what
-``latest`` answers pair by pair."""
+``find`` where the server plans an ``$in`` by index (MongoDB), else one find per session,
+each answered by index (FerretDB v1, which would read every record of the tenant for the
+``$in``; counted by a pymongo command listener and explained); and whatever the records
+(several per pair, expired ones, other tenants, sessions and services mixed in) it answers
+exactly what ``latest`` answers pair by pair."""
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -11,8 +13,10 @@ from context_service.adapters.stored_context import StoredContextStore
 from context_service.domain import Caller, StoredContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mysessions_platform.id_lookup import IdLookup, LookupMode
 from mysessions_platform.infra import Endpoints
 from mysessions_platform.testing.naming import unique_name
+from mysessions_platform.testing.query_plans import recorded_finds, unindexed_finds
 from pymongo import AsyncMongoClient
 from pymongo.monitoring import CommandListener, CommandStartedEvent
 
@@ -83,20 +87,36 @@ def record(
     )
 
 
-async def test_a_page_of_a_thousand_pairs_is_one_find(
+async def test_a_page_of_a_thousand_pairs_is_one_find_where_an_in_is_planned_by_index(
     counted: tuple[StoredContextStore, Commands],
 ) -> None:
     store, commands = counted
     pairs = [(f"s-{n}", "svc-a") for n in range(1000)]
     stored = [record("t-1", s, service, n, 0, 0, 3600) for n, (s, service) in enumerate(pairs)]
     assert await store.insert(stored) == 1000
+    batched = StoredContextStore(store.database, IdLookup(LookupMode.BATCHED))
     commands.names.clear()
 
-    found = await store.latest_of("t-1", pairs, NOW)
+    found = await batched.latest_of("t-1", pairs, NOW)
 
     assert found == {(r.session_id, r.service_id): r for r in stored}
     assert commands.names.count("find") == 1
     assert set(commands.names) <= {"find", "getMore"}  # the cursor's batches, nothing else
+
+
+async def test_else_a_page_is_one_indexed_find_per_session(
+    servers: Endpoints, counted: tuple[StoredContextStore, Commands]
+) -> None:
+    store, _ = counted
+    others = [record(f"t-{n % 3}", f"o-{n}", "svc-a", n, 0, 0, 3600) for n in range(3000)]
+    await store.insert(others)  # enough that PostgreSQL's planner prefers an index
+    pairs = [(f"o-{n}", "svc-a") for n in range(0, 300, 3)]  # t-0's
+    async with recorded_finds(servers.mongodb_url, store.database.name) as (watched, finds):
+        found = await StoredContextStore(watched).latest_of("t-0", pairs, NOW)
+    assert sorted(found) == sorted(pairs)
+    assert len(finds.finds) == len(pairs)  # FerretDB v1 plans no $in
+    assert all(isinstance(find["filter"]["session_id"], str) for find in finds.finds)
+    assert await unindexed_finds(store.database, finds.finds[:20]) == []
 
 
 SESSIONS = st.sampled_from(["s-1", "s-2", "s-3"])

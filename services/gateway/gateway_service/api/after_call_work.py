@@ -10,7 +10,7 @@ from acw.service import MAX_ID_CHARS, MAX_TAGS_GIVEN, SaveRequest
 from acw.service import save_after_call_work as save_work
 from acw.tags import MAX_SUGGESTIONS
 from contracts.acw import CodeRef
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, StringConstraints
 
@@ -95,7 +95,11 @@ async def suggest_tags(
     responses=SAVE_RESPONSES,
 )
 async def save_after_call_work(
-    caller: Agent, resources: Resourced, user_session_id: TaskId, body: AcwBody
+    caller: Agent,
+    resources: Resourced,
+    user_session_id: TaskId,
+    body: AcwBody,
+    http: Request,
 ) -> SavedAcw | JSONResponse:
     task = await own_task(resources, caller, user_session_id, datetime.now(UTC))
     request = SaveRequest(
@@ -107,15 +111,19 @@ async def save_after_call_work(
         secondary_code=body.secondary_code,
         tags=tuple(body.tags),
     )
+    figures = http.app.state.metrics
     try:
         saved = await save_work(request, resources.acw)
     except AcwConflict as conflict:
+        figures.acw_refusals.labels("conflict").inc()
         answer = AcwConflictBody(
             detail=str(conflict), saved_by=conflict.saved_by, saved_at=conflict.saved_at
         )
         return JSONResponse(answer.model_dump(mode="json"), status.HTTP_409_CONFLICT)
     except AcwRefused as refusal:
+        figures.acw_refusals.labels("refused").inc()
         return JSONResponse({"detail": str(refusal)}, status.HTTP_422_UNPROCESSABLE_CONTENT)
+    figures.acw_saves.inc()
     event = saved.event
     return SavedAcw(
         user_session_id=event.user_session_id,

@@ -8,10 +8,11 @@ stores) and ``contracts.TaskView`` (what the page gets) both have it.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 
 from contracts import EmailReceived, ServiceSettings
+from mysessions_platform.clock import utc_now
 
 from gateway_service.email.drafts import EmailDrafts
 from gateway_service.email.replies import EmailReplies
@@ -42,10 +43,6 @@ class Publisher(Protocol):
 
 class SettingsLookup(Protocol):
     async def get(self, tenant_id: str, service_id: str) -> ServiceSettings | None: ...
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,11 @@ One reply per task, the first send winning (a second is read back: 409), marked 
 once Kafka confirmed it (``mysessions_platform.outbox_records``, as after-call work's
 saves). The document holds the event's exact bytes until then; marking it published
 removes them, so what stays (ids and instants, for the 409 and the task's "sent") holds
-neither the caller's address nor the agent's text.
+neither the caller's address nor the agent's text. Until then it also holds
+``unpublished: true``, the flag by which the outbox reads only the replies in flight.
 """
 
+from datetime import datetime
 from typing import Final
 
 from mysessions_platform.mongo import Document
@@ -24,5 +26,10 @@ class EmailReplies(OutboxRecords):
             database[EMAIL_REPLIES],
             unique_index="one_reply_per_task",
             written_at="sent_at",
+            in_flight_flag="unpublished",
             dropped_when_published=("event",),
         )
+
+    async def unpublished(self, sent_before: datetime, limit: int) -> list[Document]:
+        """Replies Kafka never confirmed, sent before ``sent_before``, oldest first."""
+        return await self.in_flight(sent_before, limit)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import structlog
 from context_service.read import captions_channel
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, status
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, status
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from queue_service.read import agent_channel
 from redis.exceptions import RedisError
@@ -107,11 +107,13 @@ async def open_stream(
     },
 )
 async def live(
-    agent: Agent, stream: Annotated[LiveStream, Depends(open_stream)]
+    agent: Agent, stream: Annotated[LiveStream, Depends(open_stream)], request: Request
 ) -> AsyncIterable[ServerSentEvent]:
     """``task`` (id = stream entry id, data = TaskView) for every change of the caller's
     tasks, ``caption`` (no id) for caption lines of their live tasks, ``refresh`` (id = the
     stream's tip) when the changes since ``Last-Event-ID`` are not all kept: refetch the
     list. A ``: heartbeat`` comment every ``GATEWAY_SSE_HEARTBEAT_S``."""
+    sent = request.app.state.metrics.sse_events
     async for event in stream.events():
+        sent.inc()
         yield event

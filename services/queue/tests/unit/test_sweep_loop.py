@@ -1,5 +1,6 @@
-"""The watchdog's loop: a failed sweep is counted and retried, only the lease holder
-sweeps, and a loop that ends anyway stops the worker."""
+"""The watchdog's loop: a failed sweep is counted and retried, and only the lease holder
+sweeps (that a loop which ends anyway stops the worker is the worker shell's, tested in
+``libs/platform/tests/unit/test_worker_shell.py``)."""
 
 import asyncio
 from datetime import timedelta
@@ -9,7 +10,7 @@ from mysessions_platform.sweep_loop import backoff
 from pydantic import ValidationError
 from queue_service.adapters.activity import activity_of
 from queue_service.settings import QueueSettings
-from queue_service.watchdog import SweepLoop, stop_if_ended
+from queue_service.watchdog import SweepLoop
 
 pytestmark = pytest.mark.unit
 
@@ -64,38 +65,6 @@ def test_backoff_doubles_per_failure_in_a_row_up_to_a_cap() -> None:
     assert backoff(60, 1, 600) == 120
     assert backoff(60, 3, 600) == 480
     assert backoff(60, 50, 600) == 600
-
-
-class Escaped(BaseException):
-    """Not an ``Exception``: gets past the loop's handler, as a bug in the loop would."""
-
-
-async def test_a_sweeper_that_ends_stops_the_worker_but_a_cancelled_one_does_not() -> None:
-    stops: list[str] = []
-
-    async def crash() -> None:
-        raise Escaped
-
-    async def finish() -> None:
-        return None
-
-    crashed = asyncio.create_task(crash())
-    with pytest.raises(Escaped):
-        await crashed
-    stop_if_ended(crashed, lambda: stops.append("crash"))
-
-    finished = asyncio.create_task(finish())
-    await finished
-    stop_if_ended(finished, lambda: stops.append("finish"))
-
-    cancelled = asyncio.create_task(asyncio.sleep(3600))
-    await asyncio.sleep(0)
-    cancelled.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await cancelled
-    stop_if_ended(cancelled, lambda: stops.append("cancelled"))
-
-    assert stops == ["crash", "finish"]
 
 
 def test_activity_is_read_from_any_event_without_its_payload() -> None:

@@ -11,17 +11,18 @@ no nested arrays, and keys may hold dots) and when: a later fact is recognised a
 redelivered one is not.
 
 Once a session's records are written, its facts and tracker are deleted; its marker stays
-for the late window (``REPORTING_LATE_WINDOW_S``), then is purged. So every collection
-here holds only the pending sessions and the sessions written within the window.
+for the late window (``REPORTING_LATE_WINDOW_S``), then is purged, selected by the hour
+it was written in (``written_bucket``, ``PurgeBuckets``: by index, never a range alone). So every
+collection here holds only the pending sessions and the sessions written within the window.
 
-Every read and write takes a whole batch: one insert, one bulk update, one ``$in`` read
-(FerretDB v1 plans no index for ``$in``, so such a read costs a scan of the collection:
-one per batch, never one per fact, and only of the collections that stay small, pending
-facts and trackers). The markers grow with the sessions written in the late window, so
-they are read through ``IdLookup``: one ``$in`` where the server plans it by index
-(MongoDB), else one ``_id`` equality find per session (by index on FerretDB too).
-No transactions (FerretDB): each write is idempotent and the order of writes makes a crash
-harmless.
+Every read and write takes a whole batch, and reaches each document by index on any
+server: by ``_id`` through ``IdLookup`` (one ``$in`` where the server plans it by index,
+as MongoDB does; else, on FerretDB v1, which pushes only top-level equality down, one
+equality per id: finds a few at a time, deletes as the statements of one command), and
+a session's facts by equality on (tenant, session). A tracker is touched by deleting it
+and inserting it anew (FerretDB updates each matched document in a transaction of its
+own; an insert of many is one). No transactions (FerretDB): each write is idempotent and
+the order of writes makes a crash harmless.
 """
 
 import json
@@ -33,7 +34,8 @@ from typing import Final
 
 from mysessions_platform.id_lookup import IdLookup
 from mysessions_platform.mongo import Document
-from pymongo import ASCENDING
+from mysessions_platform.purge_buckets import PurgeBuckets
+from pymongo import ASCENDING, DeleteMany
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
@@ -43,6 +45,8 @@ from reporting_service.domain import Code, SessionFact, SessionFacts, Task, Work
 FACTS: Final = "reporting_facts"
 SESSIONS: Final = "reporting_sessions"
 WRITTEN: Final = "reporting_written"
+WRITTEN_BUCKET: Final = "written_bucket"
+"""A marker's field: the hour it was written in, which it is purged by."""
 NEVER: Final = datetime(9999, 1, 1, tzinfo=UTC)
 """``due_at`` of a session that waits for its next fact, not for a time."""
 _DUPLICATE: Final = 11000
@@ -174,14 +178,18 @@ class FactsStore:
         self._sessions = database[SESSIONS]
         self._written = database[WRITTEN]
         self._lookup = lookup or IdLookup()
+        self._written_buckets = PurgeBuckets(
+            database, WRITTEN, WRITTEN_BUCKET, "written_at", lookup=self._lookup
+        )
 
     async def ensure_indexes(self) -> None:
-        """Every filter below is an equality or ``$in`` on these (or on ``_id``)."""
+        """Every filter below is an equality (or ``$in``) on these, or on ``_id``."""
         await self._facts.create_index([("tenant_id", ASCENDING), ("session_id", ASCENDING)])
         await self._sessions.create_index([("status", ASCENDING), ("due_at", ASCENDING)])
-        await self._written.create_index([("written_at", ASCENDING)])
+        await self._written_buckets.ensure_indexes()
         await self._lookup.detect(self._written)
         await self._move_legacy_written()
+        await self._written_buckets.stamp_unstamped()
 
     async def _move_legacy_written(self) -> None:
         """Trackers written before markers had a collection of their own become markers,
@@ -195,8 +203,7 @@ class FactsStore:
             await self._move_written(chunk)
 
     async def _move_written(self, legacy: list[Document]) -> None:
-        await self._insert(
-            self._written,
+        await self._insert_markers(
             [
                 {
                     "_id": doc["_id"],
@@ -206,10 +213,16 @@ class FactsStore:
                     "written_at": doc.get("written_at") or doc["seen_at"],
                 }
                 for doc in legacy
-            ],
+            ]
         )
         await self._delete_facts((doc["tenant_id"], doc["session_id"]) for doc in legacy)
-        await self._sessions.delete_many({"_id": {"$in": [doc["_id"] for doc in legacy]}})
+        await self._lookup.delete_by_ids(self._sessions, [doc["_id"] for doc in legacy])
+
+    async def _insert_markers(self, markers: list[Document]) -> list[Document]:
+        """Markers stamped with their bucket, noted first (see ``PurgeBuckets``)."""
+        stamped = [self._written_buckets.stamp(marker) for marker in markers]
+        await self._written_buckets.note(stamped)
+        return await self._insert(self._written, stamped)
 
     @staticmethod
     async def _insert(
@@ -246,15 +259,16 @@ class FactsStore:
         in one read: each task as its highest revision. ``ids`` gets the documents' ids (to
         delete exactly what was read)."""
         found = {key: (SessionFacts(*key), dict[str, int]()) for key in keys}
-        if not found:
-            return found
-        query = {
-            "tenant_id": {"$in": sorted({tenant for tenant, _ in found})},
-            "session_id": {"$in": sorted({session for _, session in found})},
-        }
-        async for doc in self._facts.find(query):
+        docs = [
+            doc
+            for tenant_id, sessions in _by_tenant(found).items()
+            for doc in await self._lookup.find_by_values(
+                self._facts, {"tenant_id": tenant_id}, "session_id", sessions
+            )
+        ]
+        for doc in docs:
             at = found.get((doc["tenant_id"], doc["session_id"]))
-            if at is None:  # the same session id in another of the tenants
+            if at is None:  # cannot happen: read by tenant and session
                 continue
             facts, revs = at
             if ids is not None:
@@ -282,37 +296,24 @@ class FactsStore:
     async def touch(
         self, keys: Sequence[SessionKey], now: datetime, settle_until: datetime
     ) -> None:
-        """Marks each session as just heard of (judged again after the settle time): one
-        read of which are tracked, one update of those, one insert of the others (not one
-        upsert each: on FerretDB v1 each costs a scan of the collection)."""
-        ids = {session_key(tenant, session): (tenant, session) for tenant, session in keys}
-        if not ids:
-            return
-        heard = {"$set": {"seen_at": now, "due_at": settle_until}}
-        found = self._sessions.find({"_id": {"$in": sorted(ids)}}, {"_id": 1})
-        tracked = sorted([doc["_id"] async for doc in found])
-        if tracked:
-            await self._sessions.update_many({"_id": {"$in": tracked}}, heard)
-        new = [
-            {
-                "_id": id_,
+        """Marks each session as just heard of (judged again after the settle time): its
+        tracker deleted by id, then inserted anew, in one insert. A tracker another worker
+        inserted in between (a duplicate) is as fresh as this one and stays."""
+        trackers = {
+            session_key(tenant, session): {
+                "_id": session_key(tenant, session),
                 "tenant_id": tenant,
                 "session_id": session,
                 "status": "pending",
                 "seen_at": now,
                 "due_at": settle_until,
             }
-            for id_, (tenant, session) in ids.items()
-            if id_ not in set(tracked)
-        ]
-        if not new:
+            for tenant, session in keys
+        }
+        if not trackers:
             return
-        try:
-            await self._sessions.insert_many(new, ordered=False)
-        except BulkWriteError as error:  # another worker inserted some first: update them
-            _ignore_duplicates(error)
-            raced = [new[e["index"]]["_id"] for e in error.details.get("writeErrors", [])]
-            await self._sessions.update_many({"_id": {"$in": raced}}, heard)
+        await self._lookup.delete_by_ids(self._sessions, sorted(trackers))
+        await self._insert(self._sessions, [trackers[id_] for id_ in sorted(trackers)])
 
     async def written_of(self, keys: Iterable[SessionKey]) -> dict[SessionKey, dict[str, int]]:
         """Of these sessions, the written ones: key -> rev of the facts their records hold.
@@ -334,8 +335,8 @@ class FactsStore:
         for tracker, until in waits:
             groups[(tracker.seen_at, until or NEVER)].append(session_key(*tracker.key))
         for (seen_at, until), ids in groups.items():
-            await self._sessions.update_many(
-                {"_id": {"$in": ids}, "seen_at": seen_at}, {"$set": {"due_at": until}}
+            await self._lookup.update_by_ids(
+                self._sessions, ids, {"$set": {"due_at": until}}, {"seen_at": seen_at}
             )
 
     async def mark_written(
@@ -344,8 +345,7 @@ class FactsStore:
         """Stores which facts each session's records were built from; returns what is
         stored (a session written before keeps its first marker, like its records: only
         those are read back)."""
-        kept = await self._insert(
-            self._written,
+        kept = await self._insert_markers(
             [
                 {
                     "_id": session_key(*key),
@@ -355,7 +355,7 @@ class FactsStore:
                     "written_at": now,
                 }
                 for key, revs in written
-            ],
+            ]
         )
         earlier = await self.written_of((doc["tenant_id"], doc["session_id"]) for doc in kept)
         return {key: earlier.get(key, revs) for key, revs in written}
@@ -363,31 +363,41 @@ class FactsStore:
     async def seen_at_of(self, keys: Iterable[SessionKey]) -> dict[SessionKey, datetime]:
         """When each still-tracked session last heard of a fact."""
         ids = sorted({session_key(tenant, session) for tenant, session in keys})
-        if not ids:
-            return {}
-        cursor = self._sessions.find({"_id": {"$in": ids}})
-        return {(doc["tenant_id"], doc["session_id"]): doc["seen_at"] async for doc in cursor}
+        return {
+            (doc["tenant_id"], doc["session_id"]): doc["seen_at"]
+            for doc in await self._lookup.find_by_ids(self._sessions, ids)
+        }
 
     async def _delete_facts(self, keys: Iterable[SessionKey]) -> None:
-        for tenant_id, sessions in _by_tenant(keys).items():  # never another tenant's
-            await self._facts.delete_many({"tenant_id": tenant_id, "session_id": {"$in": sessions}})
+        """Every fact of these sessions: one command, a statement per session."""
+        statements = [DeleteMany({"tenant_id": t, "session_id": s}) for t, s in sorted(set(keys))]
+        if statements:
+            await self._facts.bulk_write(statements, ordered=False)
 
     async def forget(
         self, sessions: Mapping[SessionKey, datetime], read: Mapping[SessionKey, list[str]]
     ) -> None:
         """Deletes the facts read to judge written sessions, then their trackers unless a
         fact arrived since ``seen_at``: that fact and its tracker stay, and the next sweep
-        finds it late. One delete per ``seen_at``, which the sessions of a batch share."""
-        fact_ids = sorted({id_ for key in sessions for id_ in read.get(key, [])})
-        for start in range(0, len(fact_ids), 1000):
-            await self._facts.delete_many({"_id": {"$in": fact_ids[start : start + 1000]}})
+        finds it late. The facts: one command, a statement per session (by its tenant and
+        session, among its few facts); the trackers: one delete per ``seen_at``, which
+        the sessions of a batch share."""
+        statements = [
+            DeleteMany(
+                {"tenant_id": key[0], "session_id": key[1], "_id": {"$in": sorted(set(ids))}}
+            )
+            for key in sorted(sessions)
+            if (ids := read.get(key))
+        ]
+        if statements:
+            await self._facts.bulk_write(statements, ordered=False)
         groups: dict[datetime, list[str]] = defaultdict(list)
         for key, seen_at in sessions.items():
             groups[seen_at].append(session_key(*key))
         for seen_at, ids in groups.items():
-            await self._sessions.delete_many({"_id": {"$in": ids}, "seen_at": seen_at})
+            await self._lookup.delete_by_ids(self._sessions, ids, {"seen_at": seen_at})
 
     async def purge(self, written_before: datetime) -> int:
-        """Forgets the sessions written before the late window: returns how many."""
-        result = await self._written.delete_many({"written_at": {"$lt": written_before}})
-        return result.deleted_count
+        """Forgets the sessions written before the late window (selected by the hour they
+        were written in): returns how many."""
+        return await self._written_buckets.purge(written_before)

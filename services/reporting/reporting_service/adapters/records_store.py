@@ -1,5 +1,6 @@
-"""The written records (``reporting_records``, insert-only) and the late facts
-(``reporting_late_facts``) in MongoDB.
+"""The written records (``reporting_records``, insert-only, kept) and the late facts
+(``reporting_late_facts``, kept for the late window after they arrived, then purged,
+selected by the hour they arrived in: ``PurgeBuckets``, never a range alone) in MongoDB.
 
 A record's ``_id`` is its deterministic ``record_id``: writing it again is a duplicate,
 ignored, so the first version stays. Which records Kafka has not yet confirmed on
@@ -20,6 +21,7 @@ from typing import Any, Final
 from contracts import SessionRecord
 from mysessions_platform.id_lookup import IdLookup
 from mysessions_platform.mongo import Document
+from mysessions_platform.purge_buckets import PurgeBuckets
 from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
@@ -68,6 +70,9 @@ class RecordsStore:
         self._late = database[LATE_FACTS]
         self._unpublished = database[UNPUBLISHED]
         self._lookup = lookup or IdLookup()
+        self._late_buckets = PurgeBuckets(
+            database, LATE_FACTS, "arrived_bucket", "arrived_at", lookup=self._lookup
+        )
 
     async def ensure_indexes(self) -> None:
         await self._records.create_index([("ended_at", ASCENDING), ("_id", ASCENDING)])
@@ -75,8 +80,10 @@ class RecordsStore:
             [("tenant_id", ASCENDING), ("ended_at", ASCENDING), ("_id", ASCENDING)]
         )
         await self._late.create_index([("tenant_id", ASCENDING), ("session_id", ASCENDING)])
+        await self._late_buckets.ensure_indexes()
         await self._lookup.detect(self._records)
         await self._remember_legacy_unpublished()
+        await self._late_buckets.stamp_unstamped()
 
     async def _remember_legacy_unpublished(self) -> None:
         """Records left unpublished by a version without ``reporting_unpublished`` (it
@@ -121,8 +128,15 @@ class RecordsStore:
         return [from_document(doc) async for doc in cursor]
 
     async def add_late(self, late: list[Document]) -> None:
-        """One document per late fact (``_id``: its key and rev), so a redelivery counts once."""
-        await _insert(self._late, late)
+        """One document per late fact (``_id``: its key and rev), so a redelivery counts
+        once; stamped with the bucket of its ``arrived_at``, noted first."""
+        stamped = [self._late_buckets.stamp(doc) for doc in late]
+        await self._late_buckets.note(stamped)
+        await _insert(self._late, stamped)
+
+    async def purge_late(self, arrived_before: datetime) -> int:
+        """Forgets the late facts that arrived before the late window: returns how many."""
+        return await self._late_buckets.purge(arrived_before)
 
     async def late_facts(self, tenant_id: str, session_id: str) -> list[Document]:
         cursor = self._late.find({"tenant_id": tenant_id, "session_id": session_id})

@@ -1,26 +1,20 @@
-"""The reporting worker: one FastStream app, consumer group ``reporting`` on three topics
-(the queue's task changelog, the session events, saved after-call work), at-least-once,
-plus the sweep that writes final sessions' records."""
+"""The reporting worker, declared: the queue's task changelog, the session events and saved
+after-call work in (one group), plus the sweep that writes final sessions' records and the
+after-call-work outbox (the worker shell runs it: ``mysessions_platform.worker``)."""
 
-import asyncio
-import contextlib
-from datetime import UTC, datetime
-
-import structlog
-from acw.service import AcwPorts, run_outbox
+from acw.service import AcwPorts, outbox
 from acw.store import AcwSaves
 from acw.tags import TagCounts
 from contracts import topics
-from faststream import FastStream
+from mysessions_platform.clock import Clock, utc_now
 from mysessions_platform.id_lookup import IdLookup
-from mysessions_platform.kafka.batches import BatchDelivery
-from mysessions_platform.kafka.broker import make_broker
-from mysessions_platform.kafka.publishing import BrokerPublisher
-from mysessions_platform.kafka.subscription import subscribe_batches
-from mysessions_platform.kafka.topics import TopicSettings, ensure_topics
-from mysessions_platform.mongo import connect, mongo_database
+from mysessions_platform.kafka.topics import TopicSettings
+from mysessions_platform.mongo import Document, connect, mongo_database
 from mysessions_platform.service_settings.cache import SettingsCache
 from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
+from mysessions_platform.worker.loops import Every
+from mysessions_platform.worker.shell import Client, Subscription, WorkerApp, WorkerShell
+from pymongo import AsyncMongoClient
 from queue_service.read import QueueTaskReader
 from redis.asyncio import Redis
 
@@ -34,45 +28,32 @@ from reporting_service.finalizer import Finalizer, GatedSweep, SweepLoop
 from reporting_service.settings import ReportingSettings
 from reporting_service.step import ReportingStep
 
-log = structlog.get_logger(__name__)
 
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-class ReportingApp(FastStream):
-    exit_code: int = 0
-    finalizer: Finalizer | None = None
-    step: ReportingStep | None = None
-
-
-def create_app(settings: ReportingSettings) -> ReportingApp:
-    broker = make_broker(settings.kafka_bootstrap_servers, client_id="reporting")
-    publisher = BrokerPublisher(broker)
-    client = connect(settings.mongodb_url)  # connects lazily, on first command
-    database = mongo_database(client)
+def create_app(
+    settings: ReportingSettings,
+    mongo: AsyncMongoClient[Document] | None = None,
+    redis: Redis | None = None,
+    clock: Clock = utc_now,
+) -> WorkerApp:
+    """``mongo``, ``redis`` (the queue's, for after-call work), ``clock``: the caller's (a
+    test's); by default from the settings."""
+    shell = WorkerShell("reporting", settings)
+    mongo = mongo or connect(settings.mongodb_url)  # connects lazily, on first command
+    redis = redis or Redis.from_url(settings.redis_url)  # connects lazily, on first command
+    database = mongo_database(mongo)
     lookup = IdLookup()  # how to read by id: detected once, at start (ensure_indexes)
     facts, records = FactsStore(database, lookup), RecordsStore(database, lookup)
-    step = ReportingStep(
-        facts,
-        records,
-        settings.changelog_topic,
-        settings.events_topic,
-        settings.acw_topic,
-        settings.settle,
-        clock=utc_now,
-    )
-    redis = Redis.from_url(settings.redis_url)  # connects lazily, on first command
+    inputs = (settings.changelog_topic, settings.events_topic, settings.acw_topic)
+    step = ReportingStep(facts, records, *inputs, settings.settle, clock=clock)
     saves, tags = AcwSaves(database), TagCounts(database)
     acw = AcwPorts(
         tasks=QueueTaskReader(redis, settings.queue_key_prefix),
         settings=ServiceSettingsStore(database),
         saves=saves,
         tags=tags,
-        publisher=publisher,
+        publisher=shell.publisher,
         topic=settings.acw_topic,
-        clock=utc_now,
+        clock=clock,
     )
     cache = SettingsCache(
         ServiceSettingsStore(database), TenantSettingsStore(database), settings.settings_refresh_s
@@ -82,90 +63,74 @@ def create_app(settings: ReportingSettings) -> ReportingApp:
         records,
         cache,
         AcwConclusion(acw, saves, LocalConclusion(facts)),
-        publisher,
+        shell.publisher,
         settings.target_topic,
-        utc_now,
+        clock,
         FinalityRule(settings.settle, settings.queue_lag_limit),
         batch=settings.sweep_batch,
         late_window=settings.late_window,
     )
-    lease = MongoLease(database, "reporting-sweep", settings.lease_ttl, utc_now)
-    backlog = Backlog(
-        settings.kafka_bootstrap_servers,
-        settings.group_id,
-        (settings.changelog_topic, settings.events_topic, settings.acw_topic),
-        utc_now,
-    )
-    loop = SweepLoop(
+    lease = MongoLease(database, "reporting-sweep", settings.lease_ttl, clock)
+    backlog = Backlog(settings.kafka_bootstrap_servers, settings.group_id, inputs, clock)
+    sweep = SweepLoop(
         GatedSweep(finalizer, backlog),
         lease,
         settings.sweep_interval_s,
         what="reporting sweep",
         max_backoff_s=120.0,
     )
-    delivery = BatchDelivery(
-        consumer_group=settings.group_id,
-        dead_letters=publisher,
-        dead_letter_topic=settings.dead_letter_topic,
+    # Saves whose acw.submitted was never confirmed (a saver crashed after its insert).
+    republish = outbox(acw, settings.outbox_interval_s)
+    _figures(shell, finalizer, republish)
+    specs, partitions = TopicSettings.from_env(), settings.partitions
+    return shell.app(
+        owns=[
+            specs.spec(topics.TASK_CHANGELOG, partitions, settings.changelog_topic),
+            specs.spec(topics.SESSION_EVENTS, partitions, settings.events_topic),
+            specs.spec(topics.AFTER_CALL_WORK, partitions, settings.acw_topic),
+            specs.spec(topics.REPORTING_SESSIONS, partitions, settings.target_topic),
+            specs.spec(topics.DEAD_LETTERS, partitions, settings.dead_letter_topic),
+        ],
+        subscriptions=[Subscription((topic,), step) for topic in inputs],
+        # The outbox publishes again the after-call work Kafka did not confirm.
+        publishes=[settings.target_topic, settings.acw_topic],
+        clients=[
+            Client("mongodb", mongo.close),
+            Client("redis", redis.aclose),
+            Client("kafka backlog", backlog.close),
+        ],
+        loops=[sweep, republish],
+        prepare=[
+            facts.ensure_indexes,
+            records.ensure_indexes,
+            saves.ensure_indexes,
+            tags.ensure_indexes,
+            backlog.start,
+        ],
+        after_loops=[lease.release],
     )
-    for topic in (settings.changelog_topic, settings.events_topic, settings.acw_topic):
-        subscribe_batches(broker, topic, delivery, step, settings.max_batch)
 
-    app = ReportingApp(broker, logger=None)
-    app.finalizer, app.step = finalizer, step
-    sweeper: asyncio.Task[None] | None = None
-    outbox: asyncio.Task[None] | None = None
 
-    def stop_worker(task: "asyncio.Task[None]") -> None:
-        if task.cancelled():
-            return
-        log.critical("reporting sweep stopped; stopping the worker")
-        app.exit_code = 1
-        app.exit()
-
-    @app.on_startup
-    async def prepare() -> None:
-        specs = TopicSettings.from_env()
-        await ensure_topics(
-            settings.kafka_bootstrap_servers,
-            [
-                specs.spec(topics.TASK_CHANGELOG, settings.partitions, settings.changelog_topic),
-                specs.spec(topics.SESSION_EVENTS, settings.partitions, settings.events_topic),
-                specs.spec(topics.AFTER_CALL_WORK, settings.partitions, settings.acw_topic),
-                specs.spec(topics.REPORTING_SESSIONS, settings.partitions, settings.target_topic),
-                specs.spec(topics.DEAD_LETTERS, settings.partitions, settings.dead_letter_topic),
-            ],
-        )
-        await facts.ensure_indexes()
-        await records.ensure_indexes()
-        await saves.ensure_indexes()
-        await tags.ensure_indexes()
-        await backlog.start()
-
-    @app.after_startup
-    async def start_sweeper() -> None:
-        nonlocal sweeper, outbox
-        sweeper = asyncio.create_task(loop.run())
-        sweeper.add_done_callback(stop_worker)
-        # Saves whose acw.submitted was never confirmed (a saver crashed after its insert).
-        outbox = asyncio.create_task(run_outbox(acw, settings.outbox_interval_s))
-        outbox.add_done_callback(stop_worker)
-        log.info("reporting started", group=settings.group_id)
-
-    @app.on_shutdown
-    async def stop_sweeper() -> None:
-        for task in (sweeper, outbox):
-            if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-        with contextlib.suppress(Exception):
-            await lease.release()
-
-    @app.after_shutdown
-    async def close_clients() -> None:
-        await backlog.close()
-        await client.close()
-        await redis.aclose()
-
-    return app
+def _figures(shell: WorkerShell, finalizer: Finalizer, republish: Every) -> None:
+    counts, counted = finalizer.counts, shell.metrics.counted
+    counted("mysessions_reporting_records_written", "Records written.", lambda: counts.records)
+    counted(
+        "mysessions_reporting_records_published",
+        "Records published on the records topic.",
+        lambda: counts.published,
+    )
+    counted(
+        "mysessions_reporting_late_facts",
+        "Facts that came after their session's records were written (counted, not applied).",
+        lambda: counts.late + counts.late_while_writing,
+    )
+    counted(
+        "mysessions_reporting_concluded_by_system",
+        "Sessions whose after-call window closed unsaved (system-timeout).",
+        lambda: counts.concluded_by_system,
+    )
+    counted(
+        "mysessions_acw_republished",
+        "After-call-work saves the outbox published again (their first send unconfirmed).",
+        lambda: republish.done,
+    )

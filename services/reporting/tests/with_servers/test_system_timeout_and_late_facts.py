@@ -71,6 +71,17 @@ async def test_open_past_the_window_is_concluded_by_the_system(
     assert harness.finalizer.counts.late == 2
     assert len(publisher.sent) == 2
 
+    # Late facts and the marker are kept for the late window (7 days), then purged: the
+    # facts arrived a minute before this sweep, the marker was written a minute earlier.
+    harness.clock.advance(days=7, minutes=-2)
+    assert await harness.finalizer.sweep() == 0
+    assert len(await harness.records.late_facts("acme", "s-1")) == 2
+    assert harness.finalizer.counts.purged == 0
+    harness.clock.advance(minutes=2)
+    assert await harness.finalizer.sweep() == 0
+    assert await harness.records.late_facts("acme", "s-1") == []
+    assert (harness.finalizer.counts.purged, harness.finalizer.counts.purged_late) == (1, 2)
+
 
 async def test_saved_work_is_what_the_record_carries(reporting_db: AsyncDatabase[Document]) -> None:
     harness = await make_harness(reporting_db, now=T0 + timedelta(minutes=2))

@@ -1,0 +1,81 @@
+{{/* The pod of one process; call with (dict "root" $ "component" NAME "args" LIST
+     "port" (dict "name" N "number" P) "resources" R "grace" SECONDS). Both probes ask the
+     process itself: /healthz (it answers) for liveness, /readyz (started, connected, and for a
+     worker assigned by its group; 503 from SIGTERM on) for readiness. */}}
+{{- define "mysessions.pod" -}}
+{{- $root := .root -}}
+metadata:
+  labels:
+    {{- include "mysessions.labels" (dict "root" $root "component" .component) | nindent 4 }}
+  annotations:
+    {{- include "mysessions.checksums" $root | nindent 4 }}
+spec:
+  serviceAccountName: {{ include "mysessions.serviceAccountName" $root }}
+  automountServiceAccountToken: false
+  {{- with $root.Values.imagePullSecrets }}
+  imagePullSecrets:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  securityContext:
+    {{- toYaml $root.Values.podSecurityContext | nindent 4 }}
+  terminationGracePeriodSeconds: {{ .grace }}
+  containers:
+    - name: {{ .component }}
+      image: {{ include "mysessions.image" $root | quote }}
+      imagePullPolicy: {{ $root.Values.image.pullPolicy }}
+      args:
+        {{- toYaml .args | nindent 8 }}
+      ports:
+        - name: {{ .port.name }}
+          containerPort: {{ .port.number }}
+          protocol: TCP
+      envFrom:
+        - configMapRef:
+            name: {{ include "mysessions.fullname" $root }}
+        - secretRef:
+            name: {{ include "mysessions.secretName" $root }}
+      startupProbe:
+        httpGet:
+          path: /healthz
+          port: {{ .port.name }}
+        periodSeconds: 2
+        failureThreshold: 30
+      livenessProbe:
+        httpGet:
+          path: /healthz
+          port: {{ .port.name }}
+        periodSeconds: 10
+        timeoutSeconds: 3
+        failureThreshold: 6
+      readinessProbe:
+        httpGet:
+          path: /readyz
+          port: {{ .port.name }}
+        periodSeconds: 5
+        timeoutSeconds: 3
+        failureThreshold: 3
+      resources:
+        {{- toYaml .resources | nindent 8 }}
+      securityContext:
+        {{- toYaml $root.Values.securityContext | nindent 8 }}
+      volumeMounts:
+        - name: tmp
+          mountPath: /tmp
+  volumes:
+    # The root filesystem is read-only; libraries that want a scratch file get this.
+    - name: tmp
+      emptyDir:
+        sizeLimit: 64Mi
+  {{- with $root.Values.nodeSelector }}
+  nodeSelector:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with $root.Values.tolerations }}
+  tolerations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with $root.Values.affinity }}
+  affinity:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end -}}

@@ -1,0 +1,1 @@
+"""The worker shell (``shell``), its loops, health routes, figures and settings."""

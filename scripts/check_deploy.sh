@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Validates the deploy files as far as a machine without a Docker engine or a cluster can:
+#   - deploy/Dockerfile with hadolint;
+#   - deploy/compose.yaml against the Compose Specification's JSON schema;
+#   - the Helm chart with `helm lint --strict`, then rendered (`helm template`) with each
+#     deploy/helm/mysessions/ci/*-values.yaml and checked by kubeconform, strict, against the
+#     Kubernetes and CRD (KEDA ScaledObject, ServiceMonitor) schemas in deploy/schemas/;
+#   - the rules no schema sees (scripts/deploy_rules.py) on the rendered chart and compose file.
+# No network: the schemas are in the repository, helm and kubeconform are built once into the
+# cache by scripts/fetch_deploy_tools.sh, hadolint and check-jsonschema are dev dependencies.
+#
+#   bash scripts/check_deploy.sh                     the deploy files
+#   bash scripts/check_deploy.sh --deploy-dir DIR    another copy of deploy/
+#   bash scripts/check_deploy.sh --prove-it-fails    breaks copies, one way each: all refused
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+KUBERNETES_VERSION=1.32.2
+deploy=deploy
+mode=check
+case ${1:-} in
+    --deploy-dir) deploy=${2:?--deploy-dir needs a folder} ;;
+    --prove-it-fails) mode=prove ;;
+    "") ;;
+    *) sed -n '2,15p' "$0" >&2; exit 2 ;;
+esac
+
+bash scripts/fetch_deploy_tools.sh
+bin="${MYSESSIONS_CACHE_DIR:-$PWD/.cache}/bin"
+
+check() {
+    local chart="$deploy/helm/mysessions" work
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"' RETURN
+
+    echo "check_deploy: $deploy/Dockerfile (hadolint)"
+    uv run hadolint --no-color "$deploy/Dockerfile"
+
+    echo "check_deploy: $deploy/compose.yaml (Compose schema, rules)"
+    uv run check-jsonschema --schemafile "$deploy/schemas/compose/compose-spec.json" \
+        "$deploy/compose.yaml"
+    uv run python scripts/deploy_rules.py compose "$deploy/compose.yaml"
+
+    echo "check_deploy: $chart (helm lint)"
+    "$bin/helm" lint --strict --quiet "$chart" -f "$chart/ci/production-values.yaml" \
+        --kube-version "$KUBERNETES_VERSION"
+
+    local values rendered
+    for values in "$chart"/ci/*-values.yaml; do
+        echo "check_deploy: $chart with $(basename "$values") (helm template, kubeconform, rules)"
+        rendered="$work/$(basename "$values" .yaml).rendered.yaml"
+        "$bin/helm" template mysessions "$chart" -f "$values" \
+            --kube-version "$KUBERNETES_VERSION" >"$rendered"
+        # No -ignore-missing-schemas: a kind without a schema here is an error, not a pass.
+        "$bin/kubeconform" -strict -summary -kubernetes-version "$KUBERNETES_VERSION" \
+            -schema-location "$deploy/schemas/kubernetes/{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json" \
+            -schema-location "$deploy/schemas/crds/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json" \
+            "$rendered"
+        uv run python scripts/deploy_rules.py chart "$rendered"
+    done
+    echo "check_deploy: all deploy files valid"
+}
+
+# Each breakage: a name, a file under deploy/, a Python expression turning its text into the
+# broken text. Every one must make the check fail, or the check proves nothing.
+breakages=(
+    "Dockerfile runs as root|Dockerfile|text.replace('USER 10001:10001', 'USER root')"
+    "compose key misspelt|compose.yaml|text.replace('  healthcheck:', '  healthchek:', 1)"
+    "compose health check off /readyz|compose.yaml|text.replace('readyz_probe.py\", \"9180', 'readyz_probe.py\", \"9999', 1)"
+    "Deployment field misspelt|helm/mysessions/templates/_pod.tpl|text.replace('readinessProbe:', 'readynessProbe:')"
+    "ScaledObject field misspelt|helm/mysessions/templates/scaledobjects.yaml|text.replace('maxReplicaCount:', 'maxReplicas:')"
+    "a worker allowed to scale to zero|helm/mysessions/values.yaml|text.replace('minReplicas: 1', 'minReplicas: 0', 1)"
+    "replicas above the partitions|helm/mysessions/values.yaml|text.replace('maxReplicas: null', 'maxReplicas: 12', 1)"
+    "scale to zero on a group without offsets|helm/mysessions/templates/scaledobjects.yaml|text.replace('scaleToZeroOnInvalidOffset: \"false\"', 'scaleToZeroOnInvalidOffset: \"true\"')"
+    "Kubernetes grace not above the stop grace|helm/mysessions/templates/deployment-workers.yaml|text.replace('stopGraceSeconds 15', 'stopGraceSeconds 0')"
+)
+
+prove() {
+    local failures=0 breakage name file change copy log
+    for breakage in "${breakages[@]}"; do
+        IFS='|' read -r name file change <<<"$breakage"
+        copy=$(mktemp -d)
+        cp -r deploy/. "$copy"
+        uv run python -c "import pathlib, sys
+path = pathlib.Path(sys.argv[1]); text = path.read_text(); broken = $change
+sys.exit('unchanged: the breakage no longer applies') if broken == text else path.write_text(broken)" \
+            "$copy/$file"
+        log="$copy.log"
+        if bash "$0" --deploy-dir "$copy" >"$log" 2>&1; then
+            echo "check_deploy: NOT refused: $name" >&2
+            failures=$((failures + 1))
+        else
+            echo "check_deploy: refused as it should be: $name"
+            # Its last words: the check stops at the first stage that refuses.
+            grep -Ev '^(check_deploy: |ok -- |Summary: .* Invalid: 0, Errors: 0)|^\s*$' "$log" |
+                tail -n 2 | sed -E 's/problem validating schema.* - at /at /' | cut -c1-300 |
+                sed 's/^/    /'
+        fi
+        rm -rf "$copy" "$log"
+    done
+    if ((failures)); then
+        echo "check_deploy: $failures breakage(s) passed the check" >&2
+        exit 1
+    fi
+    echo "check_deploy: every breakage refused (${#breakages[@]})"
+}
+
+if [[ $mode == prove ]]; then prove; else check; fi
