@@ -14,7 +14,7 @@ from itertools import islice
 from typing import Final
 
 import contracts as c
-from context_service.adapters.contact_csv import COLUMNS
+from context_service.contacts_import import COLUMNS
 
 from mysessions.simulation import simulate
 from mysessions.simulation.config import SimulationConfig

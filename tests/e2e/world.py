@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import contracts as c
 import httpx
+from acw.tags import TagCounts
 from context_service.entrypoints.app import create_app as create_context
 from context_service.settings import ContextSettings
 from faststream import TestApp
@@ -29,7 +30,6 @@ from playwright.async_api import BrowserContext, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 from pymongo.asynchronous.database import AsyncDatabase
 from queue_service.entrypoints.app import create_app as create_queue
-from reporting_service.tags.store import TagCounts
 
 SUPPORT = c.ServiceSettingsSpec(
     tenant_id=TENANT,

@@ -16,6 +16,18 @@ from pathlib import Path
 
 import contracts as c
 import pytest
+from acw.domain import AcwConflict, AcwRefused
+from acw.service import (
+    REPUBLISH_AFTER,
+    AcwPorts,
+    Saved,
+    SaveRequest,
+    republish_pending,
+    save_after_call_work,
+)
+from acw.store import ACW_SAVES, AcwSaves
+from acw.tags import Suggestion, TagCounts
+from acw.wiring import ProducerPublisher
 from aiokafka import AIOKafkaProducer
 from faststream import TestApp
 from mysessions.events_out import event_sender
@@ -27,28 +39,15 @@ from mysessions_platform.testing.kafka_topics import KafkaTopics
 from mysessions_platform.testing.mongo_databases import MongoDatabases
 from mysessions_platform.testing.redis_keys import RedisKeys
 from pymongo.asynchronous.database import AsyncDatabase
-from queue_service.adapters import keys
 from queue_service.entrypoints.app import create_app as create_queue
 from queue_service.entrypoints.app import make_store
+from queue_service.read import QueueTaskReader
 from queue_service.view import agent_view
 from redis.asyncio import Redis
-from reporting_service.acw.domain import AcwConflict, AcwRefused
-from reporting_service.acw.service import (
-    REPUBLISH_AFTER,
-    AcwPorts,
-    Saved,
-    SaveRequest,
-    republish_pending,
-    save_after_call_work,
-)
-from reporting_service.acw.store import ACW_SAVES, AcwSaves
-from reporting_service.acw.task_reader import QueueTaskReader, agent_tasks_key
-from reporting_service.acw.wiring import ProducerPublisher
 from reporting_service.adapters.conclusion import AcwConclusion, LocalConclusion
 from reporting_service.adapters.facts_store import FactsStore
 from reporting_service.adapters.translate import to_task
 from reporting_service.domain import Code, Task
-from reporting_service.tags.store import Suggestion, TagCounts
 
 from .pipeline import Pipeline, make_pipeline
 from .scenario import AGENT, TENANT, Session
@@ -323,11 +322,6 @@ async def test_tag_suggestions_most_used_first_by_prefix_ignoring_case(
         if "ferretdbVersion" not in plan.get("serverInfo", {}):  # FerretDB plans no index
             assert "IXSCAN" in str(plan)
             assert "COLLSCAN" not in str(plan)
-
-
-def test_the_reader_names_the_queues_key() -> None:
-    for tenant, user in [("acme", "alice"), ("acme:eu", "alice"), ("a{b}", "u*1")]:
-        assert agent_tasks_key("ms", tenant, user) == keys.agent_tasks("ms", tenant, user)
 
 
 async def cli(*args: str, env: dict[str, str]) -> tuple[int, str, str]:

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from contracts import CallerView
 from mysessions_platform.testing.redis_keys import RedisKeys
 from queue_service.adapters import keys
 from queue_service.adapters.store import SessionKey, TaskStore
@@ -20,7 +21,7 @@ from queue_service.domain import (
     without_caller,
 )
 from queue_service.step import QueueStep
-from queue_service.view import ServiceOfSession, StoredCaller, agent_view
+from queue_service.view import ServiceOfSession, agent_view
 
 pytestmark = pytest.mark.integration
 
@@ -134,9 +135,9 @@ class OneStoredRecord:
 
     async def stored_callers(
         self, tenant_id: str, sessions: Sequence[ServiceOfSession]
-    ) -> Mapping[ServiceOfSession, StoredCaller]:
+    ) -> Mapping[ServiceOfSession, CallerView]:
         self.asked.append((tenant_id, list(sessions)))
-        return {(SESSION, "support"): StoredCaller("Zelda Q. (stored)", NUMBER)}
+        return {(SESSION, "support"): CallerView(display_name="Zelda Q. (stored)", address=NUMBER)}
 
 
 async def test_history_shows_a_stored_record_where_one_exists(redis_keys: RedisKeys) -> None:

@@ -5,17 +5,17 @@ import asyncio
 from datetime import UTC, datetime
 
 import typer
-from mysessions_platform.mongo import mongo_client, mongo_database
-from reporting_service.acw.domain import AcwConflict, AcwRefused
-from reporting_service.acw.service import (
+from acw.domain import AcwConflict, AcwRefused
+from acw.service import (
     Saved,
     SaveRequest,
     republish_pending,
     save_after_call_work,
 )
-from reporting_service.acw.settings import AcwSettings
-from reporting_service.acw.wiring import acw_ports
-from reporting_service.tags.store import MAX_SUGGESTIONS, Suggestion, TagCounts
+from acw.settings import AcwSettings
+from acw.tags import MAX_SUGGESTIONS, Suggestion, TagCounts
+from acw.wiring import acw_ports
+from mysessions_platform.mongo import mongo_client, mongo_database
 
 acw_app = typer.Typer(no_args_is_help=True)
 tags_app = typer.Typer(no_args_is_help=True)

@@ -11,9 +11,15 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
-from context_service.adapters.contact_csv import COLUMNS, MAX_ROWS
-from context_service.adapters.phones import check_region
-from context_service.contacts_import import FileRejected, ImportReport, import_parsed, read_file
+from context_service.contacts_import import (
+    COLUMNS,
+    MAX_ROWS,
+    FileRejected,
+    ImportReport,
+    check_region,
+    import_parsed,
+    read_file,
+)
 from mysessions_platform.mongo import mongo_client, mongo_database
 from mysessions_platform.settings import ServerSettings
 

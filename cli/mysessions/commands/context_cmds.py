@@ -11,17 +11,13 @@ from datetime import UTC, datetime
 
 import typer
 from aiokafka import AIOKafkaProducer
-from context_service.adapters.live_store import LiveContextStore
+from context_service.read import ContextReader, as_json, render_text
 from context_service.settings import ContextSettings
-from context_service.show import as_json, panels, render_text
-from context_service.transcripts import Transcripts, make_transcripts
-from context_service.transcripts_port import TranscriptStates
 from gateway_service.unprovisioning import Stores, unprovision_everything
 from mysessions_platform.erasure import Counts, Scope
-from mysessions_platform.mongo import Document, mongo_client, mongo_database
+from mysessions_platform.mongo import mongo_client, mongo_database
 from mysessions_platform.service_settings.cache import SettingsCache
 from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
-from pymongo.asynchronous.database import AsyncDatabase
 from queue_service.settings import QueueSettings
 from redis.asyncio import Redis
 
@@ -36,21 +32,18 @@ def _check_id(value: str | None, option: str) -> None:
 
 
 @asynccontextmanager
-async def _stores() -> AsyncIterator[tuple[AsyncDatabase[Document], LiveContextStore, Transcripts]]:
+async def _reader() -> AsyncIterator[ContextReader]:
     settings = ContextSettings()
     redis = Redis.from_url(settings.redis_url)
     try:
         async with mongo_client(settings.mongodb_url) as client:
             database = mongo_database(client)
-            live = LiveContextStore(
-                redis, settings.key_prefix, settings.live_ttl, settings.ended_marker_ttl
-            )
             cache = SettingsCache(
                 ServiceSettingsStore(database),
                 TenantSettingsStore(database),
                 settings.settings_refresh_s,
             )
-            yield database, live, make_transcripts(redis, database, cache, settings.key_prefix)
+            yield ContextReader(redis, database, cache, settings.key_prefix)
     finally:
         await redis.aclose()
 
@@ -70,10 +63,8 @@ def show(
     _check_id(service, "--service")
 
     async def load() -> str:
-        async with _stores() as (database, live, transcripts):
-            now = datetime.now(UTC)
-            states = TranscriptStates(transcripts.reader, now)
-            shown = await panels(database, live, states, tenant, session, service, now)
+        async with _reader() as context:
+            shown = await context.panels(tenant, session, service, datetime.now(UTC))
         if as_json_output:
             return json.dumps(as_json(shown), indent=2, ensure_ascii=False)
         return render_text(shown)

@@ -18,9 +18,8 @@ from typing import Any
 
 import httpx
 import typer
-from context_service.adapters.contact_csv import parse_rows
-from context_service.adapters.stored_context import StoredContextStore
-from context_service.contacts_import import import_parsed
+from context_service.contacts_import import import_parsed, parse_rows
+from context_service.read import StoredRecords
 from contracts import topics
 from gateway_service.settings import GatewaySettings
 from gateway_service.settings import load_settings as load_gateway_settings
@@ -29,10 +28,10 @@ from mysessions_platform.kafka.topics import TopicSettings, ensure_topics
 from mysessions_platform.mongo import mongo_client, mongo_database
 from mysessions_platform.service_settings.store import ServiceSettingsStore
 from mysessions_platform.worker_process import WorkerProcess
-from queue_service.entrypoints.app import make_store
+from queue_service.read import QueueReader
 from queue_service.settings import QueueSettings
 from redis.asyncio import Redis
-from reporting_service.adapters.records_store import RECORDS
+from reporting_service.read import RecordsReader
 from rich.console import Console
 from rich.live import Live
 from rich.table import Table
@@ -203,7 +202,7 @@ async def _demo(
     workers.append(gateway)
     page_url = f"http://{host}:{port}"
     redis = Redis.from_url(urls.redis_url)
-    store = make_store(redis, settings)
+    store = QueueReader(redis, settings.key_prefix)
     run_tenants = set(config.tenant_ids)
     named = ", ".join(config.tenant_ids)
     console.print(f"this run's tenant(s): {named}")
@@ -260,9 +259,8 @@ async def _print_what_was_kept(mongodb_url: str, tenant_ids: Collection[str]) ->
     """What the context and reporting workers kept for this run's tenants."""
     async with mongo_client(mongodb_url) as client:
         database = mongo_database(client)
-        scope = {"tenant_id": {"$in": sorted(tenant_ids)}}
-        records = await database[RECORDS].count_documents(scope)
-        stored = sum([await StoredContextStore(database).count(t) for t in tenant_ids])
+        records = await RecordsReader(database).count_of_tenants(tenant_ids)
+        stored = sum([await StoredRecords(database).count(t) for t in tenant_ids])
     console.print(
         f"reporting records written: {records} (sessions that concluded: ended, and after-call"
         " work saved or not due); stored context records: "

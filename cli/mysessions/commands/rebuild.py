@@ -4,13 +4,8 @@ the session events, refusing to delete what neither can restore."""
 import asyncio
 
 import typer
-from mysessions_platform.mongo import connect
-from queue_service.adapters.erasures import REGISTER_KEEP, ErasureRegister
-from queue_service.adapters.store import TaskStore
-from queue_service.entrypoints.app import codes_and_tags, make_store
-from queue_service.rebuild import Rebuild, RebuildReport
+from queue_service.operate import RebuildReport, compare_prefixes, rebuild_prefix
 from queue_service.settings import QueueSettings
-from redis.asyncio import Redis
 
 
 def _explain_refusal(report: RebuildReport, settings: QueueSettings) -> str:
@@ -29,46 +24,25 @@ def _explain_refusal(report: RebuildReport, settings: QueueSettings) -> str:
 async def _rebuild(prefix: str | None, compare_with: str | None, force: bool) -> int:
     settings = QueueSettings()
     target = prefix or settings.key_prefix
-    redis = Redis.from_url(settings.redis_url)
-    mongo = connect(settings.mongodb_url)
-    try:
-
-        def store_for(key_prefix: str) -> TaskStore:
-            return make_store(redis, settings.model_copy(update={"key_prefix": key_prefix}))
-
-        report = await Rebuild(
-            store_for,
-            settings.kafka_bootstrap_servers,
-            settings.source_topic,
-            settings.changelog_topic,
-            codes_and_tags=codes_and_tags(mongo, settings.settings_refresh_s),
-            acw_topic=settings.acw_topic,
-            # Unprovisioning registers what it erased under the live prefix.
-            erasures=ErasureRegister(redis, settings.key_prefix, REGISTER_KEEP),
-        ).run(target, force=force)
-        if report.refused:
-            typer.echo(_explain_refusal(report, settings), err=True)
-            return 1
-        typer.echo(
-            f"rebuilt prefix {target!r}: {report.changelog_records} changelog records "
-            f"({report.changelog_invalid} invalid), {report.records} events "
-            f"({report.invalid} invalid, {report.erased} of unprovisioned tenants or "
-            f"services skipped); tasks {report.tasks_before} before, "
-            f"{report.tasks_after} after; {report.deleted_keys} old keys replaced"
-        )
-        if compare_with is None:
-            return 0
-        mine = await store_for(target).snapshot()
-        theirs = await store_for(compare_with).snapshot()
-        if mine == theirs:
-            typer.echo(f"identical to {compare_with!r}: {len(mine)} agents")
-            return 0
-        differing = sorted(set(mine) ^ set(theirs) | {k for k in mine if mine[k] != theirs.get(k)})
-        typer.echo(f"differs from {compare_with!r} for {len(differing)} agents", err=True)
+    report = await rebuild_prefix(settings, target, force=force)
+    if report.refused:
+        typer.echo(_explain_refusal(report, settings), err=True)
         return 1
-    finally:
-        await redis.aclose()
-        await mongo.close()
+    typer.echo(
+        f"rebuilt prefix {target!r}: {report.changelog_records} changelog records "
+        f"({report.changelog_invalid} invalid), {report.records} events "
+        f"({report.invalid} invalid, {report.erased} of unprovisioned tenants or "
+        f"services skipped); tasks {report.tasks_before} before, "
+        f"{report.tasks_after} after; {report.deleted_keys} old keys replaced"
+    )
+    if compare_with is None:
+        return 0
+    compared = await compare_prefixes(settings, target, compare_with)
+    if not compared.differing:
+        typer.echo(f"identical to {compare_with!r}: {compared.agents} agents")
+        return 0
+    typer.echo(f"differs from {compare_with!r} for {len(compared.differing)} agents", err=True)
+    return 1
 
 
 def rebuild(

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import typer
 from mysessions_platform.mongo import mongo_client, mongo_database
-from reporting_service.adapters.records_store import RecordsStore
-from reporting_service.export import outcomes_path, write_export
+from reporting_service.read import RecordsReader, outcomes_path, write_export
 from reporting_service.settings import ReportingSettings
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -52,7 +51,7 @@ async def _export(
 ) -> int:
     settings = ReportingSettings()
     async with mongo_client(settings.mongodb_url) as client:
-        store = RecordsStore(mongo_database(client))
+        store = RecordsReader(mongo_database(client))
         total = await store.count(since, until, tenant)
         columns = (
             TextColumn("exporting"),

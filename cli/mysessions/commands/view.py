@@ -5,13 +5,11 @@ import json
 from datetime import UTC, datetime
 
 import typer
-from context_service.adapters.stored_context import StoredContextStore
-from gateway_service.history_callers import StoredContextCallers
+from context_service.read import StoredCallers
 from mysessions_platform.logging import configure_logging
 from mysessions_platform.mongo import mongo_client, mongo_database
-from queue_service.entrypoints.app import make_store
+from queue_service.read import QueueReader
 from queue_service.settings import QueueSettings
-from queue_service.view import agent_view
 from redis.asyncio import Redis
 from rich.console import Console
 from rich.table import Table
@@ -25,9 +23,9 @@ async def load_view(tenant: str, user: str, limit: int) -> list[dict[str, object
     now = datetime.now(UTC)
     try:
         async with mongo_client(settings.mongodb_url) as client:
-            callers = StoredContextCallers(StoredContextStore(mongo_database(client)), now)
-            store = make_store(redis, settings)
-            return await agent_view(store, tenant, user, now, limit, history_callers=callers)
+            callers = StoredCallers(mongo_database(client), now)
+            reader = QueueReader(redis, settings.key_prefix)
+            return await reader.agent_view(tenant, user, now, limit, history_callers=callers)
     finally:
         await redis.aclose()
 
@@ -37,7 +35,7 @@ async def tenants_of(user: str) -> list[str]:
     settings = QueueSettings()
     redis = Redis.from_url(settings.redis_url)
     try:
-        return await make_store(redis, settings).tenants_with_tasks_of(user)
+        return await QueueReader(redis, settings.key_prefix).tenants_with_tasks_of(user)
     finally:
         await redis.aclose()
 

@@ -6,7 +6,7 @@ from itertools import islice
 from random import Random
 
 import pytest
-from context_service.adapters.contact_csv import parse_rows
+from context_service.contacts_import import parse_rows
 from contracts import SessionStarted
 from gateway_service.settings import DemoUser
 from mysessions.commands.demo import busiest_agent, demo_users, run_prefix, tasks_of_run

@@ -1,6 +1,6 @@
-"""Every message of every topic: frozen pydantic v2 models, one union per topic.
-
-Nothing else is shared between services. Import models from here.
+"""Every message of every topic: frozen pydantic v2 models, one union per topic; the
+task view; and the pure rules two services must read alike (``task_rules``, standard
+library only). Import models from here.
 """
 
 from contracts import topics
@@ -63,6 +63,7 @@ from contracts.service_settings import (
     TenantSettingsSpec,
     Widgets,
 )
+from contracts.task_rules import TaskOutcome, TaskState
 from contracts.transcripts import (
     FinalTranscriptLine,
     LiveCaption,
@@ -80,8 +81,6 @@ from contracts.unions import (
 from contracts.views import (
     CallerView,
     EmailPreview,
-    TaskOutcome,
-    TaskState,
     TaskTimers,
     TaskView,
     TimerName,

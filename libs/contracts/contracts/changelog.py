@@ -13,7 +13,7 @@ from pydantic import Field
 
 from contracts.base import Identifier, Message, ShortText, UtcMillis
 from contracts.inbound import Direction, Modality
-from contracts.views import TaskOutcome, TaskState
+from contracts.task_rules import TaskOutcome, TaskState
 
 
 class QueueTask(Message):

@@ -14,24 +14,7 @@ from pydantic import Field, HttpUrl
 
 from contracts.base import Identifier, Message, ShortText, UtcMillis
 from contracts.inbound import Direction, Modality
-
-TaskState = Literal["incoming", "dialing", "ringing", "connected", "ended"]
-"""``dialing`` and ``ringing`` are the agent's own outbound attempts before the answer."""
-
-TaskOutcome = Literal[
-    "accepted",
-    "declined",
-    "rona",
-    "cancelled",
-    "rescinded",
-    "not_accepted",
-    "user_aborted",
-    "destination_accepted",
-    "destination_declined",
-    "destination_not_reached",
-    "expired",
-]
-"""A task's result; null while it is live. See the README's "Outcomes" section."""
+from contracts.task_rules import TaskOutcome, TaskState
 
 TimerName = Literal["queue_s", "ring_s", "connected_s", "dialout_s", "ringing_s"]
 

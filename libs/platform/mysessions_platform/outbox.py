@@ -5,8 +5,8 @@ A writer that must publish a message exactly once from its user's view records i
 then marks it published. A crash between leaves the record unmarked; a *round* finds
 records left unmarked for a while and publishes them again with the same ``event_id``
 (consumers dedupe by it). ``outbox_loop`` runs such a round in the one periodic loop
-(``worker.loops``): after-call work (``reporting_service.acw``) and the gateway's e-mail
-replies both use it. A failed round is logged and tried again: the records stay.
+(``worker.loops``): after-call work (``acw``) and the gateway's e-mail replies both use
+it. A failed round is logged and tried again: the records stay.
 """
 
 from collections.abc import Awaitable, Callable

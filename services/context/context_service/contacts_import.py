@@ -2,7 +2,8 @@
 
 Reading is synchronous and bounded (``adapters.contact_csv``); writing is the idempotent
 upsert by contact id or UPN. Rows in error are skipped and reported by row number; the
-rest is imported.
+rest is imported. Published for ``mysessions contacts import`` (and the demo's contacts),
+with the file's columns, its row limit and the region check the command validates with.
 """
 
 from dataclasses import dataclass
@@ -13,6 +14,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from context_service.adapters.address_book import MongoAddressBook
 from context_service.adapters.contact_csv import (
+    COLUMNS,
+    MAX_ROWS,
     FileRejected,
     Kind,
     ParsedFile,
@@ -20,9 +23,19 @@ from context_service.adapters.contact_csv import (
     parse_rows,
 )
 from context_service.adapters.directory import MongoDirectory
+from context_service.adapters.phones import check_region
 from context_service.adapters.upsert import upsert_documents
 
-__all__ = ["FileRejected", "ImportReport", "import_parsed", "read_file"]
+__all__ = [
+    "COLUMNS",
+    "MAX_ROWS",
+    "FileRejected",
+    "ImportReport",
+    "check_region",
+    "import_parsed",
+    "parse_rows",
+    "read_file",
+]
 
 
 @dataclass(frozen=True)

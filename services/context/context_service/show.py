@@ -16,7 +16,7 @@ from mysessions_platform.service_settings.store import ServiceSettingsStore
 from pymongo.asynchronous.database import AsyncDatabase
 
 from context_service.adapters.directory import MongoDirectory
-from context_service.adapters.live_store import LiveContextStore
+from context_service.adapters.live_store import LiveContexts
 from context_service.adapters.stored_context import StoredContextStore
 from context_service.panel import Panel, live_panel, not_available_panel, stored_panel
 from context_service.transcripts_port import TranscriptStateReader
@@ -28,7 +28,7 @@ ServicePanel = tuple[str, Panel]
 
 async def panels(
     database: AsyncDatabase[Document],
-    live: LiveContextStore,
+    live: LiveContexts,
     transcripts: TranscriptStateReader,
     tenant_id: str,
     session_id: str,

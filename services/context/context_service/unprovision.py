@@ -9,7 +9,7 @@ scoped by tenant id (and service id).
 
 from dataclasses import dataclass
 
-from mysessions_platform.erasure import Counts
+from mysessions_platform.erasure import Counts, Scope
 from mysessions_platform.mongo import Document
 from mysessions_platform.service_settings.store import (
     SERVICE_SETTINGS,
@@ -18,14 +18,19 @@ from mysessions_platform.service_settings.store import (
     TENANT_SETTINGS_HISTORY,
 )
 from pymongo.asynchronous.database import AsyncDatabase
+from redis.asyncio import Redis
 
 from context_service.adapters.address_book import CONTACTS
 from context_service.adapters.directory import DIRECTORY_USERS
-from context_service.adapters.live_store import LiveContextStore
+from context_service.adapters.live_store import LiveContexts
 from context_service.adapters.stored_context import StoredContextStore
+from context_service.transcripts.erasure import TranscriptStore
+from context_service.transcripts.ledger import RedisLedger
+from context_service.transcripts.live_captions import RedisLiveCaptions
+from context_service.transcripts.store import MongoTranscripts
 from context_service.transcripts_port import TranscriptEraser
 
-__all__ = ["Erased", "unprovision"]
+__all__ = ["Erased", "erase_context", "unprovision"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +53,31 @@ class Erased:
         }
 
 
+async def erase_context(
+    redis: Redis, database: AsyncDatabase[Document], prefix: str, scope: Scope
+) -> Erased:
+    """``unprovision`` on the context's own stores under ``prefix``: what other packages
+    call (``mysessions unprovision``, the admin screen), so none of them builds them."""
+    transcripts = TranscriptStore(
+        redis,
+        prefix,
+        MongoTranscripts(database),
+        RedisLedger(redis, prefix),
+        RedisLiveCaptions(redis, prefix),
+    )
+    return await unprovision(
+        database,
+        LiveContexts(redis, prefix),
+        transcripts,
+        scope.tenant_id,
+        scope.service_id,
+        dry_run=scope.dry_run,
+    )
+
+
 async def unprovision(
     database: AsyncDatabase[Document],
-    live: LiveContextStore,
+    live: LiveContexts,
     transcripts: TranscriptEraser,
     tenant_id: str,
     service_id: str | None = None,

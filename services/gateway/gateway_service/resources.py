@@ -4,28 +4,21 @@ and the stores and ports built on them. Opened in the app's lifespan, never at i
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import timedelta
 
+from acw.service import AcwPorts
+from acw.store import AcwSaves
+from acw.tags import TagCounts
+from acw.wiring import ProducerPublisher
 from aiokafka import AIOKafkaProducer
-from context_service.adapters.live_mail import LiveMail
-from context_service.adapters.live_store import LiveContextStore
-from context_service.adapters.stored_context import StoredContextStore
-from context_service.adapters.stored_listing import StoredContextListing
-from context_service.transcripts import TranscriptReader, make_transcripts
+from context_service.read import ContextReader
 from contracts import topics
 from mysessions_platform.kafka.topics import TopicSettings, ensure_topics
 from mysessions_platform.mongo import Document, mongo_client, mongo_database
 from mysessions_platform.service_settings.cache import SettingsCache
 from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
 from pymongo.asynchronous.database import AsyncDatabase
-from queue_service.adapters.store import TaskStore
-from queue_service.domain import HistoryPolicy
+from queue_service.read import QueueReader, QueueTaskReader
 from redis.asyncio import Redis
-from reporting_service.acw.service import AcwPorts
-from reporting_service.acw.store import AcwSaves
-from reporting_service.acw.task_reader import QueueTaskReader
-from reporting_service.acw.wiring import ProducerPublisher
-from reporting_service.tags.store import TagCounts
 
 from gateway_service.auth.demo_keys import DemoSigner
 from gateway_service.auth.tokens import JwksVerifier, KeyVerifier, TokenVerifier
@@ -42,22 +35,18 @@ class Resources:
     redis: Redis
     database: AsyncDatabase[Document]
     producer: AIOKafkaProducer
-    tasks: TaskStore
-    """The queue's store: read-only here (the queue worker is its only writer)."""
+    queue: QueueReader
+    """The queue's read API: agents' tasks (the queue worker is their only writer)."""
+    context: ContextReader
+    """The context service's read API: panels, transcripts, stored callers and records,
+    live mail (the context worker is their only writer)."""
     service_settings: ServiceSettingsStore
     acw: AcwPorts
     saves: AcwSaves
     """Saved after-call work, read for a task's detail (``acw`` writes through the same)."""
     tags: TagCounts
-    stored_listing: StoredContextListing
-    """The tenant admin's list of stored context (read-only; the context worker writes)."""
     email: EmailPorts
     """The live mail, drafts and sent replies of e-mail tasks (``gateway_service.email``)."""
-    live_context: LiveContextStore
-    """The context service's live context (read-only here), for the detail's panel."""
-    stored_context: StoredContextStore
-    """Stored context of services that opted in: the callers of ended tasks."""
-    transcripts: TranscriptReader
     verifier: TokenVerifier
     demo: DemoSigner | None
     """Set in demo mode only: signs the demo sign-in page's tokens."""
@@ -93,8 +82,6 @@ async def open_resources(
             saves, tags = AcwSaves(database), TagCounts(database)
             await saves.ensure_indexes()
             await tags.ensure_indexes()
-            stored_listing = StoredContextListing(database)
-            await stored_listing.ensure_indexes()
             drafts, replies = EmailDrafts(database), EmailReplies(database)
             await drafts.ensure_indexes()
             await replies.ensure_indexes()
@@ -105,18 +92,15 @@ async def open_resources(
             service_settings = ServiceSettingsStore(database)
             await service_settings.ensure_indexes()  # owners write settings here too
             settings_cache = SettingsCache(service_settings, TenantSettingsStore(database))
+            context = ContextReader(redis, database, settings_cache, settings.queue_key_prefix)
+            await context.ensure_indexes()
             yield Resources(
                 settings=settings,
                 redis=redis,
                 database=database,
                 producer=producer,
-                # History bounds only matter to writers; the gateway never writes tasks.
-                tasks=TaskStore(
-                    redis,
-                    settings.queue_key_prefix,
-                    HistoryPolicy(window=timedelta(days=30), max_entries=1000),
-                    timedelta(days=1),
-                ),
+                queue=QueueReader(redis, settings.queue_key_prefix),
+                context=context,
                 service_settings=service_settings,
                 acw=AcwPorts(
                     tasks=QueueTaskReader(redis, settings.queue_key_prefix),
@@ -128,23 +112,14 @@ async def open_resources(
                 ),
                 saves=saves,
                 tags=tags,
-                stored_listing=stored_listing,
                 email=EmailPorts(
-                    mail=LiveMail(redis, settings.queue_key_prefix),
+                    mail=context.live_mail,
                     drafts=drafts,
                     replies=replies,
                     settings=service_settings,
                     publisher=ProducerPublisher(producer),
                     topic=settings.email_topic,
                 ),
-                # TTLs only matter to the context worker, the store's one writer.
-                live_context=LiveContextStore(
-                    redis, settings.queue_key_prefix, timedelta(days=8), timedelta(days=7)
-                ),
-                stored_context=StoredContextStore(database),
-                transcripts=make_transcripts(
-                    redis, database, settings_cache, settings.queue_key_prefix
-                ).reader,
                 verifier=verifier_for(settings, demo if settings.mode == "demo" else None),
                 demo=demo if settings.mode == "demo" else None,
                 live=live,

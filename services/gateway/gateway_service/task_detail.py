@@ -2,27 +2,28 @@
 widget on, else null.
 
 The caller, session details, links, map and embedded page are the context service's panel
-(``context_service.show.panels``, what ``mysessions context show`` prints), for the task's
-service; an ended task never shows a live session's context (the call may go on with
-someone else), only the record its service stored, else "Not Available". The transcript is
-the task's own (``TranscriptReader.state``), live captions only while the task lives. The
-after-call work block takes its code lists from the settings in force when the task started
-(``reporting_service.acw.service.code_lists``), as the save checks them.
+(``ContextReader.panels`` of ``context_service.read``, what ``mysessions context show``
+prints), for the task's service; an ended task never shows a live session's context (the
+call may go on with someone else), only the record its service stored, else "Not
+Available". The transcript is the task's own (``ContextReader.transcript``), live captions
+only while the task lives. The after-call work block takes its code lists from the settings
+in force when the task started (``acw.code_lists``), as the save checks them.
 """
 
 from datetime import datetime
 
-from context_service.domain import ANONYMOUS, NOT_AVAILABLE
-from context_service.panel import Panel, not_available_panel
-from context_service.show import panels
-from context_service.transcripts import TranscriptState
-from context_service.transcripts_port import TranscriptStates
+from acw.service import code_lists
+from context_service.read import (
+    ANONYMOUS,
+    NOT_AVAILABLE,
+    Panel,
+    TranscriptState,
+    not_available_panel,
+)
 from contracts import ServiceSettings, TaskView, Widgets
 from contracts.acw import CodeRef
 from mysessions_platform.mongo import Document, as_utc
 from pydantic import BaseModel, Field
-from queue_service.domain import Task
-from reporting_service.acw.service import code_lists
 
 from gateway_service.auth.principal import Principal
 from gateway_service.email.detail import email_detail
@@ -101,12 +102,12 @@ class TaskDetail(BaseModel):
 
 
 async def task_detail(
-    resources: Resources, caller: Principal, task: Task, view: TaskView, now: datetime
+    resources: Resources, caller: Principal, view: TaskView, now: datetime
 ) -> TaskDetail:
-    settings = await _settings(resources, caller.tenant_id, task.service_id)
+    settings = await _settings(resources, caller.tenant_id, view.service_id)
     widgets = settings.widgets if settings is not None else Widgets()
     live = view.state != "ended"
-    panel = await _panel(resources, caller.tenant_id, task, live, now)
+    panel = await _panel(resources, caller.tenant_id, view, live, now)
     on = widgets
     return TaskDetail(
         task=view,
@@ -129,12 +130,12 @@ async def task_detail(
         else None,
         map_url=panel.map_url if on.map else None,
         embedded_context_url=panel.embedded_url if on.embedded_context and live else None,
-        transcript=await _transcript(resources, caller.tenant_id, task, live, now)
+        transcript=await _transcript(resources, caller.tenant_id, view, live, now)
         if on.transcription
         else None,
         email=await _email_of(resources, caller, view) if on.email else None,
         chat_url=str(view.chat_url) if on.chat and live and view.chat_url else None,
-        acw=await _acw(resources, caller, task, view) if on.codes_and_tags else None,
+        acw=await _acw(resources, caller, view) if on.codes_and_tags else None,
     )
 
 
@@ -149,19 +150,11 @@ async def _settings(
 
 
 async def _panel(
-    resources: Resources, tenant_id: str, task: Task, live: bool, now: datetime
+    resources: Resources, tenant_id: str, task: TaskView, live: bool, now: datetime
 ) -> Panel:
     """The context service's panel of the task's service. The transcript word is unused
     here (the task's own transcript is read by ``_transcript``)."""
-    shown = await panels(
-        resources.database,
-        resources.live_context,
-        TranscriptStates(resources.transcripts, now),
-        tenant_id,
-        task.session_id,
-        task.service_id,
-        now,
-    )
+    shown = await resources.context.panels(tenant_id, task.session_id, task.service_id, now)
     panel = next(
         (p for service, p in shown if task.service_id in (None, service)), not_available_panel()
     )
@@ -182,9 +175,9 @@ def _caller_name(panel: Panel, view: TaskView) -> str:
 
 
 async def _transcript(
-    resources: Resources, tenant_id: str, task: Task, live: bool, now: datetime
+    resources: Resources, tenant_id: str, task: TaskView, live: bool, now: datetime
 ) -> TranscriptDetail:
-    state: TranscriptState = await resources.transcripts.state(
+    state: TranscriptState = await resources.context.transcript(
         tenant_id, task.session_id, task.user_session_id, now
     )
     if state.state == "live" and not live:  # captions of a call this agent is not on
@@ -218,7 +211,7 @@ async def _email_of(resources: Resources, caller: Principal, view: TaskView) -> 
     return await email_detail(resources, caller, view)
 
 
-async def _acw(resources: Resources, caller: Principal, task: Task, view: TaskView) -> AcwDetail:
+async def _acw(resources: Resources, caller: Principal, task: TaskView) -> AcwDetail:
     versions = (
         await resources.service_settings.history(caller.tenant_id, task.service_id)
         if task.service_id is not None
@@ -229,7 +222,7 @@ async def _acw(resources: Resources, caller: Principal, task: Task, view: TaskVi
     saved = _saved(found) if found is not None and found["user_id"] == caller.user_id else None
     return AcwDetail(
         enabled=lists.codes_and_tags,
-        open=view.open and saved is None,
+        open=task.open and saved is None,
         primary_codes=[CodeRef(id=code, label=label) for code, label in lists.primary.items()],
         secondary_codes=[CodeRef(id=code, label=label) for code, label in lists.secondary.items()],
         saved=saved,

@@ -21,16 +21,11 @@ other topics keep cannot be erased; README, "Unprovision", says what and for how
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Final
 
 from aiokafka import AIOKafkaProducer
-from context_service.adapters.live_store import LiveContextStore
-from context_service.transcripts.erasure import TranscriptStore
-from context_service.transcripts.ledger import RedisLedger
-from context_service.transcripts.live_captions import RedisLiveCaptions
-from context_service.transcripts.store import MongoTranscripts
-from context_service.unprovision import unprovision as erase_context
+from context_service.unprovision import erase_context
 from ingest_service.unprovision import erase_ingest
 from mysessions_platform.erasure import Counts, Scope
 from mysessions_platform.mongo import Document
@@ -46,8 +41,6 @@ from gateway_service.resources import Resources
 __all__ = ["TOMBSTONES", "Stores", "erase", "unprovision_everything"]
 
 TOMBSTONES: Final = "task changelog tombstones"
-_UNUSED_TTL: Final = timedelta(days=1)
-"""Erasing writes nothing, so the live store's TTLs never apply here."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,17 +68,7 @@ async def unprovision_everything(stores: Stores, scope: Scope) -> Counts:
         newer = [task for task in found.tasks if task not in listed]
         tombstones += await publish_tombstones(stores.producer, stores.changelog_topic, newer)
     tasks = {task.user_session_id for task in found.tasks}
-    live = LiveContextStore(redis, prefix, _UNUSED_TTL, _UNUSED_TTL)
-    transcripts = TranscriptStore(
-        redis,
-        prefix,
-        MongoTranscripts(database),
-        RedisLedger(redis, prefix),
-        RedisLiveCaptions(redis, prefix),
-    )
-    context = await erase_context(
-        database, live, transcripts, scope.tenant_id, scope.service_id, dry_run=scope.dry_run
-    )
+    context = await erase_context(redis, database, prefix, scope)
     return {
         **context.counts(),
         **found.counts,

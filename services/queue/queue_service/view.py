@@ -1,37 +1,27 @@
 """An agent's My Sessions list, exactly as the page shows it.
 
 ``agent_view`` is the whole list as JSON (``mysessions view``); readers that page or search
-(the gateway) take the steps one by one: ``agent_tasks`` (the stored tasks in page order),
-``task_view`` per task, and ``with_stored_callers`` for the ended ones they show.
+(the gateway, through ``queue_service.read``) take the steps one by one: ``agent_tasks``
+(the views in page order), and ``with_stored_callers`` for the ended ones they show.
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from contracts import CallerView, TaskView
 
-from queue_service.adapters.store import TaskStore
 from queue_service.adapters.view_model import task_view
 from queue_service.domain import Task, order_for_agent
 
 __all__ = [
+    "AgentLists",
     "HistoryCallers",
     "ServiceOfSession",
-    "StoredCaller",
     "agent_tasks",
     "agent_view",
     "with_stored_callers",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class StoredCaller:
-    """The caller as a service that stores context kept it for a session it handled."""
-
-    display_name: str
-    address: str | None
 
 
 ServiceOfSession = tuple[str, str | None]
@@ -44,13 +34,19 @@ class HistoryCallers(Protocol):
 
     async def stored_callers(
         self, tenant_id: str, sessions: Sequence[ServiceOfSession]
-    ) -> Mapping[ServiceOfSession, StoredCaller]:
+    ) -> Mapping[ServiceOfSession, CallerView]:
         """The stored caller of each (session, service) that has one; others left out."""
         ...
 
 
+class AgentLists(Protocol):
+    """What reads an agent's stored tasks (``AgentReads``, or the writer ``TaskStore``)."""
+
+    async def read_agent(self, tenant_id: str, user_id: str, history_limit: int) -> list[Task]: ...
+
+
 async def agent_tasks(
-    store: TaskStore, tenant_id: str, user_id: str, history_limit: int = 1000
+    store: AgentLists, tenant_id: str, user_id: str, history_limit: int = 1000
 ) -> list[Task]:
     """The agent's stored tasks in page order: incoming, outbound attempts, connected,
     then history (most recent update first)."""
@@ -58,26 +54,23 @@ async def agent_tasks(
 
 
 async def with_stored_callers(
-    tenant_id: str,
-    shown: Sequence[tuple[Task, TaskView]],
-    history_callers: HistoryCallers,
+    tenant_id: str, shown: Sequence[TaskView], history_callers: HistoryCallers
 ) -> list[TaskView]:
     """The views, each ended task's caller replaced by its stored record's where its
     service kept one (one ``stored_callers`` call for all of them)."""
-    ended = [(task.session_id, task.service_id) for task, _ in shown if _ended(task)]
+    ended = [(view.session_id, view.service_id) for view in shown if _ended(view)]
     stored = await history_callers.stored_callers(tenant_id, ended) if ended else {}
     composed = []
-    for task, view in shown:
-        found = stored.get((task.session_id, task.service_id)) if _ended(task) else None
+    for view in shown:
+        found = stored.get((view.session_id, view.service_id)) if _ended(view) else None
         if found is not None:
-            caller = CallerView(display_name=found.display_name, address=found.address)
-            view = view.model_copy(update={"caller": caller})
+            view = view.model_copy(update={"caller": found})
         composed.append(view)
     return composed
 
 
 async def agent_view(
-    store: TaskStore,
+    store: AgentLists,
     tenant_id: str,
     user_id: str,
     now: datetime,
@@ -91,11 +84,9 @@ async def agent_view(
     tasks = await agent_tasks(store, tenant_id, user_id, history_limit)
     views = [task_view(task, now) for task in tasks]
     if history_callers is not None:
-        views = await with_stored_callers(
-            tenant_id, list(zip(tasks, views, strict=True)), history_callers
-        )
+        views = await with_stored_callers(tenant_id, views, history_callers)
     return [view.model_dump(mode="json") for view in views]
 
 
-def _ended(task: Task) -> bool:
-    return task.state == "ended"
+def _ended(view: TaskView) -> bool:
+    return view.state == "ended"

@@ -8,14 +8,14 @@ its tracker, its late facts). Records already published on ``reporting.sessions.
 there until the topic's retention (README, "Unprovision").
 """
 
+from acw.store import ACW_SAVES
+from acw.tags import TAG_COUNTS, TAG_USES
 from mysessions_platform.erasure import Counts, Scope, delete_documents
 from mysessions_platform.mongo import Document
 from pymongo.asynchronous.database import AsyncDatabase
 
-from reporting_service.acw.store import ACW_SAVES
 from reporting_service.adapters.facts_store import FACTS, SESSIONS, WRITTEN, session_key
 from reporting_service.adapters.records_store import LATE_FACTS, RECORDS
-from reporting_service.tags.store import TAG_COUNTS, TAG_USES
 
 __all__ = ["erase_reporting"]
 

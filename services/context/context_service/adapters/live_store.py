@@ -23,17 +23,17 @@ from context_service.adapters.context_codec import live_document, live_from
 from context_service.adapters.live_mail import session_key
 from context_service.domain import LiveContext
 
-__all__ = ["LiveContextStore"]
+__all__ = ["LiveContextStore", "LiveContexts"]
 
 
-class LiveContextStore:
-    def __init__(
-        self, redis: Redis, prefix: str, live_ttl: timedelta, ended_ttl: timedelta
-    ) -> None:
+class LiveContexts:
+    """The live keyspace without the writer's TTLs: reads (the panels, through
+    ``context_service.read``) and erasure (``context_service.unprovision``), which need
+    none, so nobody builds the writer with made-up lifetimes to read or erase."""
+
+    def __init__(self, redis: Redis, prefix: str) -> None:
         self._redis = redis
         self._prefix = check_prefix(prefix)
-        self._live_ttl = live_ttl
-        self._ended_ttl = ended_ttl
 
     def _key(self, tenant_id: str, session_id: str, suffix: str) -> str:
         return session_key(self._prefix, tenant_id, session_id, suffix)
@@ -57,6 +57,58 @@ class LiveContextStore:
             (live_from(json.loads(raw)) if raw is not None else None, bool(ended))
             for raw, ended in zip(replies[0::2], replies[1::2], strict=True)
         ]
+
+    async def ended_services(self, tenant_id: str, session_id: str) -> list[str] | None:
+        """The services an ended session visited (from its marker); None if not ended."""
+        raw = await self._redis.get(self._key(tenant_id, session_id, "ended"))
+        return None if raw is None else list(json.loads(raw))
+
+    async def _tenant_keys(self, tenant_id: str) -> AsyncIterator[str]:
+        pattern = f"{glob_escape(self._prefix)}:ctx:{hash_tag(tenant_id)[:-1]}:*"
+        async for key in self._redis.scan_iter(match=pattern, count=500):
+            text = key.decode() if isinstance(key, bytes) else key
+            if split_tag(text)[0] == tenant_id:
+                yield text
+
+    async def _services_of(self, key: str) -> set[str]:
+        if key.endswith(":mail"):  # the mail's session: the services of its live context
+            key = key.removesuffix(":mail") + ":live"
+        raw = await self._redis.get(key)
+        if raw is None:
+            return set()
+        if key.endswith(":ended"):
+            return set(json.loads(raw))
+        context = live_from(json.loads(raw))
+        first = {context.first_service[0]} if context.first_service else set()
+        return {stay.service_id for stay in context.stays} | first
+
+    async def erase(
+        self, tenant_id: str, service_id: str | None = None, *, dry_run: bool = False
+    ) -> int:
+        """Deletes the tenant's live contexts (only those that visited ``service_id``, when
+        given) and their markers; returns how many keys were (or would be) deleted."""
+        doomed: list[str] = []
+        async for key in self._tenant_keys(tenant_id):
+            if service_id is None or service_id in await self._services_of(key):
+                doomed.append(key)
+        if doomed and not dry_run:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for key in doomed:  # one key per command: keys of many slots
+                    pipe.delete(key)
+                await pipe.execute()
+        return len(doomed)
+
+
+class LiveContextStore(LiveContexts):
+    """The context worker's writer: every write renews the live key's TTL (``live_ttl``);
+    a session's end leaves its marker for ``ended_ttl``."""
+
+    def __init__(
+        self, redis: Redis, prefix: str, live_ttl: timedelta, ended_ttl: timedelta
+    ) -> None:
+        super().__init__(redis, prefix)
+        self._live_ttl = live_ttl
+        self._ended_ttl = ended_ttl
 
     async def save(self, context: LiveContext) -> None:
         await self.write_many([context], [])
@@ -100,43 +152,3 @@ class LiveContextStore:
                     ex=self._ended_ttl,
                 )
             await pipe.execute()
-
-    async def ended_services(self, tenant_id: str, session_id: str) -> list[str] | None:
-        """The services an ended session visited (from its marker); None if not ended."""
-        raw = await self._redis.get(self._key(tenant_id, session_id, "ended"))
-        return None if raw is None else list(json.loads(raw))
-
-    async def _tenant_keys(self, tenant_id: str) -> AsyncIterator[str]:
-        pattern = f"{glob_escape(self._prefix)}:ctx:{hash_tag(tenant_id)[:-1]}:*"
-        async for key in self._redis.scan_iter(match=pattern, count=500):
-            text = key.decode() if isinstance(key, bytes) else key
-            if split_tag(text)[0] == tenant_id:
-                yield text
-
-    async def _services_of(self, key: str) -> set[str]:
-        if key.endswith(":mail"):  # the mail's session: the services of its live context
-            key = key.removesuffix(":mail") + ":live"
-        raw = await self._redis.get(key)
-        if raw is None:
-            return set()
-        if key.endswith(":ended"):
-            return set(json.loads(raw))
-        context = live_from(json.loads(raw))
-        first = {context.first_service[0]} if context.first_service else set()
-        return {stay.service_id for stay in context.stays} | first
-
-    async def erase(
-        self, tenant_id: str, service_id: str | None = None, *, dry_run: bool = False
-    ) -> int:
-        """Deletes the tenant's live contexts (only those that visited ``service_id``, when
-        given) and their markers; returns how many keys were (or would be) deleted."""
-        doomed: list[str] = []
-        async for key in self._tenant_keys(tenant_id):
-            if service_id is None or service_id in await self._services_of(key):
-                doomed.append(key)
-        if doomed and not dry_run:
-            async with self._redis.pipeline(transaction=False) as pipe:
-                for key in doomed:  # one key per command: keys of many slots
-                    pipe.delete(key)
-                await pipe.execute()
-        return len(doomed)

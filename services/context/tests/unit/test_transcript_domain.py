@@ -1,11 +1,7 @@
 """Live captions (order, refinement, bound) and the transcript states, in plain Python."""
 
-import ast
-import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import context_service.transcripts.domain as domain
 import pytest
 from context_service.transcripts.domain import (
     PENDING_LIMIT,
@@ -93,17 +89,6 @@ def test_a_stored_transcript_is_shown_until_30_days_and_never_after() -> None:
     for later in (T0 + timedelta(days=30), T0 + timedelta(days=400)):
         expired = transcript_state(kept, later, transcribed=True, left_at=T0)
         assert (expired.state, expired.lines) == ("expired", ())
-
-
-def test_the_domain_imports_only_the_standard_library() -> None:
-    tree = ast.parse(Path(domain.__file__).read_text())
-    roots = {
-        a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
-    }
-    roots |= {
-        (n.module or "").split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
-    }
-    assert roots <= sys.stdlib_module_names
 
 
 def test_the_package_exports_what_it_claims() -> None:

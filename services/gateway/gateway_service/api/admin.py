@@ -13,8 +13,7 @@ import json
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from context_service.adapters.stored_listing import MAX_PAGE, MAX_SEARCH_CHARS, Position
-from context_service.domain import StoredContext
+from context_service.read import MAX_PAGE, MAX_SEARCH_CHARS, Position, StoredContext
 from contracts.base import Identifier, UtcMillis
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -90,7 +89,7 @@ async def stored_sessions(
 ) -> StoredSessions:
     """The tenant's stored context across its services, most recently stored first."""
     after = _position(cursor) if cursor else None
-    page = await resources.stored_listing.page(
+    page = await resources.context.stored_sessions(
         caller.tenant_id, datetime.now(UTC), limit, after, q.strip() if q else None
     )
     return StoredSessions(

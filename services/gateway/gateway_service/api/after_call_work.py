@@ -5,14 +5,14 @@ save, through ``save_after_call_work``: the same domain path as ``mysessions acw
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+from acw.domain import MAX_TAG_CHARS, AcwConflict, AcwRefused
+from acw.service import MAX_ID_CHARS, MAX_TAGS_GIVEN, SaveRequest
+from acw.service import save_after_call_work as save_work
+from acw.tags import MAX_SUGGESTIONS
 from contracts.acw import CodeRef
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, StringConstraints
-from reporting_service.acw.domain import MAX_TAG_CHARS, AcwConflict, AcwRefused
-from reporting_service.acw.service import MAX_ID_CHARS, MAX_TAGS_GIVEN, SaveRequest
-from reporting_service.acw.service import save_after_call_work as save_work
-from reporting_service.tags.store import MAX_SUGGESTIONS
 
 from gateway_service.api.tasks import NO_TASK, TaskId
 from gateway_service.auth.dependencies import Agent, Resourced
@@ -81,7 +81,7 @@ async def suggest_tags(
     limit: Annotated[int, Query(ge=1, le=MAX_SUGGESTIONS)] = 10,
 ) -> Suggestions:
     """Tags used before in the task's service starting with ``prefix``, most used first."""
-    task, _ = await own_task(resources, caller, user_session_id, datetime.now(UTC))
+    task = await own_task(resources, caller, user_session_id, datetime.now(UTC))
     if task.service_id is None:
         return Suggestions(suggestions=[])
     found = await resources.tags.suggest(caller.tenant_id, task.service_id, prefix, limit)
@@ -101,7 +101,7 @@ async def save_after_call_work(
     body: AcwBody,
     http: Request,
 ) -> SavedAcw | JSONResponse:
-    task, _ = await own_task(resources, caller, user_session_id, datetime.now(UTC))
+    task = await own_task(resources, caller, user_session_id, datetime.now(UTC))
     request = SaveRequest(
         tenant_id=caller.tenant_id,
         user_id=caller.user_id,

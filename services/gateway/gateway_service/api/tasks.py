@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from contracts import TaskView
 from contracts.base import Identifier, UtcMillis
-from contracts.views import TaskOutcome
+from contracts.task_rules import TaskOutcome
 from fastapi import APIRouter, HTTPException, Path, Query, status
 from pydantic import BaseModel, Field
 
@@ -86,18 +86,14 @@ async def list_tasks(
         resources.redis, settings.queue_key_prefix, caller.tenant_id, caller.user_id
     )
     now = datetime.now(UTC)
-    matching = [pair for pair in await own_tasks(resources, caller, now) if query.filters(pair[1])]
+    matching = [view for view in await own_tasks(resources, caller, now) if query.filters(view)]
     if query.q:  # the search needs every ended task's stored caller
         views = await shown(resources, caller, matching, now)
-        matching = [
-            (task, view)
-            for (task, _), view in zip(matching, views, strict=True)
-            if query.searches(view)
-        ]
-    ids = [task.user_session_id for task, _ in matching]
+        matching = [view for view in views if query.searches(view)]
+    ids = [view.user_session_id for view in matching]
     start = page_start(ids, *after) if after else 0
     page = matching[start : start + limit]
-    items = [view for _, view in page] if query.q else await shown(resources, caller, page, now)
+    items = page if query.q else await shown(resources, caller, page, now)
     end = start + len(page)
     return TaskPage(
         items=items,
@@ -111,5 +107,5 @@ async def list_tasks(
 @router.get("/tasks/{user_session_id}", response_model=TaskDetail, responses=NO_TASK)
 async def get_task(caller: Agent, resources: Resourced, user_session_id: TaskId) -> TaskDetail:
     now = datetime.now(UTC)
-    task, view = await own_task(resources, caller, user_session_id, now)
-    return await task_detail(resources, caller, task, view, now)
+    view = await own_task(resources, caller, user_session_id, now)
+    return await task_detail(resources, caller, view, now)

@@ -1,5 +1,6 @@
-"""What the e-mail use cases need, as one small set: the live mail (the context worker's),
-the drafts and sent replies (MongoDB), the publisher of ``email.replies.v1``, the settings.
+"""What the e-mail use cases need, as one small set: the live mail (the context worker's,
+read through ``context_service.read``), the drafts and sent replies (MongoDB), the
+publisher of ``email.replies.v1``, the settings.
 
 ``EmailTask`` is the part of a task they read: ``contracts.QueueTask`` (what the queue
 stores) and ``contracts.TaskView`` (what the page gets) both have it.
@@ -10,14 +11,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from context_service.adapters.live_mail import LiveMail
-from contracts import ServiceSettings
+from contracts import EmailReceived, ServiceSettings
 from mysessions_platform.clock import utc_now
 
 from gateway_service.email.drafts import EmailDrafts
 from gateway_service.email.replies import EmailReplies
 
-__all__ = ["EmailPorts", "EmailTask", "Publisher", "SettingsLookup"]
+__all__ = ["EmailPorts", "EmailTask", "MailLookup", "Publisher", "SettingsLookup"]
 
 
 class EmailTask(Protocol):
@@ -33,6 +33,10 @@ class EmailTask(Protocol):
     def state(self) -> str: ...
 
 
+class MailLookup(Protocol):
+    async def get(self, tenant_id: str, session_id: str) -> EmailReceived | None: ...
+
+
 class Publisher(Protocol):
     async def publish_all(self, topic: str, messages: list[tuple[bytes | None, bytes]]) -> None: ...
 
@@ -43,7 +47,7 @@ class SettingsLookup(Protocol):
 
 @dataclass(frozen=True)
 class EmailPorts:
-    mail: LiveMail
+    mail: MailLookup
     drafts: EmailDrafts
     replies: EmailReplies
     settings: SettingsLookup

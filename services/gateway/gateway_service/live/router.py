@@ -5,10 +5,10 @@ from collections.abc import AsyncIterable, AsyncIterator
 from typing import Annotated
 
 import structlog
-from context_service.transcripts.keys import captions_channel
+from context_service.read import captions_channel
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, status
 from fastapi.sse import EventSourceResponse, ServerSentEvent
-from queue_service.adapters import keys
+from queue_service.read import agent_channel
 from redis.exceptions import RedisError
 
 from gateway_service.auth.dependencies import Agent, Resourced
@@ -68,14 +68,14 @@ async def open_stream(
             headers=_UNAVAILABLE,
         ) from None
     stream = LiveStream(
-        AgentStream(live.redis, prefix, tenant, user),
+        AgentStream(resources.queue.events(tenant, user, live.redis)),
         live.redis.pubsub(),
-        keys.agent_channel(prefix, tenant, user),
+        agent_channel(prefix, tenant, user),
         lambda session_id: captions_channel(prefix, tenant, session_id),
         settings.sse_heartbeat_s,
         slot.evicted,
         lambda: live.slots.release(slot),
-        StoredCallerViews(resources.stored_context, tenant),
+        StoredCallerViews(resources.context, tenant),
     )
     try:
         try:

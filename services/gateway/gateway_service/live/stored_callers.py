@@ -12,11 +12,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import structlog
-from context_service.adapters.stored_context import StoredContextStore
-from contracts import CallerView, TaskView
+from context_service.read import ContextReader
+from contracts import TaskView
 from pymongo.errors import PyMongoError
-
-from gateway_service.history_callers import StoredContextCallers
 
 __all__ = ["StoredCallerViews"]
 
@@ -24,8 +22,8 @@ log = structlog.get_logger(__name__)
 
 
 class StoredCallerViews:
-    def __init__(self, store: StoredContextStore, tenant_id: str) -> None:
-        self._store = store
+    def __init__(self, context: ContextReader, tenant_id: str) -> None:
+        self._context = context
         self._tenant_id = tenant_id
 
     async def compose(self, view_json: str, view: dict[str, Any]) -> str:
@@ -33,7 +31,7 @@ class StoredCallerViews:
         if view["state"] != "ended" or view["service_id"] is None:
             return view_json
         pair = (view["session_id"], view["service_id"])
-        callers = StoredContextCallers(self._store, datetime.now(UTC))
+        callers = self._context.stored_callers(datetime.now(UTC))
         try:
             found = (await callers.stored_callers(self._tenant_id, [pair])).get(pair)
         except PyMongoError as error:
@@ -41,5 +39,4 @@ class StoredCallerViews:
             return view_json
         if found is None:
             return view_json
-        caller = CallerView(display_name=found.display_name, address=found.address)
-        return TaskView.model_validate(view).model_copy(update={"caller": caller}).model_dump_json()
+        return TaskView.model_validate(view).model_copy(update={"caller": found}).model_dump_json()

@@ -14,6 +14,8 @@ from uuid import uuid4
 import contracts as c
 import httpx
 from context_service.adapters.address_book import MongoAddressBook
+from context_service.adapters.live_store import LiveContextStore
+from context_service.adapters.stored_context import StoredContextStore
 from context_service.adapters.upsert import upsert_documents
 from context_service.caller_resolver import ensure_caller_indexes, make_caller_resolver
 from context_service.step import ContextStep
@@ -23,6 +25,8 @@ from mysessions_platform.service_settings.cache import SettingsCache
 from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
 from mysessions_platform.testing.records import consumer_record
 from queue_service.adapters.codes_and_tags import CachedCodesAndTags
+from queue_service.adapters.store import TaskStore
+from queue_service.domain import HistoryPolicy
 from queue_service.step import QueueStep
 
 ALL_ON = c.Widgets.model_validate(dict.fromkeys(c.Widgets.model_fields, True))
@@ -150,7 +154,8 @@ async def seeder(gateway: RunningGateway) -> AsyncIterator[Seeder]:
     database, redis, prefix = resources.database, resources.redis, gateway.settings.queue_key_prefix
     await ServiceSettingsStore(database).ensure_indexes()
     await ensure_caller_indexes(database)
-    await resources.stored_context.ensure_indexes()
+    stored = StoredContextStore(database)
+    await stored.ensure_indexes()
     # Refreshed at once: a test applies settings, then feeds the sessions they govern.
     cache = SettingsCache(ServiceSettingsStore(database), TenantSettingsStore(database), 0.001)
     transcripts = make_transcripts(redis, database, cache, prefix)
@@ -159,10 +164,14 @@ async def seeder(gateway: RunningGateway) -> AsyncIterator[Seeder]:
         resolver = make_caller_resolver(database, http, lambda _tenant: None)
         yield Seeder(
             gateway,
-            QueueStep(resources.tasks, codes_and_tags=CachedCodesAndTags(cache)),
+            # The workers' own writers, as their steps use them (the gateway only reads).
+            QueueStep(
+                TaskStore(redis, prefix, HistoryPolicy(), timedelta(days=1)),
+                codes_and_tags=CachedCodesAndTags(cache),
+            ),
             ContextStep(
-                live=resources.live_context,
-                stored=resources.stored_context,
+                live=LiveContextStore(redis, prefix, timedelta(days=8), timedelta(days=7)),
+                stored=stored,
                 settings=cache,
                 callers=resolver,
                 transcripts=transcripts.handler,

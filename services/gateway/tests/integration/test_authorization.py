@@ -24,12 +24,12 @@ from urllib.parse import unquote
 import contracts as c
 import httpx
 import pytest
+from acw.service import SaveRequest, save_after_call_work
 from gateway_service.app import create_app
 from gateway_service.auth.principal import Role
 from gateway_service.testing import RunningGateway, running_gateway
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reporting_service.acw.service import SaveRequest, save_after_call_work
 
 from .attack_surface import Target, encoded, identifiers, sweep, targets, value_for
 from .seeding import ALL_ON, Seeder, Session, answered, hours_ago, seeder

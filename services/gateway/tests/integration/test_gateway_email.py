@@ -19,7 +19,7 @@ from gateway_service.email.send import outbox_round, send_reply
 from gateway_service.testing import RunningGateway
 from mysessions_platform.testing.kafka_reading import read_records
 from mysessions_platform.testing.kafka_topics import KafkaTopics
-from reporting_service.acw.task_reader import agent_tasks_key
+from queue_service.adapters.keys import agent_tasks
 
 pytestmark = pytest.mark.integration
 
@@ -92,7 +92,7 @@ def mail(tenant: str, session: str) -> c.EmailReceived:
 
 
 async def put_task(gateway: RunningGateway, found: c.QueueTask) -> None:
-    key = agent_tasks_key(gateway.settings.queue_key_prefix, found.tenant_id, found.user_id)
+    key = agent_tasks(gateway.settings.queue_key_prefix, found.tenant_id, found.user_id)
     await gateway.resources.redis.hset(key, found.user_session_id, found.model_dump_json())
 
 

@@ -1,12 +1,10 @@
 """Contract events to domain facts: the only place the queue service reads contracts."""
 
 import contracts as c
+from contracts.task_rules import NOT_FACTS
 
 from queue_service.adapters.email_text import plain_text
 from queue_service.domain.facts import Fact, FactKind
-
-NOT_FACTS = frozenset({"context.parameters_updated", "transcript.segment", "transcript.final"})
-"""Event types that change no task: the context service's business, not the queue's."""
 
 _NOT_FACT_MARKERS = tuple(f'"type":"{kind}"'.encode() for kind in sorted(NOT_FACTS))
 

@@ -9,6 +9,8 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from contracts.task_rules import handled
+
 from queue_service.domain.draft import Draft, Party, ServiceSession
 from queue_service.domain.facts import Fact
 from queue_service.domain.privacy import forget_caller
@@ -142,28 +144,15 @@ class SessionState:
         return forget_caller(task)
 
 
-_HANDLED_ATTEMPTS = frozenset(
-    {"destination_accepted", "destination_declined", "destination_not_reached", "user_aborted"}
-)
-
-
 def is_open(draft: Draft) -> bool:
     """After-call work is due once a task the agent handled has ended, while its service has
     Codes and Tags on and until the work is saved (both checked in :meth:`SessionState.project`;
-    the same rule as the reporting service's ``acw.domain.open_for_acw``).
-
-    Handled means: an accepted offer (also one that ended by transfer or expiry, since it
-    keeps its outcome), or any outbound attempt the agent placed that left their side, so
-    also declined, unreached and aborted calls (the agent logs why it failed). Offers the
-    agent never had (declined, RONA, cancelled, rescinded), ``not_accepted``
-    attempts (the call never left) and anything the watchdog closed before it connected
-    (nothing is known to have happened) need no work.
+    the same rule as after-call work's ``acw.domain.open_for_acw``). Handled is one
+    definition both read: ``contracts.task_rules.handled``.
     """
     if draft.live:
         return False
-    if draft.attempt:
-        return draft.outcome in _HANDLED_ATTEMPTS
-    return draft.outcome == "accepted"
+    return handled("outbound" if draft.attempt else "inbound", draft.outcome)
 
 
 def required(value: str | None, name: str, fact: Fact) -> str:

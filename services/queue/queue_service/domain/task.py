@@ -7,35 +7,24 @@ facts at any time, so nothing here is ever edited in place.
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final, Literal
+from typing import Final
+
+from contracts.task_rules import TaskOutcome, TaskState
 
 from queue_service.domain.display import live_timers, shown_timer
 from queue_service.domain.instants import to_iso
 from queue_service.domain.privacy import NOT_AVAILABLE, forget_caller
 from queue_service.domain.timers import timers
 
-State = Literal["incoming", "dialing", "ringing", "connected", "ended"]
-"""``incoming``: an offer ringing at the agent; ``dialing`` and ``ringing``: the agent's own
-outbound attempt before the destination rings and while it rings (see README, "Outcomes,
-states and timers")."""
+State = TaskState
+"""``contracts.task_rules.TaskState``, the one definition the task view publishes too."""
 
 UNANSWERED: Final[frozenset[State]] = frozenset({"incoming", "dialing", "ringing"})
 """The states before anyone answered: the ones a task can still be declined, returned or
 aborted from."""
 
-Outcome = Literal[
-    "accepted",
-    "declined",
-    "rona",
-    "cancelled",
-    "rescinded",
-    "not_accepted",
-    "user_aborted",
-    "destination_accepted",
-    "destination_declined",
-    "destination_not_reached",
-    "expired",
-]
+Outcome = TaskOutcome
+"""``contracts.task_rules.TaskOutcome``, the one definition the task view publishes too."""
 
 ANONYMOUS = "Anonymous"
 

@@ -7,7 +7,8 @@ from uuid import uuid4
 
 import contracts as c
 import pytest
-from queue_service.adapters.translate import NOT_FACTS, surely_not_a_fact, to_fact
+from contracts.task_rules import NOT_FACTS
+from queue_service.adapters.translate import surely_not_a_fact, to_fact
 
 pytestmark = pytest.mark.unit
 

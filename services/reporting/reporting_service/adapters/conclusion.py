@@ -16,11 +16,11 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Protocol
 
+from acw.domain import AcwConflict, AcwRefused
+from acw.service import AcwPorts, SaveRequest, save_after_call_work
+from acw.store import AcwSaves
 from contracts import AfterCallWorkSubmitted
 
-from reporting_service.acw.domain import AcwConflict, AcwRefused
-from reporting_service.acw.service import AcwPorts, SaveRequest, save_after_call_work
-from reporting_service.acw.store import AcwSaves
 from reporting_service.adapters.facts_store import FactsStore
 from reporting_service.adapters.translate import to_work
 from reporting_service.domain import Task, Work, system_conclusion

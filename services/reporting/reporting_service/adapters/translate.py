@@ -3,20 +3,15 @@ reporting service reads contracts."""
 
 from dataclasses import asdict
 from datetime import datetime
-from typing import Final
 
 import contracts as c
+from contracts.task_rules import NOT_FACTS
 
 from reporting_service.domain import Code, Record, SessionFact, Task, Work
 
-QUEUE_IGNORES: Final = frozenset(
-    {"context.parameters_updated", "transcript.segment", "transcript.final"}
-)
-"""Event types the queue does not fold (they count in no task's ``rev``); reporting needs
-nothing from them either. Must equal ``queue_service.adapters.translate.NOT_FACTS`` (a
-test checks)."""
-
-_IGNORED_MARKERS = tuple(f'"type":"{kind}"'.encode() for kind in sorted(QUEUE_IGNORES))
+_IGNORED_MARKERS = tuple(f'"type":"{kind}"'.encode() for kind in sorted(NOT_FACTS))
+"""The event types the queue does not fold (``contracts.task_rules.NOT_FACTS``: they count
+in no task's ``rev``); reporting needs nothing from them either."""
 
 
 def surely_ignored(raw: bytes) -> bool:
@@ -52,7 +47,7 @@ def to_task(task: c.QueueTask) -> Task:
 
 def to_session_fact(event: c.SessionEvent) -> SessionFact | None:
     """What reporting keeps of an event: kinds, ids and instants, never the caller."""
-    if event.type in QUEUE_IGNORES:
+    if event.type in NOT_FACTS:
         return None
     fact = SessionFact(event_id=str(event.event_id), kind=event.type, at=event.occurred_at)
     extra: dict[str, str | None] = {}

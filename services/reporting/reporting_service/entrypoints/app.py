@@ -2,6 +2,9 @@
 after-call work in (one group), plus the sweep that writes final sessions' records and the
 after-call-work outbox (the worker shell runs it: ``mysessions_platform.worker``)."""
 
+from acw.service import AcwPorts, outbox
+from acw.store import AcwSaves
+from acw.tags import TagCounts
 from contracts import topics
 from mysessions_platform.clock import Clock, utc_now
 from mysessions_platform.id_lookup import IdLookup
@@ -12,11 +15,9 @@ from mysessions_platform.service_settings.store import ServiceSettingsStore, Ten
 from mysessions_platform.worker.loops import Every
 from mysessions_platform.worker.shell import Client, Subscription, WorkerApp, WorkerShell
 from pymongo import AsyncMongoClient
+from queue_service.read import QueueTaskReader
 from redis.asyncio import Redis
 
-from reporting_service.acw.service import AcwPorts, outbox
-from reporting_service.acw.store import AcwSaves
-from reporting_service.acw.task_reader import QueueTaskReader
 from reporting_service.adapters.backlog import Backlog
 from reporting_service.adapters.conclusion import AcwConclusion, LocalConclusion
 from reporting_service.adapters.facts_store import FactsStore
@@ -26,7 +27,6 @@ from reporting_service.domain import FinalityRule
 from reporting_service.finalizer import Finalizer, GatedSweep, SweepLoop
 from reporting_service.settings import ReportingSettings
 from reporting_service.step import ReportingStep
-from reporting_service.tags.store import TagCounts
 
 
 def create_app(

@@ -8,13 +8,13 @@ from contracts import topics
 from mysessions_platform.kafka.topics import TopicSettings, ensure_topics
 from mysessions_platform.mongo import mongo_client, mongo_database
 from mysessions_platform.service_settings.store import ServiceSettingsStore
+from queue_service.read import QueueTaskReader
 from redis.asyncio import Redis
 
-from reporting_service.acw.service import AcwPorts
-from reporting_service.acw.settings import AcwSettings
-from reporting_service.acw.store import AcwSaves
-from reporting_service.acw.task_reader import QueueTaskReader
-from reporting_service.tags.store import TagCounts
+from acw.service import AcwPorts
+from acw.settings import AcwSettings
+from acw.store import AcwSaves
+from acw.tags import TagCounts
 
 
 class ProducerPublisher:

@@ -24,7 +24,7 @@ from mysessions_platform.mongo import Document, as_utc
 from mysessions_platform.outbox import outbox_loop
 from mysessions_platform.worker.loops import Every
 
-from reporting_service.acw.domain import (
+from acw.domain import (
     AcwConflict,
     AcwRefused,
     CodeLists,

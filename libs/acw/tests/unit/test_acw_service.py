@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import contracts as c
 import pytest
+from acw.domain import AcwConflict, AcwRefused
+from acw.service import AcwPorts, SaveRequest, save_after_call_work
 from mysessions_platform.mongo import Document
-from reporting_service.acw.domain import AcwConflict, AcwRefused
-from reporting_service.acw.service import AcwPorts, SaveRequest, save_after_call_work
 
 pytestmark = pytest.mark.unit
 

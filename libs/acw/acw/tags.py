@@ -23,7 +23,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from reporting_service.acw.domain import MAX_TAG_CHARS, fold_tag
+from acw.domain import MAX_TAG_CHARS, fold_tag
 
 __all__ = ["MAX_SUGGESTIONS", "TAG_COUNTS", "TAG_USES", "Suggestion", "TagCounts"]
 

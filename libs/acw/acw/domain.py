@@ -1,7 +1,8 @@
 """After-call work rules, pure: which tasks are open for it and what a valid save is.
 
 **The open rule** (one rule, also the queue's ``open`` marker): a task is open for after-call
-work when (1) it has ended, (2) the agent handled it: an accepted offer (also one that later
+work when (1) it has ended, (2) the agent handled it (``contracts.task_rules.handled``, the
+one definition the queue's marker uses too): an accepted offer (also one that later
 ended by transfer or expiry, since it keeps its outcome), or an outbound attempt that left
 the agent's side (destination accepted, declined or not reached, or aborted by the agent:
 the call was placed, so the agent logs why it failed; the product saves every entry of the
@@ -21,6 +22,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final, Literal, TypeVar
+
+from contracts.task_rules import HANDLED_ATTEMPT_OUTCOMES, HANDLED_OFFER_OUTCOMES, handled
 
 __all__ = [
     "HANDLED_ATTEMPT_OUTCOMES",
@@ -43,11 +46,6 @@ __all__ = [
 
 MAX_TAGS: Final = 20
 MAX_TAG_CHARS: Final = 64
-HANDLED_OFFER_OUTCOMES: Final = frozenset({"accepted"})
-HANDLED_ATTEMPT_OUTCOMES: Final = frozenset(
-    {"destination_accepted", "destination_declined", "destination_not_reached", "user_aborted"}
-)
-
 ConcludedBy = Literal["user", "system"]
 T = TypeVar("T")
 
@@ -105,12 +103,6 @@ class ValidWork:
     """(id, label) as in the list in force when the task started."""
     secondary_code: tuple[str, str] | None
     tags: tuple[str, ...]
-
-
-def handled(direction: str, outcome: str | None) -> bool:
-    """Whether the agent handled the task (see the module docstring)."""
-    allowed = HANDLED_ATTEMPT_OUTCOMES if direction == "outbound" else HANDLED_OFFER_OUTCOMES
-    return outcome in allowed
 
 
 def open_for_acw(task: EndedTask, lists: CodeLists) -> bool:

@@ -1,12 +1,9 @@
 """After-call work rules: the open rule, codes in force at the start, tags."""
 
-import ast
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-import reporting_service.acw.domain as domain
-from reporting_service.acw.domain import (
+from acw.domain import (
     AcwConflict,
     AcwRefused,
     CodeLists,
@@ -94,14 +91,3 @@ def test_tags_are_trimmed_matched_ignoring_case_and_keep_the_first_spelling() ->
 def test_the_conflict_names_who_saved_and_when() -> None:
     message = str(AcwConflict("us-1", "alice", T0))
     assert "already saved by alice at 2026-12-01T10:00:00.000+00:00" in message
-
-
-def test_the_domain_imports_the_standard_library_only() -> None:
-    tree = ast.parse(Path(domain.__file__).read_text())
-    imported = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            imported |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            imported.add(node.module.split(".")[0])
-    assert imported <= {"collections", "dataclasses", "datetime", "typing"}
