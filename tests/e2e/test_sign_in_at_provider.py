@@ -206,3 +206,19 @@ async def test_a_sign_in_answer_this_tab_did_not_ask_for_is_refused(
         # Coming back with the same answer again finds no sign-in to complete.
         await page.goto(f"{base}/auth/callback?code=stolen&state={state}&iss={quote(issuer)}")
         await expect(status).to_contain_text("not started in this tab, or was used")
+
+
+async def test_a_token_the_gateway_refuses_ends_the_session_in_place(
+    browser: BrowserContext, gateway: RunningGateway, tmp_path: Path
+) -> None:
+    """A 401 mid-session (a token the gateway no longer accepts: keys rotated, revoked) is
+    said on the page, which stays where it is, rather than a redirect that would lose what
+    the agent was doing."""
+    async with signing_in_gateway(gateway, tmp_path) as signing_in:
+        page = await browser.new_page()
+        await sign_in_at_provider(page, signing_in)
+        await page.evaluate("sessionStorage.setItem('mysessions.token', 'not.a.token')")
+        await page.get_by_label("Open only").check()  # the list is fetched again
+        await expect(page.get_by_role("dialog", name=ENDED)).to_be_visible()
+        assert page.url == signing_in.gateway.base_url + "/"
+        assert await stored(page) == {}

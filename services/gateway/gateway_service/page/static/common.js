@@ -5,7 +5,7 @@
 // reaches a server or a Referer, and it is removed from the address bar at once.
 
 import { accessToken, sessionEnded, signIn } from "./session.js";
-import { TOKEN_KEY } from "./tokens.js";
+import { session, TOKEN_KEY } from "./tokens.js";
 
 export { el, present } from "./dom.js";
 export { accessToken, keepSessionFresh, SESSION_ENDED, signOut } from "./session.js";
@@ -26,10 +26,11 @@ export function toSignIn() {
   signIn();
 }
 
-/** The API refused the token sent (401): a tab that never had one signs in; one whose
- * token was refused is told its session ended (production) or sent to sign in (demo). */
+/** The API refused the request (401): a tab that never signed in signs in; one whose
+ * token was refused, or could not be renewed, is told its session ended (production) or
+ * sent to sign in (demo). */
 function refused(sent) {
-  if (sent) sessionEnded();
+  if (sent || session().issued_at) sessionEnded();
   else toSignIn();
 }
 
