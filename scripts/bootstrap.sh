@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fresh-machine setup, safe to run again: system packages the servers need, uv, the venv.
-# Java 17+, Maven and Go are expected on the machine; this only checks for them.
+# Java 17+, Maven, Go and Node.js 20.19+ (the sign-in tests' OpenID provider) are expected
+# on the machine; this only checks for them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,6 +9,7 @@ missing=()
 command -v java >/dev/null || missing+=("java (a Java 17+ runtime, for Kafka)")
 command -v mvn >/dev/null || missing+=("mvn (Maven 3.8+, fetches the Kafka jars)")
 command -v go >/dev/null || missing+=("go (Go 1.24+, builds FerretDB)")
+command -v npm >/dev/null || missing+=("node and npm (Node.js 20.19+, the sign-in tests' OpenID provider)")
 if ((${#missing[@]})); then
     printf 'bootstrap: missing tools:\n' >&2
     printf '  - %s\n' "${missing[@]}" >&2
@@ -31,6 +33,7 @@ if ((${#apt_packages[@]})); then
 fi
 
 bash scripts/fetch_axe.sh
+bash scripts/fetch_oidc_provider.sh
 
 if ! command -v uv >/dev/null; then
     echo "bootstrap: installing uv (pip)"

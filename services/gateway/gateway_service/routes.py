@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from gateway_service.api import admin, after_call_work, email, me, owner, tasks
+from gateway_service.auth import sign_in_routes
 from gateway_service.live import router as live
 from gateway_service.page import routes as page
 
@@ -19,5 +20,6 @@ API_ROUTERS: tuple[APIRouter, ...] = (
 writes and reads count against the caller's rate limits (``limits.limit_writes``,
 ``limits.limit_reads``)."""
 
-PAGE_ROUTERS: tuple[APIRouter, ...] = (page.router,)
-"""The page and its assets (no token needed: the page signs in, then calls the API)."""
+PAGE_ROUTERS: tuple[APIRouter, ...] = (page.router, sign_in_routes.router)
+"""The page, its assets and its sign-in settings (no token needed: the page signs in, then
+calls the API)."""

@@ -21,6 +21,8 @@ from pydantic_settings import SettingsConfigDict
 from gateway_service.auth.principal import Role
 
 Mode = Literal["production", "demo"]
+_SCOPES = r"^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$"
+"""Scope tokens separated by single spaces (RFC 6749 3.3)."""
 
 
 class DemoUser(BaseModel):
@@ -66,6 +68,23 @@ class GatewaySettings(ServerSettings):
     """The service ids a service owner owns."""
     leeway_s: float = Field(default=30, ge=0, le=300)
 
+    # The page's sign-in (production): OpenID Connect, authorization code with PKCE.
+    oidc_client_id: str | None = Field(default=None, min_length=1, max_length=255)
+    """The page's client at the provider: a public client (no secret) with PKCE, whose
+    redirect URI is ``<this gateway's origin>/auth/callback``. Unset: the page says that
+    sign-in is not set up, and only tokens got elsewhere reach the API."""
+    oidc_issuer: str | None = None
+    """Where the page signs in: the provider's issuer, whose
+    ``/.well-known/openid-configuration`` it reads. ``GATEWAY_ISSUER`` when unset (they
+    differ where the provider's access tokens name another issuer than its sign-in)."""
+    oidc_scopes: str = Field(default="openid offline_access", pattern=_SCOPES)
+    """What the page asks for; ``offline_access`` asks for a refresh token, with which the
+    page renews its session before the access token expires."""
+    oidc_resource: str | None = None
+    """Sent as ``resource`` (RFC 8707) where the provider picks the access token's audience
+    by resource indicator: usually ``GATEWAY_AUDIENCE``. Unset for providers that pick it by
+    scope (then name that scope in ``GATEWAY_OIDC_SCOPES``)."""
+
     # Bounds (checked at the edge; see the README's "Gateway limits").
     max_body_bytes: int = Field(default=256 * 1024, ge=1024, le=16 * 1024 * 1024)
     writes_per_minute: int = Field(default=120, ge=1)
@@ -92,6 +111,13 @@ class GatewaySettings(ServerSettings):
     """Demo mode on a non-loopback ``host`` (GATEWAY_DEMO_ALLOW_REMOTE=true): only for a
     demo machine nobody else can reach, since anyone who can may sign in as a demo user."""
 
+    @property
+    def sign_in_issuer(self) -> str | None:
+        """Where the page signs in (production, when a client is set), else None."""
+        if self.mode != "production" or not self.oidc_client_id:
+            return None
+        return self.oidc_issuer or self.issuer
+
     @model_validator(mode="after")
     def _refuse_unsafe_identity(self) -> "GatewaySettings":
         problems = identity_problems(self)
@@ -105,6 +131,11 @@ _PRODUCTION_IDENTITY = {
     "issuer": "GATEWAY_ISSUER",
     "audience": "GATEWAY_AUDIENCE",
 }
+_PRODUCTION_SIGN_IN = {
+    "oidc_client_id": "GATEWAY_OIDC_CLIENT_ID",
+    "oidc_issuer": "GATEWAY_OIDC_ISSUER",
+    "oidc_resource": "GATEWAY_OIDC_RESOURCE",
+}
 
 
 def identity_problems(settings: GatewaySettings) -> list[str]:
@@ -115,7 +146,8 @@ def identity_problems(settings: GatewaySettings) -> list[str]:
     s = settings
     if s.mode == "demo":
         problems = []
-        mixed = [env for field, env in _PRODUCTION_IDENTITY.items() if getattr(s, field)]
+        production = {**_PRODUCTION_IDENTITY, **_PRODUCTION_SIGN_IN}
+        mixed = [env for field, env in production.items() if getattr(s, field)]
         if mixed:
             problems.append(
                 f"GATEWAY_MODE=demo signs its own tokens, never with {', '.join(mixed)}:"
@@ -143,6 +175,16 @@ def identity_problems(settings: GatewaySettings) -> list[str]:
         problems.append(
             "GATEWAY_JWKS_URL must be an https:// URL (http:// only on a loopback host):"
             " keys fetched in the clear could be swapped on the way"
+        )
+    if s.oidc_issuer and not _trusted_key_url(s.oidc_issuer):
+        problems.append(
+            "GATEWAY_OIDC_ISSUER must be an https:// URL (http:// only on a loopback host):"
+            " the page sends its sign-in codes and tokens there"
+        )
+    if s.oidc_client_id and not s.oidc_issuer and s.issuer and not _trusted_key_url(s.issuer):
+        problems.append(
+            "GATEWAY_ISSUER is where the page signs in (GATEWAY_OIDC_ISSUER is unset), so it"
+            " must be an https:// URL (http:// only on a loopback host)"
         )
     return problems
 

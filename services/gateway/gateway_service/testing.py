@@ -71,13 +71,23 @@ _STOP_S = 10.0
 """How long a test gateway may take to stop before its stop is forced."""
 
 
-@asynccontextmanager
-async def running_gateway(settings: GatewaySettings) -> AsyncIterator[RunningGateway]:
-    signer = DemoSigner.generate(settings)
-    app = create_app(settings, signer)
+def gateway_socket() -> socket.socket:
+    """A socket bound to a free port of 127.0.0.1, for ``running_gateway``: a test that must
+    know the gateway's URL before it starts (an OpenID provider's redirect URI) binds first."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+@asynccontextmanager
+async def running_gateway(
+    settings: GatewaySettings, sock: socket.socket | None = None
+) -> AsyncIterator[RunningGateway]:
+    """``sock``: where to listen (``gateway_socket``); a fresh one when None. Closed after."""
+    signer = DemoSigner.generate(settings)
+    app = create_app(settings, signer)
+    sock = sock or gateway_socket()
     port = sock.getsockname()[1]
     config = uvicorn.Config(
         app, log_config=None, access_log=False, lifespan="on", timeout_graceful_shutdown=2

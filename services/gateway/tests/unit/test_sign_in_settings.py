@@ -110,3 +110,32 @@ def test_the_gateway_command_names_the_variables_to_change_without_a_traceback()
     assert "GATEWAY_JWKS_URL" in started.stderr
     assert "Traceback" not in started.stderr
     assert "secret-idp" not in started.stderr  # names the variable, never its value
+
+
+@pytest.mark.parametrize("field", ["oidc_client_id", "oidc_issuer", "oidc_resource"])
+def test_demo_mode_beside_a_page_sign_in_setting_is_refused(field: str) -> None:
+    value = "https://idp.example.com" if field != "oidc_client_id" else "my-sessions-page"
+    assert f"GATEWAY_{field.upper()}" in refusal(mode="demo", **{field: value})
+
+
+def test_the_page_signs_in_at_the_issuer_unless_another_is_named() -> None:
+    plain = GatewaySettings(**PRODUCTION, oidc_client_id="page")
+    named = GatewaySettings(**PRODUCTION, oidc_client_id="page", oidc_issuer="https://login.ex")
+    assert plain.sign_in_issuer == PRODUCTION["issuer"]
+    assert named.sign_in_issuer == "https://login.ex"
+    assert GatewaySettings(**PRODUCTION).sign_in_issuer is None  # no page client: no sign-in
+
+
+@pytest.mark.parametrize(
+    "issuer", ["http://idp.example.com", "http://10.0.0.5", "ftp://idp.example.com", "idp.ex"]
+)
+def test_the_page_never_signs_in_at_an_issuer_off_https(issuer: str) -> None:
+    """The page sends its codes, verifier and refresh tokens to this origin."""
+    said = refusal(**PRODUCTION, oidc_client_id="page", oidc_issuer=issuer)
+    assert "GATEWAY_OIDC_ISSUER" in said
+    assert "https://" in refusal(**{**PRODUCTION, "issuer": issuer}, oidc_client_id="page")
+
+
+@pytest.mark.parametrize("scopes", ["", "openid  profile", 'openid "x"', "openid\tprofile"])
+def test_scopes_are_tokens_separated_by_single_spaces(scopes: str) -> None:
+    assert "oidc_scopes" in refusal(**PRODUCTION, oidc_scopes=scopes)

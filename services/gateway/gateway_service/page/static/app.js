@@ -1,6 +1,16 @@
 // My Sessions: the list from GET /tasks, kept current by the live stream, and the detail.
 
-import { api, el, liveStream, signOut, takeTokenFromFragment, toSignIn, token } from "./common.js";
+import {
+  accessToken,
+  api,
+  el,
+  keepSessionFresh,
+  liveStream,
+  SESSION_ENDED,
+  signOut,
+  takeTokenFromFragment,
+  toSignIn,
+} from "./common.js";
 import { DetailPanel } from "./detail.js";
 import { TaskList } from "./list.js";
 import { OUTCOMES, syncClock } from "./present.js";
@@ -10,8 +20,8 @@ import { OUTCOMES, syncClock } from "./present.js";
 const PAGE_SIZE = 1000;
 
 takeTokenFromFragment();
-if (!token()) toSignIn();
-else start();
+if (await accessToken()) start();
+else toSignIn();
 
 function start() {
   const $ = (id) => document.getElementById(id);
@@ -139,6 +149,7 @@ function start() {
   $("more").addEventListener("click", more);
   $("signout").addEventListener("click", signOut);
 
+  keepSessionFresh();
   setInterval(() => {
     list.tick();
     detail.tick();
@@ -175,6 +186,11 @@ function start() {
         },
       });
       window.addEventListener("pagehide", () => stream?.stop());
+      window.addEventListener(SESSION_ENDED, () => {
+        stream?.stop();
+        $("live-status").textContent = "Signed out";
+        $("live-status").dataset.state = "ended";
+      });
     } catch (error) {
       if (error.status !== 401)
         $("count").textContent = `Could not load the sessions: ${error.message}`;

@@ -1,33 +1,37 @@
 // Shared by every page of the gateway: the token, the API's fetch wrapper, the live stream.
 //
-// The token lives in sessionStorage (one tab's sign-in, gone when the tab closes). A sign-in
-// may hand it over in the URL fragment (#access_token=...): the fragment never reaches a
-// server or a Referer, and it is removed from the address bar at once.
+// The token lives in sessionStorage (tokens.js); session.js signs in and keeps it fresh. A
+// demo sign-in may hand it over in the URL fragment (#access_token=...): the fragment never
+// reaches a server or a Referer, and it is removed from the address bar at once.
 
-export const TOKEN_KEY = "mysessions.token";
+import { accessToken, sessionEnded, signIn } from "./session.js";
+import { session, TOKEN_KEY } from "./tokens.js";
+
+export { el, present } from "./dom.js";
+export { accessToken, keepSessionFresh, SESSION_ENDED, signOut } from "./session.js";
+export { TOKEN_KEY, token } from "./tokens.js";
 export const API = "/api/v1";
 
 export function takeTokenFromFragment() {
   const fragment = new URLSearchParams(window.location.hash.slice(1));
-  const token = fragment.get("access_token");
-  if (token) {
-    sessionStorage.setItem(TOKEN_KEY, token);
+  const given = fragment.get("access_token");
+  if (given) {
+    sessionStorage.setItem(TOKEN_KEY, given);
     history.replaceState(null, "", window.location.pathname + window.location.search);
   }
 }
 
-export function token() {
-  return sessionStorage.getItem(TOKEN_KEY);
-}
-
-export function signOut() {
-  sessionStorage.removeItem(TOKEN_KEY);
-  window.location.assign("/signin");
-}
-
+/** Not signed in: off to sign in (the demo's page, or the provider), back here after. */
 export function toSignIn() {
-  sessionStorage.removeItem(TOKEN_KEY);
-  window.location.assign("/signin?next=" + encodeURIComponent(window.location.pathname));
+  signIn();
+}
+
+/** The API refused the request (401): a tab that never signed in signs in; one whose
+ * token was refused, or could not be renewed, is told its session ended (production) or
+ * sent to sign in (demo). */
+function refused(sent) {
+  if (sent || session().issued_at) sessionEnded();
+  else toSignIn();
 }
 
 /** An error answer of the API: ``status`` and its JSON body (``detail`` and more). */
@@ -44,7 +48,8 @@ export const UNREACHABLE = "The gateway cannot be reached right now; check the c
 /** ``path`` under /api/v1; ``body`` is sent as JSON. 401 signs out to the sign-in page;
  * no answer at all is an ``ApiError`` with status 0 and a message a person can act on. */
 export async function api(path, { method = "GET", body, signal } = {}) {
-  const headers = { Accept: "application/json", Authorization: `Bearer ${token() ?? ""}` };
+  const sent = await accessToken();
+  const headers = { Accept: "application/json", Authorization: `Bearer ${sent ?? ""}` };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let answer;
   try {
@@ -61,7 +66,7 @@ export async function api(path, { method = "GET", body, signal } = {}) {
     throw new ApiError(0, { detail: UNREACHABLE });
   }
   if (answer.status === 401) {
-    toSignIn();
+    refused(sent);
     throw new ApiError(401, { detail: "signed out" });
   }
   const text = await answer.text();
@@ -97,7 +102,8 @@ export function liveStream(lastEventId, handlers) {
 
   async function connectOnce() {
     controller = new AbortController();
-    const headers = { Accept: "text/event-stream", Authorization: `Bearer ${token() ?? ""}` };
+    const sent = await accessToken();
+    const headers = { Accept: "text/event-stream", Authorization: `Bearer ${sent ?? ""}` };
     if (lastId) headers["Last-Event-ID"] = lastId;
     const answer = await fetch(API + "/live", {
       headers,
@@ -106,7 +112,7 @@ export function liveStream(lastEventId, handlers) {
     });
     if (answer.status === 401) {
       stopped = true;
-      toSignIn();
+      refused(sent);
       return;
     }
     if (!answer.ok || !answer.body) throw new Error(`live stream answered ${answer.status}`);
@@ -188,21 +194,3 @@ export function parseEvent(block) {
   if (!data.length) return null;
   return { event, id, data: data.join("\n") };
 }
-
-/** A child element: ``el("span", {class: "x", text: "hi"}, child...)``. Text only, never HTML. */
-export function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(props)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (name === "text") node.textContent = value;
-    else if (name === "class") node.className = value;
-    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
-    else if (value === true) node.setAttribute(name, "");
-    else node.setAttribute(name, String(value));
-  }
-  for (const child of children) if (child !== null && child !== undefined) node.append(child);
-  return node;
-}
-
-/** Children to show: null and undefined (a widget switched off) are left out. */
-export const present = (children) => children.filter((c) => c !== null && c !== undefined);

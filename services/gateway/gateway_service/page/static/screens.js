@@ -1,7 +1,7 @@
 // What the settings and admin screens share beyond common.js: signing the screen in, the
 // status line, the API's 422 field problems and local times.
 
-import { api, takeTokenFromFragment } from "./common.js";
+import { api, keepSessionFresh, takeTokenFromFragment } from "./common.js";
 
 export const $ = (id) => document.getElementById(id);
 
@@ -24,6 +24,7 @@ export async function signedInAs(role, refusal) {
     say(error.message);
     return null;
   }
+  keepSessionFresh();
   if (!me.roles.includes(role)) {
     say(refusal);
     return null;
