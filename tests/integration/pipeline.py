@@ -33,20 +33,26 @@ class Pipeline:
             "QUEUE_KEY_PREFIX": prefix or self.prefix,
             "QUEUE_GROUP_ID": f"queue-{prefix or self.prefix}",
             "QUEUE_WATCHDOG_INTERVAL_S": "3600",
+            "QUEUE_PARTITIONS": str(self.queue.partitions),
             "LOG_LEVEL": "WARNING",
         }
 
 
 async def make_pipeline(
-    servers: Endpoints, topics: KafkaTopics, prefix: str, settings_database: str | None = None
+    servers: Endpoints,
+    topics: KafkaTopics,
+    prefix: str,
+    settings_database: str | None = None,
+    partitions: int = 3,
 ) -> Pipeline:
     """``settings_database``: where the queue reads service settings; by default a database
-    nobody writes (every service without settings: nothing open for after-call work)."""
-    raw = await topics.create("raw", partitions=3)
-    sessions = await topics.create("sessions", partitions=3)
+    nobody writes (every service without settings: nothing open for after-call work).
+    ``partitions``: of every topic but the dead letters'."""
+    raw = await topics.create("raw", partitions=partitions)
+    sessions = await topics.create("sessions", partitions=partitions)
     dead = await topics.create("dlq")
-    changelog = await topics.create("changelog", partitions=3)
-    acw = await topics.create("acw", partitions=3)
+    changelog = await topics.create("changelog", partitions=partitions)
+    acw = await topics.create("acw", partitions=partitions)
     urls = {
         "kafka_bootstrap_servers": servers.kafka_bootstrap_servers,
         "redis_url": servers.redis_url,
@@ -59,6 +65,7 @@ async def make_pipeline(
             "target_topic": sessions,
             "dead_letter_topic": dead,
             "key_prefix": prefix,
+            "partitions": partitions,
         }
     )
     queue = QueueSettings().model_copy(
@@ -74,6 +81,7 @@ async def make_pipeline(
             ),
             "key_prefix": prefix,
             "watchdog_interval_s": 3600.0,
+            "partitions": partitions,
         }
     )
     return Pipeline(raw, sessions, dead, changelog, acw, prefix, ingest, queue)

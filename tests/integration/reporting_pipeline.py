@@ -3,15 +3,18 @@ its own per worker, the environment of a reporting worker process."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import uuid4
 
 import contracts as c
 from aiokafka import AIOKafkaProducer
 from mysessions_platform.infra import Endpoints
-from mysessions_platform.mongo import connect
+from mysessions_platform.mongo import Document, connect
 from mysessions_platform.service_settings.store import ServiceSettingsStore
 from mysessions_platform.testing.kafka_reading import group_caught_up, read_records
 from mysessions_platform.testing.kafka_topics import KafkaTopics
+from pymongo.asynchronous.database import AsyncDatabase
+from reporting_service.adapters.records_store import RECORDS, RecordsStore, from_document
 from reporting_service.settings import ReportingSettings
 
 from .pipeline import Pipeline
@@ -69,6 +72,22 @@ def mongo_url(servers: Endpoints, database: str) -> str:
 
 async def make_reporting(topics: KafkaTopics, pipeline: Pipeline) -> ReportingWiring:
     return ReportingWiring(pipeline, await topics.create("acw", partitions=3))
+
+
+async def records_written(database: AsyncDatabase[Document]) -> dict[str, dict[str, Any]]:
+    """Every record by id, without the instant it was written (the only field a run
+    chooses)."""
+    found = [from_document(doc) async for doc in database[RECORDS].find()]
+    return {r.record_id: r.model_dump(exclude={"written_at"}) for r in found}
+
+
+async def all_written(database: AsyncDatabase[Document]) -> bool:
+    """No session waiting for its records, no record waiting to be published."""
+    pending = {"status": "pending"}
+    return (
+        not await database["reporting_sessions"].count_documents(pending)
+        and not await RecordsStore(database).count_unpublished()
+    )
 
 
 async def latest_tasks(

@@ -2,13 +2,9 @@
 counter moves with its first batches); SIGTERM mid-backlog exits 0 within the grace, and
 once restarted it has stored and kept live exactly what an uninterrupted worker has."""
 
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-import contracts as c
 import pytest
-from context_service.adapters.stored_context import STORED_CONTEXT
 from context_service.entrypoints.app import create_app
 from context_service.settings import ContextSettings
 from faststream import TestApp
@@ -16,62 +12,19 @@ from mysessions.commands.simulate import make_config
 from mysessions.events_out import event_sender
 from mysessions.simulation import simulate
 from mysessions_platform.infra import Endpoints
-from mysessions_platform.mongo import Document, connect, with_database
-from mysessions_platform.service_settings.store import ServiceSettingsStore
+from mysessions_platform.mongo import connect, with_database
 from mysessions_platform.testing.kafka_reading import group_caught_up
 from mysessions_platform.testing.kafka_topics import KafkaTopics
 from mysessions_platform.testing.mongo_databases import MongoDatabases
 from mysessions_platform.testing.ports import free_port
 from mysessions_platform.testing.redis_keys import RedisKeys
 from mysessions_platform.worker_process import WorkerProcess
-from pymongo.asynchronous.database import AsyncDatabase
 from redis.asyncio import Redis
 
+from .context_state import context_kept, store_context_everywhere
 from .graceful_stop import GRACE_S, settle, sigterm_mid_backlog
 
 pytestmark = pytest.mark.integration
-
-RUN_TIMES = {"_id", "stored_at", "expires_at"}
-"""What a run chooses itself (the instant it stored a record, and from it the expiry)."""
-
-
-async def _store_context_everywhere(database: AsyncDatabase[Document], events: list[Any]) -> None:
-    store = ServiceSettingsStore(database)
-    services = {
-        (e.tenant_id, e.service_id, e.service_name)
-        for e in events
-        if isinstance(e, c.SessionQueued)
-    }
-    for tenant_id, service_id, service_name in sorted(services):
-        spec = c.ServiceSettingsSpec(
-            tenant_id=tenant_id,
-            service_id=service_id,
-            service_name=service_name,
-            store_context=True,
-        )
-        await store.apply(spec, datetime.now(UTC) - timedelta(days=30))
-
-
-async def _kept(database: AsyncDatabase[Document], redis: Redis, prefix: str) -> dict[str, Any]:
-    stored = [
-        {k: v for k, v in doc.items() if k not in RUN_TIMES}
-        async for doc in database[STORED_CONTEXT].find()
-    ]
-    live: dict[str, Any] = {}
-    # The live context and the ended markers. Not the transcript keys: which captions of an
-    # outbound (``.dial``) service session stay kept was seen to differ between runs whose
-    # batches were cut differently, interrupted or not (an open question for context).
-    async for key in redis.scan_iter(match=f"{prefix}:ctx:*"):
-        name = key.decode().removeprefix(prefix)
-        found: Any = await redis.type(key)
-        kind = found.decode() if isinstance(found, bytes) else str(found)
-        if kind == "string":
-            live[name] = await redis.get(key)
-        elif kind == "hash":
-            live[name] = await redis.hgetall(key)
-        else:
-            live[name] = kind
-    return {"stored": sorted(stored, key=repr), "live": live}
 
 
 async def test_sigterm_mid_backlog_exits_0_and_the_restart_equals_an_uninterrupted_run(
@@ -88,7 +41,7 @@ async def test_sigterm_mid_backlog_exits_0_and_the_restart_equals_an_uninterrupt
     stopped_db, steady_db = mongo_databases.create("stopped"), mongo_databases.create("steady")
     client = connect(servers.mongodb_url)
     for database in (stopped_db, steady_db):
-        await _store_context_everywhere(client[database.name], events)
+        await store_context_everywhere(client[database.name], events)
     port, stopped_prefix = free_port(), redis_keys.key("stopped")
     group = f"context-{stopped_prefix}"
     env = {
@@ -137,8 +90,8 @@ async def test_sigterm_mid_backlog_exits_0_and_the_restart_equals_an_uninterrupt
                 lambda: group_caught_up(bootstrap, group, sessions),
                 lambda: group_caught_up(bootstrap, steady.group_id, sessions),
             )
-        after_stop = await _kept(client[stopped_db.name], redis, stopped_prefix)
-        uninterrupted = await _kept(client[steady_db.name], redis, steady.key_prefix)
+        after_stop = await context_kept(client[stopped_db.name], redis, stopped_prefix)
+        uninterrupted = await context_kept(client[steady_db.name], redis, steady.key_prefix)
     finally:
         await worker.stop()
         await redis.aclose()

@@ -6,7 +6,6 @@ import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from contracts import SessionRecord
@@ -24,7 +23,7 @@ from mysessions_platform.worker_process import WorkerProcess
 from pymongo.asynchronous.database import AsyncDatabase
 from queue_service.entrypoints.app import create_app as create_queue
 from reporting_service.adapters.facts_store import SESSIONS, WRITTEN
-from reporting_service.adapters.records_store import RECORDS, RecordsStore, from_document
+from reporting_service.adapters.records_store import RECORDS, RecordsStore
 
 from .pipeline import make_pipeline
 from .reporting_pipeline import (
@@ -32,16 +31,11 @@ from .reporting_pipeline import (
     latest_tasks,
     make_reporting,
     publish_work,
+    records_written,
     work_for,
 )
 
 pytestmark = pytest.mark.integration
-
-
-async def _records(database: AsyncDatabase[Document]) -> dict[str, dict[str, Any]]:
-    """Every record without the instant it was written (the only field a run chooses)."""
-    found = [from_document(doc) async for doc in database[RECORDS].find()]
-    return {r.record_id: r.model_dump(exclude={"written_at"}) for r in found}
 
 
 async def _idle(database: AsyncDatabase[Document]) -> bool:
@@ -142,7 +136,10 @@ async def test_sigkill_and_restart_write_each_record_exactly_once(
             return left == [0, 0] and unpublished == [0, 0]
 
         await wait_for(settled, timeout_s=240, what="both workers to write everything")
-        after_crash, uninterrupted = await _records(crashing_view), await _records(steady_view)
+        after_crash, uninterrupted = (
+            await records_written(crashing_view),
+            await records_written(steady_view),
+        )
         published = await read_records(
             servers.kafka_bootstrap_servers,
             wiring.settings(servers, crashing_db.name, "crashing").target_topic,

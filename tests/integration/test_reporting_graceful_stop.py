@@ -5,7 +5,6 @@ once restarted it writes exactly the records of a worker that was never interrup
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from faststream import TestApp
@@ -13,37 +12,26 @@ from mysessions.commands.simulate import make_config
 from mysessions.events_out import event_sender
 from mysessions.simulation import simulate
 from mysessions_platform.infra import Endpoints
-from mysessions_platform.mongo import Document, connect
+from mysessions_platform.mongo import connect
 from mysessions_platform.testing.kafka_reading import group_caught_up, wait_for
 from mysessions_platform.testing.kafka_topics import KafkaTopics
 from mysessions_platform.testing.mongo_databases import MongoDatabases
 from mysessions_platform.testing.ports import free_port
 from mysessions_platform.testing.redis_keys import RedisKeys
 from mysessions_platform.worker_process import WorkerProcess
-from pymongo.asynchronous.database import AsyncDatabase
 from queue_service.entrypoints.app import create_app as create_queue
-from reporting_service.adapters.records_store import RECORDS, RecordsStore, from_document
 from reporting_service.entrypoints.app import create_app as create_reporting
 
 from .graceful_stop import GRACE_S, sigterm_mid_backlog
 from .pipeline import make_pipeline
-from .reporting_pipeline import codes_and_tags_everywhere, make_reporting
+from .reporting_pipeline import (
+    all_written,
+    codes_and_tags_everywhere,
+    make_reporting,
+    records_written,
+)
 
 pytestmark = pytest.mark.integration
-
-
-async def _records(database: AsyncDatabase[Document]) -> dict[str, dict[str, Any]]:
-    """Every record without the instant it was written (the only field a run chooses)."""
-    found = [from_document(doc) async for doc in database[RECORDS].find()]
-    return {r.record_id: r.model_dump(exclude={"written_at"}) for r in found}
-
-
-async def _done(database: AsyncDatabase[Document]) -> bool:
-    pending = {"status": "pending"}
-    return (
-        not await database["reporting_sessions"].count_documents(pending)
-        and not await RecordsStore(database).count_unpublished()
-    )
 
 
 async def test_sigterm_mid_backlog_exits_0_and_the_restart_equals_an_uninterrupted_run(
@@ -93,12 +81,12 @@ async def test_sigterm_mid_backlog_exits_0_and_the_restart_equals_an_uninterrupt
             async def settled() -> bool:
                 caught_up = [await wiring.caught_up(servers, n) for n in ("stopped", "steady")]
                 return all(caught_up) and all(
-                    [await _done(client[db.name]) for db in (stopped_db, steady_db)]
+                    [await all_written(client[db.name]) for db in (stopped_db, steady_db)]
                 )
 
             await wait_for(settled, timeout_s=240, what="both workers to write everything")
-        after_stop = await _records(client[stopped_db.name])
-        uninterrupted = await _records(client[steady_db.name])
+        after_stop = await records_written(client[stopped_db.name])
+        uninterrupted = await records_written(client[steady_db.name])
     finally:
         await worker.stop()
         await client.close()

@@ -10,7 +10,7 @@ from contracts.limits import CONSUMER_MAX_PARTITION_FETCH_BYTES
 
 from mysessions_platform.kafka.topics import topic_partitions
 
-__all__ = ["group_caught_up", "group_members", "read_records", "wait_for"]
+__all__ = ["group_caught_up", "group_members", "read_everything", "read_records", "wait_for"]
 
 
 async def read_records(
@@ -36,6 +36,21 @@ async def read_records(
     finally:
         await consumer.stop()
     return records
+
+
+async def read_everything(
+    bootstrap_servers: str, topic: str, timeout_s: float = 30.0
+) -> list[ConsumerRecord[bytes, bytes]]:
+    """Every record the topic holds now (up to its end offsets when called): no waiting out
+    a timeout when how many there are is not known in advance. Counts offsets, so not for
+    a compacted topic (nor a transactional one: its markers take offsets too)."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=None)
+    await consumer.start()
+    try:
+        ends = await consumer.end_offsets(await topic_partitions(bootstrap_servers, topic))
+    finally:
+        await consumer.stop()
+    return await read_records(bootstrap_servers, topic, sum(ends.values()), timeout_s)
 
 
 async def group_caught_up(bootstrap_servers: str, group_id: str, topic: str) -> bool:
