@@ -38,6 +38,7 @@ from mysessions_platform.testing.mongo_databases import MongoDatabases
 from mysessions_platform.testing.redis_keys import RedisKeys
 from queue_service.adapters import keys
 from queue_service.entrypoints.app import create_app as create_queue
+from queue_service.read import AgentEvents
 from redis.asyncio import Redis
 
 from .pipeline import Pipeline, make_pipeline
@@ -121,7 +122,7 @@ async def test_a_stream_resumed_on_the_other_gateway_misses_nothing_and_repeats_
         sse_heartbeat_s=0.5,
     )
     redis, prefix = redis_keys.client, redis_keys.prefix
-    tip = AgentStream(redis, prefix, *agent)
+    tip = AgentStream(AgentEvents(redis, prefix, *agent))
     thirds = [events[: len(events) // 3], events[len(events) // 3 : 2 * len(events) // 3]]
     thirds.append(events[2 * len(events) // 3 :])
 
