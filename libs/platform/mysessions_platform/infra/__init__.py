@@ -11,7 +11,14 @@ Each server is skipped when its environment variable names an external one
 
 from .endpoints import Endpoints, endpoints
 from .errors import InfraError, InstallError, ServerNotReady
-from .lifecycle import ServerStatus, down, status, up
+from .lifecycle import (
+    ServerStatus,
+    down,
+    kafka_cluster_down,
+    kafka_cluster_running,
+    status,
+    up,
+)
 from .paths import cache_dir
 
 __all__ = [
@@ -23,6 +30,8 @@ __all__ = [
     "cache_dir",
     "down",
     "endpoints",
+    "kafka_cluster_down",
+    "kafka_cluster_running",
     "status",
     "up",
 ]
