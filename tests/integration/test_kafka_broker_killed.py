@@ -26,13 +26,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from contracts import SessionEvent, SessionRecord, topics
 from faststream import TestApp
 from mysessions.commands.simulate import make_config
 from mysessions.events_out import event_sender
 from mysessions.simulation import simulate
 from mysessions_platform.infra import Endpoints
-from mysessions_platform.kafka.topics import Replication, check_topics, ensure_topics
+from mysessions_platform.kafka.topics import (
+    Replication,
+    TopicSettings,
+    check_topics,
+    ensure_topics,
+)
 from mysessions_platform.mongo import Document, connect
 from mysessions_platform.testing.kafka_cluster import (
     LocalKafkaCluster,
@@ -232,3 +240,40 @@ async def test_a_broker_killed_mid_stream_and_restarted_changes_no_view_and_no_r
     assert len(uninterrupted.views) >= 40, "agents of both tenants have tasks"
     assert len(uninterrupted.records) > 100
     assert uninterrupted.published == set(uninterrupted.records)
+
+
+async def test_on_the_cluster_an_older_single_copy_topic_is_reported_and_kept_writable(
+    kafka_cluster: LocalKafkaCluster, cluster_topics: KafkaTopics
+) -> None:
+    """Existing topics keep their replication; ``topics check --apply`` sets the spec's
+    configs but never more copies in sync than the topic has (every acks=all write to it
+    would be refused)."""
+    bootstrap = kafka_cluster.bootstrap_servers
+    old = await cluster_topics.create("one-copy")  # one copy, as made before the cluster
+    spec = TopicSettings.from_env({}).spec(topics.SESSION_EVENTS, 1, old)
+    drift = await check_topics(bootstrap, [spec], apply=True)
+
+    assert f"{old}: replication factor 1, spec 3" in drift
+    assert await _min_insync(bootstrap, old) == "1"
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    await producer.start()
+    try:
+        async with asyncio.timeout(30):  # refused (NotEnoughReplicas) were it 2
+            await producer.send_and_wait(old, b"still writable")
+    finally:
+        await producer.stop()
+    assert await check_topics(bootstrap, [spec]) == [
+        f"{old}: replication factor 1, spec 3",
+        f"{old}: min.insync.replicas 1, spec 2",
+    ]
+
+
+async def _min_insync(bootstrap: str, topic: str) -> str:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        [response] = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
+    finally:
+        await admin.close()
+    [resource] = response.resources
+    return str({entry[0]: entry[1] for entry in resource[4]}["min.insync.replicas"])
