@@ -29,12 +29,20 @@ def _quiet_client_logs() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
+_KAFKA_BROKERS = typer.Option(
+    1,
+    "--kafka-brokers",
+    help="1: the single local broker; 3: the local three-broker cluster on ports 39192-39194"
+    " instead (topics replicated three times, two in sync); the single broker is left as it is.",
+)
+
+
 @infra_app.command()
-def up() -> None:
+def up(kafka_brokers: int = _KAFKA_BROKERS) -> None:
     """Install what is missing, start what is not running, wait until all answer."""
     _quiet_client_logs()
     try:
-        urls = asyncio.run(infra.up(report=_say))
+        urls = asyncio.run(infra.up(report=_say, kafka_brokers=kafka_brokers))
     except infra.InfraError as error:
         _errors.print(f"[bold red]infra up failed[/bold red]\n{error}", highlight=False)
         raise typer.Exit(code=1) from error
@@ -45,10 +53,14 @@ def up() -> None:
 
 
 @infra_app.command()
-def status() -> None:
+def status(kafka_brokers: int = _KAFKA_BROKERS) -> None:
     """Show each server: up or down, its URL, and whether this checkout started it."""
     _quiet_client_logs()
-    servers = asyncio.run(infra.status())
+    try:
+        servers = asyncio.run(infra.status(kafka_brokers=kafka_brokers))
+    except infra.InfraError as error:
+        _errors.print(f"[bold red]infra status failed[/bold red]\n{error}", highlight=False)
+        raise typer.Exit(code=1) from error
     table = Table(title="local servers")
     for column in ("server", "state", "url", "origin", "pid"):
         table.add_column(column)
@@ -63,5 +75,6 @@ def status() -> None:
 
 @infra_app.command()
 def down() -> None:
-    """Stop the servers this checkout started (SIGTERM, then SIGKILL); others are left alone."""
+    """Stop the servers this checkout started (SIGTERM, then SIGKILL), the three-broker
+    cluster's nodes too; others are left alone."""
     infra.down(report=_say)

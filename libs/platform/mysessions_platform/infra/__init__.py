@@ -2,7 +2,9 @@
 and tests: installed into the cache folder on first use, started once, reused afterwards.
 
 Each server is skipped when its environment variable names an external one
-(KAFKA_BOOTSTRAP_SERVERS, REDIS_URL, MONGODB_URL). Errors (see ``errors``)::
+(KAFKA_BOOTSTRAP_SERVERS, REDIS_URL, MONGODB_URL). ``up(kafka_brokers=3)`` runs a
+three-broker Kafka cluster (``kafka_cluster``) instead of the single broker; ``down`` stops
+it too. Errors (see ``errors``)::
 
     InfraError
     ├── InstallError
@@ -11,7 +13,14 @@ Each server is skipped when its environment variable names an external one
 
 from .endpoints import Endpoints, endpoints
 from .errors import InfraError, InstallError, ServerNotReady
-from .lifecycle import ServerStatus, down, status, up
+from .lifecycle import (
+    ServerStatus,
+    down,
+    kafka_cluster_down,
+    kafka_cluster_running,
+    status,
+    up,
+)
 from .paths import cache_dir
 
 __all__ = [
@@ -23,6 +32,8 @@ __all__ = [
     "cache_dir",
     "down",
     "endpoints",
+    "kafka_cluster_down",
+    "kafka_cluster_running",
     "status",
     "up",
 ]

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 __all__ = [
     "FERRETDB_DEBUG_PORT",
+    "KAFKA_CLUSTER_BOOTSTRAP_SERVERS",
+    "KAFKA_CLUSTER_BROKER_PORTS",
+    "KAFKA_CLUSTER_CONTROLLER_PORTS",
     "KAFKA_CONTROLLER_PORT",
     "KAFKA_ENV",
     "KAFKA_PORT",
@@ -28,6 +31,12 @@ REDIS_PORT = 36379
 MONGODB_PORT = 37017
 FERRETDB_DEBUG_PORT = 38088
 POSTGRESQL_PORT = 37019  # the local FerretDB's storage; nothing else talks to it
+# The three-broker cluster (`infra up --kafka-brokers 3`), beside the single broker.
+KAFKA_CLUSTER_BROKER_PORTS = (39192, 39193, 39194)
+KAFKA_CLUSTER_CONTROLLER_PORTS = (39195, 39196, 39197)
+KAFKA_CLUSTER_BOOTSTRAP_SERVERS = ",".join(
+    f"{LOCAL_HOST}:{port}" for port in KAFKA_CLUSTER_BROKER_PORTS
+)
 
 KAFKA_ENV = "KAFKA_BOOTSTRAP_SERVERS"
 REDIS_ENV = "REDIS_URL"

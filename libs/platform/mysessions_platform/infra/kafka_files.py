@@ -4,7 +4,13 @@ from pathlib import Path
 
 from .endpoints import KAFKA_CONTROLLER_PORT, KAFKA_PORT, LOCAL_HOST
 
-__all__ = ["KAFKA_VERSION", "log4j2_properties", "pom_xml", "server_properties"]
+__all__ = [
+    "KAFKA_VERSION",
+    "cluster_node_properties",
+    "log4j2_properties",
+    "pom_xml",
+    "server_properties",
+]
 
 # Latest 4.x whose whole dependency tree Maven Central serves (4.4.0's kafka_2.13 pom is
 # there, but its kafka-tools-api jar is not, so it cannot resolve).
@@ -60,6 +66,47 @@ transaction.state.log.min.isr=1
 share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 # Consumer groups in tests should not wait for more members that will never come.
+group.initial.rebalance.delay.ms=0
+"""
+
+
+def cluster_node_properties(
+    node_id: int, broker_port: int, controller_port: int, voters: str, data_dir: Path
+) -> str:
+    """One node of the local three-broker cluster: broker and controller like the single
+    broker, with the quorum of all three (``voters``: ``id@host:port,…``), and every topic,
+    Kafka's own included, replicated three times and written to two before it is confirmed.
+
+    A node SIGKILLed is fenced (its partitions led elsewhere) once it missed heartbeats for
+    ``broker.session.timeout.ms``: 6 s rather than Kafka's 9 s, for a shorter outage, and
+    not shorter, so a busy two-core machine's pauses do not fence a live node."""
+    listeners = (
+        f"PLAINTEXT://{LOCAL_HOST}:{broker_port},CONTROLLER://{LOCAL_HOST}:{controller_port}"
+    )
+    return f"""process.roles=broker,controller
+node.id={node_id}
+listeners={listeners}
+advertised.listeners=PLAINTEXT://{LOCAL_HOST}:{broker_port}
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+controller.listener.names=CONTROLLER
+controller.quorum.voters={voters}
+log.dirs={data_dir}
+num.partitions=3
+auto.create.topics.enable=true
+default.replication.factor=3
+min.insync.replicas=2
+unclean.leader.election.enable=false
+offsets.topic.replication.factor=3
+# Kafka's 50 partitions, three replicas each, would be 150 replica fetchers' worth of work
+# on a two-core machine for a handful of test groups.
+offsets.topic.num.partitions=6
+transaction.state.log.replication.factor=3
+transaction.state.log.min.isr=2
+share.coordinator.state.topic.replication.factor=3
+share.coordinator.state.topic.min.isr=2
+broker.session.timeout.ms=6000
+broker.heartbeat.interval.ms=1000
 group.initial.rebalance.delay.ms=0
 """
 

@@ -1,11 +1,16 @@
-"""up, status and down over the local servers; the only place that knows all of them."""
+"""up, status and down over the local servers; the only place that knows all of them.
+
+Kafka is one broker, or with ``kafka_brokers=3`` the three-node cluster (``kafka_cluster``)
+in its place; ``down`` stops both, whichever of them this checkout started."""
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .endpoints import (
+    KAFKA_CLUSTER_BOOTSTRAP_SERVERS,
     KAFKA_ENV,
     LOCAL_HOST,
     MONGODB_ENV,
@@ -16,6 +21,7 @@ from .endpoints import (
 )
 from .errors import InfraError
 from .ferretdb_server import FerretDbServer
+from .kafka_cluster import CLUSTER_SIZE, KafkaClusterNode, kafka_cluster
 from .kafka_server import KafkaServer
 from .locking import machine_lock, machine_lock_sync
 from .paths import cache_dir
@@ -25,7 +31,16 @@ from .redis_server import RedisServer
 from .server import LocalServer
 from .waiting import wait_until_ready
 
-__all__ = ["Report", "ServerStatus", "down", "local_servers", "status", "up"]
+__all__ = [
+    "Report",
+    "ServerStatus",
+    "down",
+    "kafka_cluster_down",
+    "kafka_cluster_running",
+    "local_servers",
+    "status",
+    "up",
+]
 
 Report = Callable[[str], None]
 
@@ -36,12 +51,22 @@ def _quiet(_: str) -> None:
     pass
 
 
-def local_servers(cache: Path | None = None) -> tuple[LocalServer, ...]:
+def local_servers(cache: Path | None = None, kafka_brokers: int = 1) -> tuple[LocalServer, ...]:
     """Start order; ``down`` stops them in reverse. PostgreSQL only stores the local
-    FerretDB's data: with an external MongoDB (MONGODB_URL) there is none."""
+    FerretDB's data: with an external MongoDB (MONGODB_URL) there is none. Kafka is the
+    single broker, or the cluster's nodes for ``kafka_brokers`` 3."""
     root = cache_dir() if cache is None else cache
     storage: tuple[LocalServer, ...] = () if is_external(MONGODB_ENV) else (PostgreSqlServer(root),)
-    return (RedisServer(root), *storage, FerretDbServer(root), KafkaServer(root))
+    if kafka_brokers == 1:
+        kafka: tuple[LocalServer, ...] = (KafkaServer(root),)
+    elif kafka_brokers == CLUSTER_SIZE:
+        kafka = kafka_cluster(root)
+    else:
+        raise InfraError(
+            f"kafka brokers: 1 (the single broker) or {CLUSTER_SIZE} (the cluster), not"
+            f" {kafka_brokers}"
+        )
+    return (RedisServer(root), *storage, FerretDbServer(root), *kafka)
 
 
 def startup_chains(servers: tuple[LocalServer, ...]) -> list[list[LocalServer]]:
@@ -56,9 +81,18 @@ def startup_chains(servers: tuple[LocalServer, ...]) -> list[list[LocalServer]]:
     return chains
 
 
+def _external(server: LocalServer) -> bool:
+    """Named by its environment variable, so neither installed nor started here. Never the
+    cluster's nodes: asking for the cluster by name (``--kafka-brokers 3``) is asking for it
+    to run here, whatever KAFKA_BOOTSTRAP_SERVERS names."""
+    return not isinstance(server, KafkaClusterNode) and is_external(server.env_var)
+
+
 def _url(server: LocalServer, urls: Endpoints) -> str:
     if isinstance(server, PostgreSqlServer):
         return postgresql_url(server.port)
+    if isinstance(server, KafkaClusterNode):
+        return f"{LOCAL_HOST}:{server.port}"  # each node answers for itself
     by_env = {
         KAFKA_ENV: urls.kafka_bootstrap_servers,
         REDIS_ENV: urls.redis_url,
@@ -79,7 +113,7 @@ class ServerStatus:
 
 
 async def _bring_up(server: LocalServer, url: str, report: Report) -> None:
-    if is_external(server.env_var):
+    if _external(server):
         report(f"{server.name}: external, from ${server.env_var} ({url}); waiting for it")
         await wait_until_ready(
             f"{server.name} (external, ${server.env_var}={url})",
@@ -115,18 +149,29 @@ async def _bring_up_chain(chain: list[LocalServer], urls: Endpoints, report: Rep
         await _bring_up(server, _url(server, urls), report)
 
 
-async def up(report: Report = _quiet) -> Endpoints:
+def _kafka_urls(urls: Endpoints, kafka_brokers: int, report: Report) -> Endpoints:
+    if kafka_brokers == 1:
+        return urls
+    if is_external(KAFKA_ENV) and urls.kafka_bootstrap_servers != KAFKA_CLUSTER_BOOTSTRAP_SERVERS:
+        report(
+            f"kafka: ${KAFKA_ENV} names {urls.kafka_bootstrap_servers}; the cluster is"
+            f" {KAFKA_CLUSTER_BOOTSTRAP_SERVERS} (set ${KAFKA_ENV} to it to use it)"
+        )
+    return replace(urls, kafka_bootstrap_servers=KAFKA_CLUSTER_BOOTSTRAP_SERVERS)
+
+
+async def up(report: Report = _quiet, kafka_brokers: int = 1) -> Endpoints:
     """Install what is missing, start what is not running, and wait until all answer.
+    ``kafka_brokers`` 3: the three-broker cluster instead of the single broker (which is
+    left as it is, running or not); the URLs returned then name the cluster.
 
     Safe to call again at any time. Raises InfraError naming every server that failed."""
-    urls = endpoints()
     cache = cache_dir()
+    servers = local_servers(cache, kafka_brokers)
+    urls = _kafka_urls(endpoints(), kafka_brokers, report)
     async with machine_lock():
         results = await asyncio.gather(
-            *(
-                _bring_up_chain(chain, urls, report)
-                for chain in startup_chains(local_servers(cache))
-            ),
+            *(_bring_up_chain(chain, urls, report) for chain in startup_chains(servers)),
             return_exceptions=True,
         )
     failures = [result for result in results if isinstance(result, BaseException)]
@@ -153,7 +198,7 @@ async def _probe(server: LocalServer, url: str, external: bool) -> str:
 
 
 async def _status_of(server: LocalServer, url: str) -> ServerStatus:
-    external = is_external(server.env_var)
+    external = _external(server)
     pid = None if external else running_pid(server.pid_file, server.process_marker)
     reason = await _probe(server, url, external)
     if external:
@@ -175,29 +220,56 @@ async def _status_of(server: LocalServer, url: str) -> ServerStatus:
     )
 
 
-async def status() -> list[ServerStatus]:
+async def status(kafka_brokers: int = 1) -> list[ServerStatus]:
+    """Each server's state; ``kafka_brokers`` 3: the cluster's nodes instead of the broker."""
     urls = endpoints()
-    return list(
-        await asyncio.gather(
-            *(_status_of(server, _url(server, urls)) for server in local_servers())
-        )
-    )
+    servers = local_servers(kafka_brokers=kafka_brokers)
+    found = await asyncio.gather(*(_status_of(server, _url(server, urls)) for server in servers))
+    return list(found)
+
+
+def _stop(server: LocalServer, report: Report) -> str | None:
+    """The server's name once stopped; None when nothing of ours ran."""
+    pid = stop(server.pid_file, server.process_marker, stop_signal=server.stop_signal)
+    if pid is None:
+        report(f"{server.name}: not running from here, nothing to stop")
+        return None
+    report(f"{server.name}: stopped (pid {pid})")
+    return server.name
+
+
+def _stop_cluster(cache: Path, report: Report) -> list[str]:
+    """All nodes at once: stopped one after the other, the last ones would have lost their
+    quorum and wait for it until the grace runs out."""
+    nodes = kafka_cluster(cache)
+    with ThreadPoolExecutor(max_workers=len(nodes)) as pool:
+        stopped = list(pool.map(lambda node: _stop(node, report), nodes))
+    return [name for name in stopped if name is not None]
+
+
+def kafka_cluster_running(cache: Path | None = None) -> bool:
+    """True when a node of the cluster that this checkout started is running."""
+    nodes = kafka_cluster(cache_dir() if cache is None else cache)
+    return any(running_pid(node.pid_file, node.process_marker) is not None for node in nodes)
+
+
+def kafka_cluster_down(report: Report = _quiet) -> list[str]:
+    """Stop the cluster's nodes this checkout started; returns the names of those stopped."""
+    with machine_lock_sync():
+        return _stop_cluster(cache_dir(), report)
 
 
 def down(report: Report = _quiet) -> list[str]:
-    """Stop the servers this checkout started (by pid file); leave everything else alone.
-    Returns the names of the servers that were stopped."""
+    """Stop the servers this checkout started (by pid file), the cluster's nodes too; leave
+    everything else alone. Returns the names of the servers that were stopped."""
     stopped = []
     cache = cache_dir()
     with machine_lock_sync():
+        stopped += _stop_cluster(cache, report)
         for server in reversed(local_servers(cache)):
             if is_external(server.env_var):
                 report(f"{server.name}: external (${server.env_var}), left alone")
                 continue
-            pid = stop(server.pid_file, server.process_marker, stop_signal=server.stop_signal)
-            if pid is None:
-                report(f"{server.name}: not running from here, nothing to stop")
-            else:
-                report(f"{server.name}: stopped (pid {pid})")
-                stopped.append(server.name)
+            if (name := _stop(server, report)) is not None:
+                stopped.append(name)
     return stopped

@@ -11,8 +11,9 @@ __all__ = ["ping_kafka", "ping_mongodb", "ping_redis"]
 _TIMEOUT_MS = 3000
 
 
-async def ping_kafka(bootstrap_servers: str) -> None:
-    """A metadata round trip: the broker knows the cluster and its own listener."""
+async def ping_kafka(bootstrap_servers: str, brokers: int = 1) -> None:
+    """A metadata round trip: the broker knows the cluster and its own listener, and the
+    cluster reports at least ``brokers`` brokers."""
     admin = AIOKafkaAdminClient(
         bootstrap_servers=bootstrap_servers,
         client_id="mysessions-infra-probe",
@@ -21,8 +22,9 @@ async def ping_kafka(bootstrap_servers: str) -> None:
     try:
         await admin.start()
         cluster = await admin.describe_cluster()
-        if not cluster.get("brokers"):
-            raise RuntimeError("the cluster reports no broker yet")
+        found = len(cluster.get("brokers") or [])
+        if found < brokers:
+            raise RuntimeError(f"the cluster reports {found} of {brokers} brokers yet")
     finally:
         await admin.close()
 

@@ -9,6 +9,15 @@ from faststream.kafka import KafkaBroker
 from faststream.message import StreamMessage
 
 
+def bootstrap_list(bootstrap_servers: str) -> list[str]:
+    """``host:port,host:port`` (what KAFKA_BOOTSTRAP_SERVERS holds for a cluster) as a list.
+
+    aiokafka splits such a string itself, but FastStream hands a string on as a list of
+    one, which aiokafka then takes for one host named ``a:9092,b``: no worker would start
+    against a cluster."""
+    return [server.strip() for server in bootstrap_servers.split(",") if server.strip()]
+
+
 def make_broker(
     bootstrap_servers: str,
     client_id: str,
@@ -21,7 +30,7 @@ def make_broker(
     # means a send is confirmed only once it is durable. The request size admits the
     # biggest record a worker writes (a dead letter): a refused send would stall a partition.
     return KafkaBroker(
-        bootstrap_servers,
+        bootstrap_list(bootstrap_servers),
         client_id=client_id,
         enable_idempotence=True,
         acks="all",

@@ -5,8 +5,12 @@ carry callers' numbers and are kept briefly, history needs 30 days, the task cha
 compacted. ``TOPIC_POLICIES`` says what each topic keeps and why; ``TopicSettings`` adds
 what differs per cluster (replication, overrides) from the environment:
 
-- ``KAFKA_REPLICATION_FACTOR`` (default 1, the local single broker; 3 in production),
-- ``KAFKA_MIN_INSYNC_REPLICAS`` (default 1; 2 in production, with ``acks=all``),
+- ``KAFKA_REPLICATION_FACTOR``: unset, as the cluster allows (``Replication.for_brokers``:
+  as many copies as it has brokers, up to 3, two of three in sync), decided when a topic is
+  created or checked; set it (3 in production) so that a topic created while a broker is
+  away still gets all its copies,
+- ``KAFKA_MIN_INSYNC_REPLICAS`` (with the factor only; default 2 for a factor of 3 or more,
+  else 1): how many copies hold a write before the producers' ``acks=all`` confirms it,
 - ``TOPIC_<NAME>_RETENTION_MS`` per topic, ``<NAME>`` being the topic's name upper-cased
   with every other character as ``_`` (``TOPIC_TELEPHONY_EVENTS_V1_RETENTION_MS``).
 
@@ -19,7 +23,7 @@ import contextlib
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 import structlog
@@ -141,13 +145,31 @@ TOPIC_POLICIES: Final[Mapping[str, TopicPolicy]] = {
 
 
 @dataclass(frozen=True)
+class Replication:
+    """How many copies of each partition Kafka keeps (``factor``), and how many must hold a
+    write before a producer with ``acks=all`` is told it is done (``min_insync``)."""
+
+    factor: int
+    min_insync: int
+
+    @classmethod
+    def for_brokers(cls, brokers: int) -> "Replication":
+        """As many copies as the cluster has brokers, up to three; with three, two must hold
+        each write: one broker may die or restart without a confirmed write lost and
+        without writes refused. (Two copies both in sync would refuse every write while one
+        is away; one copy is all a single broker has.)"""
+        factor = max(1, min(3, brokers))
+        return cls(factor=factor, min_insync=2 if factor >= 3 else 1)
+
+
+@dataclass(frozen=True)
 class TopicSpec:
     """Everything ``ensure_topics`` creates a topic with, and checks an existing one for."""
 
     name: str
     partitions: int
-    replication_factor: int
-    min_insync_replicas: int
+    replication: Replication | None
+    """None: as the cluster allows, decided against it (``on_cluster``)."""
     retention_ms: int
     cleanup_policy: str
     max_message_bytes: int
@@ -156,13 +178,24 @@ class TopicSpec:
     """Which of ``contracts.topics.ALL_TOPICS`` it plays, whatever its name (a test's topics
     have unique names): what its records are (``contracts.topic_messages``)."""
 
+    def on_cluster(self, brokers: int) -> "TopicSpec":
+        """This spec on a cluster of ``brokers`` brokers: its replication decided."""
+        return replace(self, replication=self.replication or Replication.for_brokers(brokers))
+
+    @property
+    def replicated(self) -> Replication:
+        if self.replication is None:
+            raise ValueError(f"{self.name}: replication not decided yet (on_cluster)")
+        return self.replication
+
     def configs(self) -> dict[str, str]:
-        """The topic-level Kafka configs, as the admin API writes and describes them."""
+        """The topic-level Kafka configs, as the admin API writes and describes them (the
+        replication decided: ``on_cluster``)."""
         return {
             "cleanup.policy": self.cleanup_policy,
             "retention.ms": str(self.retention_ms),
             "max.message.bytes": str(self.max_message_bytes),
-            "min.insync.replicas": str(self.min_insync_replicas),
+            "min.insync.replicas": str(self.replicated.min_insync),
             **(self.compaction.configs() if self.compaction else {}),
         }
 
@@ -185,27 +218,43 @@ def _int(environ: Mapping[str, str], variable: str, default: int) -> int:
     return value
 
 
+def _set(environ: Mapping[str, str], variable: str) -> bool:
+    return bool(environ.get(variable, "").strip())
+
+
+def _replication(env: Mapping[str, str]) -> Replication | None:
+    """From ``KAFKA_REPLICATION_FACTOR`` and ``KAFKA_MIN_INSYNC_REPLICAS``; None (as the
+    cluster allows) when neither is set."""
+    if not _set(env, "KAFKA_REPLICATION_FACTOR"):
+        if _set(env, "KAFKA_MIN_INSYNC_REPLICAS"):
+            raise ValueError(
+                "KAFKA_MIN_INSYNC_REPLICAS needs KAFKA_REPLICATION_FACTOR (without it, both"
+                " follow the cluster's brokers)"
+            )
+        return None
+    factor = _int(env, "KAFKA_REPLICATION_FACTOR", 1)
+    in_sync = _int(env, "KAFKA_MIN_INSYNC_REPLICAS", 2 if factor >= 3 else 1)
+    if factor > 0 and in_sync > factor:
+        # Every acks=all write would then fail: refuse at start, not at the first event.
+        raise ValueError(
+            f"KAFKA_MIN_INSYNC_REPLICAS ({in_sync}) above KAFKA_REPLICATION_FACTOR ({factor})"
+        )
+    return Replication(factor=factor, min_insync=in_sync)
+
+
 @dataclass(frozen=True)
 class TopicSettings:
     """What differs per cluster: replication, and per-topic retention overrides."""
 
-    replication_factor: int = 1
-    min_insync_replicas: int = 1
+    replication: Replication | None = None
+    """None: as the cluster allows (``Replication.for_brokers``)."""
     environ: Mapping[str, str] = field(default_factory=dict)
     """Where ``TOPIC_<NAME>_RETENTION_MS`` overrides are read from."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "TopicSettings":
         env = dict(os.environ if environ is None else environ)
-        replication = _int(env, "KAFKA_REPLICATION_FACTOR", 1)
-        in_sync = _int(env, "KAFKA_MIN_INSYNC_REPLICAS", 1)
-        if replication > 0 and in_sync > replication:
-            # Every acks=all write would then fail: refuse at start, not at the first event.
-            raise ValueError(
-                f"KAFKA_MIN_INSYNC_REPLICAS ({in_sync}) above KAFKA_REPLICATION_FACTOR"
-                f" ({replication})"
-            )
-        return cls(replication_factor=replication, min_insync_replicas=in_sync, environ=env)
+        return cls(replication=_replication(env), environ=env)
 
     def spec(self, role: str, partitions: int, name: str | None = None) -> TopicSpec:
         """The spec of topic ``name`` (default: ``role``) playing ``role``, one of
@@ -216,8 +265,7 @@ class TopicSettings:
         return TopicSpec(
             name=topic,
             partitions=partitions,
-            replication_factor=self.replication_factor,
-            min_insync_replicas=self.min_insync_replicas,
+            replication=self.replication,
             retention_ms=_int(self.environ, retention_variable(topic), policy.retention_ms),
             cleanup_policy=policy.cleanup_policy,
             max_message_bytes=policy.max_message_bytes,
@@ -226,14 +274,25 @@ class TopicSettings:
         )
 
 
+async def _on_cluster(admin: AIOKafkaAdminClient, specs: Sequence[TopicSpec]) -> list[TopicSpec]:
+    """The specs with their replication decided for the cluster's brokers (asked only when
+    a spec leaves it to the cluster)."""
+    if all(spec.replication is not None for spec in specs):
+        return list(specs)
+    brokers = len((await admin.describe_cluster()).get("brokers") or [])
+    return [spec.on_cluster(brokers) for spec in specs]
+
+
 async def ensure_topics(bootstrap_servers: str, specs: Sequence[TopicSpec]) -> list[str]:
-    """Creates the missing topics; returns (and logs as warnings) how existing ones differ."""
+    """Creates the missing topics; returns (and logs as warnings) how existing ones differ.
+    A spec that leaves replication to the cluster takes it from the cluster's brokers."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
     try:
+        specs = await _on_cluster(admin, specs)
         existing = set(await admin.list_topics())
         new_topics = [
-            NewTopic(s.name, s.partitions, s.replication_factor, topic_configs=s.configs())
+            NewTopic(s.name, s.partitions, s.replicated.factor, topic_configs=s.configs())
             for s in specs
             if s.name not in existing
         ]
@@ -260,6 +319,7 @@ async def check_topics(
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
     try:
+        specs = await _on_cluster(admin, specs)
         existing = set(await admin.list_topics())
         absent = [s for s in specs if s.name not in existing]
         present = [s for s in specs if s.name in existing]
@@ -283,16 +343,21 @@ async def _differences(admin: AIOKafkaAdminClient, specs: Sequence[TopicSpec]) -
         partitions = layouts.get(spec.name, {}).get("partitions", [])
         if len(partitions) != spec.partitions:
             drift.append(f"{spec.name}: partitions {len(partitions)}, spec {spec.partitions}")
-        replicas = min((len(p.get("replicas", [])) for p in partitions), default=0)
-        if replicas != spec.replication_factor:
+        replicas = _replicas(layouts.get(spec.name, {}))
+        if replicas != spec.replicated.factor:
             drift.append(
-                f"{spec.name}: replication factor {replicas}, spec {spec.replication_factor}"
+                f"{spec.name}: replication factor {replicas}, spec {spec.replicated.factor}"
             )
         actual = configs.get(spec.name, {})
         for key, wanted in spec.configs().items():
             if actual.get(key) != wanted:
                 drift.append(f"{spec.name}: {key} {actual.get(key)}, spec {wanted}")
     return drift
+
+
+def _replicas(layout: Mapping[str, Any]) -> int:
+    """The topic's replication factor: its partitions' fewest replicas."""
+    return min((len(p.get("replicas", [])) for p in layout.get("partitions", [])), default=0)
 
 
 async def _layouts(
@@ -331,8 +396,23 @@ async def _apply(admin: AIOKafkaAdminClient, specs: Sequence[TopicSpec]) -> None
     if grow:
         await admin.create_partitions({name: NewPartitions(n) for name, n in grow.items()})
     await admin.alter_configs(
-        [ConfigResource(ConfigResourceType.TOPIC, s.name, configs=s.configs()) for s in specs]
+        [
+            ConfigResource(
+                ConfigResourceType.TOPIC, s.name, configs=_applicable(s, layouts.get(s.name, {}))
+            )
+            for s in specs
+        ]
     )
+
+
+def _applicable(spec: TopicSpec, layout: Mapping[str, Any]) -> dict[str, str]:
+    """The spec's configs, but never more copies in sync than the topic has (its replication
+    is not changed here): an acks=all write to it would be refused for ever."""
+    configs = spec.configs()
+    replicas = _replicas(layout)
+    if 0 < replicas < spec.replicated.min_insync:
+        configs["min.insync.replicas"] = str(replicas)
+    return configs
 
 
 async def topic_partitions(bootstrap_servers: str, topic: str) -> list[TopicPartition]:

@@ -45,10 +45,15 @@ async def test_topics_are_created_with_their_specs(
         settings.spec(topics.TASK_CHANGELOG, 3, changelog),
     ]
     assert await ensure_topics(bootstrap, specs) == []
-    assert await described(bootstrap, raw) == (2, specs[0].configs())
-    assert specs[0].configs()["retention.ms"] == "7200000", "the override applied"
+    # Replication left to the cluster: the local single broker's one copy.
+    raw_spec, changelog_spec = (spec.on_cluster(brokers=1) for spec in specs)
+    assert await described(bootstrap, raw) == (2, raw_spec.configs())
+    assert raw_spec.configs()["retention.ms"] == "7200000", "the override applied"
     # The changelog's compaction settings too, as the broker reports them.
-    assert await described(bootstrap, changelog, specs[1].configs()) == (3, specs[1].configs())
+    assert await described(bootstrap, changelog, changelog_spec.configs()) == (
+        3,
+        changelog_spec.configs(),
+    )
     assert (await described(bootstrap, changelog))[1]["cleanup.policy"] == "compact,delete"
     assert await ensure_topics(bootstrap, specs) == [], "a second start finds nothing to say"
 
@@ -58,7 +63,7 @@ async def test_a_drifted_topic_is_reported_not_altered_until_applied(
 ) -> None:
     bootstrap = servers.kafka_bootstrap_servers
     name = await kafka_topics.create("old", partitions=1)  # Kafka's defaults: 7 days
-    spec = TopicSettings.from_env({}).spec(topics.DEAD_LETTERS, 2, name)
+    spec = TopicSettings.from_env({}).spec(topics.DEAD_LETTERS, 2, name).on_cluster(brokers=1)
     with capture_logs() as logs:
         drift = await ensure_topics(bootstrap, [spec])
     assert drift == [
@@ -79,7 +84,8 @@ async def test_check_with_apply_creates_missing_topics_to_their_spec(
     servers: Endpoints, kafka_topics: KafkaTopics
 ) -> None:
     bootstrap = servers.kafka_bootstrap_servers
-    spec = TopicSettings.from_env({}).spec(topics.TASK_CHANGELOG, 2, kafka_topics.name("cl"))
+    cl = kafka_topics.name("cl")
+    spec = TopicSettings.from_env({}).spec(topics.TASK_CHANGELOG, 2, cl).on_cluster(brokers=1)
 
     assert await check_topics(bootstrap, [spec]) == [f"{spec.name}: missing"]
     assert await check_topics(bootstrap, [spec], apply=True) == [f"{spec.name}: missing"]
