@@ -66,12 +66,14 @@ async def _brokers(
             f"{saw}: no active controller",
             "look at the brokers' logs: topics cannot be created or changed",
         )
-    if len(brokers) < settings.replication_factor:
+    # Replication left to the cluster (no KAFKA_REPLICATION_FACTOR) always fits its brokers.
+    wanted = settings.replication
+    if wanted is not None and len(brokers) < wanted.factor:
         return Finding(
             "kafka",
             bootstrap_servers,
             Status.PROBLEM,
-            f"{saw}, fewer than the {settings.replication_factor} replicas each topic wants",
+            f"{saw}, fewer than the {wanted.factor} replicas each topic wants",
             f"start more brokers, or set KAFKA_REPLICATION_FACTOR to {len(brokers)} or less",
         )
     return Finding("kafka", bootstrap_servers, Status.OK, saw)
@@ -109,7 +111,7 @@ def _judge_topic(spec: TopicSpec, differences: list[str]) -> Finding:
         "topics",
         spec.name,
         Status.OK,
-        f"{spec.partitions} partitions, replication factor {spec.replication_factor},"
+        f"{spec.partitions} partitions, {_copies(spec)},"
         f" {spec.cleanup_policy}, retention {spec.retention_ms // 3_600_000} h, as specified",
     )
 
@@ -157,3 +159,9 @@ def judge_group(group: WorkerGroup, lag: GroupLag, max_lag: int) -> Finding:
             "more consumers than partitions: they wait as standbys; add partitions to use them",
         )
     return Finding("groups", subject, Status.OK, saw)
+
+
+def _copies(spec: TopicSpec) -> str:
+    if spec.replication is None:
+        return "replication as the cluster's brokers decide"
+    return f"replication factor {spec.replication.factor}"
