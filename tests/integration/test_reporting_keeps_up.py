@@ -155,6 +155,7 @@ async def store_history(database: AsyncDatabase[Document]) -> None:
         )
 
 
+@pytest.mark.slow
 async def test_a_new_tenants_day_is_written_within_a_minute_of_settling(
     servers: Endpoints,
     kafka_topics: KafkaTopics,
