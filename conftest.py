@@ -20,10 +20,17 @@ from mysessions_platform.testing.redis_keys import RedisKeys
 from mysessions_platform.testing.redis_keys import redis_keys as _redis_keys
 from mysessions_platform.testing.servers import session_servers
 
+# Tier checks, the serial pass and slow tests first (see the module's docstring).
+pytest_plugins = ["mysessions_platform.testing.tiers"]
+
 
 @pytest.fixture(scope="session")
 async def servers() -> AsyncIterator[Endpoints]:
-    """Env URLs, else Docker containers, else the local servers (left running afterwards)."""
+    """Env URLs, else Docker containers, else the local servers (left running afterwards).
+
+    Session-scoped, so once per pytest-xdist worker: the URLs and the local servers are
+    shared by all (``infra.up`` holds a machine-wide lock; a second call finds them
+    running), while containers would be each worker's own."""
     async with session_servers() as urls:
         yield urls
 

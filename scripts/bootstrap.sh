@@ -2,8 +2,25 @@
 # Fresh-machine setup, safe to run again: system packages the servers need, uv, the venv.
 # Java 17+, Maven, Go and Node.js 20.19+ (the sign-in tests' OpenID provider) are expected
 # on the machine; this only checks for them.
+# `--python-only`: uv and the venv alone, for tests that need no server (scripts/test.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+python_environment() {
+    if ! command -v uv >/dev/null; then
+        echo "bootstrap: installing uv (pip)"
+        # A distribution's own Python refuses plain pip installs (PEP 668); uv is one static tool.
+        python3 -m pip install --quiet uv 2>/dev/null ||
+            python3 -m pip install --quiet --break-system-packages uv
+        command -v uv >/dev/null || export PATH="$HOME/.local/bin:$PATH"
+    fi
+    UV_PYTHON_DOWNLOADS=never uv sync --frozen --quiet
+}
+
+if [[ ${1:-} == --python-only ]]; then
+    python_environment
+    exit 0
+fi
 
 missing=()
 command -v java >/dev/null || missing+=("java (a Java 17+ runtime, for Kafka)")
@@ -35,12 +52,4 @@ fi
 bash scripts/fetch_axe.sh
 bash scripts/fetch_oidc_provider.sh
 
-if ! command -v uv >/dev/null; then
-    echo "bootstrap: installing uv (pip)"
-    # A distribution's own Python refuses plain pip installs (PEP 668); uv is one static tool.
-    python3 -m pip install --quiet uv 2>/dev/null ||
-        python3 -m pip install --quiet --break-system-packages uv
-    command -v uv >/dev/null || export PATH="$HOME/.local/bin:$PATH"
-fi
-
-UV_PYTHON_DOWNLOADS=never uv sync --frozen --quiet
+python_environment

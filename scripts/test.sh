@@ -1,17 +1,51 @@
 #!/usr/bin/env bash
-# The test command: set up, bring the real servers up, run every test (all markers).
-# Arguments go to pytest, e.g. `bash scripts/test.sh -m unit` or `bash scripts/test.sh -x`.
+# The test command: set up, bring the real servers up if the selected tests need them, run
+# the tests. Arguments go to pytest, e.g. `bash scripts/test.sh -m unit` (no server started)
+# or `bash scripts/test.sh -x`; with none, every test runs (all markers).
+#
+# Two passes (see libs/platform/mysessions_platform/testing/tiers.py): every test side by
+# side on TEST_WORKERS pytest-xdist workers, then the tests marked `serial` (they time CPU
+# work) one at a time, on a quiet machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export UV_PYTHON_DOWNLOADS=never
 
-bash scripts/bootstrap.sh
-uv run mysessions infra up
+# Tests mostly wait on the servers, so more workers than the 2 cores pay (measured: see the
+# README). Each worker starts its own Chromium, uvicorn gateways and worker processes.
+workers=${TEST_WORKERS:-3}
 
+bash scripts/bootstrap.sh --python-only
+
+servers_needed() {
+    (($# == 0)) && return 0 # everything: integration and e2e tests among it
+    local listing status=0
+    listing=$(uv run pytest --collect-only -q --servers-needed "$@" 2>&1) || status=$?
+    if ((status != 0 && status != 5)); then
+        printf '%s\n' "$listing" >&2 # arguments pytest refuses, a test that fails to import
+        exit "$status"
+    fi
+    grep -qx 'servers-needed: yes' <<<"$listing"
+}
+
+if servers_needed "$@"; then
+    bash scripts/bootstrap.sh
+    uv run mysessions infra up
+else
+    echo "test.sh: only tests that need no server are selected; starting none"
+fi
+
+# pytest's exit status 5 means "no tests collected": fine for one pass (a selection with no
+# serial test, or only serial ones), a failure if both passes found nothing.
 status=0
-uv run pytest "$@" || status=$?
-if ((status == 5)); then
+uv run pytest -n "$workers" --dist loadgroup --maxschedchunk 1 "$@" --serial-tests=exclude ||
+    status=$?
+serial=0
+uv run pytest "$@" --serial-tests=only -n 0 || serial=$?
+if ((status == 5 && serial == 5)); then
     echo "test.sh: pytest collected no tests; that is a failure here" >&2
     exit 1
 fi
-exit "$status"
+((status == 5)) && status=0
+((serial == 5)) && serial=0
+((status != 0)) && exit "$status"
+exit "$serial"

@@ -40,6 +40,8 @@ async def history(world: World, count: int = 2) -> list[str]:
     return ids
 
 
+@pytest.mark.slow
+@pytest.mark.serial
 async def test_a_call_arrives_pulsing_on_top_is_answered_ended_and_its_work_saved_once(
     browser: BrowserContext,
     world: World,

@@ -13,6 +13,7 @@ from .world import World
 pytestmark = pytest.mark.e2e
 
 
+@pytest.mark.serial
 async def test_a_thousand_entries_render_fast_and_an_update_touches_one_row(
     browser: BrowserContext,
     world: World,

@@ -22,6 +22,7 @@ def context_worker() -> bool:
     return True
 
 
+@pytest.mark.slow
 async def test_live_captions_show_in_the_transcript_while_the_call_lives(
     browser: BrowserContext,
     world: World,

@@ -185,6 +185,7 @@ async def test_fifty_concurrent_saves_of_one_task_one_wins(
         )
 
 
+@pytest.mark.serial
 async def test_the_marker_leaves_the_agents_view_within_a_second_of_the_save(
     servers: Endpoints,
     kafka_topics: KafkaTopics,

@@ -70,6 +70,7 @@ async def _seconds_until_listed(
     return time.monotonic() - published
 
 
+@pytest.mark.serial
 async def test_a_maximum_size_hostile_mail_delays_other_sessions_by_under_a_second(
     servers: Endpoints, kafka_topics: KafkaTopics, redis_keys: RedisKeys, tmp_path: Path
 ) -> None:

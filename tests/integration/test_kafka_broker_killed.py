@@ -58,7 +58,9 @@ from redis.asyncio import Redis
 
 from .worker_run import WorkerRun, new_run, records, reporting_done
 
-pytestmark = pytest.mark.integration
+# One xdist worker runs this module: its session fixture starts and stops the one local
+# three-broker cluster (fixed ports); two workers would stop it under each other.
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.xdist_group("kafka-cluster")]
 
 
 @pytest.fixture(scope="session")

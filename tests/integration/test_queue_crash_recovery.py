@@ -21,6 +21,7 @@ from .pipeline import make_pipeline
 pytestmark = pytest.mark.integration
 
 
+@pytest.mark.slow
 async def test_sigkill_and_restart_converge_to_the_uninterrupted_view(
     servers: Endpoints, kafka_topics: KafkaTopics, redis_keys: RedisKeys, tmp_path: object
 ) -> None:

@@ -42,6 +42,7 @@ ANSWERED = {  # user session -> (queue wait = Asterisk holdtime, talk = calltime
 ABANDONED = {"1718000200.2", "1718000800.8"}
 
 
+@pytest.mark.slow
 async def test_queue_log_day_becomes_one_record_per_session(
     servers: Endpoints,
     kafka_topics: KafkaTopics,

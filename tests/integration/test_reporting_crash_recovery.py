@@ -48,6 +48,7 @@ async def _idle(database: AsyncDatabase[Document]) -> bool:
     )
 
 
+@pytest.mark.slow
 async def test_sigkill_and_restart_write_each_record_exactly_once(
     servers: Endpoints,
     kafka_topics: KafkaTopics,

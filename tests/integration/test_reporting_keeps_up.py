@@ -161,6 +161,7 @@ async def store_history(database: AsyncDatabase[Document]) -> None:
     await hours.stamp_unstamped()  # none: notes the pass done, as a worker's start would
 
 
+@pytest.mark.slow
 async def test_a_new_tenants_day_is_written_within_a_minute_of_settling(
     servers: Endpoints,
     kafka_topics: KafkaTopics,

@@ -24,6 +24,7 @@ def env_for(servers: Endpoints, database: str) -> dict[str, str]:
     return {"MONGODB_URL": urlunsplit(url._replace(path=f"/{database}")), "PATH": "/usr/bin"}
 
 
+@pytest.mark.slow
 async def test_apply_is_idempotent_and_show_prints_what_is_stored(
     servers: Endpoints, mongo_databases: MongoDatabases, tmp_path: Path
 ) -> None:

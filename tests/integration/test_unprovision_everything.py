@@ -62,6 +62,7 @@ FORGOTTEN_AT_THE_END = {"visitor", "chat link", "subject", "reply text"}
 subject live with the session, a published reply keeps no text); still looked for."""
 
 
+@pytest.mark.slow
 async def test_unprovisioning_leaves_nothing_of_the_tenant_or_the_service(
     servers: Endpoints,
     kafka_topics: KafkaTopics,

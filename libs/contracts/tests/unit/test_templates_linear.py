@@ -32,11 +32,13 @@ HOSTILE: dict[str, Callable[[int], str]] = {
 }
 
 
+@pytest.mark.serial
 @pytest.mark.parametrize("shape", HOSTILE)
 def test_a_template_parses_in_time_linear_in_its_length(shape: str) -> None:
     assert_linear(_parse_or_refuse, HOSTILE[shape], MAX_TEMPLATE_CHARS, within_s=0.05, calls=20)
 
 
+@pytest.mark.serial
 @pytest.mark.parametrize("value_pattern", ["/", "a", "é", "%", "{{"])
 def test_values_render_in_time_linear_in_their_length(value_pattern: str) -> None:
     parts = parse_url_template(BASE + "{param.A}/{param.B}?q={caller.city}")

@@ -1,5 +1,6 @@
 """Kafka topics made for one test, deleted after it."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
@@ -8,6 +9,8 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from .naming import unique_name
 
 __all__ = ["KafkaTopics", "kafka_topics"]
+
+_LISTED_WITHIN_S = 30.0
 
 
 class KafkaTopics:
@@ -25,7 +28,18 @@ class KafkaTopics:
         """Create a unique topic now (replication factor 1) and return its name."""
         topic = self.name(prefix)
         await self.admin.create_topics([NewTopic(topic, partitions, 1)])
+        await self._until_listed(topic)
         return topic
+
+    async def _until_listed(self, topic: str) -> None:
+        """Kafka answers a creation once its controller recorded it; the broker's metadata,
+        which clients read, follows a moment later. Under load a test that used its topic
+        at once found it missing (``ensure_topics`` then saw nothing to report)."""
+        async with asyncio.timeout(_LISTED_WITHIN_S):
+            while True:
+                if topic in await self.admin.list_topics():
+                    return
+                await asyncio.sleep(0.05)
 
     async def delete_all(self) -> None:
         existing = set(await self.admin.list_topics())

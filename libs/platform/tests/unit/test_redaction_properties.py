@@ -128,6 +128,7 @@ def _timed(text: str) -> float:
     return time.perf_counter() - started
 
 
+@pytest.mark.serial
 @pytest.mark.parametrize("build", HOSTILE.values(), ids=HOSTILE.keys())
 def test_masking_time_grows_linearly_up_to_the_largest_event(build: Callable[[int], str]) -> None:
     half, full = build(MAX_EVENT_BYTES // 2), build(MAX_EVENT_BYTES)

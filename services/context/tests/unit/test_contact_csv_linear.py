@@ -41,12 +41,14 @@ def _parse(text: str) -> object:
     return parse_rows(io.StringIO(text, newline=""), "contacts", "CH")
 
 
+@pytest.mark.serial
 @pytest.mark.parametrize("pattern", HOSTILE_CELLS.values(), ids=HOSTILE_CELLS)
 def test_a_cell_costs_time_linear_in_its_length(pattern: str) -> None:
     make = lambda n: _one_row(pattern, n)  # noqa: E731
     assert_linear(_parse, make, MAX_FIELD_CHARS, within_s=0.05, calls=20)
 
 
+@pytest.mark.serial
 def test_a_file_costs_time_linear_in_its_rows() -> None:
     """The dearest row: MAX_VALUES numbers libphonenumber must parse and validate."""
     numbers = ";".join(["+41 44 668 18 00"] * MAX_VALUES)
@@ -57,6 +59,7 @@ def test_a_file_costs_time_linear_in_its_rows() -> None:
     assert_linear(_parse, rows, 400, within_s=0.5)
 
 
+@pytest.mark.serial
 @pytest.mark.parametrize("pattern", ["1", "+1 ", "(1)", "1-", "x1", "\u0661", ";ext=1", "tel:+1;"])
 def test_a_callers_number_is_looked_up_in_bounded_time(pattern: str) -> None:
     address = repeated_to(pattern, MAX_ADDRESS_CHARS)

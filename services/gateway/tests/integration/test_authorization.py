@@ -202,6 +202,7 @@ def _as_query(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
+@pytest.mark.slow
 async def test_no_request_reaches_another_agents_tasks(gateway: RunningGateway) -> None:
     async with seeder(gateway) as seed:
         ids = await seed_victim(seed)

@@ -73,6 +73,7 @@ async def open_many(gateway: RunningGateway, statuses: list[int]) -> None:
         await asyncio.gather(*(one(c) for _ in range(OPENS)))
 
 
+@pytest.mark.slow
 async def test_a_thousand_streams_of_one_user_never_hold_more_than_the_bound(
     gateway: RunningGateway, servers: Endpoints
 ) -> None:

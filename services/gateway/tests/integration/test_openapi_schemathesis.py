@@ -102,6 +102,7 @@ def run_schemathesis(base_url: str, token: str) -> tuple[list[str], list[str]]:
     return tried, failures
 
 
+@pytest.mark.slow
 async def test_no_server_error_and_every_answer_as_documented(gateway: RunningGateway) -> None:
     token = gateway.token("acme", "schemathesis", ROLES, SERVICES)
     tried, failures = await asyncio.to_thread(run_schemathesis, gateway.base_url, token)

@@ -85,6 +85,7 @@ def _ports() -> EmailPorts:
     )
 
 
+@pytest.mark.serial
 async def test_a_deeply_nested_mail_renders_without_holding_the_event_loop() -> None:
     ports = _ports()
     caller = Principal(tenant_id="t", user_id="agent-1", roles=frozenset({"agent"}))

@@ -38,11 +38,13 @@ HOSTILE = [
 ]
 
 
+@pytest.mark.serial
 @pytest.mark.parametrize("pattern", HOSTILE)
 def test_preview_time_is_linear_up_to_the_prefix_it_reads(pattern: str) -> None:
     assert_linear(plain_text, lambda n: repeated_to(pattern, n), PREFIX_CHARS, within_s=0.25)
 
 
+@pytest.mark.serial
 @pytest.mark.parametrize("pattern", HOSTILE)
 def test_a_maximum_size_hostile_body_costs_no_more_than_its_prefix(pattern: str) -> None:
     body = repeated_to(pattern, MAX_HTML_BODY_CHARS)

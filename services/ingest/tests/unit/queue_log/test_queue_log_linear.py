@@ -54,6 +54,7 @@ def _feed_after_a_call(line: str) -> None:
     assert not translator.errors or "longer" not in str(translator.errors[0])
 
 
+@pytest.mark.serial
 @pytest.mark.parametrize("shape", HOSTILE)
 def test_a_line_costs_time_linear_in_its_length(shape: str) -> None:
     make = HOSTILE[shape]
