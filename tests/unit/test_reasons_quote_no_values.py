@@ -91,14 +91,15 @@ async def _ingest(raws: list[bytes]) -> Collected:
 
 def test_no_dead_letter_and_no_log_line_repeats_a_value() -> None:
     log = io.StringIO()
+    # Log lines go to the stderr of the moment, so it stays redirected for the whole check.
     with redirect_stderr(log):
         configure_logging("INFO")
-    try:
-        # The module's logger may have been bound by an earlier test: bind it to this one.
-        with mock.patch.object(batches, "log", structlog.get_logger(batches.__name__)):
-            _every_value_in_every_position(log)
-    finally:
-        structlog.reset_defaults()
+        try:
+            # The module's logger may have been bound by an earlier test: bind it to this one.
+            with mock.patch.object(batches, "log", structlog.get_logger(batches.__name__)):
+                _every_value_in_every_position(log)
+        finally:
+            structlog.reset_defaults()
 
 
 def _every_value_in_every_position(log: io.StringIO) -> None:
