@@ -32,7 +32,7 @@ def _quiet_client_logs() -> None:
 _KAFKA_BROKERS = typer.Option(
     1,
     "--kafka-brokers",
-    help="1: the single local broker; 3: the local three-broker cluster on ports 39192-39194"
+    help="1: the single local broker; 3: the local three-broker cluster on ports 29192-29194"
     " instead (topics replicated three times, two in sync); the single broker is left as it is.",
 )
 

@@ -31,9 +31,10 @@ REDIS_PORT = 36379
 MONGODB_PORT = 37017
 FERRETDB_DEBUG_PORT = 38088
 POSTGRESQL_PORT = 37019  # the local FerretDB's storage; nothing else talks to it
-# The three-broker cluster (`infra up --kafka-brokers 3`), beside the single broker.
-KAFKA_CLUSTER_BROKER_PORTS = (39192, 39193, 39194)
-KAFKA_CLUSTER_CONTROLLER_PORTS = (39195, 39196, 39197)
+# The three-broker cluster (`infra up --kafka-brokers 3`), beside the single broker. Below the
+# ephemeral range (32768-60999): it starts mid test run, when clients hold local ports there.
+KAFKA_CLUSTER_BROKER_PORTS = (29192, 29193, 29194)
+KAFKA_CLUSTER_CONTROLLER_PORTS = (29195, 29196, 29197)
 KAFKA_CLUSTER_BOOTSTRAP_SERVERS = ",".join(
     f"{LOCAL_HOST}:{port}" for port in KAFKA_CLUSTER_BROKER_PORTS
 )
