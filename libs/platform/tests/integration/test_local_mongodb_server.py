@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from mysessions_platform.infra.endpoints import FERRETDB_DEBUG_PORT, MONGODB_PORT
 from mysessions_platform.infra.ferretdb_server import FerretDbServer
+from mysessions_platform.infra.locking import machine_lock_sync
 from mysessions_platform.infra.paths import cache_dir
 from mysessions_platform.infra.postgresql_server import PostgreSqlServer
 from mysessions_platform.infra.processes import running_pid, stop
@@ -51,7 +52,10 @@ def _private_cache() -> Path:
     """A cache holding this checkout's FerretDB binary. Not pytest's tmp_path: as root its
     folders are private, and PostgreSQL then runs as `postgres`, which must reach its data."""
     shared = FerretDbServer(cache_dir())
-    shared.install()  # a no-op once `infra up` built it
+    # A no-op once `infra up` built it. Under the machine's lock: this module's tests run on
+    # parallel workers, and two builds copying into one source folder broke each other.
+    with machine_lock_sync():
+        shared.install()
     cache = Path(tempfile.mkdtemp(prefix="mysessions-pg-"))
     cache.chmod(0o755)
     (cache / "bin").mkdir()
