@@ -71,6 +71,7 @@ breakages=(
     "Deployment field misspelt|helm/mysessions/templates/_pod.tpl|text.replace('readinessProbe:', 'readynessProbe:')"
     "ScaledObject field misspelt|helm/mysessions/templates/scaledobjects.yaml|text.replace('maxReplicaCount:', 'maxReplicas:')"
     "PrometheusRule field misspelt|helm/mysessions/templates/prometheusrule.yaml|text.replace('- alert: MySessionsDeadLetters', '- alrt: MySessionsDeadLetters')"
+    "the lag alert missing a worker's group|helm/mysessions/templates/prometheusrule.yaml|text.replace('(regexQuoteMeta \$worker.groupId)', '\"ingest\"')"
     "a worker allowed to scale to zero|helm/mysessions/values.yaml|text.replace('minReplicas: 1', 'minReplicas: 0', 1)"
     "replicas above the partitions|helm/mysessions/values.yaml|text.replace('maxReplicas: null', 'maxReplicas: 12', 1)"
     "scale to zero on a group without offsets|helm/mysessions/templates/scaledobjects.yaml|text.replace('scaleToZeroOnInvalidOffset: \"false\"', 'scaleToZeroOnInvalidOffset: \"true\"')"
