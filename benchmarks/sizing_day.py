@@ -6,7 +6,7 @@ storing conversation context, an address book), with the shortest after-call-wor
 (60 s): the day lies just behind now (``simulate --fast``), so windows close during the run
 and reporting writes every session's records, as the system would after a real day. The
 workers are reporting_at_volume.py's (one child process each, on a fresh database, fresh
-topics and a fresh Redis key prefix, all removed at the end)."""
+topics, consumer groups and a fresh Redis key prefix, all removed at the end)."""
 
 import io
 from contextlib import AsyncExitStack
@@ -31,6 +31,7 @@ from mysessions_platform.testing.mongo_databases import mongo_databases
 from mysessions_platform.testing.naming import unique_name
 from mysessions_platform.testing.redis_keys import RedisKeys
 from pymongo.asynchronous.database import AsyncDatabase
+from queue_throughput import delete_groups
 from redis.asyncio import Redis
 from reporting_at_volume import PARTITIONS, last_record, worker_settings, workers
 from sizing_mongo import CollectionSize, measure_collections
@@ -91,6 +92,8 @@ async def run_day(servers: ServerSettings, events: int, agents: int, seed: int, 
         cleanup.push_async_callback(redis.aclose)
         cleanup.push_async_callback(RedisKeys(redis, prefix).delete_all)
         topics = await cleanup.enter_async_context(kafka_topics(bootstrap))
+        groups = [f"{prefix}-{kind}" for kind in ("ingest", "queue", "context", "reporting")]
+        cleanup.push_async_callback(delete_groups, bootstrap, groups)
         databases = await cleanup.enter_async_context(mongo_databases(servers.mongodb_url))
         name = databases.create("sizing").name
         client = connect(with_database(servers.mongodb_url, name))
