@@ -4,7 +4,8 @@
 #   - deploy/compose.yaml against the Compose Specification's JSON schema;
 #   - the Helm chart with `helm lint --strict`, then rendered (`helm template`) with each
 #     deploy/helm/mysessions/ci/*-values.yaml and checked by kubeconform, strict, against the
-#     Kubernetes and CRD (KEDA ScaledObject, ServiceMonitor) schemas in deploy/schemas/;
+#     Kubernetes and CRD (KEDA ScaledObject, ServiceMonitor, PrometheusRule) schemas in
+#     deploy/schemas/;
 #   - the rules no schema sees (scripts/deploy_rules.py) on the rendered chart and compose file.
 # No network: the schemas are in the repository, helm and kubeconform are built once into the
 # cache by scripts/fetch_deploy_tools.sh, hadolint and check-jsonschema are dev dependencies.
@@ -22,7 +23,7 @@ case ${1:-} in
     --deploy-dir) deploy=${2:?--deploy-dir needs a folder} ;;
     --prove-it-fails) mode=prove ;;
     "") ;;
-    *) sed -n '2,15p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,16p' "$0" >&2; exit 2 ;;
 esac
 
 bash scripts/fetch_deploy_tools.sh
@@ -69,6 +70,8 @@ breakages=(
     "compose health check off /readyz|compose.yaml|text.replace('readyz_probe.py\", \"9180', 'readyz_probe.py\", \"9999', 1)"
     "Deployment field misspelt|helm/mysessions/templates/_pod.tpl|text.replace('readinessProbe:', 'readynessProbe:')"
     "ScaledObject field misspelt|helm/mysessions/templates/scaledobjects.yaml|text.replace('maxReplicaCount:', 'maxReplicas:')"
+    "PrometheusRule field misspelt|helm/mysessions/templates/prometheusrule.yaml|text.replace('- alert: MySessionsDeadLetters', '- alrt: MySessionsDeadLetters')"
+    "the lag alert missing a worker's group|helm/mysessions/templates/prometheusrule.yaml|text.replace('(regexQuoteMeta \$worker.groupId)', '\"ingest\"')"
     "a worker allowed to scale to zero|helm/mysessions/values.yaml|text.replace('minReplicas: 1', 'minReplicas: 0', 1)"
     "replicas above the partitions|helm/mysessions/values.yaml|text.replace('maxReplicas: null', 'maxReplicas: 12', 1)"
     "scale to zero on a group without offsets|helm/mysessions/templates/scaledobjects.yaml|text.replace('scaleToZeroOnInvalidOffset: \"false\"', 'scaleToZeroOnInvalidOffset: \"true\"')"

@@ -7,7 +7,8 @@ rendered (``helm template``) and the compose file. Each broken rule is printed; 
 Chart: every worker scales on its own group's lag without scaling to zero or past its
 topics' partitions; every process is probed on /healthz and /readyz of a port it declares,
 runs as non-root with resource requests, is covered by a PodDisruptionBudget, and a worker is
-given longer to stop than its own stop grace. Compose: every process's health check asks
+given longer to stop than its own stop grace; the alerts select every worker of the release
+(the lag alert, every worker's group). Compose: every process's health check asks
 /readyz on the port it serves, and it is given longer to stop than its grace.
 """
 
@@ -47,6 +48,14 @@ def chart_problems(manifests: list[Manifest]) -> Iterator[str]:
             yield from scaling_problems(name, scaled.get(name), prefix, settings)
         elif deployment["spec"].get("replicas", 1) < 1:
             yield f"{name}: no replicas"
+    workers = [
+        d["metadata"]["name"]
+        for d in by_kind.get("Deployment", [])
+        if d["spec"]["template"]["spec"]["containers"][0].get("args", [])[1:] != ["gateway"]
+    ]
+    groups = [v for k, v in settings.items() if k.endswith("_GROUP_ID")]
+    for rule in by_kind.get("PrometheusRule", []):
+        yield from alert_problems(rule, workers, groups)
 
 
 def pod_problems(pod: Manifest) -> Iterator[str]:
@@ -89,6 +98,21 @@ def scaling_problems(
         for key in ("scaleToZeroOnInvalidOffset", "allowIdleConsumers"):
             if meta.get(key) != "false":
                 yield f'{where}: {key} must be "false"'
+
+
+def alert_problems(rule: Manifest, workers: list[str], groups: list[str]) -> Iterator[str]:
+    """The lag alert watches every worker's group; every other alert selects every worker of
+    this release (by namespace and Service or Deployment name), so releases do not mix."""
+    alerts = {a["alert"]: a["expr"] for g in rule["spec"]["groups"] for a in g["rules"]}
+    for alert, expr in alerts.items():
+        # PromQL string literals: "\\." in the text is the regex \.
+        patterns = [p.replace("\\\\", "\\") for p in re.findall(r'=~"([^"]*)"', expr)]
+        watched = groups if alert == "MySessionsConsumerLagGrowing" else workers
+        for name in watched:
+            if not any(re.fullmatch(pattern, name) for pattern in patterns):
+                yield f"alert {alert}: does not select {name}"
+        if alert != "MySessionsConsumerLagGrowing" and 'namespace="' not in expr:
+            yield f"alert {alert}: not limited to the release's namespace"
 
 
 def compose_problems(compose: Manifest) -> Iterator[str]:
