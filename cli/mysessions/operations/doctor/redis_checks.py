@@ -3,17 +3,20 @@
 from typing import Any, Final
 
 from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
 
 from mysessions.operations.doctor.findings import Finding, Status
 
-__all__ = ["check_redis", "judge_memory"]
+__all__ = ["check_redis", "check_redis_cluster", "judge_cluster", "judge_memory"]
 
 TIMEOUT_S: Final = 2.0
 FULL_SHARE: Final = 0.9
 """Above this share of ``maxmemory`` Redis is about to refuse writes (OOM)."""
 
 
-async def check_redis(url: str, where: str) -> list[Finding]:
+async def check_redis(url: str, where: str, cluster: bool = False) -> list[Finding]:
+    if cluster:
+        return await check_redis_cluster(url, where)
     client = Redis.from_url(url, socket_connect_timeout=TIMEOUT_S, socket_timeout=TIMEOUT_S)
     try:
         await client.ping()
@@ -25,6 +28,57 @@ async def check_redis(url: str, where: str) -> list[Finding]:
         "redis", where, Status.OK, f"answers (Redis {server.get('redis_version', '?')})"
     )
     return [answering, *judge_memory(where, memory)]
+
+
+async def check_redis_cluster(url: str, where: str) -> list[Finding]:
+    """REDIS_CLUSTER: the cluster's state from the seed node, then each primary's memory
+    (each has its own ``maxmemory``; one full primary refuses the writes of its slots)."""
+    client = RedisCluster.from_url(url, socket_connect_timeout=TIMEOUT_S, socket_timeout=TIMEOUT_S)
+    try:
+        state: dict[str, Any] = await client.cluster_info()
+        primaries = client.get_primaries()
+        replicas = client.get_replicas()
+        memory: dict[str, dict[str, Any]] = await client.info(
+            "memory", target_nodes=RedisCluster.PRIMARIES
+        )
+    finally:
+        await client.aclose()
+    findings = judge_cluster(where, state, len(primaries), len(replicas))
+    for node, info in sorted(memory.items()):
+        findings += judge_memory(f"{where} primary {node}", info)
+    return findings
+
+
+def judge_cluster(
+    where: str, state: dict[str, Any], primaries: int, replicas: int
+) -> list[Finding]:
+    """From ``CLUSTER INFO`` and the nodes the client found: every slot served, and a replica
+    for each primary (else a primary's failure leaves its slots unserved until it is back)."""
+    summary = f"{primaries} primaries, {replicas} replicas"
+    if str(state.get("cluster_state")) != "ok":
+        return [
+            Finding(
+                "redis",
+                where,
+                Status.PROBLEM,
+                f"Redis Cluster state {state.get('cluster_state')} ({summary},"
+                f" {state.get('cluster_slots_ok', '?')} of 16384 slots served): the workers"
+                " wait (an outage) until it is ok",
+                "bring the missing primaries back, or let their replicas fail over",
+            )
+        ]
+    findings = [Finding("redis", where, Status.OK, f"Redis Cluster ok ({summary})")]
+    if replicas < primaries:
+        findings.append(
+            Finding(
+                "redis",
+                f"{where} replicas",
+                Status.NOTE,
+                f"{summary}: a primary without a replica has nothing to fail over to",
+                "give each primary a replica (`redis-cli --cluster add-node --cluster-slave`)",
+            )
+        )
+    return findings
 
 
 def judge_memory(where: str, memory: dict[str, Any]) -> list[Finding]:
