@@ -7,11 +7,12 @@ on a replica just promoted by a failover: scripts loaded with SCRIPT LOAD are no
 Redis Cluster: redis-py's cluster pipeline refuses EVALSHA ("blocked when running redis in
 cluster mode"), so on a cluster client the same builder queues into a pipeline that only
 records, and the commands are sent on their own (:func:`_run_on_cluster`): the commands of
-one slot one after the other in the builder's order, the slots concurrently. Each command then
+one slot one after the other in the builder's order, up to ``SLOTS_AT_ONCE`` slots
+concurrently. Each command then
 goes through the cluster client's routing, which follows MOVED and ASK and retries
 TRYAGAIN, CLUSTERDOWN and lost connections on a fresh slot map; what still fails is raised
-like a pipeline's first error. A batch costs one round trip per command of its longest slot
-instead of one, concurrently; every script touches one slot, so each stays atomic.
+like a pipeline's first error. A batch costs about (commands / ``SLOTS_AT_ONCE``) round
+trips instead of one; every script touches one slot, so each stays atomic.
 """
 
 import asyncio
@@ -73,8 +74,19 @@ def first_key(args: Sequence[Any]) -> Any:
     return args[1] if len(args) > 1 else None
 
 
+SLOTS_AT_ONCE = 16
+"""Slots a batch writes to concurrently, each on a connection of its own: redis-py's
+cluster client keeps at most 100 per node (``max_connections``) and refuses the 101st
+(MaxConnectionsError) instead of waiting for one."""
+
+
 async def _run_on_cluster(redis: RedisClient, build: Callable[[Pipeline], None]) -> list[Any]:
     commands = recorded(build)
+    # Once, before the first concurrent burst: redis-py 8.1's cluster client, used
+    # concurrently before it learnt the cluster's nodes, broke some of those first commands'
+    # connections under them (AttributeError in the connection's writer, measured).
+    await redis.initialize()  # a no-op once initialized
+    at_once = asyncio.Semaphore(SLOTS_AT_ONCE)
     by_slot: dict[int | None, list[int]] = defaultdict(list)
     for number, (args, _) in enumerate(commands):
         key = first_key(args)
@@ -82,6 +94,10 @@ async def _run_on_cluster(redis: RedisClient, build: Callable[[Pipeline], None])
     results: list[Any] = [None] * len(commands)
 
     async def run_slot(numbers: list[int]) -> None:
+        async with at_once:
+            await run_in_order(numbers)
+
+    async def run_in_order(numbers: list[int]) -> None:
         for number in numbers:  # in order: a later command may read what an earlier wrote
             args, options = commands[number]
             try:
