@@ -97,7 +97,10 @@ class LocalRedisCluster:
             await asyncio.sleep(0.2)
 
     async def restart(self, port: int, timeout_s: float = 30.0) -> None:
-        """Starts the node again on its data; returns once every node sees it connected."""
+        """Starts the node again on its data; returns once every node sees it connected and,
+        a replica now, it is in sync with its primary: a replica still catching up refuses
+        to be elected ("disconnected from master for longer than allowed"), so a kill of
+        its primary before then would leave those slots unserved (seen once)."""
         node = self.nodes[port]
         await asyncio.to_thread(node.start)
         await wait_until_ready(
@@ -108,10 +111,22 @@ class LocalRedisCluster:
             is_running=lambda: running_pid(node.pid_file, node.process_marker) is not None,
         )
         deadline = time.monotonic() + timeout_s
-        while any(s.failed for s in await self.states()):
+        while any(s.failed for s in await self.states()) or not await _in_sync(node):
             if time.monotonic() > deadline:
                 raise TimeoutError(f"node {port} did not rejoin the cluster")
             await asyncio.sleep(0.2)
+
+
+async def _in_sync(node: RedisClusterNode) -> bool:
+    """A primary, or a replica whose link to its primary is up and not loading a copy."""
+    client = Redis.from_url(node.url, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        info: dict[str, Any] = await client.info("replication")
+    finally:
+        await client.aclose()
+    if info.get("role") == "master":
+        return True
+    return info.get("master_link_status") == "up" and not info.get("master_sync_in_progress")
 
 
 def _state(address: str, info: dict[str, Any]) -> ClusterNodeState:
