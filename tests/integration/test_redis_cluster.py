@@ -27,12 +27,15 @@ import httpx
 import pytest
 from contracts import SessionEvent, SessionRecord, topics
 from faststream import TestApp
+from gateway_service.live.reader import AgentStream
+from gateway_service.live.sse_client import Received, received_events
 from gateway_service.testing import isolated_gateway
 from mysessions.commands.simulate import make_config
 from mysessions.events_out import event_sender
 from mysessions.simulation import simulate
 from mysessions_platform.infra import Endpoints
 from mysessions_platform.kafka.topics import ensure_topics
+from mysessions_platform.key_parts import encode_part, glob_escape
 from mysessions_platform.lua import LuaScript, run_pipeline
 from mysessions_platform.mongo import Document, connect
 from mysessions_platform.redis_client import RedisClient, is_cluster, redis_client
@@ -50,9 +53,12 @@ from mysessions_platform.testing.redis_keys import redis_keys as keys_on
 from mysessions_platform.worker_process import WorkerProcess
 from pymongo import AsyncMongoClient
 from queue_service.adapters import keys
+from queue_service.entrypoints.app import create_app as create_queue
+from queue_service.read import AgentEvents
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
+from .pipeline import make_pipeline
 from .worker_run import WorkerRun, new_run, records, reporting_done
 
 # One xdist worker runs this module: its session fixture starts and stops the one local
@@ -102,6 +108,12 @@ class Outage:
     before: list[ClusterNodeState]
     during: list[ClusterNodeState]
     """The nodes once the victim's replica took its slots over."""
+
+
+def _entry_order(entry_id: str | None) -> tuple[int, int]:
+    assert entry_id is not None
+    ms, sequence = entry_id.split("-")
+    return int(ms), int(sequence)
 
 
 def _busiest_agent(events: Sequence[SessionEvent]) -> tuple[str, str]:
@@ -267,6 +279,19 @@ async def test_a_primary_killed_mid_stream_changes_no_view_and_no_record(
     assert rebuilt.code == 0, rebuilt.err
     assert await killed.store(cluster).snapshot() == after_kill.views
 
+    # `mysessions unprovision` of one tenant on the cluster: its keys found on every
+    # primary and erased, the other tenant's left.
+    gone, kept = busiest[0], {keys.agent_of(key)[0] for key in after_kill.views} - {busiest[0]}
+    seen = f"{glob_escape(killed.prefix)}:ingest:seen:{{{encode_part(gone)}}}:*"
+    assert [k async for k in cluster.scan_iter(match=seen)], "ingest marked the tenant's events"
+    env = {**killed.env(), "CONTEXT_KEY_PREFIX": killed.prefix}
+    erased = await run_cli("unprovision", "--tenant", gone, "--yes", env=env)
+    assert erased.code == 0, erased.err
+    tenants_left = {keys.agent_of(key)[0] for key in await killed.store(cluster).snapshot()}
+    assert tenants_left == kept
+    assert kept
+    assert [k async for k in cluster.scan_iter(match=seen)] == []
+
 
 async def test_scans_visit_every_primary(
     redis_cluster: LocalRedisCluster, cluster_keys: RedisKeys
@@ -323,3 +348,69 @@ async def test_scripts_run_slot_by_slot_in_order_and_are_reloaded_after_a_flush(
     assert reloaded == [b"a"] * len(names)
     assert ordered == [2, 3, 4] * len(names)
     assert values == [b"abcd"] * len(names)
+
+
+async def test_an_agent_s_live_stream_follows_the_queue_on_the_cluster(
+    servers: Endpoints,
+    redis_cluster: LocalRedisCluster,
+    cluster_keys: RedisKeys,
+    kafka_topics: KafkaTopics,
+    mongo_databases: MongoDatabases,
+) -> None:
+    """The queue (in this process, its client from REDIS_CLUSTER) publishes each change on
+    the agent's channel from inside its script; the gateway's live stream, subscribed
+    through the cluster client's pub/sub on whichever node it chose, receives every entry
+    of the agent's events stream, in order, with the view the queue stored. The stream's
+    heartbeat (which also catches up) is longer than the wait: only the channel's messages
+    can bring the entries."""
+    config = make_config(
+        tenants=1, services=2, agents=2, rate=0.5, duration=1800, seed=59, fast=True
+    )
+    events = list(simulate(config))
+    agent = _busiest_agent(events)
+    on_cluster = replace(servers, redis_url=redis_cluster.url, redis_cluster=True)
+    pipeline = await make_pipeline(on_cluster, kafka_topics, cluster_keys.prefix)
+    assert pipeline.queue.redis_cluster
+    tip = AgentStream(AgentEvents(cluster_keys.client, cluster_keys.prefix, *agent))
+    received: list[Received] = []
+
+    async def read(response: httpx.Response) -> None:
+        assert response.status_code == 200, await response.aread()
+        async for event in received_events(response.aiter_lines()):
+            if event.event != "comment":
+                received.append(event)
+
+    async def up_to_the_tip() -> bool:
+        return bool(received) and received[-1].id == str((await tip.bounds()).last)
+
+    async with (
+        TestApp(create_queue(pipeline.queue)),
+        isolated_gateway(
+            on_cluster,
+            cluster_keys,
+            mongo_databases,
+            kafka_topics,
+            redis_cluster=True,
+            sse_heartbeat_s=60,  # the stream catches up on its heartbeat too: not in this test
+        ) as gateway,
+        httpx.AsyncClient(base_url=gateway.base_url, timeout=httpx.Timeout(10, read=None)) as http,
+        http.stream("GET", "/api/v1/live", headers=gateway.headers(*agent)) as response,
+    ):
+        reading = asyncio.create_task(read(response))
+        try:
+            async with event_sender(servers.kafka_bootstrap_servers, pipeline.sessions) as sender:
+                await sender.send_all(events)
+            await wait_for(up_to_the_tip, 20, "the stream's newest entry to reach the client")
+        finally:
+            reading.cancel()
+            await asyncio.gather(reading, return_exceptions=True)
+        client: Any = cluster_keys.client  # redis-py's command types: sync and async unions
+        raw = await client.xrange(keys.agent_events(cluster_keys.prefix, *agent))
+
+    kept = [(i.decode(), fields[b"view"].decode()) for i, fields in raw]
+    assert {e.event for e in received} == {"task"}
+    assert len(kept) >= 5, "the agent's calls made changes"
+    got = {e.id: e.data for e in received}
+    assert [i for i, _ in kept if i in got] == [i for i, _ in kept], "every kept entry arrived"
+    assert all(got[i] == view for i, view in kept)
+    assert [e.id for e in received] == sorted(got, key=_entry_order)

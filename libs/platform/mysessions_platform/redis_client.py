@@ -17,7 +17,7 @@ from typing import Any, TypeAlias, cast
 from redis.asyncio import Redis
 from redis.asyncio.cluster import RedisCluster
 
-__all__ = ["RedisClient", "is_cluster", "redis_client"]
+__all__ = ["RedisClient", "initialized", "is_cluster", "redis_client"]
 
 # A cluster client is used through the commands it shares with the single-node one.
 RedisClient: TypeAlias = Redis
@@ -35,3 +35,12 @@ def redis_client(url: str, *, cluster: bool = False, **options: Any) -> RedisCli
 
 def is_cluster(client: RedisClient) -> bool:
     return isinstance(client, RedisCluster)
+
+
+async def initialized(client: RedisClient) -> None:
+    """A cluster client learns the cluster's nodes and slots (a no-op once it has, and for a
+    single-node client). Commands do this themselves; redis-py 8.1's cluster pub/sub does
+    not: its first SUBSCRIBE on a fresh client looks the channel's slot up in an empty map
+    (KeyError). Raises what a command would (ConnectionError, RedisClusterException)."""
+    if isinstance(client, RedisCluster):
+        await client.initialize()
