@@ -13,6 +13,7 @@ import shutil
 import signal
 import time
 from pathlib import Path
+from typing import Any
 
 from redis.asyncio import Redis
 
@@ -30,6 +31,7 @@ __all__ = [
     "cluster_state",
     "create_cluster",
     "redis_cluster",
+    "replicated",
 ]
 
 CLUSTER_NODES = len(REDIS_CLUSTER_PORTS)
@@ -107,6 +109,18 @@ async def cluster_state(url: str) -> dict[str, str]:
     return {name: str(value) for name, value in info.items()}
 
 
+async def replicated(url: str) -> bool:
+    """A primary with a replica connected, or a replica in sync with its primary."""
+    client = Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3)
+    try:
+        info: dict[str, Any] = await client.info("replication")
+    finally:
+        await client.aclose()
+    if info.get("role") == "master":
+        return int(info.get("connected_slaves", 0)) >= 1
+    return info.get("master_link_status") == "up" and not info.get("master_sync_in_progress")
+
+
 def create_command(nodes: tuple[RedisClusterNode, ...]) -> list[str]:
     """``redis-cli --cluster create``: the first three nodes become primaries, each of the
     others a replica of one of them (redis-cli's choice)."""
@@ -121,7 +135,9 @@ def create_command(nodes: tuple[RedisClusterNode, ...]) -> list[str]:
 
 async def create_cluster(nodes: tuple[RedisClusterNode, ...]) -> bool:
     """Joins the nodes into one cluster unless they already are one; returns True when it
-    created it. Waits until every node reports the cluster ``ok`` (all slots served)."""
+    created it. Waits until every node reports the cluster ``ok`` (all slots served) and
+    every primary has a replica in sync: one still loading its first copy would refuse to
+    take over, so a primary killed before then would leave its slots unserved."""
     created = False
     if (await cluster_state(nodes[0].url)).get("cluster_known_nodes") == "1":
         await asyncio.to_thread(
@@ -135,7 +151,7 @@ async def create_cluster(nodes: tuple[RedisClusterNode, ...]) -> bool:
             state.get("cluster_state") == "ok"
             and state.get("cluster_known_nodes") == str(len(nodes))
             for state in states
-        ):
+        ) and all([await replicated(node.url) for node in nodes]):
             return created
         if time.monotonic() > deadline:
             raise ServerNotReady(f"the Redis Cluster did not become ok: {states[0]}")

@@ -22,7 +22,12 @@ from redis.exceptions import RedisError
 from mysessions_platform import infra
 from mysessions_platform.infra.endpoints import REDIS_CLUSTER_URL
 from mysessions_platform.infra.processes import running_pid
-from mysessions_platform.infra.redis_cluster import RedisClusterNode, cluster_state, redis_cluster
+from mysessions_platform.infra.redis_cluster import (
+    RedisClusterNode,
+    cluster_state,
+    redis_cluster,
+    replicated,
+)
 from mysessions_platform.infra.waiting import wait_until_ready
 
 __all__ = ["ClusterNodeState", "LocalRedisCluster", "local_redis_cluster"]
@@ -111,22 +116,10 @@ class LocalRedisCluster:
             is_running=lambda: running_pid(node.pid_file, node.process_marker) is not None,
         )
         deadline = time.monotonic() + timeout_s
-        while any(s.failed for s in await self.states()) or not await _in_sync(node):
+        while any(s.failed for s in await self.states()) or not await replicated(node.url):
             if time.monotonic() > deadline:
                 raise TimeoutError(f"node {port} did not rejoin the cluster")
             await asyncio.sleep(0.2)
-
-
-async def _in_sync(node: RedisClusterNode) -> bool:
-    """A primary, or a replica whose link to its primary is up and not loading a copy."""
-    client = Redis.from_url(node.url, socket_connect_timeout=2, socket_timeout=2)
-    try:
-        info: dict[str, Any] = await client.info("replication")
-    finally:
-        await client.aclose()
-    if info.get("role") == "master":
-        return True
-    return info.get("master_link_status") == "up" and not info.get("master_sync_in_progress")
 
 
 def _state(address: str, info: dict[str, Any]) -> ClusterNodeState:
