@@ -21,7 +21,7 @@ from mysessions_platform.testing.redis_keys import redis_keys as _redis_keys
 from mysessions_platform.testing.servers import session_servers
 
 # Tier checks, the serial pass and slow tests first (see the module's docstring).
-pytest_plugins = ["mysessions_platform.testing.tiers"]
+pytest_plugins = ["mysessions_platform.testing.tiers", "mysessions_platform.testing.xdist_groups"]
 
 
 @pytest.fixture(scope="session")

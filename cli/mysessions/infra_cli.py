@@ -35,29 +35,39 @@ _KAFKA_BROKERS = typer.Option(
     help="1: the single local broker; 3: the local three-broker cluster on ports 29192-29194"
     " instead (topics replicated three times, two in sync); the single broker is left as it is.",
 )
+_REDIS_CLUSTER = typer.Option(
+    False,
+    "--redis-cluster",
+    help="The local six-node Redis Cluster (three primaries, a replica each) on ports"
+    " 26379-26384 instead of the single Redis, which is left as it is.",
+)
 
 
 @infra_app.command()
-def up(kafka_brokers: int = _KAFKA_BROKERS) -> None:
+def up(kafka_brokers: int = _KAFKA_BROKERS, redis_cluster: bool = _REDIS_CLUSTER) -> None:
     """Install what is missing, start what is not running, wait until all answer."""
     _quiet_client_logs()
     try:
-        urls = asyncio.run(infra.up(report=_say, kafka_brokers=kafka_brokers))
+        urls = asyncio.run(
+            infra.up(report=_say, kafka_brokers=kafka_brokers, redis_nodes=redis_cluster)
+        )
     except infra.InfraError as error:
         _errors.print(f"[bold red]infra up failed[/bold red]\n{error}", highlight=False)
         raise typer.Exit(code=1) from error
     _console.print("[bold green]all servers answer[/bold green]")
     _console.print(f"KAFKA_BOOTSTRAP_SERVERS={urls.kafka_bootstrap_servers}", highlight=False)
     _console.print(f"REDIS_URL={urls.redis_url}", highlight=False)
+    if urls.redis_cluster:
+        _console.print("REDIS_CLUSTER=true", highlight=False)
     _console.print(f"MONGODB_URL={urls.mongodb_url}", highlight=False)
 
 
 @infra_app.command()
-def status(kafka_brokers: int = _KAFKA_BROKERS) -> None:
+def status(kafka_brokers: int = _KAFKA_BROKERS, redis_cluster: bool = _REDIS_CLUSTER) -> None:
     """Show each server: up or down, its URL, and whether this checkout started it."""
     _quiet_client_logs()
     try:
-        servers = asyncio.run(infra.status(kafka_brokers=kafka_brokers))
+        servers = asyncio.run(infra.status(kafka_brokers=kafka_brokers, redis_nodes=redis_cluster))
     except infra.InfraError as error:
         _errors.print(f"[bold red]infra status failed[/bold red]\n{error}", highlight=False)
         raise typer.Exit(code=1) from error
@@ -76,5 +86,5 @@ def status(kafka_brokers: int = _KAFKA_BROKERS) -> None:
 @infra_app.command()
 def down() -> None:
     """Stop the servers this checkout started (SIGTERM, then SIGKILL), the three-broker
-    cluster's nodes too; others are left alone."""
+    cluster's and the Redis Cluster's nodes too; others are left alone."""
     infra.down(report=_say)

@@ -25,6 +25,7 @@ class Pipeline:
         return {
             "KAFKA_BOOTSTRAP_SERVERS": servers.kafka_bootstrap_servers,
             "REDIS_URL": servers.redis_url,
+            "REDIS_CLUSTER": "true" if servers.redis_cluster else "false",
             "QUEUE_SOURCE_TOPIC": self.sessions,
             "QUEUE_DEAD_LETTER_TOPIC": self.dead,
             "QUEUE_CHANGELOG_TOPIC": self.changelog,
@@ -56,6 +57,7 @@ async def make_pipeline(
     urls = {
         "kafka_bootstrap_servers": servers.kafka_bootstrap_servers,
         "redis_url": servers.redis_url,
+        "redis_cluster": servers.redis_cluster,
     }
     ingest = IngestSettings().model_copy(
         update={

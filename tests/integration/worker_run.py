@@ -46,6 +46,8 @@ class WorkerRun:
     prefix: str
     topics: dict[str, str]
     """Each role of ``contracts.topics`` the run uses, and its topic's unique name."""
+    redis_cluster: bool = False
+    """``redis_url`` is a seed node of a Redis Cluster (REDIS_CLUSTER)."""
     health_ports: dict[str, int] = field(
         default_factory=lambda: {module: free_port() for module in WORKERS}
     )
@@ -61,6 +63,7 @@ class WorkerRun:
         return {
             "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
             "REDIS_URL": self.redis_url,
+            "REDIS_CLUSTER": "true" if self.redis_cluster else "false",
             # Service settings (none: every widget off) and reporting's records.
             "MONGODB_URL": with_database(self.mongodb_url, self.database),
             "INGEST_GROUP_ID": f"ingest-{self.name}",
@@ -135,8 +138,9 @@ def new_run(
     prefix: str,
     database: str,
 ) -> WorkerRun:
-    """Redis and MongoDB from ``servers``, Kafka at ``bootstrap_servers``; a topic named per
-    role (deleted after the test by ``kafka_topics``)."""
+    """Redis (a cluster when ``servers.redis_cluster``) and MongoDB from ``servers``, Kafka
+    at ``bootstrap_servers``; a topic named per role (deleted after the test by
+    ``kafka_topics``)."""
     roles = (
         topics.TELEPHONY_EVENTS,
         topics.SESSION_EVENTS,
@@ -149,6 +153,7 @@ def new_run(
         name=name,
         bootstrap_servers=bootstrap_servers,
         redis_url=servers.redis_url,
+        redis_cluster=servers.redis_cluster,
         mongodb_url=servers.mongodb_url,
         database=database,
         prefix=prefix,

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from ingest_service import keys as ingest_keys
 from mysessions_platform.key_parts import decode_part, encode_part, glob_escape, split_tag
 from queue_service.adapters import keys
+from redis.crc import key_slot
 
 pytestmark = pytest.mark.unit
 
@@ -128,3 +129,34 @@ def test_prefixes_are_matched_literally_and_may_not_hide_the_tag() -> None:
     assert glob_escape("t-1*[x]") == "t-1\\*\\[x\\]"
     with pytest.raises(ValueError, match="braces"):
         keys.agent_tasks("ms{x}", "acme", "alice")
+
+
+EVERY_AGENT_KEY = (
+    *AGENT_KEYS,
+    keys.agent_events,
+    keys.agent_events_bounds,
+    keys.agent_events_live,
+)
+
+
+@given(pairs, st.sampled_from(["ms", "t-1:scratch~", "a b"]))
+def test_every_key_one_script_touches_hashes_to_one_slot(
+    pair: tuple[str, str], prefix: str
+) -> None:
+    """By Redis Cluster's own CRC16 (redis-py's ``key_slot``): an agent's update script and a
+    session's facts script each run on one node, whatever the ids and the prefix hold; and a
+    rebuild's scratch prefix keeps every tagged key on its slot (RENAME stays in the slot)."""
+    agent = {key_slot(build(prefix, *pair).encode()) for build in EVERY_AGENT_KEY}
+    assert agent == {key_slot(keys.agent_tasks(PREFIX, *pair).encode())}
+    facts = key_slot(keys.session_facts(prefix, *pair).encode())
+    assert facts == key_slot(keys.session_facts(PREFIX, *pair).encode())
+
+
+@given(ids.filter(bool), st.lists(ids, min_size=2, max_size=5))
+def test_a_tenant_s_dedupe_keys_land_on_one_slot_for_the_claim_script(
+    tenant: str, event_ids: list[str]
+) -> None:
+    """Non-empty tenants only: Redis takes an empty ``{}`` for no tag at all (found by this
+    test), and a contract id is never empty (``contracts.base.Identifier``)."""
+    built = [ingest_keys.seen_event(PREFIX, tenant, event).redis_key for event in event_ids]
+    assert len({key_slot(key.encode()) for key in built}) == 1

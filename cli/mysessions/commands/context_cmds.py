@@ -19,7 +19,6 @@ from mysessions_platform.mongo import mongo_client, mongo_database
 from mysessions_platform.service_settings.cache import SettingsCache
 from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
 from queue_service.settings import QueueSettings
-from redis.asyncio import Redis
 
 context_app = typer.Typer(no_args_is_help=True)
 
@@ -34,7 +33,7 @@ def _check_id(value: str | None, option: str) -> None:
 @asynccontextmanager
 async def _reader() -> AsyncIterator[ContextReader]:
     settings = ContextSettings()
-    redis = Redis.from_url(settings.redis_url)
+    redis = settings.redis_client()
     try:
         async with mongo_client(settings.mongodb_url) as client:
             database = mongo_database(client)
@@ -91,7 +90,7 @@ def unprovision_command(
 
     async def run() -> Counts:
         settings = ContextSettings()
-        redis = Redis.from_url(settings.redis_url)
+        redis = settings.redis_client()
         producer = AIOKafkaProducer(
             bootstrap_servers=settings.kafka_bootstrap_servers, enable_idempotence=True, acks="all"
         )

@@ -26,11 +26,11 @@ from gateway_service.settings import load_settings as load_gateway_settings
 from mysessions_platform import infra
 from mysessions_platform.kafka.topics import TopicSettings, ensure_topics
 from mysessions_platform.mongo import mongo_client, mongo_database
+from mysessions_platform.redis_client import redis_client
 from mysessions_platform.service_settings.store import ServiceSettingsStore
 from mysessions_platform.worker_process import WorkerProcess
 from queue_service.read import QueueReader
 from queue_service.settings import QueueSettings
-from redis.asyncio import Redis
 from reporting_service.read import RecordsReader
 from rich.console import Console
 from rich.live import Live
@@ -180,6 +180,7 @@ async def _demo(
     env = {
         "KAFKA_BOOTSTRAP_SERVERS": urls.kafka_bootstrap_servers,
         "REDIS_URL": urls.redis_url,
+        "REDIS_CLUSTER": "true" if urls.redis_cluster else "false",
         "MONGODB_URL": urls.mongodb_url,
         "LOG_LEVEL": "WARNING",
     }
@@ -201,7 +202,7 @@ async def _demo(
     gateway = WorkerProcess("gateway_service", gateway_env, logs / "demo-gateway.log")
     workers.append(gateway)
     page_url = f"http://{host}:{port}"
-    redis = Redis.from_url(urls.redis_url)
+    redis = redis_client(urls.redis_url, cluster=urls.redis_cluster)
     store = QueueReader(redis, settings.key_prefix)
     run_tenants = set(config.tenant_ids)
     named = ", ".join(config.tenant_ids)

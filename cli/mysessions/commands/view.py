@@ -10,7 +10,6 @@ from mysessions_platform.logging import configure_logging
 from mysessions_platform.mongo import mongo_client, mongo_database
 from queue_service.read import QueueReader
 from queue_service.settings import QueueSettings
-from redis.asyncio import Redis
 from rich.console import Console
 from rich.table import Table
 
@@ -19,7 +18,7 @@ async def load_view(tenant: str, user: str, limit: int) -> list[dict[str, object
     """The agent's list; ended tasks show their caller from a stored context record where
     their service kept one, else "Not Available"."""
     settings = QueueSettings()
-    redis = Redis.from_url(settings.redis_url)
+    redis = settings.redis_client()
     now = datetime.now(UTC)
     try:
         async with mongo_client(settings.mongodb_url) as client:
@@ -33,7 +32,7 @@ async def load_view(tenant: str, user: str, limit: int) -> list[dict[str, object
 async def tenants_of(user: str) -> list[str]:
     """Tenants that hold tasks of a user of this id (a key scan: for a hint only)."""
     settings = QueueSettings()
-    redis = Redis.from_url(settings.redis_url)
+    redis = settings.redis_client()
     try:
         return await QueueReader(redis, settings.key_prefix).tenants_with_tasks_of(user)
     finally:

@@ -9,7 +9,6 @@ from mysessions_platform.kafka.topics import TopicSettings, ensure_topics
 from mysessions_platform.mongo import mongo_client, mongo_database
 from mysessions_platform.service_settings.store import ServiceSettingsStore
 from queue_service.read import QueueTaskReader
-from redis.asyncio import Redis
 
 from acw.service import AcwPorts
 from acw.settings import AcwSettings
@@ -31,7 +30,7 @@ class ProducerPublisher:
 
 @asynccontextmanager
 async def acw_ports(settings: AcwSettings) -> AsyncIterator[AcwPorts]:
-    redis = Redis.from_url(settings.redis_url)
+    redis = settings.redis_client()
     producer = AIOKafkaProducer(
         bootstrap_servers=settings.kafka_bootstrap_servers,
         enable_idempotence=True,

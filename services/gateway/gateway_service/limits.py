@@ -15,7 +15,7 @@ from typing import Final
 
 from fastapi import HTTPException, Request, status
 from mysessions_platform.key_parts import check_prefix, hash_tag
-from redis.exceptions import RedisError
+from redis.exceptions import RedisClusterException, RedisError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway_service.auth.dependencies import Caller, Resourced
@@ -69,7 +69,7 @@ async def _count(budget: _Budget, allowed: int, caller: Principal, resources: Re
             pipe.incr(key)
             pipe.expire(key, 120)
             count, _ = await pipe.execute()
-    except RedisError:
+    except (RedisError, RedisClusterException):
         raise HTTPException(
             status.HTTP_503_SERVICE_UNAVAILABLE,
             f"{budget.noun} cannot be counted right now; try again shortly",

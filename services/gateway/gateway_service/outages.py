@@ -12,11 +12,13 @@ from aiokafka.errors import KafkaError
 from fastapi import FastAPI, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 from pymongo.errors import PyMongoError
-from redis.exceptions import RedisError
+from redis.exceptions import RedisClusterException, RedisError
 
 __all__ = ["OUTAGES", "answer_outages", "outage_as_503"]
 
-OUTAGES = (RedisError, PyMongoError, KafkaError, OSError)
+# RedisClusterException: what a Redis Cluster client raises itself, outside RedisError (no
+# node serves a slot, its slot map could not be learnt), during a failover for one.
+OUTAGES = (RedisError, RedisClusterException, PyMongoError, KafkaError, OSError)
 RETRY_AFTER_S = 5
 
 _log = structlog.get_logger(__name__)

@@ -67,8 +67,7 @@ async def open_resources(
     """``demo``: the signer of demo mode (a fresh one when None and the mode is demo)."""
     if settings.mode == "demo" and demo is None:
         demo = DemoSigner.generate(settings)
-    redis = Redis.from_url(
-        settings.redis_url,
+    redis = settings.redis_client(
         socket_timeout=settings.redis_timeout_s,
         socket_connect_timeout=settings.redis_timeout_s,
     )

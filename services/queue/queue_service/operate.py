@@ -8,7 +8,6 @@ settings, is decided here, by the queue, so nothing outside it builds its writer
 from dataclasses import dataclass
 
 from mysessions_platform.mongo import connect
-from redis.asyncio import Redis
 
 from queue_service.adapters.agent_reads import AgentReads
 from queue_service.adapters.erasures import REGISTER_KEEP, ErasureRegister
@@ -32,7 +31,7 @@ async def rebuild_prefix(settings: QueueSettings, target: str, *, force: bool) -
     """Restores ``target`` from the changelog and the events still on Kafka (stop the queue
     workers first when it is the live prefix); refuses to delete what neither can restore
     unless ``force``. Events of what was unprovisioned under the live prefix are skipped."""
-    redis = Redis.from_url(settings.redis_url)
+    redis = settings.redis_client()
     mongo = connect(settings.mongodb_url)
     try:
 
@@ -56,7 +55,7 @@ async def rebuild_prefix(settings: QueueSettings, target: str, *, force: bool) -
 
 async def compare_prefixes(settings: QueueSettings, prefix: str, other: str) -> Comparison:
     """Every agent's stored tasks under ``prefix`` against ``other``'s."""
-    redis = Redis.from_url(settings.redis_url)
+    redis = settings.redis_client()
     try:
         mine = await AgentReads(redis, prefix).snapshot()
         theirs = await AgentReads(redis, other).snapshot()

@@ -45,7 +45,7 @@ async def examine(
         bounded(
             "redis",
             where(servers.redis_url),
-            check_redis(servers.redis_url, where(servers.redis_url)),
+            check_redis(servers.redis_url, where(servers.redis_url), servers.redis_cluster),
             budget.redis_s,
             "start Redis (locally: `mysessions infra up`) or fix REDIS_URL",
         ),

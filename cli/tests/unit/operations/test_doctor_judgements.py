@@ -2,13 +2,18 @@
 
 import asyncio
 import time
+from typing import Any
 
 import pytest
 from aiokafka import TopicPartition
 from mysessions.operations.deployment import WorkerGroup
 from mysessions.operations.doctor.findings import Finding, Status, bounded, is_healthy
 from mysessions.operations.doctor.kafka_checks import judge_group
-from mysessions.operations.doctor.redis_checks import judge_memory
+from mysessions.operations.doctor.redis_checks import (
+    judge_cluster,
+    judge_memory,
+    replicas_by_primary,
+)
 from mysessions.operations.lag import GroupLag, PartitionLag
 from mysessions_platform.kafka.groups import Member
 
@@ -97,6 +102,30 @@ async def test_a_check_that_fails_is_reported_without_the_values_in_its_error() 
     [finding] = await bounded("mongodb", "m:1", fails(), 5, "start MongoDB")
     assert finding.status is Status.PROBLEM
     assert finding.saw.startswith("unreachable or refusing: ConnectionRefusedError")
+
+
+def test_a_redis_cluster_must_serve_every_slot_and_a_primary_without_replica_is_noted() -> None:
+    three = {"a:1": 1, "a:2": 1, "a:3": 1}
+    [down] = judge_cluster("rc:1", {"cluster_state": "fail", "cluster_slots_ok": 10923}, three)
+    assert down.status is Status.PROBLEM
+    assert "10923 of 16384 slots" in down.saw
+    [ok] = judge_cluster("rc:1", {"cluster_state": "ok"}, three)
+    assert (ok.status, ok.saw) == (Status.OK, "Redis Cluster ok (3 primaries, 3 replicas)")
+    [_, alone] = judge_cluster("rc:1", {"cluster_state": "ok"}, {**three, "a:2": 0})
+    assert alone.status is Status.NOTE
+    assert "without a replica: a:2" in alone.saw
+
+
+def test_replicas_are_counted_per_primary_from_cluster_nodes() -> None:
+    nodes: dict[str, dict[str, Any]] = {
+        "a:1": {"node_id": "p1", "flags": "myself,master", "master_id": "-", "slots": [[0, 9]]},
+        "a:2": {"node_id": "p2", "flags": "master", "master_id": "-", "slots": [[10, 19]]},
+        "a:3": {"node_id": "r1", "flags": "slave", "master_id": "p1", "slots": []},
+        "a:4": {"node_id": "r2", "flags": "slave,fail", "master_id": "p2", "slots": []},
+        "a:5": {"node_id": "p3", "flags": "master,fail", "master_id": "-", "slots": [[20, 29]]},
+        "a:6": {"node_id": "r3", "flags": "slave", "master_id": "p3", "slots": []},
+    }
+    assert replicas_by_primary(nodes) == {"a:1": 1, "a:2": 0}
 
 
 def test_notes_leave_the_doctor_healthy_problems_do_not() -> None:

@@ -3,8 +3,9 @@ and tests: installed into the cache folder on first use, started once, reused af
 
 Each server is skipped when its environment variable names an external one
 (KAFKA_BOOTSTRAP_SERVERS, REDIS_URL, MONGODB_URL). ``up(kafka_brokers=3)`` runs a
-three-broker Kafka cluster (``kafka_cluster``) instead of the single broker; ``down`` stops
-it too. Errors (see ``errors``)::
+three-broker Kafka cluster (``kafka_cluster``) instead of the single broker, and
+``up(redis_nodes=True)`` a six-node Redis Cluster (``redis_cluster``) instead of the single
+Redis; ``down`` stops them too. Errors (see ``errors``)::
 
     InfraError
     ├── InstallError
@@ -18,6 +19,8 @@ from .lifecycle import (
     down,
     kafka_cluster_down,
     kafka_cluster_running,
+    redis_cluster_down,
+    redis_cluster_running,
     status,
     up,
 )
@@ -34,6 +37,8 @@ __all__ = [
     "endpoints",
     "kafka_cluster_down",
     "kafka_cluster_running",
+    "redis_cluster_down",
+    "redis_cluster_running",
     "status",
     "up",
 ]

@@ -16,11 +16,16 @@ __all__ = [
     "MONGODB_ENV",
     "MONGODB_PORT",
     "POSTGRESQL_PORT",
+    "REDIS_CLUSTER_BUS_PORTS",
+    "REDIS_CLUSTER_ENV",
+    "REDIS_CLUSTER_PORTS",
+    "REDIS_CLUSTER_URL",
     "REDIS_ENV",
     "REDIS_PORT",
     "Endpoints",
     "endpoints",
     "is_external",
+    "is_true",
 ]
 
 # Ports far from the usual defaults so a developer's own Kafka/Redis/MongoDB never clash.
@@ -39,8 +44,17 @@ KAFKA_CLUSTER_BOOTSTRAP_SERVERS = ",".join(
     f"{LOCAL_HOST}:{port}" for port in KAFKA_CLUSTER_BROKER_PORTS
 )
 
+# The six-node Redis Cluster (`infra up --redis-cluster`): three primaries, a replica each.
+# Below the ephemeral range too, for the same reason. A cluster client needs one seed node.
+# Each node's cluster bus port is set too: Redis's default (port + 10000) would be 36379,
+# the single Redis's port.
+REDIS_CLUSTER_PORTS = (26379, 26380, 26381, 26382, 26383, 26384)
+REDIS_CLUSTER_BUS_PORTS = (27379, 27380, 27381, 27382, 27383, 27384)
+REDIS_CLUSTER_URL = f"redis://{LOCAL_HOST}:{REDIS_CLUSTER_PORTS[0]}/0"
+
 KAFKA_ENV = "KAFKA_BOOTSTRAP_SERVERS"
 REDIS_ENV = "REDIS_URL"
+REDIS_CLUSTER_ENV = "REDIS_CLUSTER"  # "true": REDIS_URL is a seed node of a Redis Cluster
 MONGODB_ENV = "MONGODB_URL"
 
 _LOCAL_DEFAULTS = {
@@ -55,6 +69,15 @@ class Endpoints:
     kafka_bootstrap_servers: str
     redis_url: str
     mongodb_url: str
+    redis_cluster: bool = False  # REDIS_URL names a seed node of a Redis Cluster
+
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+
+
+def is_true(value: str | None) -> bool:
+    """An environment flag as pydantic reads a bool: ``true``, ``1``, ``yes``, ``on``."""
+    return (value or "").strip().lower() in _TRUE
 
 
 def is_external(env_var: str, environ: Mapping[str, str] | None = None) -> bool:
@@ -73,4 +96,5 @@ def endpoints(environ: Mapping[str, str] | None = None) -> Endpoints:
         kafka_bootstrap_servers=_url(KAFKA_ENV, env),
         redis_url=_url(REDIS_ENV, env),
         mongodb_url=_url(MONGODB_ENV, env),
+        redis_cluster=is_true(env.get(REDIS_CLUSTER_ENV)),
     )

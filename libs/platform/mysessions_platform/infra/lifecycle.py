@@ -1,7 +1,9 @@
 """up, status and down over the local servers; the only place that knows all of them.
 
 Kafka is one broker, or with ``kafka_brokers=3`` the three-node cluster (``kafka_cluster``)
-in its place; ``down`` stops both, whichever of them this checkout started."""
+in its place; Redis is one server, or with ``redis_cluster`` the six-node Redis Cluster
+(``redis_cluster``) in its place. ``down`` stops all of them, whichever this checkout
+started."""
 
 import asyncio
 from collections.abc import Callable
@@ -14,6 +16,7 @@ from .endpoints import (
     KAFKA_ENV,
     LOCAL_HOST,
     MONGODB_ENV,
+    REDIS_CLUSTER_URL,
     REDIS_ENV,
     Endpoints,
     endpoints,
@@ -27,6 +30,7 @@ from .locking import machine_lock, machine_lock_sync
 from .paths import cache_dir
 from .postgresql_server import PostgreSqlServer, postgresql_url
 from .processes import port_open, running_pid, stop
+from .redis_cluster import RedisClusterNode, create_cluster, redis_cluster
 from .redis_server import RedisServer
 from .server import LocalServer
 from .waiting import wait_until_ready
@@ -38,6 +42,8 @@ __all__ = [
     "kafka_cluster_down",
     "kafka_cluster_running",
     "local_servers",
+    "redis_cluster_down",
+    "redis_cluster_running",
     "status",
     "up",
 ]
@@ -51,10 +57,13 @@ def _quiet(_: str) -> None:
     pass
 
 
-def local_servers(cache: Path | None = None, kafka_brokers: int = 1) -> tuple[LocalServer, ...]:
+def local_servers(
+    cache: Path | None = None, kafka_brokers: int = 1, redis_nodes: bool = False
+) -> tuple[LocalServer, ...]:
     """Start order; ``down`` stops them in reverse. PostgreSQL only stores the local
     FerretDB's data: with an external MongoDB (MONGODB_URL) there is none. Kafka is the
-    single broker, or the cluster's nodes for ``kafka_brokers`` 3."""
+    single broker, or the cluster's nodes for ``kafka_brokers`` 3; Redis the single server,
+    or the Redis Cluster's six nodes for ``redis_nodes``."""
     root = cache_dir() if cache is None else cache
     storage: tuple[LocalServer, ...] = () if is_external(MONGODB_ENV) else (PostgreSqlServer(root),)
     if kafka_brokers == 1:
@@ -66,7 +75,8 @@ def local_servers(cache: Path | None = None, kafka_brokers: int = 1) -> tuple[Lo
             f"kafka brokers: 1 (the single broker) or {CLUSTER_SIZE} (the cluster), not"
             f" {kafka_brokers}"
         )
-    return (RedisServer(root), *storage, FerretDbServer(root), *kafka)
+    redis: tuple[LocalServer, ...] = redis_cluster(root) if redis_nodes else (RedisServer(root),)
+    return (*redis, *storage, FerretDbServer(root), *kafka)
 
 
 def startup_chains(servers: tuple[LocalServer, ...]) -> list[list[LocalServer]]:
@@ -85,7 +95,9 @@ def _external(server: LocalServer) -> bool:
     """Named by its environment variable, so neither installed nor started here. Never the
     cluster's nodes: asking for the cluster by name (``--kafka-brokers 3``) is asking for it
     to run here, whatever KAFKA_BOOTSTRAP_SERVERS names."""
-    return not isinstance(server, KafkaClusterNode) and is_external(server.env_var)
+    if isinstance(server, KafkaClusterNode | RedisClusterNode):
+        return False
+    return is_external(server.env_var)
 
 
 def _url(server: LocalServer, urls: Endpoints) -> str:
@@ -93,6 +105,8 @@ def _url(server: LocalServer, urls: Endpoints) -> str:
         return postgresql_url(server.port)
     if isinstance(server, KafkaClusterNode):
         return f"{LOCAL_HOST}:{server.port}"  # each node answers for itself
+    if isinstance(server, RedisClusterNode):
+        return server.url
     by_env = {
         KAFKA_ENV: urls.kafka_bootstrap_servers,
         REDIS_ENV: urls.redis_url,
@@ -160,15 +174,30 @@ def _kafka_urls(urls: Endpoints, kafka_brokers: int, report: Report) -> Endpoint
     return replace(urls, kafka_bootstrap_servers=KAFKA_CLUSTER_BOOTSTRAP_SERVERS)
 
 
-async def up(report: Report = _quiet, kafka_brokers: int = 1) -> Endpoints:
+def _redis_urls(urls: Endpoints, redis_nodes: bool, report: Report) -> Endpoints:
+    if not redis_nodes:
+        return urls
+    if is_external(REDIS_ENV) and urls.redis_url != REDIS_CLUSTER_URL:
+        report(
+            f"redis: ${REDIS_ENV} names {urls.redis_url}; the Redis Cluster is"
+            f" {REDIS_CLUSTER_URL} (set ${REDIS_ENV} to it and REDIS_CLUSTER=true to use it)"
+        )
+    return replace(urls, redis_url=REDIS_CLUSTER_URL, redis_cluster=True)
+
+
+async def up(
+    report: Report = _quiet, kafka_brokers: int = 1, redis_nodes: bool = False
+) -> Endpoints:
     """Install what is missing, start what is not running, and wait until all answer.
     ``kafka_brokers`` 3: the three-broker cluster instead of the single broker (which is
-    left as it is, running or not); the URLs returned then name the cluster.
+    left as it is, running or not); the URLs returned then name the cluster. ``redis_nodes``:
+    the six-node Redis Cluster instead of the single Redis (left as it is), created on its
+    first start; the URLs returned then name its first node, with ``redis_cluster`` set.
 
     Safe to call again at any time. Raises InfraError naming every server that failed."""
     cache = cache_dir()
-    servers = local_servers(cache, kafka_brokers)
-    urls = _kafka_urls(endpoints(), kafka_brokers, report)
+    servers = local_servers(cache, kafka_brokers, redis_nodes)
+    urls = _redis_urls(_kafka_urls(endpoints(), kafka_brokers, report), redis_nodes, report)
     async with machine_lock():
         results = await asyncio.gather(
             *(_bring_up_chain(chain, urls, report) for chain in startup_chains(servers)),
@@ -182,6 +211,11 @@ async def up(report: Report = _quiet, kafka_brokers: int = 1) -> Endpoints:
         raise failures[0]
     if failures:
         raise InfraError("\n\n".join(str(failure) for failure in failures))
+    if redis_nodes:
+        async with machine_lock():
+            if await create_cluster(redis_cluster(cache)):
+                report("redis-cluster: created (three primaries, a replica each)")
+        report(f"redis-cluster: every slot served, at {urls.redis_url}")
     return urls
 
 
@@ -220,10 +254,11 @@ async def _status_of(server: LocalServer, url: str) -> ServerStatus:
     )
 
 
-async def status(kafka_brokers: int = 1) -> list[ServerStatus]:
-    """Each server's state; ``kafka_brokers`` 3: the cluster's nodes instead of the broker."""
+async def status(kafka_brokers: int = 1, redis_nodes: bool = False) -> list[ServerStatus]:
+    """Each server's state; ``kafka_brokers`` 3: the cluster's nodes instead of the broker;
+    ``redis_nodes``: the Redis Cluster's nodes instead of the single Redis."""
     urls = endpoints()
-    servers = local_servers(kafka_brokers=kafka_brokers)
+    servers = local_servers(kafka_brokers=kafka_brokers, redis_nodes=redis_nodes)
     found = await asyncio.gather(*(_status_of(server, _url(server, urls)) for server in servers))
     return list(found)
 
@@ -259,6 +294,26 @@ def kafka_cluster_down(report: Report = _quiet) -> list[str]:
         return _stop_cluster(cache_dir(), report)
 
 
+def _stop_redis_cluster(cache: Path, report: Report) -> list[str]:
+    nodes = redis_cluster(cache)
+    with ThreadPoolExecutor(max_workers=len(nodes)) as pool:
+        stopped = list(pool.map(lambda node: _stop(node, report), nodes))
+    return [name for name in stopped if name is not None]
+
+
+def redis_cluster_running(cache: Path | None = None) -> bool:
+    """True when a node of the Redis Cluster that this checkout started is running."""
+    nodes = redis_cluster(cache_dir() if cache is None else cache)
+    return any(running_pid(node.pid_file, node.process_marker) is not None for node in nodes)
+
+
+def redis_cluster_down(report: Report = _quiet) -> list[str]:
+    """Stop the Redis Cluster's nodes this checkout started (their data and nodes.conf stay:
+    the next ``up`` brings the same cluster back); returns the names of those stopped."""
+    with machine_lock_sync():
+        return _stop_redis_cluster(cache_dir(), report)
+
+
 def down(report: Report = _quiet) -> list[str]:
     """Stop the servers this checkout started (by pid file), the cluster's nodes too; leave
     everything else alone. Returns the names of the servers that were stopped."""
@@ -266,6 +321,7 @@ def down(report: Report = _quiet) -> list[str]:
     cache = cache_dir()
     with machine_lock_sync():
         stopped += _stop_cluster(cache, report)
+        stopped += _stop_redis_cluster(cache, report)
         for server in reversed(local_servers(cache)):
             if is_external(server.env_var):
                 report(f"{server.name}: external (${server.env_var}), left alone")

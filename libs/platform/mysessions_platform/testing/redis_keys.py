@@ -5,6 +5,8 @@ from contextlib import AsyncExitStack, asynccontextmanager
 
 from redis.asyncio import Redis
 
+from mysessions_platform.redis_client import redis_client
+
 from .naming import unique_name
 
 __all__ = ["RedisKeys", "redis_keys"]
@@ -20,14 +22,16 @@ class RedisKeys:
         return ":".join((self.prefix, *parts))
 
     async def delete_all(self) -> None:
+        # On a cluster, scan_iter visits every primary and unlink splits the keys by slot.
         doomed = [key async for key in self.client.scan_iter(match=f"{self.prefix}:*")]
         if doomed:
             await self.client.unlink(*doomed)
 
 
 @asynccontextmanager
-async def redis_keys(url: str) -> AsyncIterator[RedisKeys]:
-    client = Redis.from_url(url)
+async def redis_keys(url: str, cluster: bool = False) -> AsyncIterator[RedisKeys]:
+    """``cluster``: ``url`` is a seed node of a Redis Cluster."""
+    client = redis_client(url, cluster=cluster)
     async with AsyncExitStack() as cleanup:  # runs last-in first-out, also when the test failed
         cleanup.push_async_callback(client.aclose)
         keys = RedisKeys(client, unique_name())

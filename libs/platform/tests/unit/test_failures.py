@@ -227,7 +227,32 @@ OTHER_CASES: list[tuple[str, Callable[[], BaseException], Failure]] = [
     ("RuntimeError", lambda: RuntimeError("bug"), MESSAGE),
 ]
 
-ALL_CASES = REDIS_CASES + KAFKA_CASES + MONGO_CASES + OTHER_CASES
+CLUSTER_CASES: list[tuple[str, Callable[[], BaseException], Failure]] = [
+    # What redis-py's cluster client raises itself once its own retries are spent: while a
+    # dead primary's replica is not yet elected, or its slot map is being refreshed.
+    ("cluster client gave up", lambda: redis.exceptions.ClusterError("TTL exhausted."), OUTAGE),
+    ("cluster down", lambda: redis.exceptions.ClusterDownError("CLUSTERDOWN"), OUTAGE),
+    ("try again", lambda: redis.exceptions.TryAgainError("TRYAGAIN"), OUTAGE),
+    ("moved", lambda: redis.exceptions.MovedError("3999 127.0.0.1:6381"), OUTAGE),
+    ("ask", lambda: redis.exceptions.AskError("3999 127.0.0.1:6381"), OUTAGE),
+    (
+        "slot not covered",
+        lambda: redis.exceptions.SlotNotCoveredError("Slot 3999 not covered by the cluster."),
+        OUTAGE,
+    ),
+    (
+        "connections exhausted",
+        lambda: redis.exceptions.MaxConnectionsError("Too many connections"),
+        OUTAGE,
+    ),
+    (
+        "cross-slot transaction",
+        lambda: redis.exceptions.CrossSlotTransactionError("keys in one slot only"),
+        MESSAGE,
+    ),
+]
+
+ALL_CASES = REDIS_CASES + CLUSTER_CASES + KAFKA_CASES + MONGO_CASES + OTHER_CASES
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from mysessions_platform.infra.endpoints import REDIS_PORT, endpoints, is_true
 from mysessions_platform.infra.lifecycle import local_servers, startup_chains
 from mysessions_platform.infra.postgresql_server import data_dir_for
+from mysessions_platform.infra.redis_cluster import RedisClusterNode, create_command, redis_cluster
 
 pytestmark = pytest.mark.unit
 
@@ -45,3 +47,35 @@ def test_as_root_the_cluster_leaves_a_cache_postgres_cannot_reach() -> None:
         assert data_dir_for(closed_cache) == outside  # the same checkout, the same folder
     finally:
         shutil.rmtree(base)
+
+
+def test_the_redis_cluster_replaces_the_single_redis_on_ports_below_the_ephemeral_range(
+    tmp_path: Path,
+) -> None:
+    servers = local_servers(tmp_path, redis_nodes=True)
+    nodes = [s for s in servers if isinstance(s, RedisClusterNode)]
+    assert "redis" not in [s.name for s in servers]
+    assert [s.name for s in nodes] == [f"redis-cluster-{n}" for n in range(1, 7)]
+    ports = [p for node in nodes for p in (node.port, node.bus_port)]
+    # Clients' local ports (32768-60999) would collide with a cluster started mid test run,
+    # and each node's default bus port (port + 10000) with the single Redis's.
+    assert all(port < 32768 for port in ports)
+    assert len(set(ports)) == 12
+    assert REDIS_PORT not in ports
+
+
+def test_the_cluster_is_created_with_a_replica_for_each_of_three_primaries(
+    tmp_path: Path,
+) -> None:
+    command = create_command(redis_cluster(tmp_path))
+    assert command[1:3] == ["--cluster", "create"]
+    assert command[-3:] == ["--cluster-replicas", "1", "--cluster-yes"]
+    assert len([arg for arg in command if arg.startswith("127.0.0.1:")]) == 6
+
+
+def test_redis_cluster_is_read_as_a_flag_with_redis_url_as_its_seed() -> None:
+    assert not endpoints(environ={}).redis_cluster
+    for value in ("true", "1", "YES", "on"):
+        assert endpoints(environ={"REDIS_CLUSTER": value}).redis_cluster
+    assert not endpoints(environ={"REDIS_CLUSTER": "false"}).redis_cluster
+    assert not is_true(None)

@@ -36,7 +36,7 @@ def create_app(
     """``redis``, ``mongo``, ``http`` (the CRM's), ``clock``: the caller's (a test's); by
     default from the settings."""
     shell = WorkerShell("context", settings)
-    redis = redis or Redis.from_url(settings.redis_url)  # connects lazily, on first command
+    redis = redis or settings.redis_client()  # connects lazily, on first command
     mongo = mongo or connect(settings.mongodb_url)  # connects lazily too
     http = http or httpx.AsyncClient()
     database = mongo_database(mongo)

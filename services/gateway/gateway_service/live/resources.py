@@ -22,8 +22,7 @@ class LiveResources:
 
 
 def open_live(settings: GatewaySettings) -> LiveResources:
-    redis = Redis.from_url(
-        settings.redis_url,
+    redis = settings.redis_client(
         retry=Retry(NoBackoff(), 0),
         socket_timeout=10,
         socket_connect_timeout=5,

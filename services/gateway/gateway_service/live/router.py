@@ -8,8 +8,9 @@ import structlog
 from context_service.read import captions_channel
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, status
 from fastapi.sse import EventSourceResponse, ServerSentEvent
+from mysessions_platform.redis_client import initialized
 from queue_service.read import agent_channel
-from redis.exceptions import RedisError
+from redis.exceptions import RedisClusterException, RedisError
 
 from gateway_service.auth.dependencies import Agent, Resourced
 from gateway_service.errors import ERROR_RESPONSES, ErrorBody
@@ -79,8 +80,9 @@ async def open_stream(
     )
     try:
         try:
+            await initialized(live.redis)  # a cluster's pub/sub needs its slot map first
             await stream.open(requested_id(last_event_id_header, last_event_id))
-        except RedisError as error:
+        except (RedisError, RedisClusterException) as error:
             log.warning("live stream refused: Redis unavailable", error=type(error).__name__)
             raise HTTPException(
                 status.HTTP_503_SERVICE_UNAVAILABLE,

@@ -30,7 +30,7 @@ from contracts import LiveCaption
 from fastapi.sse import ServerSentEvent
 from pydantic import ValidationError
 from redis.asyncio.client import PubSub
-from redis.exceptions import RedisError
+from redis.exceptions import RedisClusterException, RedisError
 
 from gateway_service.live.captions import LiveTasks
 from gateway_service.live.events import HEARTBEAT, caption_event, refresh_event, task_event
@@ -112,7 +112,7 @@ class LiveStream:
                 if loop.time() >= beat:
                     yield HEARTBEAT
                     beat = loop.time() + self._heartbeat_s
-        except RedisError as error:
+        except (RedisError, RedisClusterException) as error:
             log.info("live stream ended: Redis unavailable", error=type(error).__name__)
         finally:
             evicted.cancel()

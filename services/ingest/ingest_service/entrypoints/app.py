@@ -14,7 +14,7 @@ from ingest_service.step import IngestStep
 def create_app(settings: IngestSettings, redis: Redis | None = None) -> WorkerApp:
     """``redis``: a client of the caller's (a test's); by default one from the settings."""
     shell = WorkerShell("ingest", settings)
-    redis = redis or Redis.from_url(settings.redis_url)  # connects lazily, on first command
+    redis = redis or settings.redis_client()  # connects lazily, on first command
     step = IngestStep(
         deduplicator=Deduplicator(redis, settings.dedupe_ttl_s),
         publisher=shell.publisher,

@@ -5,6 +5,7 @@ Admin scans: never on a worker's hot path."""
 from collections.abc import Sequence
 
 from redis.asyncio import Redis
+from redis.crc import key_slot
 
 from queue_service.adapters import keys
 from queue_service.adapters.forget import ErasedTask, forget_tasks
@@ -18,16 +19,29 @@ class PrefixAdmin:
         self._prefix = prefix
 
     async def move_to(self, other_prefix: str) -> int:
-        """Renames every key of this prefix into ``other_prefix`` (which should be empty):
-        the part in braces stays the same, so every key keeps its hash slot. Returns how
-        many."""
+        """Renames every key of this prefix into ``other_prefix`` (which should be empty).
+        A key with a hash tag keeps its slot (the part in braces stays the same) and is
+        renamed; one without (the watchdog's index and lease) may land on another slot,
+        where a Redis Cluster refuses RENAME (CROSSSLOT): it is copied there (DUMP,
+        RESTORE with its TTL) and then deleted. Returns how many."""
         moved = 0
         for pattern in keys.queue_patterns(self._prefix):
             async for key in self._redis.scan_iter(match=pattern, count=1000):
                 name = _text(key)
-                await self._redis.rename(name, other_prefix + name.removeprefix(self._prefix))
+                await self._move(name, other_prefix + name.removeprefix(self._prefix))
                 moved += 1
         return moved
+
+    async def _move(self, name: str, new_name: str) -> None:
+        if key_slot(name.encode()) == key_slot(new_name.encode()):
+            await self._redis.rename(name, new_name)
+            return
+        dumped = await self._redis.dump(name)
+        if dumped is None:
+            return  # gone since the scan
+        ttl_ms = int(await self._redis.pttl(name))
+        await self._redis.restore(new_name, max(ttl_ms, 0), dumped, replace=True)
+        await self._redis.unlink(name)
 
     async def forget(self, tasks: Sequence[ErasedTask]) -> None:
         """Takes these tasks out of their agents' keys (a tombstoned changelog key)."""

@@ -48,7 +48,7 @@ def create_app(
 ) -> WorkerApp:
     """``redis``, ``mongo``, ``clock``: the caller's (a test's); by default from settings."""
     shell = WorkerShell("queue", settings)
-    redis = redis or Redis.from_url(settings.redis_url)  # connects lazily, on first command
+    redis = redis or settings.redis_client()  # connects lazily, on first command
     mongo = mongo or connect(settings.mongodb_url)  # connects lazily, on first command
     store = make_store(redis, settings)
     step = QueueStep(

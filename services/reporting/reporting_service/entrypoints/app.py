@@ -39,7 +39,7 @@ def create_app(
     test's); by default from the settings."""
     shell = WorkerShell("reporting", settings)
     mongo = mongo or connect(settings.mongodb_url)  # connects lazily, on first command
-    redis = redis or Redis.from_url(settings.redis_url)  # connects lazily, on first command
+    redis = redis or settings.redis_client()  # connects lazily, on first command
     database = mongo_database(mongo)
     lookup = IdLookup()  # how to read by id: detected once, at start (ensure_indexes)
     facts, records = FactsStore(database, lookup), RecordsStore(database, lookup)
