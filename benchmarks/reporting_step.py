@@ -226,7 +226,7 @@ async def run(sessions: int, history: int, batch: int) -> None:
         timings.take()
         took = time.perf_counter() - started
         print(f"start (indexes, moving what older versions kept): {took:.1f} s")
-        step = ReportingStep(facts, records, CHANGELOG, EVENTS, ACW, SETTLE, clock)
+        step = ReportingStep(facts, CHANGELOG, EVENTS, ACW, SETTLE, clock)
         cache = SettingsCache(ServiceSettingsStore(database), TenantSettingsStore(database))
         finalizer = Finalizer(
             facts,

@@ -78,7 +78,7 @@ async def make_harness(
     facts, records = FactsStore(database, lookup), RecordsStore(database, lookup)
     await facts.ensure_indexes()
     await records.ensure_indexes()
-    step = ReportingStep(facts, records, CHANGELOG, EVENTS, ACW, timedelta(seconds=10), clock)
+    step = ReportingStep(facts, CHANGELOG, EVENTS, ACW, timedelta(seconds=10), clock)
     cache = SettingsCache(ServiceSettingsStore(database), TenantSettingsStore(database))
     finalizer = Finalizer(
         facts,
