@@ -1,7 +1,8 @@
 """The in-memory session store (the queue step's unit tests' fake) and the Redis
 ``TaskStore`` keep the same promises, checked by the same assertions against both: a fact
 is kept as first stored, a task never moves back a revision, an old ended task is dropped,
-a session that is over loses its caller, a live session's activity only moves forward."""
+a session that is over loses its caller, a live session's activity only moves forward, and
+an idle entry is forgotten only as it was read."""
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -158,3 +159,25 @@ async def test_a_session_without_a_live_task_leaves_the_idle_index(store: Store)
     await store.write([session([*facts, ended_fact()])], NOW)
 
     assert await store.idle_sessions("voice", NOW + timedelta(days=1), 100) == []
+
+
+async def test_an_idle_entry_is_forgotten_only_if_no_activity_moved_it(store: Store) -> None:
+    facts = offered_call()
+    await store.write([session(facts)], NOW)
+    [read] = await store.idle_sessions("voice", NOW, 100)
+    await store.touch({KEY: read.active_at + timedelta(seconds=1)})
+
+    assert await store.forget_idle("voice", [read]) == 0
+    [moved] = await store.idle_sessions("voice", NOW, 100)
+    assert await store.forget_idle("voice", [moved]) == 1
+    assert await store.idle_sessions("voice", NOW, 100) == []
+
+
+async def test_a_session_never_stored_has_no_facts(store: Store) -> None:
+    facts = offered_call()
+    await store.append_facts({KEY: facts})
+    other = SessionKey(TENANT, "other")
+
+    found = await store.facts_of([KEY, other])
+
+    assert (len(found[KEY]), found[other]) == (len(facts), [])

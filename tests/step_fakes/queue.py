@@ -82,6 +82,7 @@ class InMemorySessionStore:
         self, limit_class: LimitClass, idle_before: datetime, limit: int, offset: int = 0
     ) -> list[IdleEntry]:
         """As ``TaskStore.idle_sessions``: oldest first (the session's id breaks ties)."""
+        self.outage.check()
         entries = sorted(
             (at, key.tenant_id, key.session_id)
             for key, (each, at) in self.idle.items()
@@ -91,6 +92,25 @@ class InMemorySessionStore:
             IdleEntry(SessionKey(tenant, session), at)
             for at, tenant, session in entries[offset : offset + limit]
         ]
+
+    async def facts_of(self, sessions: Sequence[SessionKey]) -> dict[SessionKey, list[Fact]]:
+        """As ``TaskStore.facts_of``: none for a session whose facts expired (``expire``)."""
+        self.outage.check()
+        return {key: list(self.facts.get(key, {}).values()) for key in sessions}
+
+    async def forget_idle(self, limit_class: LimitClass, entries: Sequence[IdleEntry]) -> int:
+        """As ``TaskStore.forget_idle``: only entries no activity moved since they were read."""
+        self.outage.check()
+        removed = 0
+        for entry in entries:
+            if self.idle.get(entry.session) == (limit_class, entry.active_at):
+                del self.idle[entry.session]
+                removed += 1
+        return removed
+
+    def expire(self, key: SessionKey) -> None:
+        """The session's facts outlived their lifetime (its index entry stays, as in Redis)."""
+        self.facts.pop(key, None)
 
     def _upsert(self, task: Task, now: datetime) -> str:
         key = (task.tenant_id, task.user_id, task.user_session_id)

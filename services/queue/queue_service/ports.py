@@ -1,16 +1,25 @@
 """What the queue step needs of the world, as ``Protocol``s: the composition root
 (``entrypoints.app``) hands it the Redis ``TaskStore``, the Kafka ``TaskChangelog`` and
-the settings cache, unit tests in-memory fakes."""
+the settings cache, unit tests in-memory fakes. The watchdog's sweep reads the same store
+through ``IdleSessions``."""
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
 from queue_service.adapters.agent_views import Written
-from queue_service.adapters.store_types import SessionKey, SessionTasks
-from queue_service.domain import Fact, Task
+from queue_service.adapters.store_types import IdleEntry, SessionKey, SessionTasks
+from queue_service.domain import Fact, LimitClass, Task
 
-__all__ = ["Changelog", "CodesAndTags", "SessionStore", "SessionTasks", "Written"]
+__all__ = [
+    "Changelog",
+    "CodesAndTags",
+    "IdleEntry",
+    "IdleSessions",
+    "SessionStore",
+    "SessionTasks",
+    "Written",
+]
 
 
 class SessionStore(Protocol):
@@ -53,3 +62,22 @@ class CodesAndTags(Protocol):
     cache: at most a few seconds old)."""
 
     async def enabled(self, tenant_id: str, service_id: str) -> bool: ...
+
+
+class IdleSessions(Protocol):
+    """The watchdog's view of the store: live sessions by last activity, and their facts
+    (``adapters.store.TaskStore``)."""
+
+    async def idle_sessions(
+        self, limit_class: LimitClass, idle_before: datetime, limit: int, offset: int = 0
+    ) -> list[IdleEntry]:
+        """Sessions of the class last active at or before ``idle_before``, oldest first."""
+        ...
+
+    async def facts_of(self, sessions: Sequence[SessionKey]) -> dict[SessionKey, list[Fact]]:
+        """Every fact of each session (none: its facts expired)."""
+        ...
+
+    async def forget_idle(self, limit_class: LimitClass, entries: Sequence[IdleEntry]) -> int:
+        """Removes the entries the index still holds unchanged; returns how many."""
+        ...
