@@ -29,6 +29,7 @@ from aiokafka import ConsumerRecord
 from mysessions_platform.mongo import Document
 from mysessions_platform.service_settings.cache import SettingsCache
 from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
+from mysessions_platform.testing.fakes import ManualClock
 from mysessions_platform.testing.naming import unique_name
 from pydantic import BaseModel
 from pymongo import AsyncMongoClient, monitoring
@@ -42,14 +43,6 @@ from reporting_service.step import ReportingStep
 CHANGELOG, EVENTS, ACW, TARGET = "changelog", "events", "acw", "records"
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 SETTLE = timedelta(seconds=10)
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 class Timings(monitoring.CommandListener):
@@ -215,7 +208,7 @@ async def run(sessions: int, history: int, batch: int) -> None:
     name = unique_name("bench-reporting")
     database = client[name]
     try:
-        clock = Clock(T0 + timedelta(minutes=2))
+        clock = ManualClock(T0 + timedelta(minutes=2))
         facts, records = FactsStore(database), RecordsStore(database)
         started = time.perf_counter()
         await store_history(database, history)
@@ -226,7 +219,7 @@ async def run(sessions: int, history: int, batch: int) -> None:
         timings.take()
         took = time.perf_counter() - started
         print(f"start (indexes, moving what older versions kept): {took:.1f} s")
-        step = ReportingStep(facts, records, CHANGELOG, EVENTS, ACW, SETTLE, clock)
+        step = ReportingStep(facts, CHANGELOG, EVENTS, ACW, SETTLE, clock)
         cache = SettingsCache(ServiceSettingsStore(database), TenantSettingsStore(database))
         finalizer = Finalizer(
             facts,
@@ -247,7 +240,7 @@ async def run(sessions: int, history: int, batch: int) -> None:
         step_s = time.perf_counter() - started
         print(f"step: {len(consumed)} messages in {step_s:.1f} s = {len(consumed) / step_s:.0f}/s")
         print(f"  server time: {timings.take()}")
-        clock.now += SETTLE + timedelta(seconds=1)
+        clock.advance(SETTLE + timedelta(seconds=1))
         started = time.perf_counter()
         written = 0
         while written < sessions:

@@ -34,6 +34,7 @@ from mysessions.events_out import event_sender
 from mysessions_platform.infra import Endpoints
 from mysessions_platform.mongo import Document, with_database
 from mysessions_platform.service_settings.store import ServiceSettingsStore
+from mysessions_platform.testing.fakes import RecordingPublisher
 from mysessions_platform.testing.kafka_reading import read_records, wait_for
 from mysessions_platform.testing.kafka_topics import KafkaTopics
 from mysessions_platform.testing.mongo_databases import MongoDatabases
@@ -264,13 +265,11 @@ async def test_a_save_whose_publish_failed_is_published_once_by_the_outbox(
     redis_keys: RedisKeys,
     mongo_databases: MongoDatabases,
 ) -> None:
-    class Down:
-        async def publish_all(self, topic: str, messages: list[tuple[bytes | None, bytes]]) -> None:
-            raise ConnectionError("kafka away")
-
+    down = RecordingPublisher()
+    down.outage.begin(ConnectionError("kafka away"))
     call = answered("s-outbox", t0())
     async with world(servers, kafka_topics, redis_keys, mongo_databases, [call]) as here:
-        broken = replace(here.ports, publisher=Down())
+        broken = replace(here.ports, publisher=down)
         saved = await save_after_call_work(request(call, primary_code="sale"), broken)
         assert saved.published is False
         assert await republish_pending(datetime.now(UTC), here.ports) == 0  # not yet due

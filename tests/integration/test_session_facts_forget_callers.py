@@ -71,17 +71,18 @@ async def stored_facts(redis_keys: RedisKeys) -> dict[str, str]:
     return {k.decode(): v.decode() for k, v in raw.items()}
 
 
-def step_of(redis_keys: RedisKeys) -> QueueStep:
+def step_of(redis_keys: RedisKeys) -> tuple[QueueStep, TaskStore]:
+    """The step and its store, which the test also reads (the step knows only its port)."""
     store = TaskStore(redis_keys.client, redis_keys.prefix, HistoryPolicy(), timedelta(days=7))
-    return QueueStep(store)
+    return QueueStep(store), store
 
 
 async def test_facts_lose_the_caller_when_the_session_is_over(redis_keys: RedisKeys) -> None:
-    step = step_of(redis_keys)
+    step, store = step_of(redis_keys)
     await step.apply({KEY: LIVE})
     live = await stored_facts(redis_keys)
     assert all(any(s in raw for raw in live.values()) for s in SECRETS), "live: all kept"
-    [task] = await step.store.read_agent(TENANT, AGENT, 10)
+    [task] = await store.read_agent(TENANT, AGENT, 10)
     assert (task.caller_display_name, task.subject) == (NAME, SUBJECT)
 
     await step.apply({KEY: [ENDED]})
@@ -101,14 +102,14 @@ async def test_facts_lose_the_caller_when_the_session_is_over(redis_keys: RedisK
     again = await stored_facts(redis_keys)
     assert len(again) == len(LIVE) + 2
     assert not any(s in raw for raw in again.values() for s in SECRETS)
-    [task] = await step.store.read_agent(TENANT, AGENT, 10)
+    [task] = await store.read_agent(TENANT, AGENT, 10)
     assert task.state == "ended"
     assert (task.caller_display_name, task.caller_address, task.subject) == (None, None, None)
     assert all(name not in raw for raw in again.values() for name in CALLER_FACT_FIELDS)
 
 
 async def test_an_expired_session_loses_the_caller_too(redis_keys: RedisKeys) -> None:
-    step = step_of(redis_keys)
+    step, _ = step_of(redis_keys)
     expired = fact(9, FactKind.SESSION_EXPIRED, 3600, idle_since=T0 + timedelta(seconds=9))
     await step.apply({KEY: [*LIVE, expired]})
     stored = await stored_facts(redis_keys)
@@ -116,12 +117,12 @@ async def test_an_expired_session_loses_the_caller_too(redis_keys: RedisKeys) ->
 
 
 async def test_a_session_still_queued_keeps_its_caller(redis_keys: RedisKeys) -> None:
-    step = step_of(redis_keys)
+    step, store = step_of(redis_keys)
     first = {**TASK, "user_session_id": "us-0"}
     offered = fact(5, FactKind.TASK_OFFERED, 4, service_id="support", **first)
     rona = fact(6, FactKind.TASK_RONA, 20, **first)
     await step.apply({KEY: [*LIVE[:3], offered, rona]})  # its only task ended; still queued
-    [task] = await step.store.read_agent(TENANT, AGENT, 10)
+    [task] = await store.read_agent(TENANT, AGENT, 10)
     assert task.state == "ended"
     stored = await stored_facts(redis_keys)
     assert any(NAME in raw for raw in stored.values()), "the next agent's offer needs it"
@@ -141,13 +142,11 @@ class OneStoredRecord:
 
 
 async def test_history_shows_a_stored_record_where_one_exists(redis_keys: RedisKeys) -> None:
-    step = step_of(redis_keys)
+    step, store = step_of(redis_keys)
     await step.apply({KEY: [*LIVE, ENDED]})
-    [plain] = await agent_view(step.store, TENANT, AGENT, datetime.now(UTC))
+    [plain] = await agent_view(store, TENANT, AGENT, datetime.now(UTC))
     assert plain["caller"] == {"display_name": "Not Available", "address": None}
     records = OneStoredRecord()
-    [composed] = await agent_view(
-        step.store, TENANT, AGENT, datetime.now(UTC), history_callers=records
-    )
+    [composed] = await agent_view(store, TENANT, AGENT, datetime.now(UTC), history_callers=records)
     assert composed["caller"] == {"display_name": "Zelda Q. (stored)", "address": NUMBER}
     assert records.asked == [(TENANT, [(SESSION, "support")])], "ended tasks only, one call"

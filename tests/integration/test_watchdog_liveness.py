@@ -10,6 +10,7 @@ from aiokafka import ConsumerRecord
 from faststream import TestApp
 from mysessions.events_out import event_sender
 from mysessions_platform.infra import Endpoints
+from mysessions_platform.testing.fakes import RecordingPublisher
 from mysessions_platform.testing.kafka_reading import group_caught_up, wait_for
 from mysessions_platform.testing.kafka_topics import KafkaTopics
 from mysessions_platform.testing.records import consumer_record
@@ -33,17 +34,13 @@ pytestmark = pytest.mark.integration
 TENANT, AGENT = "tenant-w", "agent-w"
 
 
-class Recorder:
-    """A ``Publisher`` that keeps what the watchdog would have written."""
-
-    def __init__(self) -> None:
-        self.sent: list[c.SessionExpired] = []
-
-    async def publish_all(self, topic: str, messages: list[tuple[bytes | None, bytes]]) -> None:
-        for _, value in messages:
-            event = c.decode_session_event(value)
-            assert isinstance(event, c.SessionExpired)
-            self.sent.append(event)
+def expiries(recorder: RecordingPublisher) -> list[c.SessionExpired]:
+    """What the watchdog would have written, on any topic: expiries only."""
+    events = [
+        c.decode_session_event(value) for sent in recorder.published.values() for _, value in sent
+    ]
+    assert all(isinstance(event, c.SessionExpired) for event in events)
+    return [event for event in events if isinstance(event, c.SessionExpired)]
 
 
 def chat_connected(session: str, t0: datetime) -> list[c.SessionEvent]:
@@ -130,7 +127,7 @@ async def test_a_chat_worked_for_six_hours_with_only_captions_is_never_expired(
     t0 = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=7)
     redis = Redis.from_url(servers.redis_url)
     store = make_store(redis, settings)
-    recorder = Recorder()
+    recorder = RecordingPublisher()
     now = t0
 
     def clock() -> datetime:
@@ -164,7 +161,7 @@ async def test_a_chat_worked_for_six_hours_with_only_captions_is_never_expired(
             last = t0 + timedelta(hours=6)
             now = last + media_limit
             assert await watchdog.sweep() == 1
-            (expiry,) = recorder.sent
+            (expiry,) = expiries(recorder)
             assert expiry.idle_since == last
             assert expiry.occurred_at == last + media_limit
     finally:
@@ -180,7 +177,7 @@ async def test_a_quiet_chat_gets_the_media_limit_not_the_voice_limit(
     redis = Redis.from_url(servers.redis_url)
     store = make_store(redis, settings)
     t0 = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=5)
-    recorder = Recorder()
+    recorder = RecordingPublisher()
     now = datetime.now(UTC)
     watchdog = Watchdog(
         store, recorder, "sessions", settings.idle_after, lambda: now,
@@ -191,7 +188,7 @@ async def test_a_quiet_chat_gets_the_media_limit_not_the_voice_limit(
         assert await watchdog.sweep() == 0, "5 h is past the voice limit only"
         now = t0 + timedelta(hours=72, seconds=2)
         assert await watchdog.sweep() == 1
-        (expiry,) = recorder.sent
+        (expiry,) = expiries(recorder)
         assert expiry.idle_since == t0 + timedelta(seconds=2)
     finally:
         await redis.aclose()
@@ -269,14 +266,14 @@ async def test_stale_entries_are_forgotten_and_do_not_hide_an_idle_session(
         await redis.zadd(index, stale)
         t0 = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=5)
         await fold(store, offered_and_silent(t0))
-        recorder = Recorder()
+        recorder = RecordingPublisher()
         watchdog = Watchdog(
             store, recorder, "sessions", settings.idle_after, lambda: datetime.now(UTC)
         )
 
         assert await watchdog.sweep() == 1
         assert watchdog.counts.forgotten == 600
-        (expiry,) = recorder.sent
+        (expiry,) = expiries(recorder)
         assert expiry.session_id == "s-silent"
         assert await store.idle_sessions("voice", datetime.now(UTC), 1000) == [
             IdleEntry(SessionKey(TENANT, "s-silent"), t0 + timedelta(seconds=1))

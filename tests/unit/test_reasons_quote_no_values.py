@@ -26,6 +26,7 @@ from ingest_service.step import IngestStep
 from mysessions_platform.kafka import batches
 from mysessions_platform.kafka.batches import BatchDelivery
 from mysessions_platform.logging import configure_logging
+from mysessions_platform.testing.fakes import RecordingPublisher
 from mysessions_platform.testing.records import consumer_record
 from pydantic import ValidationError
 
@@ -54,19 +55,14 @@ EVENTS = [json.loads(c.encode(event)) for event in examples.session_events()]
 
 
 class EveryEventIsNew:
+    """Seen events that never remember: the variants of one example share its event id,
+    and each must reach validation."""
+
     async def claim(self, keys: Sequence[SeenKey]) -> list[bool]:
         return [True] * len(keys)
 
     async def confirm(self, keys: Sequence[SeenKey]) -> None:
         return None
-
-
-class Collected:
-    def __init__(self) -> None:
-        self.published: dict[str, list[bytes]] = {}
-
-    async def publish_all(self, topic: str, messages: list[tuple[bytes | None, bytes]]) -> None:
-        self.published.setdefault(topic, []).extend(value for _, value in messages)
 
 
 def _is_invalid(raw: bytes) -> bool:
@@ -77,9 +73,9 @@ def _is_invalid(raw: bytes) -> bool:
     return False
 
 
-async def _ingest(raws: list[bytes]) -> Collected:
-    out = Collected()
-    step = IngestStep(EveryEventIsNew(), out, "sessions.test", "p")  # type: ignore[arg-type]
+async def _ingest(raws: list[bytes]) -> RecordingPublisher:
+    out = RecordingPublisher()
+    step = IngestStep(EveryEventIsNew(), out, "sessions.test", "p")
     delivery = BatchDelivery(consumer_group="ingest", dead_letters=out, dead_letter_topic=DEAD)
     records: list[ConsumerRecord[bytes, bytes]] = [
         consumer_record(raw, offset=offset, topic="raw.test", key=b"s")
@@ -114,7 +110,7 @@ def _every_value_in_every_position(log: io.StringIO) -> None:
             for variant in sensitive.variants(event, value)
         ]
         out = asyncio.run(_ingest(raws))
-        letters = [c.DeadLetter.model_validate_json(raw) for raw in out.published.get(DEAD, [])]
+        letters = [c.DeadLetter.model_validate_json(raw) for raw in out.values(DEAD)]
         assert len(letters) == sum(map(_is_invalid, raws))
         assert {letter.error_kind for letter in letters} <= {"invalid"}, "none raised"
         for letter in letters:
@@ -131,8 +127,8 @@ def test_a_header_injection_is_dead_lettered_naming_the_field_only() -> None:
     (mail,) = [e for e in EVENTS if e["type"] == "email.received"]
     injected = {**mail, "subject": "Invoice\r\nBcc: victim@example.com"}
     out = asyncio.run(_ingest([json.dumps(mail).encode(), json.dumps(injected).encode()]))
-    (letter,) = [c.DeadLetter.model_validate_json(raw) for raw in out.published[DEAD]]
+    (letter,) = [c.DeadLetter.model_validate_json(raw) for raw in out.values(DEAD)]
     assert letter.offset == 1
     assert letter.error.startswith("email.received.subject: a control character")
     assert "victim" not in letter.error
-    assert len(out.published["sessions.test"]) == 1
+    assert len(out.values("sessions.test")) == 1

@@ -17,7 +17,6 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
 
 import contracts as c
 import structlog
@@ -27,11 +26,8 @@ from mysessions_platform.failures import describe
 from mysessions_platform.kafka.deadletter import Rejection
 from pydantic import ValidationError
 
-from context_service.adapters.live_store import LiveContextStore
-from context_service.adapters.stored_context import StoredContextStore
 from context_service.adapters.translate import TRANSCRIPT_EVENT_TYPES, to_change
 from context_service.domain import (
-    AddressKind,
     Caller,
     Change,
     Departure,
@@ -42,22 +38,18 @@ from context_service.domain import (
     records_to_store,
     with_caller,
 )
+from context_service.ports import (
+    CallerLookup,
+    LiveContextWriter,
+    SessionKey,
+    SettingsLookup,
+    StoredContexts,
+)
 from context_service.transcripts_port import NoTranscripts, TranscriptHandler
 
 __all__ = ["CallerLookup", "ContextStep", "SettingsLookup", "utc_now"]
 
 log = structlog.get_logger(__name__)
-
-
-class SettingsLookup(Protocol):
-    async def get(self, tenant_id: str, service_id: str) -> c.ServiceSettings: ...
-
-
-class CallerLookup(Protocol):
-    async def resolve(self, tenant: str, address: str, kind: AddressKind) -> Caller: ...
-
-
-SessionKey = tuple[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +69,8 @@ class StepCounts:
 
 @dataclass
 class ContextStep:
-    live: LiveContextStore
-    stored: StoredContextStore
+    live: LiveContextWriter
+    stored: StoredContexts
     settings: SettingsLookup
     callers: CallerLookup
     transcripts: TranscriptHandler = field(default_factory=NoTranscripts)

@@ -2,23 +2,24 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from aiokafka import ConsumerRecord
 from contracts import SessionEvent
-from mysessions_platform.kafka.deadletter import Publisher, Rejection
+from mysessions_platform.clock import Clock, utc_now
+from mysessions_platform.kafka.deadletter import Rejection
 
 from ingest_service import keys
-from ingest_service.dedupe import Deduplicator
+from ingest_service.ports import Publisher, SeenEvents
 from ingest_service.validation import accept
 
 
 @dataclass
 class IngestStep:
-    deduplicator: Deduplicator
+    deduplicator: SeenEvents
     publisher: Publisher
     target_topic: str
     key_prefix: str
+    clock: Clock = utc_now
 
     async def __call__(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> list[Rejection]:
         rejected: list[Rejection] = []
@@ -27,7 +28,7 @@ class IngestStep:
         for record in records:
             accepted = accept(record.value)
             if isinstance(accepted, str):
-                now = datetime.now(UTC)
+                now = self.clock()
                 rejected.append(Rejection(record, "invalid", accepted, now, now, 1))
                 continue
             event = accepted[0]

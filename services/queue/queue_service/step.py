@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
 
 from aiokafka import ConsumerRecord
 from contracts import decode_after_call_work, decode_session_event, explain
@@ -21,17 +20,12 @@ from mysessions_platform.kafka.deadletter import Rejection
 from pydantic import ValidationError
 
 from queue_service.adapters.activity import activity_of, later
-from queue_service.adapters.changelog import TaskChangelog
-from queue_service.adapters.store import SessionKey, SessionTasks, TaskStore, Written
+from queue_service.adapters.store_types import SessionKey
 from queue_service.adapters.translate import acw_fact, surely_not_a_fact, to_fact
 from queue_service.domain import Fact, callers_forgotten, fold
+from queue_service.ports import Changelog, CodesAndTags, SessionStore, SessionTasks, Written
 
-
-class CodesAndTags(Protocol):
-    """Whether a service's settings have the Codes and Tags widget on (from the settings
-    cache: at most a few seconds old)."""
-
-    async def enabled(self, tenant_id: str, service_id: str) -> bool: ...
+__all__ = ["CodesAndTags", "NoCodesAndTags", "QueueStep", "StepCounts"]
 
 
 class NoCodesAndTags:
@@ -51,9 +45,9 @@ class StepCounts:
 
 @dataclass
 class QueueStep:
-    store: TaskStore
+    store: SessionStore
     clock: Callable[[], datetime] = utc_now
-    changelog: TaskChangelog | None = None
+    changelog: Changelog | None = None
     """None where nothing must be recorded: a rebuild into a scratch prefix."""
     codes_and_tags: CodesAndTags = field(default_factory=NoCodesAndTags)
     """Which services have Codes and Tags on (the worker: the settings cache)."""

@@ -22,7 +22,6 @@ from contracts import SessionExpired, encode
 from mysessions_platform.kafka.deadletter import Publisher
 from mysessions_platform.sweep_loop import SweepLoop as PlatformSweepLoop
 
-from queue_service.adapters.store import IdleEntry, TaskStore
 from queue_service.domain import (
     IDLE_AFTER_MEDIA,
     LIMIT_CLASSES,
@@ -33,6 +32,7 @@ from queue_service.domain import (
     expiry_times,
     is_idle,
 )
+from queue_service.ports import IdleEntry, IdleSessions
 
 log = structlog.get_logger(__name__)
 
@@ -49,7 +49,7 @@ class SweepCounts:
 
 @dataclass
 class Watchdog:
-    store: TaskStore
+    store: IdleSessions
     publisher: Publisher
     topic: str
     idle_after: timedelta

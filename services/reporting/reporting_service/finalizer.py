@@ -20,20 +20,11 @@ import structlog
 from contracts import encode
 from mysessions_platform.kafka.deadletter import Publisher
 from mysessions_platform.mongo import Document
-from mysessions_platform.service_settings.cache import SettingsCache
 from mysessions_platform.sweep_loop import SweepLoop as PlatformSweepLoop
 
 from reporting_service.adapters.backlog import Snapshot
 from reporting_service.adapters.conclusion import ConcludeAfterCallWork
-from reporting_service.adapters.facts_store import (
-    FactsStore,
-    SessionKey,
-    Tracker,
-    fact_key,
-    fact_rev,
-    is_late,
-)
-from reporting_service.adapters.records_store import RecordsStore
+from reporting_service.adapters.facts_store import fact_key, fact_rev, is_late
 from reporting_service.adapters.translate import to_contract
 from reporting_service.domain import (
     Final,
@@ -43,6 +34,13 @@ from reporting_service.domain import (
     build_records,
     decide,
     window_closes,
+)
+from reporting_service.ports import (
+    JudgedFacts,
+    ServiceSettingsLookup,
+    SessionKey,
+    SessionRecords,
+    Tracker,
 )
 from reporting_service.step import late_document
 
@@ -70,9 +68,9 @@ class FinalizerCounts:
 
 @dataclass
 class Finalizer:
-    facts: FactsStore
-    records: RecordsStore
-    settings: SettingsCache
+    facts: JudgedFacts
+    records: SessionRecords
+    settings: ServiceSettingsLookup
     conclusion: ConcludeAfterCallWork
     publisher: Publisher
     target_topic: str

@@ -21,9 +21,8 @@ from mysessions_platform.clock import utc_now
 from mysessions_platform.kafka.deadletter import Rejection
 from pydantic import ValidationError
 
-from reporting_service.adapters.facts_store import Fact, FactsStore, SessionKey
-from reporting_service.adapters.records_store import RecordsStore
 from reporting_service.adapters.translate import surely_ignored, to_session_fact, to_task, to_work
+from reporting_service.ports import Fact, PendingFacts, SessionKey
 
 log = structlog.get_logger(__name__)
 
@@ -35,8 +34,7 @@ class StepCounts:
 
 @dataclass
 class ReportingStep:
-    facts: FactsStore
-    records: RecordsStore
+    facts: PendingFacts
     changelog_topic: str
     events_topic: str
     acw_topic: str

@@ -18,6 +18,7 @@ from contracts import DeadLetter
 from mysessions_platform.kafka.batches import BatchDelivery
 from mysessions_platform.kafka.deadletter import Rejection
 from mysessions_platform.kafka.retry import RetryPolicy
+from mysessions_platform.testing.fakes import RecordingPublisher
 from mysessions_platform.testing.records import consumer_record
 from pymongo.errors import NotPrimaryError
 from redis._parsers.base import BaseParser
@@ -45,20 +46,8 @@ def record(offset: int, value: bytes, partition: int = 2) -> Record:
     )
 
 
-class FakePublisher:
-    def __init__(self) -> None:
-        self.published: list[tuple[str, list[tuple[bytes | None, bytes]]]] = []
-
-    async def publish_all(self, topic: str, messages: list[tuple[bytes | None, bytes]]) -> None:
-        self.published.append((topic, messages))
-
-    def dead_letters(self) -> list[DeadLetter]:
-        return [
-            DeadLetter.model_validate_json(value)
-            for topic, messages in self.published
-            for _key, value in messages
-            if topic == DEAD
-        ]
+def dead_letters(publisher: RecordingPublisher) -> list[DeadLetter]:
+    return [DeadLetter.model_validate_json(value) for value in publisher.values(DEAD)]
 
 
 class FakeStep:
@@ -97,7 +86,7 @@ class FakeStep:
         return sum(1 for call in self.calls if offset in call)
 
 
-def delivery(publisher: FakePublisher) -> BatchDelivery:
+def delivery(publisher: RecordingPublisher) -> BatchDelivery:
     return BatchDelivery(
         consumer_group=GROUP,
         dead_letters=publisher,
@@ -108,44 +97,44 @@ def delivery(publisher: FakePublisher) -> BatchDelivery:
 
 
 async def test_a_good_batch_is_processed_once_and_dead_letters_nothing() -> None:
-    publisher, step = FakePublisher(), FakeStep()
+    publisher, step = RecordingPublisher(), FakeStep()
 
     await delivery(publisher).run([record(n, b"ok") for n in range(5)], step)
 
     assert step.calls == [[0, 1, 2, 3, 4]]
     assert step.processed == [0, 1, 2, 3, 4]
-    assert publisher.published == []
+    assert publisher.calls == 0
 
 
 async def test_an_empty_batch_calls_nothing() -> None:
-    publisher, step = FakePublisher(), FakeStep()
+    publisher, step = RecordingPublisher(), FakeStep()
 
     await delivery(publisher).run([], step)
 
     assert step.calls == []
-    assert publisher.published == []
+    assert publisher.calls == 0
 
 
 async def test_an_invalid_record_is_dead_lettered_with_its_bytes_and_origin() -> None:
-    publisher, step = FakePublisher(), FakeStep()
+    publisher, step = RecordingPublisher(), FakeStep()
     bad = record(11, b"invalid", partition=1)
 
     await delivery(publisher).run([record(10, b"ok"), bad, record(12, b"ok")], step)
 
     assert step.processed == [10, 12]
-    assert len(publisher.published) == 1
-    (letter,) = publisher.dead_letters()
+    assert publisher.calls == 1
+    (letter,) = dead_letters(publisher)
     assert letter.error_kind == "invalid"
     assert letter.original == b"invalid"
     assert (letter.source_topic, letter.partition, letter.offset) == (SOURCE, 1, 11)
     assert letter.key == b"session-11"
     assert letter.consumer_group == GROUP
     assert letter.attempts == 1
-    assert publisher.published[0][1][0][0] == b"session-11", "dead letter keyed as the original"
+    assert publisher.keys(DEAD) == [b"session-11"], "dead letter keyed as the original"
 
 
 async def test_a_record_that_always_fails_is_retried_alone_then_dead_lettered() -> None:
-    publisher, step = FakePublisher(), FakeStep()
+    publisher, step = RecordingPublisher(), FakeStep()
     policy = delivery(publisher)
     batch = [record(20, b"ok"), record(21, b"poison"), record(22, b"ok")]
     before = datetime.now(UTC) - timedelta(milliseconds=1)
@@ -159,7 +148,7 @@ async def test_a_record_that_always_fails_is_retried_alone_then_dead_lettered() 
     assert step.calls_with(21) == 1 + policy.message_retry.attempts
     assert step.calls[1:] == [[20], *[[21]] * policy.message_retry.attempts, [22]]
     assert step.processed == [20, 22], "its neighbours are processed"
-    (letter,) = publisher.dead_letters()
+    (letter,) = dead_letters(publisher)
     assert letter.error_kind == "failed"
     assert letter.attempts == policy.message_retry.attempts
     assert letter.original == b"poison"
@@ -172,7 +161,7 @@ async def test_a_record_that_always_fails_is_retried_alone_then_dead_lettered() 
 
 
 async def test_a_server_that_stays_away_fails_the_batch_and_dead_letters_nothing() -> None:
-    publisher = FakePublisher()
+    publisher = RecordingPublisher()
     step = FakeStep(transient_failures=1_000)
     policy = delivery(publisher)
 
@@ -181,11 +170,11 @@ async def test_a_server_that_stays_away_fails_the_batch_and_dead_letters_nothing
 
     assert len(step.calls) == policy.transient_retry.attempts
     assert step.processed == []
-    assert publisher.published == []
+    assert publisher.calls == 0
 
 
 async def test_a_server_lost_while_isolating_fails_the_batch_too() -> None:
-    publisher = FakePublisher()
+    publisher = RecordingPublisher()
 
     class RedisGoesAwayAfterTheBatch(FakeStep):
         async def __call__(self, records: Sequence[Record]) -> list[Rejection]:
@@ -201,18 +190,18 @@ async def test_a_server_lost_while_isolating_fails_the_batch_too() -> None:
 
     # Not the poison record's fault: no dead letter, the batch will be read again.
     assert step.processed == []
-    assert publisher.published == []
+    assert publisher.calls == 0
 
 
 async def test_a_transient_error_that_clears_up_within_the_budget_succeeds() -> None:
-    publisher = FakePublisher()
+    publisher = RecordingPublisher()
     step = FakeStep(transient_failures=FAST.attempts - 1)
 
     await delivery(publisher).run([record(50, b"ok"), record(51, b"ok")], step)
 
     assert len(step.calls) == FAST.attempts
     assert step.processed == [50, 51]
-    assert publisher.published == []
+    assert publisher.calls == 0
 
 
 def redis_reply(reply: str) -> redis.exceptions.RedisError:
@@ -236,7 +225,7 @@ REFUSALS = {
 async def test_a_server_that_keeps_refusing_rewinds_the_batch_and_dead_letters_nothing(
     make_error: Callable[[], Exception],
 ) -> None:
-    publisher = FakePublisher()
+    publisher = RecordingPublisher()
     step = FakeStep(transient_failures=1_000, transient=make_error())
     policy = delivery(publisher)
 
@@ -244,11 +233,11 @@ async def test_a_server_that_keeps_refusing_rewinds_the_batch_and_dead_letters_n
         await policy.run([record(60, b"ok"), record(61, b"invalid")], step)
 
     assert len(step.calls) == policy.transient_retry.attempts, "retried as a batch, not split"
-    assert publisher.published == []
+    assert publisher.calls == 0
 
 
 async def test_a_refusal_while_isolating_rewinds_and_dead_letters_nothing_not_even_poison() -> None:
-    publisher = FakePublisher()
+    publisher = RecordingPublisher()
 
     class ReplicaAfterThePoison(FakeStep):
         async def __call__(self, records: Sequence[Record]) -> list[Rejection]:
@@ -265,13 +254,13 @@ async def test_a_refusal_while_isolating_rewinds_and_dead_letters_nothing_not_ev
 
     # 71 failed for good, but 72's outage rewinds the batch: 71 is isolated again next time.
     assert step.calls_with(72) == 1 + policy.transient_retry.attempts
-    assert publisher.published == []
+    assert publisher.calls == 0
 
 
 async def test_an_outage_of_one_record_that_clears_up_while_isolating_dead_letters_nothing() -> (
     None
 ):
-    publisher = FakePublisher()
+    publisher = RecordingPublisher()
 
     class SlowOnce(FakeStep):
         async def __call__(self, records: Sequence[Record]) -> list[Rejection]:
@@ -287,11 +276,11 @@ async def test_an_outage_of_one_record_that_clears_up_while_isolating_dead_lette
     )
 
     assert step.processed == [80, 82]
-    assert [letter.offset for letter in publisher.dead_letters()] == [81]
+    assert [letter.offset for letter in dead_letters(publisher)] == [81]
 
 
 async def test_a_message_too_large_for_kafka_is_the_messages_fault_not_an_outage() -> None:
-    publisher = FakePublisher()
+    publisher = RecordingPublisher()
     step = FakeStep(poison=b"huge")
 
     async def refuse_huge(records: Sequence[Record]) -> list[Rejection]:
@@ -305,14 +294,14 @@ async def test_a_message_too_large_for_kafka_is_the_messages_fault_not_an_outage
     await policy.run([record(90, b"ok"), record(91, b"huge"), record(92, b"ok")], refuse_huge)
 
     assert step.processed == [90, 92], "the partition moves on"
-    (letter,) = publisher.dead_letters()
+    (letter,) = dead_letters(publisher)
     assert (letter.offset, letter.error_kind) == (91, "failed")
     assert letter.error.startswith("MessageSizeTooLargeError")
     assert letter.attempts == policy.message_retry.attempts
 
 
 async def test_a_dead_letter_reason_does_not_quote_a_pipelined_commands_arguments() -> None:
-    publisher = FakePublisher()
+    publisher = RecordingPublisher()
 
     async def wrong_type(records: Sequence[Record]) -> list[Rejection]:
         error = redis_reply("WRONGTYPE Operation against a key")
@@ -321,7 +310,7 @@ async def test_a_dead_letter_reason_does_not_quote_a_pipelined_commands_argument
 
     await delivery(publisher).run([record(100, b"ok")], wrong_type)
 
-    (letter,) = publisher.dead_letters()
+    (letter,) = dead_letters(publisher)
     assert "+33612345678" not in letter.error
     assert (
         letter.error == "ResponseError: command #1 of a pipeline: WRONGTYPE Operation against a key"

@@ -8,6 +8,7 @@ from aiokafka import ConsumerRecord
 from contracts import DeadLetter, encode
 from contracts import limits as lim
 from mysessions_platform.kafka.deadletter import MAX_ERROR_CHARS, Rejection, dead_letter, envelope
+from mysessions_platform.testing.fakes import RecordingPublisher
 from mysessions_platform.testing.records import consumer_record
 
 pytestmark = pytest.mark.unit
@@ -65,16 +66,8 @@ def test_an_envelope_cannot_claim_a_whole_original_of_another_length() -> None:
         DeadLetter.model_validate({**letter.model_dump(), "original_length": 4})
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.sent: list[tuple[bytes | None, bytes]] = []
-
-    async def publish_all(self, topic: str, messages: list[tuple[bytes | None, bytes]]) -> None:
-        self.sent.extend(messages)
-
-
 async def test_the_dead_letter_record_key_is_cut_like_the_envelopes() -> None:
-    publisher = Recorder()
+    publisher = RecordingPublisher()
     await dead_letter(publisher, "dlq", [rejected(b"x", b"k" * 10_000)], "ingest")
-    [(key, _)] = publisher.sent
+    [(key, _)] = publisher.messages("dlq")
     assert key == b"k" * lim.DEAD_LETTER_MAX_KEY_BYTES

@@ -44,7 +44,7 @@ def create_app(
     lookup = IdLookup()  # how to read by id: detected once, at start (ensure_indexes)
     facts, records = FactsStore(database, lookup), RecordsStore(database, lookup)
     inputs = (settings.changelog_topic, settings.events_topic, settings.acw_topic)
-    step = ReportingStep(facts, records, *inputs, settings.settle, clock=clock)
+    step = ReportingStep(facts, *inputs, settings.settle, clock=clock)
     saves, tags = AcwSaves(database), TagCounts(database)
     acw = AcwPorts(
         tasks=QueueTaskReader(redis, settings.queue_key_prefix),

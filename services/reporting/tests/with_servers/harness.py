@@ -1,7 +1,7 @@
 """Reporting's step and sweep over a test's own MongoDB database, with a clock the test
 moves, and messages as the queue, ingest and after-call work write them."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
@@ -13,6 +13,7 @@ from mysessions_platform.kafka.deadletter import Publisher
 from mysessions_platform.mongo import Document
 from mysessions_platform.service_settings.cache import SettingsCache
 from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
+from mysessions_platform.testing.fakes import ManualClock, RecordingPublisher
 from pydantic import BaseModel
 from pymongo.asynchronous.database import AsyncDatabase
 from reporting_service.adapters.conclusion import LocalConclusion
@@ -26,29 +27,10 @@ CHANGELOG, EVENTS, ACW, TARGET = "changelog", "events", "acw", "records"
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
 
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-@dataclass
-class MemoryPublisher:
-    sent: list[tuple[str, bytes | None, bytes]] = field(default_factory=list)
-
-    async def publish_all(self, topic: str, messages: list[tuple[bytes | None, bytes]]) -> None:
-        self.sent += [(topic, key, value) for key, value in messages]
-
-
 @dataclass
 class Harness:
     database: AsyncDatabase[Document]
-    clock: Clock
+    clock: ManualClock
     publisher: Publisher
     step: ReportingStep
     finalizer: Finalizer
@@ -73,19 +55,19 @@ async def make_harness(
     lookup: IdLookup | None = None,
 ) -> Harness:
     """``lookup``: how the stores read by id (default: as the server's plans say)."""
-    clock = Clock(now)
+    clock = ManualClock(now)
     lookup = lookup or IdLookup()
     facts, records = FactsStore(database, lookup), RecordsStore(database, lookup)
     await facts.ensure_indexes()
     await records.ensure_indexes()
-    step = ReportingStep(facts, records, CHANGELOG, EVENTS, ACW, timedelta(seconds=10), clock)
+    step = ReportingStep(facts, CHANGELOG, EVENTS, ACW, timedelta(seconds=10), clock)
     cache = SettingsCache(ServiceSettingsStore(database), TenantSettingsStore(database))
     finalizer = Finalizer(
         facts,
         records,
         cache,
         LocalConclusion(facts),
-        publisher or MemoryPublisher(),
+        publisher or RecordingPublisher(),
         TARGET,
         clock,
         FinalityRule(timedelta(seconds=10)),

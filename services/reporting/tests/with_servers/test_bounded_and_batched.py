@@ -98,7 +98,7 @@ async def test_a_batch_costs_a_few_commands_whatever_its_sessions(
     # facts inserted, trackers deleted, then inserted
     assert sum(commands.take().values()) <= 3
 
-    harness.clock.advance(seconds=11)
+    harness.clock.advance(timedelta(seconds=11))
     assert await harness.finalizer.sweep() == 50
     sweep = commands.take()
     # due, facts, settings (read once, cached), records, markers written (their hour
@@ -110,7 +110,7 @@ async def test_a_batch_costs_a_few_commands_whatever_its_sessions(
 
     await harness.feed(*fifty)  # redelivered: nothing late, what it left is deleted
     assert sum(commands.take().values()) <= 3
-    harness.clock.advance(seconds=11)
+    harness.clock.advance(timedelta(seconds=11))
     assert await harness.finalizer.sweep() == 0
     assert harness.finalizer.counts.late == 0
     assert await database[FACTS].count_documents({}) == 0
@@ -130,7 +130,7 @@ async def test_pending_state_stays_bounded_under_a_steady_stream(
     for tick in range(ticks):
         calls = [m for n in range(per_tick) for m in _call(f"s-{tick}-{n}")]
         await harness.feed(*calls)
-        harness.clock.advance(seconds=10)
+        harness.clock.advance(timedelta(seconds=10))
         written += await harness.finalizer.sweep()
         for name in (FACTS, SESSIONS, WRITTEN):
             most[name] = max(most[name], await reporting_db[name].count_documents({}))
@@ -171,7 +171,7 @@ async def test_another_tenants_session_of_the_same_id_is_left_alone(
     harness = await make_harness(reporting_db, now=T0 + timedelta(minutes=2))
     await harness.feed(*_call("s-1"))
     await harness.feed(*[(EVENTS, e) for e in answered_call("other", "s-1")])
-    harness.clock.advance(seconds=11)
+    harness.clock.advance(timedelta(seconds=11))
     assert await harness.finalizer.sweep() == 1  # acme's; other's waits for its task
     assert await reporting_db[FACTS].count_documents({"tenant_id": "other"}) == 5
     assert await reporting_db[SESSIONS].count_documents({"tenant_id": "other"}) == 1
@@ -199,7 +199,7 @@ async def test_sessions_written_before_the_upgrade_still_count_late_facts(
     )
     harness = await make_harness(reporting_db, now=T0 + timedelta(minutes=3))  # restarted
     await harness.feed((ACW, saved_work("acme", "s-1", T0 + timedelta(minutes=2))))
-    harness.clock.advance(seconds=11)
+    harness.clock.advance(timedelta(seconds=11))
     assert await harness.finalizer.sweep() == 0
     assert harness.finalizer.counts.late == 1
     assert await reporting_db[SESSIONS].count_documents({}) == 0

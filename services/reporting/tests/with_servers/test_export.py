@@ -47,7 +47,7 @@ async def test_parquet_and_csv_round_trip(
             *[(EVENTS, e) for e in answered_call("acme" if n % 2 else "other", session, at)],
             (CHANGELOG, accepted_task("acme" if n % 2 else "other", session, at)),
         )
-    harness.clock.advance(seconds=11)
+    harness.clock.advance(timedelta(seconds=11))
     assert await harness.finalizer.sweep() == SESSIONS  # windows long closed: system-timeout
     stored = sorted(
         [from_document(doc) async for doc in reporting_db[RECORDS].find()],

@@ -54,11 +54,11 @@ async def test_markers_and_records_are_read_by_index(
                 *[(EVENTS, e) for e in answered_call("acme", f"s-{n}")],
                 *[(CHANGELOG, _ended_task(f"s-{n}", rev)) for rev in range(1, 6)],
             )
-        harness.clock.advance(seconds=11)
+        harness.clock.advance(timedelta(seconds=11))
         assert await harness.finalizer.sweep() == 5
         assert harness.finalizer.counts.published == 10
         await harness.feed(*[(EVENTS, e) for e in answered_call("acme", "s-0")])  # redelivered
-        harness.clock.advance(seconds=11)
+        harness.clock.advance(timedelta(seconds=11))
         assert await harness.finalizer.sweep() == 0  # judged by its marker: written before
 
     history = [find for find in finds.finds if find["collection"] in (WRITTEN, RECORDS)]

@@ -108,13 +108,13 @@ async def test_the_step_the_sweep_and_the_purge_select_by_index(
                 *[(EVENTS, e) for e in answered_call("acme", f"s-{n}")],
                 *[(CHANGELOG, _ended_task(f"s-{n}", rev)) for rev in range(1, 6)],
             )
-        harness.clock.advance(seconds=11)
+        harness.clock.advance(timedelta(seconds=11))
         assert await harness.finalizer.sweep() == 5
         await harness.feed((CHANGELOG, _ended_task("s-0", 6)))  # late: after its records
-        harness.clock.advance(seconds=11)
+        harness.clock.advance(timedelta(seconds=11))
         assert await harness.finalizer.sweep() == 0
         assert harness.finalizer.counts.late == 1
-        harness.clock.advance(days=7, minutes=1)  # past the day's late window: purged
+        harness.clock.advance(timedelta(days=7, minutes=1))  # past the day's late window: purged
         assert await harness.finalizer.sweep() == 0
         assert harness.finalizer.counts.purged == 5
         assert harness.finalizer.counts.purged_late == 1
