@@ -16,7 +16,14 @@ _CODES = (
     c.Code(id="no-answer-needed", label="No answer needed"),
 )
 _SECONDARY = (c.Code(id="callback", label="Callback requested"),)
-_DETAILS = c.SessionDetailsFields(parameters=("ticket_id", "intent", "language"))
+_DETAILS = c.SessionDetailsFields(
+    parameters=("ticket_id", "intent", "language"),
+    parameter_labels=(
+        c.ParameterLabel(name="ticket_id", label="Ticket ID"),
+        c.ParameterLabel(name="intent", label="Intent"),
+        c.ParameterLabel(name="language", label="Spoken language"),
+    ),
+)
 _CRM_LINK = c.ContextLink(
     name="CRM contact", url_template="https://crm.example.com/contacts?phone={system.caller}"
 )

@@ -49,8 +49,12 @@ def axe_source() -> str:
 
 
 @asynccontextmanager
-async def chromium(user_data_dir: Path) -> AsyncIterator[BrowserContext]:
-    """A fresh browser profile in ``user_data_dir``; closed afterwards."""
+async def chromium(
+    user_data_dir: Path, *, block_popups: bool = False
+) -> AsyncIterator[BrowserContext]:
+    """A fresh browser profile in ``user_data_dir``; closed afterwards. ``block_popups``:
+    Chromium's pop-up blocker stays on, as in an agent's browser (Playwright switches it off
+    by default): one tab per click, none without a click."""
     executable = require_chromium()
     async with async_playwright() as playwright:
         context = await playwright.chromium.launch_persistent_context(
@@ -58,6 +62,7 @@ async def chromium(user_data_dir: Path) -> AsyncIterator[BrowserContext]:
             executable_path=str(executable),
             headless=True,
             args=list(CHROMIUM_ARGS),
+            ignore_default_args=["--disable-popup-blocking"] if block_popups else None,
             viewport={"width": 1280, "height": 900},
             reduced_motion="no-preference",
         )

@@ -79,17 +79,66 @@ def caption(
     )
 
 
-def email_arrives(call: LiveCall, subject: str, html: str) -> list[c.SessionEvent]:
+ANN = c.Party(address="ann@example.com", address_kind="email", display_name="Ann Lee")
+
+
+def email_arrives(
+    call: LiveCall, subject: str, html: str, sender: c.Party = ANN
+) -> list[c.SessionEvent]:
     """An e-mail task's events: the session, its mail, the offer (``call`` of e-mail)."""
     before = len(call.session.events)
-    call.session.inbound(call.service, 1, "email")
+    _started_by(call, "email", sender)
     call.session.add(
         c.EmailReceived,
         seconds_since(call.t0),
-        sender=c.Party(address="ann@example.com", address_kind="email", display_name="Ann Lee"),
+        sender=sender,
         subject=subject,
         html_body=html,
         received_at=datetime.now(UTC),
     )
     call.session.task(c.TaskOffered, seconds_since(call.t0), service_id=call.service)
+    return call.session.events[before:]
+
+
+def chat_arrives(call: LiveCall, chat_url: str) -> list[c.SessionEvent]:
+    """A chat task's events: the session, its chat (by its link), the offer."""
+    before = len(call.session.events)
+    bo = c.Party(address="bo@example.com", address_kind="email", display_name="Bo Chen")
+    _started_by(call, "chat", bo)
+    call.session.add(c.ChatReceived, seconds_since(call.t0), sender=bo, chat_url=chat_url)
+    call.session.task(c.TaskOffered, seconds_since(call.t0), service_id=call.service)
+    return call.session.events[before:]
+
+
+def _started_by(call: LiveCall, modality: str, sender: c.Party) -> None:
+    """An inbound session whose caller is the mail's or chat's sender, queued in its service."""
+    name = call.service.title()
+    call.session.add(
+        c.SessionStarted,
+        0,
+        direction="inbound",
+        modality=modality,
+        service_id=call.service,
+        service_name=name,
+        caller=sender,
+    )
+    call.session.add(
+        c.SessionQueued,
+        0,
+        service_session_id=f"{call.session_id}:1",
+        service_id=call.service,
+        service_name=name,
+        priority=1,
+    )
+
+
+def parameters_set(call: LiveCall, values: dict[str, str]) -> list[c.SessionEvent]:
+    """Upstream sets custom parameters in the call's service session."""
+    before = len(call.session.events)
+    call.session.add(
+        c.CustomParametersUpdated,
+        seconds_since(call.t0),
+        service_session_id=f"{call.session_id}:1",
+        parameters=values,
+    )
     return call.session.events[before:]

@@ -20,6 +20,13 @@ async def browser(tmp_path: Path) -> AsyncIterator[BrowserContext]:
         yield context
 
 
+@pytest.fixture
+async def popup_blocking_browser(tmp_path: Path) -> AsyncIterator[BrowserContext]:
+    """The same Chromium with its pop-up blocker on, as agents' browsers have it."""
+    async with chromium(tmp_path / "blocking-profile", block_popups=True) as context:
+        yield context
+
+
 @pytest.fixture(scope="session")
 def axe() -> str:
     """axe.min.js (pinned, fetched by scripts/bootstrap.sh) to inject into a page."""

@@ -58,6 +58,9 @@ async def test_live_captions_show_in_the_transcript_while_the_call_lives(
     await page.get_by_role("button", name="Open all context links").click()
     await page.wait_for_timeout(500)
     assert len(opened) == 2
+    # Pop-ups allowed (this browser): nothing to tell the agent; no tab reaches back.
+    await expect(page.locator("#detail .popup-status")).to_have_text("")
+    assert [await tab.evaluate("() => window.opener") for tab in opened] == [None, None]
     await screenshot(page, "transcript")
 
     # The embedded context: the configured page, sandboxed, only while the call lives.

@@ -54,7 +54,21 @@ SUPPORT = c.ServiceSettingsSpec(
             name="Tickets", url_template="https://tickets.example.com/s/{system.session_id}"
         ),
     ),
+    session_details_fields=c.SessionDetailsFields(
+        parameters=("ticket_id", "intent"),
+        parameter_labels=(c.ParameterLabel(name="ticket_id", label="Ticket ID"),),
+    ),
 )
+SALES = c.ServiceSettingsSpec(
+    tenant_id=TENANT,
+    service_id="sales",
+    service_name="Sales",
+    widgets=c.Widgets(transcription=True, context_links=True),
+    context_links=(
+        c.ContextLink(name="CRM", url_template="https://crm.example.com/c?phone={system.caller}"),
+    ),
+)
+"""Transcribed, without after-call work (no codes and tags)."""
 
 AGENT_USER = DemoUser(label="Agent", tenant_id=TENANT, user_id=AGENT, roles=["agent"])
 
@@ -118,7 +132,8 @@ async def my_sessions_world(
     context: bool = False,
 ) -> AsyncIterator[World]:
     database = mongo_databases.create("page")
-    await ServiceSettingsStore(database).apply(SUPPORT, datetime.now(UTC) - timedelta(days=1))
+    for spec in (SUPPORT, SALES):
+        await ServiceSettingsStore(database).apply(spec, datetime.now(UTC) - timedelta(days=1))
     pipeline = await make_pipeline(
         servers, kafka_topics, redis_keys.prefix, settings_database=database.name
     )

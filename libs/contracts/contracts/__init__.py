@@ -56,6 +56,7 @@ from contracts.reporting import OutcomeGroup, OutcomeId, RecordType, SessionReco
 from contracts.service_settings import (
     Code,
     ContextLink,
+    ParameterLabel,
     ServiceSettings,
     ServiceSettingsSpec,
     SessionDetailsFields,
@@ -117,6 +118,7 @@ __all__ = [
     "OutboundUserAborted",
     "OutcomeGroup",
     "OutcomeId",
+    "ParameterLabel",
     "Party",
     "QueueTask",
     "RecordType",

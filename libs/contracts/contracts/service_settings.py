@@ -99,6 +99,15 @@ class ContextLink(Message):
     url_template: UrlTemplate = Field(description="At most 2,048 characters.")
 
 
+class ParameterLabel(Message):
+    """What agents see for a custom parameter instead of the name it arrives under."""
+
+    name: DisplayParameterName = Field(
+        description="The parameter as upstream names it, e.g. ticket_id; one of `parameters`."
+    )
+    label: Label = Field(description='What agents see, e.g. "Ticket ID"; 1 to 64 characters.')
+
+
 class SessionDetailsFields(Message):
     system: tuple[SystemField, ...] = Field(
         default=SYSTEM_FIELDS,
@@ -110,12 +119,35 @@ class SessionDetailsFields(Message):
         max_length=MAX_DETAIL_PARAMETERS,
         description=f"Custom parameters shown, by display name; at most {MAX_DETAIL_PARAMETERS}.",
     )
+    # A list of its own beside `parameters` (not a string-or-object entry in it): each field
+    # keeps one shape, and settings written before labels existed stay valid as they are.
+    parameter_labels: tuple[ParameterLabel, ...] = Field(
+        default=(),
+        max_length=MAX_DETAIL_PARAMETERS,
+        description='Labels agents see for shown parameters (ticket_id as "Ticket ID"); a '
+        "parameter without one shows its name. Each names a parameter in `parameters`, once.",
+    )
 
     @field_validator("system", "parameters")
     @classmethod
     def _no_repeats(cls, values: tuple[str, ...]) -> tuple[str, ...]:
         _unique(values, "field")
         return values
+
+    @model_validator(mode="after")
+    def _labels_name_shown_parameters(self) -> Self:
+        """A label for a parameter that is not shown is a typo that would silently show the
+        raw name: refused, by position (never the value)."""
+        names = [entry.name for entry in self.parameter_labels]
+        _unique(names, "labelled parameter")
+        for position, name in enumerate(names):
+            if name not in self.parameters:
+                raise ValueError(f"parameter_labels.{position} names no parameter in parameters")
+        return self
+
+    def label_of(self, parameter: str) -> str | None:
+        """The label agents see for ``parameter``; None where the owners set none."""
+        return next((e.label for e in self.parameter_labels if e.name == parameter), None)
 
 
 class ServiceSettingsSpec(Message):

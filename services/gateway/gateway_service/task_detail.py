@@ -47,6 +47,11 @@ class CallerDetail(BaseModel):
 class NamedValue(BaseModel):
     name: str
     value: str
+    label: str | None = Field(
+        default=None,
+        description="What agents see for a custom parameter, where the service's owners set "
+        'a label (ticket_id as "Ticket ID"); null for system fields and unlabelled ones.',
+    )
 
 
 class NamedLink(BaseModel):
@@ -122,9 +127,7 @@ async def task_detail(
         )
         if on.caller_information
         else None,
-        session_details=[NamedValue(name=f.name, value=f.value) for f in panel.session_details]
-        if on.session_details
-        else None,
+        session_details=_session_details(panel, settings) if on.session_details else None,
         context_links=[NamedLink(name=link.name, url=link.url) for link in panel.links]
         if on.context_links
         else None,
@@ -161,6 +164,20 @@ async def _panel(
     if panel.status == "live" and not live:  # privacy: the call goes on without this agent
         return not_available_panel()
     return panel
+
+
+def _session_details(panel: Panel, settings: ServiceSettings | None) -> list[NamedValue]:
+    """The panel's fields; a custom parameter (one with a source service) carries the label
+    the service's settings give it now, as the panel's templates are the ones set now."""
+    fields = settings.session_details_fields if settings is not None else None
+    return [
+        NamedValue(
+            name=f.name,
+            value=f.value,
+            label=fields.label_of(f.name) if fields is not None and f.source is not None else None,
+        )
+        for f in panel.session_details
+    ]
 
 
 def _caller_name(panel: Panel, view: TaskView) -> str:

@@ -160,3 +160,33 @@ def _tenant_problem(**fields: Any) -> str:
     with pytest.raises(ValidationError) as raised:
         TenantSettingsSpec.model_validate({"tenant_id": "acme", **fields})
     return explain(raised.value)
+
+
+def test_shown_parameters_may_carry_the_label_agents_see() -> None:
+    fields = {"parameters": ["ticket_id", "intent"]}
+    labelled = spec(
+        session_details_fields={
+            **fields,
+            "parameter_labels": [{"name": "ticket_id", "label": "Ticket ID"}],
+        }
+    ).session_details_fields
+    assert labelled.label_of("ticket_id") == "Ticket ID"
+    assert labelled.label_of("intent") is None  # no label: the name as it arrives
+    # Settings written before labels existed stay valid: no labels at all.
+    assert spec(session_details_fields=fields).session_details_fields.parameter_labels == ()
+
+
+def test_a_label_names_a_shown_parameter_once() -> None:
+    fields = {"parameters": ["ticket_id"]}
+    unknown = [{"name": "tciket_id", "label": "Ticket ID"}]
+    assert "parameter_labels.0 names no parameter in parameters" in problem(
+        session_details_fields={**fields, "parameter_labels": unknown}
+    )
+    twice = [{"name": "ticket_id", "label": "Ticket"}, {"name": "ticket_id", "label": "ID"}]
+    assert "labelled parameter at 1 appears twice" in problem(
+        session_details_fields={**fields, "parameter_labels": twice}
+    )
+    empty = [{"name": "ticket_id", "label": ""}]
+    assert "parameter_labels.0.label" in problem(
+        session_details_fields={**fields, "parameter_labels": empty}
+    )

@@ -11,6 +11,7 @@ import {
   takeTokenFromFragment,
   toSignIn,
 } from "./common.js";
+import { AutoOpener, autoOpenWanted, setAutoOpen } from "./autoopen.js";
 import { DetailPanel } from "./detail.js";
 import { TaskList } from "./list.js";
 import { OUTCOMES, syncClock } from "./present.js";
@@ -159,6 +160,9 @@ function start() {
     try {
       const me = await api("/me");
       $("who").textContent = `${me.user_id} · ${me.tenant_id}`;
+      $("auto-open").checked = autoOpenWanted(me);
+      $("auto-open").addEventListener("change", () => setAutoOpen(me, $("auto-open").checked));
+      const opener = new AutoOpener($("auto-open-status"), () => $("auto-open").checked);
       const first = await load();
       stream = liveStream(first.last_event_id, {
         task(view) {
@@ -171,6 +175,7 @@ function start() {
             total += 1;
             showCount();
           }
+          opener.taskArrived(view, !known);
           performance.measure("mysessions:update", { start: started });
           // ... and until the frame that shows it (style, layout and paint included).
           requestAnimationFrame(() =>

@@ -3,7 +3,9 @@
 import { api, el, present, seg } from "./common.js";
 import { acwWidget } from "./acw.js";
 import { emailWidget } from "./email.js";
+import { blockedMessage, openTabs, safeUrl } from "./popups.js";
 import {
+  callerDetailLabel,
   detailField,
   duration,
   fullTime,
@@ -93,7 +95,8 @@ export class DetailPanel {
       widgets.push(this.#embedded(d.embedded_context_url));
     if (w.chat && d.chat_url) widgets.push(this.#chat(d.chat_url));
     if (w.email && d.email) widgets.push(emailWidget(d.email, t.user_session_id));
-    if (w.transcription && d.transcript) widgets.push(this.#transcript(d.transcript));
+    if (w.transcription && d.transcript)
+      widgets.push(this.#transcript(d.transcript, Boolean(d.acw?.enabled)));
     if (d.acw?.enabled) widgets.push(acwWidget(d.acw, t, () => this.#saved()));
     this.#show([el("h2", { id: "detail-title", text: "Details" }), ...widgets]);
     this.#renderResult();
@@ -121,14 +124,16 @@ export class DetailPanel {
   }
 
   #callerWidget(d, w) {
-    const box = el("div", { class: "widget" }, el("h3", { text: "Caller" }));
+    // Every field wraps anywhere (app.css, .caller-card): a long e-mail address or name
+    // breaks inside the card instead of widening it past the panel.
+    const box = el("div", { class: "widget caller-card" }, el("h3", { text: "Caller" }));
     const caller = w.caller_information ? d.caller : null;
     const name = caller?.display_name || d.task.caller?.display_name || "Anonymous";
     box.append(el("p", { class: "caller-name", text: name }));
     const address = caller?.address ?? d.task.caller?.address;
-    if (address) box.append(el("p", { class: "muted", text: address }));
+    if (address) box.append(el("p", { class: "muted caller-address", text: address }));
     if (caller?.details && Object.keys(caller.details).length)
-      box.append(pairs(Object.entries(caller.details)));
+      box.append(pairs(Object.entries(caller.details).map(([n, v]) => [callerDetailLabel(n), v])));
     return box;
   }
 
@@ -140,7 +145,7 @@ export class DetailPanel {
   #sessionDetails(d) {
     const box = el("div", { class: "widget" }, el("h3", { text: "Session details" }));
     if (!d.session_details?.length) box.append(el("p", { class: "muted", text: "Not Available" }));
-    else box.append(pairs(d.session_details.map((f) => detailField(f.name, f.value))));
+    else box.append(pairs(d.session_details.map((f) => detailField(f.name, f.value, f.label))));
     return box;
   }
 
@@ -150,6 +155,8 @@ export class DetailPanel {
     if (links.length) {
       const list = el("ul", { class: "links" });
       for (const link of links) list.append(el("li", {}, external(link.url, link.name)));
+      // In the page from the start, so a screen reader announces what is written into it.
+      const status = el("p", { class: "popup-status", role: "status" });
       box.append(
         list,
         el("button", {
@@ -157,12 +164,15 @@ export class DetailPanel {
           class: "open-all",
           text: "Open all context links",
           onclick: () => {
-            for (const link of links) {
-              const url = safeUrl(link.url);
-              if (url) window.open(url, "_blank", "noopener,noreferrer");
-            }
+            const result = openTabs(links.map((link) => link.url));
+            status.textContent = blockedMessage(
+              result,
+              "context link",
+              "Then choose Open all context links again, or open each link above.",
+            );
           },
         }),
+        status,
       );
     } else if (w.context_links) box.append(el("p", { class: "muted", text: "No context links" }));
     if (w.map && d.map_url)
@@ -199,6 +209,7 @@ export class DetailPanel {
   }
 
   #chat(url) {
+    const status = el("p", { class: "popup-status", role: "status" });
     return el(
       "div",
       { class: "widget" },
@@ -208,26 +219,32 @@ export class DetailPanel {
         class: "open-chat",
         text: "Open chat",
         onclick: () => {
-          const safe = safeUrl(url);
-          if (safe) window.open(safe, "_blank", "noopener,noreferrer");
+          status.textContent = blockedMessage(openTabs([url]), "chat", "Then open it again.");
         },
       }),
+      status,
     );
   }
 
-  #transcript(transcript) {
+  /** ``withAcw``: the task takes after-call work (``acw.enabled``: Codes and Tags was on
+   * when it started). Only then does a pending transcript show its loading indicator, as
+   * the product documents it ("If you have ACW configured, a loading indicator shows the
+   * saving process"); elsewhere a pending transcript reads as none yet. */
+  #transcript(transcript, withAcw) {
     const labels = {
       live: "Live caption",
-      pending: "Transcript pending",
+      pending: withAcw ? "Saving the transcript…" : "No transcript yet",
       available: "Transcript",
       expired: "Transcript no longer kept",
       none: "No transcript",
     };
-    this.transcriptState = el("p", {
-      class: "muted",
-      "aria-live": "polite",
-      text: labels[transcript.state] ?? transcript.state,
-    });
+    const loading = transcript.state === "pending" && withAcw;
+    this.transcriptState = el(
+      "p",
+      { class: loading ? "muted transcript-pending" : "muted", "aria-live": "polite" },
+      loading ? el("span", { class: "spinner", "aria-hidden": "true" }) : null,
+      labels[transcript.state] ?? transcript.state,
+    );
     this.transcriptList = el("ol", { class: "transcript", "aria-label": "Transcript" });
     for (const line of transcript.lines ?? []) {
       const node = this.#line(line);
@@ -263,16 +280,6 @@ function pairs(entries) {
   for (const [name, value] of entries)
     list.append(el("dt", { text: name }), el("dd", { text: value ?? "Not Available" }));
   return list;
-}
-
-/** http(s) links only: a javascript: or data: URL never opens from the page. */
-function safeUrl(url) {
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : null;
-  } catch {
-    return null;
-  }
 }
 
 function external(url, text) {

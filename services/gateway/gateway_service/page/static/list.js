@@ -3,11 +3,13 @@
 // 1,000 history entries stays smooth. One ticker a second updates the live timers shown.
 
 import { el, present } from "./common.js";
+import { modalityIcon } from "./icons.js";
 import {
   compareTasks,
   duration,
   fullTime,
   isTicking,
+  modalityLabel,
   pulse,
   resultLabel,
   shownSeconds,
@@ -133,6 +135,7 @@ export class TaskList {
     const beat = pulse(view);
     const seconds = shownSeconds(view);
     const timerName = view.shown_timer ? TIMER_NAMES[view.shown_timer] : "";
+    const caller = view.caller?.display_name || "Anonymous";
     button.replaceChildren(
       ...present([
         el("span", {
@@ -142,8 +145,20 @@ export class TaskList {
         el(
           "span",
           { class: "task-main" },
-          el("span", { class: "caller", text: view.caller?.display_name || "Anonymous" }),
-          el("span", { class: "service", text: view.service_name || view.service_id || "" }),
+          // Cut to one line with an ellipsis: the whole of it is the title (a long e-mail
+          // address), and the detail's caller card shows it wrapped.
+          el("span", { class: "caller", title: caller, text: caller }),
+          el(
+            "span",
+            { class: "task-meta" },
+            el(
+              "span",
+              { class: "modality", "data-modality": view.modality },
+              modalityIcon(view.modality),
+              el("span", { text: modalityLabel(view) }),
+            ),
+            el("span", { class: "service", text: view.service_name || view.service_id || "" }),
+          ),
         ),
         el(
           "span",

@@ -21,6 +21,15 @@ const STATES = {
   connected: "Connected",
 };
 
+const MODALITIES = { voice: "Call", email: "E-mail", chat: "Chat" };
+
+/** The modality in words ("Call", "Outbound call", "E-mail", "Chat"): the row says it in
+ *  text beside its icon, so calls, mails and chats never look alike. */
+export function modalityLabel(view) {
+  const label = MODALITIES[view.modality] ?? view.modality ?? "";
+  return view.modality === "voice" && view.direction === "outbound" ? "Outbound call" : label;
+}
+
 export const TIMER_NAMES = {
   queue_s: "Queue time",
   ring_s: "Ring time",
@@ -106,7 +115,8 @@ export function compareTasks(a, b) {
 }
 
 /** A session-details field as a person reads it: system fields by their label, instants
- * in the agent's time zone; custom parameters keep their display name and text. */
+ * in the agent's time zone; custom parameters by the label their service's owners set,
+ * else by their name. */
 const SYSTEM_FIELD_LABELS = {
   session_id: "Session ID",
   service_id: "Service ID",
@@ -118,8 +128,24 @@ const SYSTEM_FIELD_LABELS = {
 };
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
-export function detailField(name, value) {
-  const label = SYSTEM_FIELD_LABELS[name] ?? name;
-  const shown = ISO_INSTANT.test(value) ? fullTime(value) : value;
+/** ``label``: the owners' label of a custom parameter (``session_details[].label``). */
+export function detailField(name, value, label = null) {
+  const system = !label && name in SYSTEM_FIELD_LABELS;
+  label = label || SYSTEM_FIELD_LABELS[name] || name;
+  let shown = ISO_INSTANT.test(value) ? fullTime(value) : value;
+  if (system && name === "modality") shown = MODALITIES[value] ?? value;
   return [label, shown];
 }
+
+const CALLER_DETAIL_LABELS = {
+  company: "Company",
+  street: "Street",
+  postal_code: "Postal code",
+  city: "City",
+  country: "Country",
+  email: "E-mail",
+  phone: "Phone",
+};
+
+/** A caller detail's name as a person reads it ("postal_code" is "Postal code"). */
+export const callerDetailLabel = (name) => CALLER_DETAIL_LABELS[name] ?? name;

@@ -112,7 +112,10 @@ function fill(s) {
     primary_codes: s.primary_codes.map((c) => ({ ...c })),
     secondary_codes: s.secondary_codes.map((c) => ({ ...c })),
     context_links: s.context_links.map((l) => ({ ...l })),
-    parameters: s.session_details_fields.parameters.map((name) => ({ name })),
+    parameters: s.session_details_fields.parameters.map((name) => ({
+      name,
+      label: (s.session_details_fields.parameter_labels ?? []).find((l) => l.name === name)?.label,
+    })),
   };
   renderRows();
   $("acw_window_m").value = String(Math.round(s.acw_window_s / 60));
@@ -139,7 +142,7 @@ const ROW_KINDS = {
   primary_codes: [["id", "Code id"], ["label", "Label"]],
   secondary_codes: [["id", "Code id"], ["label", "Label"]],
   context_links: [["name", "Link name"], ["url_template", "URL template"]],
-  parameters: [["name", "Parameter display name"]],
+  parameters: [["name", "Parameter name"], ["label", "Label agents see"]],
 };
 const ROW_LOC = {
   primary_codes: "primary_codes",
@@ -174,7 +177,9 @@ function renderRows() {
               id,
               value: row[field] ?? "",
               maxlength: MAX_LENGTH[field],
-              "data-loc": kind === "parameters" ? loc : `${loc}.${field}`,
+              // A parameter's name is the list's entry itself; its label goes to
+              // parameter_labels (see body()), whose problems show at the form's top.
+              "data-loc": kind === "parameters" && field === "name" ? loc : `${loc}.${field}`,
             }),
           );
         });
@@ -220,6 +225,10 @@ function body() {
     session_details_fields: {
       system: SYSTEM_FIELDS.map(([name]) => name).filter((n) => $(`system-${n}`).checked),
       parameters: rows.parameters.map((row) => row.name),
+      // Only the rows given a label: an empty one means "show the name".
+      parameter_labels: rows.parameters
+        .filter((row) => row.label.trim())
+        .map((row) => ({ name: row.name, label: row.label.trim() })),
     },
     store_context: $("store_context").checked,
     confirm_store_context: $("confirm_store_context").checked,
