@@ -22,6 +22,7 @@ from queue_service.adapters.task_codec import task_from_json
 from queue_service.adapters.view_model import task_view
 from queue_service.read import START, AgentEvents
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 ServiceOfSession = tuple[str, str | None]
 
@@ -272,12 +273,16 @@ class NoReplies:
 
 
 class CountingRequests:
-    """``RequestCounter``: counts per key, in memory (one gateway instance)."""
+    """``RequestCounter``: counts per key, in memory (one gateway instance); ``away``: fails
+    as the Redis adapter does when Redis cannot count."""
 
     def __init__(self) -> None:
         self.counts: dict[str, int] = {}
+        self.away = False
 
     async def add(self, key: str, ttl_s: int) -> int:
+        if self.away:
+            raise RedisConnectionError("connection refused")
         self.counts[key] = self.counts.get(key, 0) + 1
         return self.counts[key]
 

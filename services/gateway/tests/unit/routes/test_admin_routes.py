@@ -122,4 +122,11 @@ async def test_unprovisioning_erases_in_the_tokens_tenant_only(gateway: InProces
         "erased": {"stored context records": 0},
     }
     assert tenant.json()["dry_run"] is True
-    assert gateway.fakes.eraser.calls == [("acme", "sales", False), ("acme", None, True)]
+    async with admin(gateway, "other") as theirs:
+        other = await theirs.post(UNPROVISION, json={"scope": "tenant", "confirm": "other"})
+    assert other.status_code == 200
+    assert gateway.fakes.eraser.calls == [
+        ("acme", "sales", False),
+        ("acme", None, True),
+        ("other", None, False),
+    ]
