@@ -61,7 +61,11 @@ class FakeQueue:
     async def tasks_of_session(
         self, tenant_id: str, user_id: str, session_id: str
     ) -> list[c.QueueTask]:
-        return [t for t in self.tasks.get((tenant_id, user_id), []) if t.session_id == session_id]
+        """Oldest first, as the queue's reader sorts them."""
+        of_agent = self.tasks.get((tenant_id, user_id), [])
+        return sorted(
+            (t for t in of_agent if t.session_id == session_id), key=lambda t: t.started_at
+        )
 
     async def live_position(self, tenant_id: str, user_id: str) -> str:
         return self.positions.get((tenant_id, user_id), START)
