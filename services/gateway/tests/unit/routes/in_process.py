@@ -72,6 +72,15 @@ class InProcessGateway:
     signer: DemoSigner
     fakes: Fakes
 
+    def headers(
+        self,
+        tenant_id: str,
+        user_id: str,
+        roles: tuple[Role, ...] = ("agent",),
+        services: tuple[str, ...] = (),
+    ) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.signer.token(tenant_id, user_id, roles, services)}"}
+
     def client(
         self,
         tenant_id: str,
@@ -80,8 +89,7 @@ class InProcessGateway:
         services: tuple[str, ...] = (),
     ) -> httpx.AsyncClient:
         """A client signed in as this user (``anonymous`` for none: no token)."""
-        token = self.signer.token(tenant_id, user_id, roles, services)
-        return self.anonymous({"Authorization": f"Bearer {token}"})
+        return self.anonymous(self.headers(tenant_id, user_id, roles, services))
 
     def anonymous(self, headers: dict[str, str] | None = None) -> httpx.AsyncClient:
         transport = httpx.ASGITransport(app=self.app)
