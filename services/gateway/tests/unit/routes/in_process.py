@@ -104,7 +104,7 @@ def ports_of(settings: GatewaySettings, signer: DemoSigner, fakes: Fakes) -> Por
     return Ports(
         settings=settings,
         verifier=KeyVerifier(settings, signer.public_key),
-        demo=None,
+        demo=signer if settings.mode == "demo" else None,
         queue=fakes.queue,
         context=fakes.context,
         service_settings=fakes.settings,
@@ -134,15 +134,23 @@ def ports_of(settings: GatewaySettings, signer: DemoSigner, fakes: Fakes) -> Por
 
 
 @asynccontextmanager
-async def in_process_gateway(**overrides: Any) -> AsyncIterator[InProcessGateway]:
+async def in_process_gateway(
+    demo: bool = False, **overrides: Any
+) -> AsyncIterator[InProcessGateway]:
     """A production-mode app for ISSUER and AUDIENCE over fresh fakes, its lifespan running (the
-    ASGI transport sends no lifespan events); ``overrides`` by settings field name."""
-    settings = GatewaySettings(
-        mode="production",
-        issuer=ISSUER,
-        audience=AUDIENCE,
-        jwks_url=f"{ISSUER}/jwks.json",  # never fetched: the verifier has the key
-    ).model_copy(
+    ASGI transport sends no lifespan events); ``demo``: demo mode instead (its sign-in routes
+    mounted, tokens of no issuer); ``overrides`` by settings field name."""
+    identity: dict[str, Any] = (
+        {"mode": "demo"}
+        if demo
+        else {
+            "mode": "production",
+            "issuer": ISSUER,
+            "audience": AUDIENCE,
+            "jwks_url": f"{ISSUER}/jwks.json",  # never fetched: the verifier has the key
+        }
+    )
+    settings = GatewaySettings(**identity).model_copy(
         # Never reached: nothing here streams, and every other port is a fake.
         update={"redis_url": "redis://127.0.0.1:1/0", **overrides}
     )
@@ -157,6 +165,6 @@ async def in_process_gateway(**overrides: Any) -> AsyncIterator[InProcessGateway
         finally:
             await ports.live.redis.aclose()
 
-    app = create_app(settings, open_ports=open_ports)
+    app = create_app(settings, signer if demo else None, open_ports)
     async with app.router.lifespan_context(app):
         yield InProcessGateway(app, settings, signer, fakes)
