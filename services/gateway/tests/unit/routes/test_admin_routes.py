@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 from context_service.domain import Caller, StoredContext
+from gateway_service.auth.principal import Role
 
 from .in_process import InProcessGateway
 
@@ -41,8 +42,17 @@ def record(
     return StoredContext(**{**base, **fields})
 
 
-def admin(gateway: InProcessGateway, tenant_id: str = "acme") -> httpx.AsyncClient:
-    return gateway.client(tenant_id, "ada", ("tenant_admin",))
+def admin(gateway: InProcessGateway, tenant_id: str = "acme", *roles: Role) -> httpx.AsyncClient:
+    return gateway.client(tenant_id, "ada", roles or ("tenant_admin",))
+
+
+async def test_only_tenant_admins(gateway: InProcessGateway) -> None:
+    """Moved from ``integration/test_admin.py``: route logic only."""
+    async with admin(gateway, "acme", "agent", "service_owner") as client:
+        assert (await client.get("/api/v1/admin/stored-sessions")).status_code == 403
+        body = {"scope": "tenant", "confirm": "acme"}
+        assert (await client.post("/api/v1/admin/unprovision", json=body)).status_code == 403
+    assert gateway.fakes.eraser.calls == []
 
 
 async def test_the_list_is_the_tokens_tenants_unexpired_records_newest_first(
