@@ -150,9 +150,14 @@ async def test_bad_list_parameters_are_422_naming_the_parameter(
     assert [item["loc"] for item in answer.json()["detail"]] == [["query", field]]
 
 
-async def test_a_cursor_this_gateway_never_made_is_422(gateway: InProcessGateway) -> None:
+@pytest.mark.parametrize("cursor", ["bm90LWEtY3Vyc29y", "not-a-cursor", "e30"])
+async def test_a_cursor_this_gateway_never_made_is_422(
+    gateway: InProcessGateway, cursor: str
+) -> None:
+    """Moved here from ``integration/test_tasks_api.py`` with the other bad list parameters
+    (and the cursor of another query, the oversized saves: route logic, no seeded world)."""
     async with gateway.client("acme", "alice") as alice:
-        answer = await alice.get("/api/v1/tasks", params={"cursor": "bm90LWEtY3Vyc29y"})
+        answer = await alice.get("/api/v1/tasks", params={"cursor": cursor})
     assert answer.status_code == 422
     assert "not valid" in answer.json()["detail"]
 
