@@ -4,10 +4,9 @@ The composition root (``resources.open_resources``) fills it with the real adapt
 owners' published read APIs (``queue_service.read``, ``context_service.read``, ``acw``),
 the settings store, Redis and MongoDB. Route tests fill it with in-memory fakes and run the
 same app in-process (``create_app(..., open_ports=...)``). Each port names only what the
-gateway calls, so a fake cannot drift into an API the owner does not publish.
+gateway calls, with the owner's own types, so a fake implements no more than is used.
 """
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -15,11 +14,11 @@ from typing import Protocol
 from acw.service import AcwPorts
 from acw.tags import Suggestion
 from context_service.read import Position, ServicePanel, StoredPage, TranscriptState
-from contracts import CallerView, ServiceSettings, ServiceSettingsSpec, TaskView
+from contracts import ServiceSettings, ServiceSettingsSpec, TaskView
 from mysessions_platform.erasure import Counts
 from mysessions_platform.mongo import Document
 from mysessions_platform.service_settings.store import Change
-from queue_service.read import AgentEvents
+from queue_service.read import AgentEvents, HistoryCallers
 from redis.asyncio import Redis
 
 from gateway_service.auth.demo_keys import DemoSigner
@@ -34,13 +33,10 @@ __all__ = [
     "Ports",
     "SavedWorkLookup",
     "SettingsStore",
-    "StoredCallerLookup",
     "TagSuggestions",
     "TaskReads",
     "Unprovisioner",
 ]
-
-ServiceOfSession = tuple[str, str | None]
 
 
 class TaskReads(Protocol):
@@ -58,14 +54,6 @@ class TaskReads(Protocol):
     def events(self, tenant_id: str, user_id: str, redis: Redis | None = None) -> AgentEvents: ...
 
 
-class StoredCallerLookup(Protocol):
-    """The queue's ``HistoryCallers``: the callers services stored for ended sessions."""
-
-    async def stored_callers(
-        self, tenant_id: str, sessions: Sequence[ServiceOfSession]
-    ) -> Mapping[ServiceOfSession, CallerView]: ...
-
-
 class ContextReads(Protocol):
     """The context service's read API (``context_service.read.ContextReader``)."""
 
@@ -77,7 +65,10 @@ class ContextReads(Protocol):
         self, tenant_id: str, session_id: str, user_session_id: str, now: datetime
     ) -> TranscriptState: ...
 
-    def stored_callers(self, now: datetime) -> StoredCallerLookup: ...
+    def stored_callers(self, now: datetime) -> HistoryCallers:
+        """The callers services stored for ended sessions, as of ``now`` (the queue's
+        port, which composes them into ended tasks' views)."""
+        ...
 
     async def stored_sessions(
         self,
