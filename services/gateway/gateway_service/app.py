@@ -2,8 +2,8 @@
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import Depends, FastAPI
 from mysessions_platform.outbox import outbox_loop
@@ -16,6 +16,7 @@ from gateway_service.errors import API_RESPONSES
 from gateway_service.limits import BodySizeLimit, limit_reads, limit_writes
 from gateway_service.metrics import GatewayMetrics, RequestMetrics
 from gateway_service.outages import answer_outages
+from gateway_service.ports import Ports
 from gateway_service.resources import open_resources
 from gateway_service.routes import API_ROUTERS, PAGE_ROUTERS
 from gateway_service.settings import GatewaySettings, identity_problems
@@ -26,8 +27,16 @@ def _streams_open(app: FastAPI) -> int:
     return 0 if resources is None else resources.live.slots.open
 
 
-def create_app(settings: GatewaySettings, demo: DemoSigner | None = None) -> FastAPI:
+PortsOpener = Callable[[], AbstractAsyncContextManager[Ports]]
+"""Opens the ports the routes use for the app's lifetime, and closes them after."""
+
+
+def create_app(
+    settings: GatewaySettings, demo: DemoSigner | None = None, open_ports: PortsOpener | None = None
+) -> FastAPI:
     """``demo``: the signer to use in demo mode (tests pass theirs to mint tokens).
+    ``open_ports``: where the routes read and write; the real adapters
+    (``resources.open_resources``) when None. Route tests pass in-memory fakes.
 
     Raises ``ValueError`` for settings that would sign in callers unsafely, even ones
     changed after validation (``model_copy`` does not validate again).
@@ -41,7 +50,8 @@ def create_app(settings: GatewaySettings, demo: DemoSigner | None = None) -> Fas
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with open_resources(settings, demo) as resources:
+        opened = open_ports() if open_ports is not None else open_resources(settings, demo)
+        async with opened as resources:
             app.state.resources = resources
             # E-mail replies recorded but never confirmed by Kafka (see email.send).
             outbox = asyncio.create_task(

@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway_service.auth.dependencies import Caller, Resourced
 from gateway_service.auth.principal import Principal
-from gateway_service.resources import Resources
+from gateway_service.ports import Ports
 
 __all__ = ["BUDGET_KEYS", "BodySizeLimit", "limit_reads", "limit_writes"]
 
@@ -58,24 +58,21 @@ async def limit_reads(request: Request, caller: Caller, resources: Resourced) ->
     await _count(_READ_BUDGET, resources.settings.reads_per_minute, caller, resources)
 
 
-async def _count(budget: _Budget, allowed: int, caller: Principal, resources: Resources) -> None:
+async def _count(budget: _Budget, allowed: int, caller: Principal, resources: Ports) -> None:
     window = int(time.time() // 60)
     key = (
         f"{check_prefix(resources.settings.queue_key_prefix)}:gateway:{budget.key}:"
         f"{hash_tag(caller.tenant_id, caller.user_id)}:{window}"
     )
     try:
-        async with resources.redis.pipeline(transaction=True) as pipe:
-            pipe.incr(key)
-            pipe.expire(key, 120)
-            count, _ = await pipe.execute()
+        count = await resources.requests.add(key, 120)
     except (RedisError, RedisClusterException):
         raise HTTPException(
             status.HTTP_503_SERVICE_UNAVAILABLE,
             f"{budget.noun} cannot be counted right now; try again shortly",
             headers={"Retry-After": "5"},
         ) from None
-    if int(count) > allowed:
+    if count > allowed:
         retry = 60 - int(time.time() % 60)
         raise HTTPException(
             status.HTTP_429_TOO_MANY_REQUESTS,

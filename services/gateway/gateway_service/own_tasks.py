@@ -14,7 +14,7 @@ from queue_service.read import with_stored_callers
 
 from gateway_service.auth.principal import Principal
 from gateway_service.errors import not_found
-from gateway_service.resources import Resources
+from gateway_service.ports import Ports
 
 __all__ = ["MAX_ID_CHARS", "own_stored_task", "own_task", "own_tasks", "shown"]
 
@@ -22,9 +22,7 @@ MAX_ID_CHARS = 128
 """Ids are contract identifiers; a longer one names no task."""
 
 
-async def own_stored_task(
-    resources: Resources, caller: Principal, user_session_id: str
-) -> TaskView:
+async def own_stored_task(resources: Ports, caller: Principal, user_session_id: str) -> TaskView:
     """The caller's task of this id as the queue stored it (its view now, the caller not
     composed), looked up in the caller's own tasks only (tenant and user from the token);
     404 "no such task" otherwise."""
@@ -32,7 +30,7 @@ async def own_stored_task(
 
 
 async def own_task(
-    resources: Resources, caller: Principal, user_session_id: str, now: datetime
+    resources: Ports, caller: Principal, user_session_id: str, now: datetime
 ) -> TaskView:
     """The caller's task of this id, with its view (caller composed from a stored record
     where the task ended and its service kept one); 404 otherwise."""
@@ -41,14 +39,14 @@ async def own_task(
     return composed
 
 
-async def own_tasks(resources: Resources, caller: Principal, now: datetime) -> list[TaskView]:
+async def own_tasks(resources: Ports, caller: Principal, now: datetime) -> list[TaskView]:
     """All the caller's tasks in page order, as the queue renders them (ended tasks' callers
     not yet composed: see ``shown``)."""
     return await resources.queue.agent_tasks(caller.tenant_id, caller.user_id, now)
 
 
 async def shown(
-    resources: Resources, caller: Principal, tasks: list[TaskView], now: datetime
+    resources: Ports, caller: Principal, tasks: list[TaskView], now: datetime
 ) -> list[TaskView]:
     """The views as the agent sees them: ended tasks show the caller their service stored."""
     callers = resources.context.stored_callers(now)
@@ -56,7 +54,7 @@ async def shown(
 
 
 async def _own(
-    resources: Resources, caller: Principal, user_session_id: str, now: datetime
+    resources: Ports, caller: Principal, user_session_id: str, now: datetime
 ) -> TaskView:
     if not 1 <= len(user_session_id) <= MAX_ID_CHARS:
         raise not_found("task")

@@ -1,5 +1,6 @@
 """What the gateway holds open while it runs: one Redis, one MongoDB, one Kafka producer,
-and the stores and ports built on them. Opened in the app's lifespan, never at import."""
+and the ports built on them (``gateway_service.ports``). Opened in the app's lifespan,
+never at import: the composition root of the real adapters."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,33 +26,21 @@ from gateway_service.auth.tokens import JwksVerifier, KeyVerifier, TokenVerifier
 from gateway_service.email.drafts import EmailDrafts
 from gateway_service.email.ports import EmailPorts
 from gateway_service.email.replies import EmailReplies
-from gateway_service.live.resources import LiveResources, open_live
+from gateway_service.live.resources import open_live
+from gateway_service.ports import Ports
+from gateway_service.request_counts import RedisRequestCounter
 from gateway_service.settings import GatewaySettings
+from gateway_service.unprovisioning import Stores, StoresEraser
 
 
 @dataclass(frozen=True)
-class Resources:
-    settings: GatewaySettings
+class Resources(Ports):
+    """The ports on real adapters, and the clients they share (``/readyz`` pings Redis;
+    integration tests read and seed through them)."""
+
     redis: Redis
     database: AsyncDatabase[Document]
     producer: AIOKafkaProducer
-    queue: QueueReader
-    """The queue's read API: agents' tasks (the queue worker is their only writer)."""
-    context: ContextReader
-    """The context service's read API: panels, transcripts, stored callers and records,
-    live mail (the context worker is their only writer)."""
-    service_settings: ServiceSettingsStore
-    acw: AcwPorts
-    saves: AcwSaves
-    """Saved after-call work, read for a task's detail (``acw`` writes through the same)."""
-    tags: TagCounts
-    email: EmailPorts
-    """The live mail, drafts and sent replies of e-mail tasks (``gateway_service.email``)."""
-    verifier: TokenVerifier
-    demo: DemoSigner | None
-    """Set in demo mode only: signs the demo sign-in page's tokens."""
-    live: LiveResources
-    """The live streams' own Redis client and their bound."""
 
 
 def verifier_for(settings: GatewaySettings, demo: DemoSigner | None) -> TokenVerifier:
@@ -98,6 +87,16 @@ async def open_resources(
                 redis=redis,
                 database=database,
                 producer=producer,
+                requests=RedisRequestCounter(redis),
+                unprovision=StoresEraser(
+                    Stores(
+                        redis,
+                        database,
+                        producer,
+                        settings.queue_key_prefix,
+                        settings.changelog_topic,
+                    )
+                ),
                 queue=QueueReader(redis, settings.queue_key_prefix),
                 context=context,
                 service_settings=service_settings,

@@ -28,7 +28,7 @@ from pydantic import BaseModel, Field
 from gateway_service.auth.principal import Principal
 from gateway_service.email.detail import email_detail
 from gateway_service.email.models import EmailDetail
-from gateway_service.resources import Resources
+from gateway_service.ports import Ports
 
 __all__ = ["TaskDetail", "task_detail"]
 
@@ -107,7 +107,7 @@ class TaskDetail(BaseModel):
 
 
 async def task_detail(
-    resources: Resources, caller: Principal, view: TaskView, now: datetime
+    resources: Ports, caller: Principal, view: TaskView, now: datetime
 ) -> TaskDetail:
     settings = await _settings(resources, caller.tenant_id, view.service_id)
     widgets = settings.widgets if settings is not None else Widgets()
@@ -143,7 +143,7 @@ async def task_detail(
 
 
 async def _settings(
-    resources: Resources, tenant_id: str, service_id: str | None
+    resources: Ports, tenant_id: str, service_id: str | None
 ) -> ServiceSettings | None:
     """The service's settings now (all off for one never set); None for no service."""
     if service_id is None:
@@ -153,7 +153,7 @@ async def _settings(
 
 
 async def _panel(
-    resources: Resources, tenant_id: str, task: TaskView, live: bool, now: datetime
+    resources: Ports, tenant_id: str, task: TaskView, live: bool, now: datetime
 ) -> Panel:
     """The context service's panel of the task's service. The transcript word is unused
     here (the task's own transcript is read by ``_transcript``)."""
@@ -192,7 +192,7 @@ def _caller_name(panel: Panel, view: TaskView) -> str:
 
 
 async def _transcript(
-    resources: Resources, tenant_id: str, task: TaskView, live: bool, now: datetime
+    resources: Ports, tenant_id: str, task: TaskView, live: bool, now: datetime
 ) -> TranscriptDetail:
     state: TranscriptState = await resources.context.transcript(
         tenant_id, task.session_id, task.user_session_id, now
@@ -223,12 +223,12 @@ async def _transcript(
     return TranscriptDetail(state=state.state, lines=lines)
 
 
-async def _email_of(resources: Resources, caller: Principal, view: TaskView) -> EmailDetail | None:
+async def _email_of(resources: Ports, caller: Principal, view: TaskView) -> EmailDetail | None:
     """The rendered message of an e-mail task (``gateway_service.email``), or None."""
     return await email_detail(resources, caller, view)
 
 
-async def _acw(resources: Resources, caller: Principal, task: TaskView) -> AcwDetail:
+async def _acw(resources: Ports, caller: Principal, task: TaskView) -> AcwDetail:
     versions = (
         await resources.service_settings.history(caller.tenant_id, task.service_id)
         if task.service_id is not None

@@ -36,9 +36,8 @@ from reporting_service.unprovision import erase_reporting
 
 from gateway_service.email.erasure import erase_email
 from gateway_service.limits_erasure import erase_rate_counters
-from gateway_service.resources import Resources
 
-__all__ = ["TOMBSTONES", "Stores", "erase", "unprovision_everything"]
+__all__ = ["TOMBSTONES", "Stores", "StoresEraser", "unprovision_everything"]
 
 TOMBSTONES: Final = "task changelog tombstones"
 
@@ -80,18 +79,15 @@ async def unprovision_everything(stores: Stores, scope: Scope) -> Counts:
     }
 
 
-async def erase(
-    resources: Resources, tenant_id: str, service_id: str | None, *, dry_run: bool = False
-) -> Counts:
-    """The gateway's wiring: its own Redis, MongoDB and Kafka producer."""
-    stores = Stores(
-        resources.redis,
-        resources.database,
-        resources.producer,
-        resources.settings.queue_key_prefix,
-        resources.settings.changelog_topic,
-    )
-    return await unprovision_everything(stores, Scope(tenant_id, service_id, dry_run))
+@dataclass(frozen=True, slots=True)
+class StoresEraser:
+    """The admin API's ``Unprovisioner`` (``gateway_service.ports``): the gateway's own
+    Redis, MongoDB and Kafka producer."""
+
+    stores: Stores
+
+    async def __call__(self, tenant_id: str, service_id: str | None, *, dry_run: bool) -> Counts:
+        return await unprovision_everything(self.stores, Scope(tenant_id, service_id, dry_run))
 
 
 def _dry(scope: Scope) -> Scope:

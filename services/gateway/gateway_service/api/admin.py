@@ -20,7 +20,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gateway_service.auth.dependencies import Admin, Resourced
 from gateway_service.errors import ERROR_RESPONSES, invalid
-from gateway_service.unprovisioning import erase
 
 router = APIRouter(prefix="/api/v1/admin", tags=["tenant admin"], responses=ERROR_RESPONSES)
 
@@ -112,7 +111,9 @@ async def unprovision(
     if request.confirm != expected:
         what = "service id" if request.scope == "service" else "tenant id"
         raise invalid("confirm", f"type the {what} exactly to confirm; nothing was erased")
-    erased = await erase(resources, caller.tenant_id, request.service_id, dry_run=request.dry_run)
+    erased = await resources.unprovision(
+        caller.tenant_id, request.service_id, dry_run=request.dry_run
+    )
     return Unprovisioned(
         scope=request.scope,
         service_id=request.service_id,

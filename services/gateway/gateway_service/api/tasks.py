@@ -13,7 +13,6 @@ from pydantic import BaseModel, Field
 
 from gateway_service.auth.dependencies import Agent, Resourced
 from gateway_service.errors import ERROR_RESPONSES, ErrorBody, InvalidBody
-from gateway_service.live_position import live_position
 from gateway_service.own_tasks import MAX_ID_CHARS, own_task, own_tasks, shown
 from gateway_service.task_detail import TaskDetail, task_detail
 from gateway_service.task_list import (
@@ -80,11 +79,8 @@ async def list_tasks(
         after = decode_cursor(query, cursor) if cursor else None
     except BadCursor as refusal:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(refusal)) from None
-    settings = resources.settings
     # First the stream position, then the list: a change racing the read is replayed.
-    position = await live_position(
-        resources.redis, settings.queue_key_prefix, caller.tenant_id, caller.user_id
-    )
+    position = await resources.queue.live_position(caller.tenant_id, caller.user_id)
     now = datetime.now(UTC)
     matching = [view for view in await own_tasks(resources, caller, now) if query.filters(view)]
     if query.q:  # the search needs every ended task's stored caller

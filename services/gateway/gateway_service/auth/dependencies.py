@@ -13,14 +13,14 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from gateway_service.auth.principal import Principal, Role
 from gateway_service.auth.tokens import Unauthenticated
 from gateway_service.errors import forbidden, unauthenticated
-from gateway_service.resources import Resources
+from gateway_service.ports import Ports
 
 _bearer = HTTPBearer(auto_error=False, description="An RS256 JWT from the identity provider.")
 MAX_TOKEN_CHARS = 16_384
 
 
-def resources(request: Request) -> Resources:
-    found: Resources = request.app.state.resources
+def resources(request: Request) -> Ports:
+    found: Ports = request.app.state.resources
     return found
 
 
@@ -49,7 +49,7 @@ def _requires(role: Role, label: str) -> object:
     return check
 
 
-Resourced = Annotated[Resources, Depends(resources)]
+Resourced = Annotated[Ports, Depends(resources)]
 Caller = Annotated[Principal, Depends(principal)]
 Agent = Annotated[Principal, Depends(_requires("agent", "agent"))]
 Owner = Annotated[Principal, Depends(_requires("service_owner", "service owner"))]

@@ -11,13 +11,13 @@ from gateway_service.email.access import mail_of
 from gateway_service.email.models import DraftView, EmailDetail, SenderView, SentView
 from gateway_service.email.ports import EmailPorts, EmailTask
 from gateway_service.email.render import safe_html
-from gateway_service.resources import Resources
+from gateway_service.ports import Ports
 
 __all__ = ["email_detail", "email_detail_of"]
 
 
 async def email_detail(
-    resources: Resources, principal: Principal, task: EmailTask
+    resources: Ports, principal: Principal, task: EmailTask
 ) -> EmailDetail | None:
     """``task`` must be the principal's own (found through the queue's reader)."""
     return await email_detail_of(resources.email, principal, task)

@@ -13,11 +13,19 @@ from typing import Protocol
 
 from contracts import EmailReceived, ServiceSettings
 from mysessions_platform.clock import utc_now
+from mysessions_platform.mongo import Document
 
-from gateway_service.email.drafts import EmailDrafts
-from gateway_service.email.replies import EmailReplies
+from gateway_service.email.drafts import Draft
 
-__all__ = ["EmailPorts", "EmailTask", "MailLookup", "Publisher", "SettingsLookup"]
+__all__ = [
+    "Drafts",
+    "EmailPorts",
+    "EmailTask",
+    "MailLookup",
+    "Publisher",
+    "Replies",
+    "SettingsLookup",
+]
 
 
 class EmailTask(Protocol):
@@ -45,11 +53,39 @@ class SettingsLookup(Protocol):
     async def get(self, tenant_id: str, service_id: str) -> ServiceSettings | None: ...
 
 
+class Drafts(Protocol):
+    """Reply drafts, one per task and agent (``gateway_service.email.drafts``)."""
+
+    async def save(
+        self, tenant_id: str, user_id: str, user_session_id: str, body: str, now: datetime
+    ) -> Draft: ...
+
+    async def get(
+        self, tenant_id: str, user_id: str, user_session_id: str, now: datetime
+    ) -> Draft | None: ...
+
+    async def delete(self, tenant_id: str, user_id: str, user_session_id: str) -> None: ...
+
+    async def purge_expired(self, now: datetime) -> int: ...
+
+
+class Replies(Protocol):
+    """Sent replies, the first send winning (``gateway_service.email.replies``)."""
+
+    async def insert_first(self, document: Document) -> Document | None: ...
+
+    async def find(self, tenant_id: str, user_session_id: str) -> Document | None: ...
+
+    async def mark_published(self, tenant_id: str, user_session_id: str, at: datetime) -> None: ...
+
+    async def unpublished(self, sent_before: datetime, limit: int) -> list[Document]: ...
+
+
 @dataclass(frozen=True)
 class EmailPorts:
     mail: MailLookup
-    drafts: EmailDrafts
-    replies: EmailReplies
+    drafts: Drafts
+    replies: Replies
     settings: SettingsLookup
     publisher: Publisher
     topic: str

@@ -12,9 +12,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import structlog
-from context_service.read import ContextReader
 from contracts import TaskView
 from pymongo.errors import PyMongoError
+
+from gateway_service.ports import ContextReads
 
 __all__ = ["StoredCallerViews"]
 
@@ -22,7 +23,7 @@ log = structlog.get_logger(__name__)
 
 
 class StoredCallerViews:
-    def __init__(self, context: ContextReader, tenant_id: str) -> None:
+    def __init__(self, context: ContextReads, tenant_id: str) -> None:
         self._context = context
         self._tenant_id = tenant_id
 

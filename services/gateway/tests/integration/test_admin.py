@@ -124,13 +124,6 @@ async def test_search_and_pages(gateway: RunningGateway) -> None:
             assert answer.status_code == 422, (params, answer.text)
 
 
-async def test_only_tenant_admins(gateway: RunningGateway) -> None:
-    async with admin(gateway, "acme", "agent", "service_owner") as client:
-        assert (await client.get("/api/v1/admin/stored-sessions")).status_code == 403
-        body = {"scope": "tenant", "confirm": "acme"}
-        assert (await client.post("/api/v1/admin/unprovision", json=body)).status_code == 403
-
-
 async def test_unprovision_needs_the_exact_id_and_erases_only_that(
     gateway: RunningGateway,
 ) -> None:

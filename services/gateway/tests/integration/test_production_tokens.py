@@ -66,34 +66,3 @@ async def test_only_the_configured_issuer_and_audience_are_accepted(
                 for t in (right, other_issuer, wrong_audience, unissued, no_audience)
             ]
     assert [answer.status_code for answer in answers] == [200, 401, 401, 401, 401]
-
-
-@pytest.mark.parametrize(
-    "unsafe",
-    [
-        {"issuer": None},
-        {"audience": None},
-        {"jwks_url": "http://idp.example.com/jwks.json"},
-        {"mode": "demo"},  # demo mode beside a production identity provider
-    ],
-)
-async def test_a_gateway_with_unsafe_sign_in_settings_does_not_start(
-    gateway: RunningGateway, unsafe: dict[str, object]
-) -> None:
-    """Also when the settings were changed after validation (``model_copy``)."""
-    settings = production(gateway).model_copy(update=unsafe)
-    with pytest.raises(ValueError, match="GATEWAY_"):
-        async with running_gateway(settings):
-            pass  # pragma: no cover - never started
-
-
-async def test_production_serves_no_docs_pages_but_its_openapi(gateway: RunningGateway) -> None:
-    """FastAPI's /docs and /redoc load scripts from a public CDN without integrity, outside
-    the page's CSP: neither exists, in production or demo mode."""
-    async with running_gateway(production(gateway)) as running:
-        for base_url in (running.base_url, gateway.base_url):
-            async with httpx.AsyncClient(base_url=base_url) as client:
-                docs = [(await client.get(path)).status_code for path in ("/docs", "/redoc")]
-                schema = await client.get("/openapi.json")
-            assert docs == [404, 404]
-            assert schema.status_code == 200

@@ -2,15 +2,16 @@
 the claims the demo registered: reaching a demo port never mints another tenant, user or
 role (a ``tenant_admin`` of a real tenant, say)."""
 
+from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import jwt
 import pytest
 from gateway_service.settings import DemoUser
-from gateway_service.testing import RunningGateway
 
-pytestmark = pytest.mark.integration
+from .in_process import InProcessGateway, in_process_gateway
+
+pytestmark = pytest.mark.unit
 
 AGENT = DemoUser(label="Agent", tenant_id="demo-1", user_id="agent-1", roles=["agent"])
 OWNER = DemoUser(
@@ -23,14 +24,16 @@ OWNER = DemoUser(
 
 
 @pytest.fixture
-def gateway_overrides() -> dict[str, Any]:
-    return {"demo_users": [AGENT, OWNER]}
+async def gateway() -> AsyncIterator[InProcessGateway]:
+    """Demo mode, in process, with two registered demo users."""
+    async with in_process_gateway(demo=True, demo_users=[AGENT, OWNER]) as running:
+        yield running
 
 
 async def test_a_registered_demo_user_gets_exactly_its_registered_claims(
-    gateway: RunningGateway,
+    gateway: InProcessGateway,
 ) -> None:
-    async with httpx.AsyncClient(base_url=gateway.base_url) as client:
+    async with gateway.anonymous() as client:
         answer = await client.post(
             "/demo/token", json={"tenant_id": "demo-1", "user_id": "owner-1"}
         )
@@ -56,8 +59,8 @@ async def test_a_registered_demo_user_gets_exactly_its_registered_claims(
         {"tenant_id": "demo-1", "user_id": "owner-2"},
     ],
 )
-async def test_anyone_else_is_refused(gateway: RunningGateway, body: dict[str, Any]) -> None:
-    async with httpx.AsyncClient(base_url=gateway.base_url) as client:
+async def test_anyone_else_is_refused(gateway: InProcessGateway, body: dict[str, Any]) -> None:
+    async with gateway.anonymous() as client:
         answer = await client.post("/demo/token", json=body)
     assert answer.status_code == 404
     assert "demo users only" in answer.json()["detail"]
@@ -73,10 +76,10 @@ async def test_anyone_else_is_refused(gateway: RunningGateway, body: dict[str, A
     ],
 )
 async def test_a_body_never_says_what_the_token_claims(
-    gateway: RunningGateway, claims: dict[str, Any]
+    gateway: InProcessGateway, claims: dict[str, Any]
 ) -> None:
     body = {"tenant_id": "demo-1", "user_id": "agent-1", **claims}
-    async with httpx.AsyncClient(base_url=gateway.base_url) as client:
+    async with gateway.anonymous() as client:
         answer = await client.post("/demo/token", json=body)
     assert answer.status_code in (404, 422)
     assert "access_token" not in answer.text

@@ -1,15 +1,16 @@
-"""Tokens: a valid demo token is the caller; anything else is 401 and says why, not who."""
+"""Tokens, in process: a valid token of the configured issuer is the caller; anything else
+is 401 and says why, not who."""
 
-import httpx
 import pytest
-from gateway_service.testing import RunningGateway
 
-pytestmark = pytest.mark.integration
+from .in_process import InProcessGateway
+
+pytestmark = pytest.mark.unit
 
 
-async def test_me_names_the_tokens_caller(gateway: RunningGateway) -> None:
+async def test_me_names_the_tokens_caller(gateway: InProcessGateway) -> None:
     headers = gateway.headers("acme", "alice", ("agent", "service_owner"), ("sales",))
-    async with httpx.AsyncClient(base_url=gateway.base_url) as client:
+    async with gateway.anonymous() as client:
         answer = await client.get("/api/v1/me", headers=headers)
     assert answer.status_code == 200
     assert answer.json() == {
@@ -24,31 +25,31 @@ async def test_me_names_the_tokens_caller(gateway: RunningGateway) -> None:
     "authorization",
     [None, "Bearer", "Bearer not-a-jwt", "Basic YWxpY2U6eA==", "Bearer " + "x" * 20_000],
 )
-async def test_no_valid_token_is_401(gateway: RunningGateway, authorization: str | None) -> None:
+async def test_no_valid_token_is_401(gateway: InProcessGateway, authorization: str | None) -> None:
     headers = {"Authorization": authorization} if authorization else {}
-    async with httpx.AsyncClient(base_url=gateway.base_url) as client:
+    async with gateway.anonymous() as client:
         answer = await client.get("/api/v1/me", headers=headers)
     assert answer.status_code == 401
     assert answer.headers["www-authenticate"] == "Bearer"
     assert set(answer.json()) == {"detail"}
 
 
-async def test_expired_and_foreign_tokens_are_401(gateway: RunningGateway) -> None:
+async def test_expired_and_foreign_tokens_are_401(gateway: InProcessGateway) -> None:
     expired = gateway.signer.token("acme", "alice", ("agent",), lifetime_s=-3600)
     from gateway_service.auth.demo_keys import DemoSigner
 
     foreign = DemoSigner.generate(gateway.settings).token("acme", "alice", ("agent",))
-    async with httpx.AsyncClient(base_url=gateway.base_url) as client:
+    async with gateway.anonymous() as client:
         for token, says in [(expired, "expired"), (foreign, "not valid")]:
             answer = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
             assert answer.status_code == 401
             assert says in answer.json()["detail"]
 
 
-async def test_a_token_without_known_roles_or_tenant_is_401(gateway: RunningGateway) -> None:
+async def test_a_token_without_known_roles_or_tenant_is_401(gateway: InProcessGateway) -> None:
     no_role = gateway.signer.token("acme", "alice", ())
     bad_tenant = gateway.signer.token("has space", "alice", ("agent",))
-    async with httpx.AsyncClient(base_url=gateway.base_url) as client:
+    async with gateway.anonymous() as client:
         for token in (no_role, bad_tenant):
             answer = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
             assert answer.status_code == 401, answer.text

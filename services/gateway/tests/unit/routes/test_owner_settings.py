@@ -1,4 +1,6 @@
-"""Service owners' settings through the real gateway: only owned services, only the token's
+"""Service owners' settings through the gateway in process, over the fake settings store
+(versions planned by the real store's ``plan_service``; the store itself is tested in
+``libs/platform/tests``): only owned services, only the token's
 tenant, nothing applied on a refusal, store_context switched on only when confirmed, and
 every change a new version."""
 
@@ -8,9 +10,10 @@ import httpx
 import pytest
 from gateway_service.api.owner import STORE_CONTEXT_WARNING
 from gateway_service.auth.principal import Role
-from gateway_service.testing import RunningGateway
 
-pytestmark = pytest.mark.integration
+from .in_process import InProcessGateway
+
+pytestmark = pytest.mark.unit
 
 OWNED = ("sales", "emea/support")
 
@@ -27,10 +30,10 @@ def spec(service_id: str, tenant_id: str = "acme", **changes: Any) -> dict[str, 
 
 
 def client(
-    gateway: RunningGateway, *roles: Role, services: tuple[str, ...] = OWNED
+    gateway: InProcessGateway, *roles: Role, services: tuple[str, ...] = OWNED
 ) -> httpx.AsyncClient:
     headers = gateway.headers("acme", "olivia", roles or ("service_owner",), services)
-    return httpx.AsyncClient(base_url=gateway.base_url, headers=headers)
+    return gateway.anonymous(headers)
 
 
 def problem_fields(answer: httpx.Response) -> list[str]:
@@ -38,7 +41,7 @@ def problem_fields(answer: httpx.Response) -> list[str]:
     return [".".join(str(part) for part in item["loc"][1:]) for item in answer.json()["detail"]]
 
 
-async def test_an_owner_reads_and_writes_only_owned_services(gateway: RunningGateway) -> None:
+async def test_an_owner_reads_and_writes_only_owned_services(gateway: InProcessGateway) -> None:
     async with client(gateway) as owner:
         listed = (await owner.get("/api/v1/owner/services")).json()
         assert [s["service_id"] for s in listed] == sorted(OWNED)
@@ -60,11 +63,11 @@ async def test_an_owner_reads_and_writes_only_owned_services(gateway: RunningGat
             answer = await owner.request(method, path, json=body)
             assert answer.status_code == 403, (method, path, answer.text)
             assert "billing" not in answer.text
-    stored = await gateway.resources.service_settings.get("acme", "billing")
+    stored = await gateway.fakes.settings.get("acme", "billing")
     assert stored is None
 
 
-async def test_other_roles_and_tenants_get_nothing(gateway: RunningGateway) -> None:
+async def test_other_roles_and_tenants_get_nothing(gateway: InProcessGateway) -> None:
     async with client(gateway, "agent", "tenant_admin") as not_owner:
         assert (await not_owner.get("/api/v1/owner/services")).status_code == 403
         answer = await not_owner.put("/api/v1/owner/services/sales", json=spec("sales"))
@@ -72,14 +75,14 @@ async def test_other_roles_and_tenants_get_nothing(gateway: RunningGateway) -> N
     async with client(gateway) as owner:
         assert (await owner.put("/api/v1/owner/services/sales", json=spec("sales"))).is_success
     other = gateway.headers("globex", "olivia", ("service_owner",), OWNED)
-    async with httpx.AsyncClient(base_url=gateway.base_url, headers=other) as foreign:
+    async with gateway.anonymous(other) as foreign:
         seen = (await foreign.get("/api/v1/owner/services/sales")).json()
     assert seen["tenant_id"] == "globex"
     assert seen["version"] == 0  # acme's settings are not globex's
 
 
 async def test_a_body_naming_another_tenant_or_service_is_422_and_not_applied(
-    gateway: RunningGateway,
+    gateway: InProcessGateway,
 ) -> None:
     async with client(gateway) as owner:
         for body, field in [
@@ -95,11 +98,11 @@ async def test_a_body_naming_another_tenant_or_service_is_422_and_not_applied(
         assert problem_fields(await owner.put("/api/v1/owner/services/sales", json=forged)) == [
             "version"
         ]
-    assert await gateway.resources.service_settings.get("acme", "sales") is None
-    assert await gateway.resources.service_settings.get("globex", "sales") is None
+    assert await gateway.fakes.settings.get("acme", "sales") is None
+    assert await gateway.fakes.settings.get("globex", "sales") is None
 
 
-async def test_store_context_is_switched_on_only_when_confirmed(gateway: RunningGateway) -> None:
+async def test_store_context_is_switched_on_only_when_confirmed(gateway: InProcessGateway) -> None:
     path = "/api/v1/owner/services/sales"
     async with client(gateway) as owner:
         warning = (await owner.get("/api/v1/owner/store-context-warning")).json()
@@ -111,7 +114,7 @@ async def test_store_context_is_switched_on_only_when_confirmed(gateway: Running
         answer = await owner.put(path, json=spec("sales", store_context=True))
         assert problem_fields(answer) == ["confirm_store_context"]
         assert answer.json()["detail"][0]["msg"] == STORE_CONTEXT_WARNING
-        assert await gateway.resources.service_settings.get("acme", "sales") is None
+        assert await gateway.fakes.settings.get("acme", "sales") is None
 
         on = spec("sales", store_context=True, confirm_store_context=True)
         saved = (await owner.put(path, json=on)).json()
@@ -127,7 +130,7 @@ async def test_store_context_is_switched_on_only_when_confirmed(gateway: Running
         assert problem_fields(answer) == ["confirm_store_context"]
 
 
-async def test_every_change_is_a_new_version_in_the_history(gateway: RunningGateway) -> None:
+async def test_every_change_is_a_new_version_in_the_history(gateway: InProcessGateway) -> None:
     path = "/api/v1/owner/services/sales"
     async with client(gateway) as owner:
         assert (await owner.get(path + "/history")).json() == []
@@ -137,3 +140,25 @@ async def test_every_change_is_a_new_version_in_the_history(gateway: RunningGate
         assert [(v["version"], v["acw_window_s"]) for v in history] == [(2, 900), (1, 600)]
         assert (await owner.get(path + "/history", params={"limit": 1})).json() == history[:1]
         assert (await owner.get(path)).json() == history[0]
+
+
+async def test_another_tenants_owner_of_the_same_service_ids_lists_only_its_own(
+    gateway: InProcessGateway,
+) -> None:
+    async with client(gateway) as owner:
+        assert (await owner.put("/api/v1/owner/services/sales", json=spec("sales"))).is_success
+    other = gateway.headers("globex", "olivia", ("service_owner",), OWNED)
+    async with gateway.anonymous(other) as foreign:
+        listed = (await foreign.get("/api/v1/owner/services")).json()
+        history = (await foreign.get("/api/v1/owner/services/sales/history")).json()
+    assert [(s["tenant_id"], s["version"]) for s in listed] == [("globex", 0), ("globex", 0)]
+    assert history == []
+
+
+async def test_a_history_limit_beyond_its_maximum_is_422(gateway: InProcessGateway) -> None:
+    async with client(gateway) as owner:
+        path = "/api/v1/owner/services/sales/history"
+        assert (await owner.get(path, params={"limit": 500})).status_code == 200
+        answer = await owner.get(path, params={"limit": 501})
+    assert answer.status_code == 422
+    assert [item["loc"] for item in answer.json()["detail"]] == [["query", "limit"]]

@@ -1,0 +1,139 @@
+"""What the gateway's routes read and write through, as one set of ports.
+
+The composition root (``resources.open_resources``) fills it with the real adapters: the
+owners' published read APIs (``queue_service.read``, ``context_service.read``, ``acw``),
+the settings store, Redis and MongoDB. Route tests fill it with in-memory fakes and run the
+same app in-process (``create_app(..., open_ports=...)``). Each port names only what the
+gateway calls, with the owner's own types, so a fake implements no more than is used.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from acw.service import AcwPorts
+from acw.tags import Suggestion
+from context_service.read import Position, ServicePanel, StoredPage, TranscriptState
+from contracts import ServiceSettings, ServiceSettingsSpec, TaskView
+from mysessions_platform.erasure import Counts
+from mysessions_platform.mongo import Document
+from mysessions_platform.service_settings.store import Change
+from queue_service.read import AgentEvents, HistoryCallers
+from redis.asyncio import Redis
+
+from gateway_service.auth.demo_keys import DemoSigner
+from gateway_service.auth.tokens import TokenVerifier
+from gateway_service.email.ports import EmailPorts
+from gateway_service.live.resources import LiveResources
+from gateway_service.request_counts import RequestCounter
+from gateway_service.settings import GatewaySettings
+
+__all__ = [
+    "ContextReads",
+    "Ports",
+    "SavedWorkLookup",
+    "SettingsStore",
+    "TagSuggestions",
+    "TaskReads",
+    "Unprovisioner",
+]
+
+
+class TaskReads(Protocol):
+    """The queue's read API (``queue_service.read.QueueReader``), as far as routes read it;
+    every call is scoped by the caller's tenant and user."""
+
+    async def agent_tasks(self, tenant_id: str, user_id: str, now: datetime) -> list[TaskView]: ...
+
+    async def task(
+        self, tenant_id: str, user_id: str, user_session_id: str, now: datetime
+    ) -> TaskView | None: ...
+
+    async def live_position(self, tenant_id: str, user_id: str) -> str: ...
+
+    def events(self, tenant_id: str, user_id: str, redis: Redis | None = None) -> AgentEvents: ...
+
+
+class ContextReads(Protocol):
+    """The context service's read API (``context_service.read.ContextReader``)."""
+
+    async def panels(
+        self, tenant_id: str, session_id: str, service_id: str | None, now: datetime
+    ) -> list[ServicePanel]: ...
+
+    async def transcript(
+        self, tenant_id: str, session_id: str, user_session_id: str, now: datetime
+    ) -> TranscriptState: ...
+
+    def stored_callers(self, now: datetime) -> HistoryCallers:
+        """The callers services stored for ended sessions, as of ``now`` (the queue's
+        port, which composes them into ended tasks' views)."""
+        ...
+
+    async def stored_sessions(
+        self,
+        tenant_id: str,
+        now: datetime,
+        limit: int,
+        after: Position | None = None,
+        search: str | None = None,
+    ) -> StoredPage: ...
+
+
+class SettingsStore(Protocol):
+    """Services' versioned settings (``ServiceSettingsStore``): owners write, all read."""
+
+    async def get(self, tenant_id: str, service_id: str) -> ServiceSettings | None: ...
+
+    async def history(self, tenant_id: str, service_id: str) -> list[ServiceSettings]: ...
+
+    async def list(self, tenant_id: str) -> list[ServiceSettings]: ...
+
+    async def apply(self, spec: ServiceSettingsSpec, now: datetime) -> Change[ServiceSettings]: ...
+
+
+class SavedWorkLookup(Protocol):
+    """Saved after-call work by task (``acw.store.AcwSaves``), for a task's detail."""
+
+    async def find(self, tenant_id: str, user_session_id: str) -> Document | None: ...
+
+
+class TagSuggestions(Protocol):
+    """Tags used before in a service (``acw.tags.TagCounts``)."""
+
+    async def suggest(
+        self, tenant_id: str, service_id: str, prefix: str, limit: int = 10
+    ) -> list[Suggestion]: ...
+
+
+class Unprovisioner(Protocol):
+    """Erases (a dry run: counts) what is kept about a tenant or one of its services
+    (``gateway_service.unprovisioning``)."""
+
+    async def __call__(
+        self, tenant_id: str, service_id: str | None, *, dry_run: bool
+    ) -> Counts: ...
+
+
+@dataclass(frozen=True)
+class Ports:
+    settings: GatewaySettings
+    verifier: TokenVerifier
+    demo: DemoSigner | None
+    """Set in demo mode only: signs the demo sign-in page's tokens."""
+    queue: TaskReads
+    """The queue's read API: agents' tasks (the queue worker is their only writer)."""
+    context: ContextReads
+    """The context service's read API: panels, transcripts, stored callers and records."""
+    service_settings: SettingsStore
+    acw: AcwPorts
+    saves: SavedWorkLookup
+    """Saved after-call work, read for a task's detail (``acw`` writes through the same)."""
+    tags: TagSuggestions
+    email: EmailPorts
+    """The live mail, drafts and sent replies of e-mail tasks (``gateway_service.email``)."""
+    requests: RequestCounter
+    """Counts each user's reads and writes per minute (``gateway_service.limits``)."""
+    unprovision: Unprovisioner
+    live: LiveResources
+    """The live streams' own Redis client and their bound."""
