@@ -96,7 +96,9 @@ class LocalRedisCluster:
             if victim.failed and alive:
                 info = await cluster_state(alive[0].url)
                 if info.get("cluster_state") == "ok":
-                    return states
+                    # Read again: the states above may predate the promotion that made the
+                    # state ok (seen: the failed primary's replica still listed as a replica).
+                    return await self.states()
             if time.monotonic() > deadline:
                 raise TimeoutError(f"node {port} was not failed over: {states}")
             await asyncio.sleep(0.2)
