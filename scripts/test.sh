@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS=never
 
 # Tests mostly wait on the servers, so more workers than the 2 cores pay (measured: see the
 # README). Each worker starts its own Chromium, uvicorn gateways and worker processes.
-workers=${TEST_WORKERS:-3}
+workers=${TEST_WORKERS:-4}
 
 bash scripts/bootstrap.sh --python-only
 
