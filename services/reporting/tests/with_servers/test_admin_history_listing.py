@@ -25,7 +25,7 @@ LISTED = MINE // 2
 
 def _document(tenant_id: str, n: int, record_type: str) -> Document:
     ended = T0 + timedelta(minutes=n)
-    record = {
+    record: Document = {
         "record_id": f"{tenant_id}-{record_type}-{n:05d}",
         "record_type": record_type,
         "tenant_id": tenant_id,

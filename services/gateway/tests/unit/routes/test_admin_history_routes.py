@@ -13,6 +13,7 @@ import httpx
 import pytest
 from context_service.domain import Caller
 from context_service.domain.live_context import Parameter
+from gateway_service.api import admin_history
 
 from .builders import service_record
 from .in_process import InProcessGateway
@@ -158,3 +159,16 @@ async def test_the_csv_holds_the_filter_with_formula_safe_cells(gateway: InProce
     assert rows[0]["tags"] == "'@risk; -5"
     assert rows[1]["caller"] == "Not Available"
     assert rows[1]["context_expires_at"] == "Not Available"
+
+
+async def test_the_csv_is_capped_and_read_a_page_at_a_time(
+    gateway: InProcessGateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(admin_history, "EXPORT_ROW_CAP", 5)
+    monkeypatch.setattr(admin_history, "MAX_HISTORY_PAGE", 2)
+    gateway.fakes.history.records += [service_record("acme", f"s-{n}", n) for n in range(7)]
+    async with admin(gateway) as boss:
+        answer = await boss.get(EXPORT)
+    rows = list(csv.DictReader(io.StringIO(answer.text)))
+    assert [row["session_id"] for row in rows] == [f"s-{n}" for n in range(5)]  # newest first
+    assert len(gateway.fakes.context.stored_of_calls) == 3  # pages of 2, 2 and 1
