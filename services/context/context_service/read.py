@@ -10,7 +10,7 @@ built on clients, the key prefix and the settings cache only: nothing outside th
 service builds its writers, or gives them lifetimes of its own.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
 from contracts import CallerView
@@ -158,6 +158,14 @@ class ContextReader:
 
     def stored_callers(self, now: datetime) -> StoredCallers:
         return StoredCallers(self._database, now, self._page_reads)
+
+    async def stored_of(
+        self, tenant_id: str, sessions: Collection[tuple[str, str]], now: datetime
+    ) -> Mapping[tuple[str, str], StoredContext]:
+        """The unexpired stored context of each (session, service) that has one, read for
+        a whole page at once (``StoredContextStore.latest_of``), never one query a row."""
+        store = StoredContextStore(self._database, self._page_reads)
+        return await store.latest_of(tenant_id, sessions, now)
 
     async def stored_sessions(
         self,

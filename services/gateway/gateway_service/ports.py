@@ -7,19 +7,27 @@ same app in-process (``create_app(..., open_ports=...)``). Each port names only 
 gateway calls, with the owner's own types, so a fake implements no more than is used.
 """
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from acw.service import AcwPorts
 from acw.tags import Suggestion
-from context_service.read import Position, ServicePanel, StoredPage, TranscriptState
+from context_service.read import (
+    Position,
+    ServicePanel,
+    StoredContext,
+    StoredPage,
+    TranscriptState,
+)
 from contracts import ServiceSettings, ServiceSettingsSpec, TaskView
 from mysessions_platform.erasure import Counts
 from mysessions_platform.mongo import Document
 from mysessions_platform.service_settings.store import Change
 from queue_service.read import AgentEvents, HistoryCallers
 from redis.asyncio import Redis
+from reporting_service.read import HistoryFilter, HistoryPage, HistoryPosition
 
 from gateway_service.auth.demo_keys import DemoSigner
 from gateway_service.auth.tokens import TokenVerifier
@@ -30,6 +38,7 @@ from gateway_service.settings import GatewaySettings
 
 __all__ = [
     "ContextReads",
+    "HistoryReads",
     "Ports",
     "SavedWorkLookup",
     "SettingsStore",
@@ -79,6 +88,26 @@ class ContextReads(Protocol):
         search: str | None = None,
     ) -> StoredPage: ...
 
+    async def stored_of(
+        self, tenant_id: str, sessions: Collection[tuple[str, str]], now: datetime
+    ) -> Mapping[tuple[str, str], StoredContext]:
+        """The unexpired stored context of each (session, service) that has one: one read
+        for a whole page."""
+        ...
+
+
+class HistoryReads(Protocol):
+    """Reporting's concluded sessions (``reporting_service.read.HistoryListing``), always
+    of one tenant."""
+
+    async def page(
+        self,
+        tenant_id: str,
+        narrowed: HistoryFilter,
+        limit: int,
+        after: HistoryPosition | None = None,
+    ) -> HistoryPage: ...
+
 
 class SettingsStore(Protocol):
     """Services' versioned settings (``ServiceSettingsStore``): owners write, all read."""
@@ -125,6 +154,8 @@ class Ports:
     """The queue's read API: agents' tasks (the queue worker is their only writer)."""
     context: ContextReads
     """The context service's read API: panels, transcripts, stored callers and records."""
+    history: HistoryReads
+    """Reporting's records of concluded sessions: the tenant admin's historical sessions."""
     service_settings: SettingsStore
     acw: AcwPorts
     saves: SavedWorkLookup

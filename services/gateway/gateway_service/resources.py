@@ -20,6 +20,7 @@ from mysessions_platform.service_settings.store import ServiceSettingsStore, Ten
 from pymongo.asynchronous.database import AsyncDatabase
 from queue_service.read import QueueReader, QueueTaskReader
 from redis.asyncio import Redis
+from reporting_service.read import HistoryListing
 
 from gateway_service.auth.demo_keys import DemoSigner
 from gateway_service.auth.tokens import JwksVerifier, KeyVerifier, TokenVerifier
@@ -82,6 +83,8 @@ async def open_resources(
             settings_cache = SettingsCache(service_settings, TenantSettingsStore(database))
             context = ContextReader(redis, database, settings_cache, settings.queue_key_prefix)
             await context.ensure_indexes()
+            history = HistoryListing(database)
+            await history.ensure_indexes()
             yield Resources(
                 settings=settings,
                 redis=redis,
@@ -99,6 +102,7 @@ async def open_resources(
                 ),
                 queue=QueueReader(redis, settings.queue_key_prefix),
                 context=context,
+                history=history,
                 service_settings=service_settings,
                 acw=AcwPorts(
                     tasks=QueueTaskReader(redis, settings.queue_key_prefix),

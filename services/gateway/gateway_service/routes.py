@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from gateway_service.api import admin, after_call_work, email, me, owner, tasks
+from gateway_service.api import admin, admin_history, after_call_work, email, me, owner, tasks
 from gateway_service.auth import sign_in_routes
 from gateway_service.live import router as live
 from gateway_service.page import routes as page
@@ -15,6 +15,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     live.router,
     owner.router,
     admin.router,
+    admin_history.router,
 )
 """Routers under /api/v1; each of their routes requires a signed-in caller, and their
 writes and reads count against the caller's rate limits (``limits.limit_writes``,

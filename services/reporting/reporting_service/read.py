@@ -1,8 +1,8 @@
 """Reporting's published read API: what another package (the CLI's ``report export`` and
-demo) may read of reporting's records, as the contract ``SessionRecord``, and the export of
-them to Parquet or CSV. Nothing else of ``reporting_service`` is imported from outside it
-(``unprovision`` erases, ``__main__`` runs the worker); the import contracts in
-``pyproject.toml`` hold it.
+demo, the gateway's admin history: ``HistoryListing``) may read of reporting's records, as
+the contract ``SessionRecord``, and the export of them to Parquet or CSV. Nothing else of
+``reporting_service`` is imported from outside it (``unprovision`` erases, ``__main__``
+runs the worker); the import contracts in ``pyproject.toml`` hold it.
 """
 
 from collections.abc import AsyncIterator, Collection
@@ -12,10 +12,27 @@ from contracts import SessionRecord
 from mysessions_platform.mongo import Document
 from pymongo.asynchronous.database import AsyncDatabase
 
+from reporting_service.adapters.history_listing import (
+    MAX_HISTORY_PAGE,
+    HistoryFilter,
+    HistoryListing,
+    HistoryPage,
+    HistoryPosition,
+)
 from reporting_service.adapters.records_store import RECORDS, RecordsStore
 from reporting_service.export import Format, outcomes_path, write_export
 
-__all__ = ["Format", "RecordsReader", "outcomes_path", "write_export"]
+__all__ = [
+    "MAX_HISTORY_PAGE",
+    "Format",
+    "HistoryFilter",
+    "HistoryListing",
+    "HistoryPage",
+    "HistoryPosition",
+    "RecordsReader",
+    "outcomes_path",
+    "write_export",
+]
 
 
 class RecordsReader:

@@ -1,4 +1,5 @@
-"""Tenant admins: the historical sessions list (stored context) and unprovisioning.
+"""Tenant admins: the stored context records and unprovisioning (the historical sessions,
+from reporting's records joined with this stored context, are ``api.admin_history``'s).
 
 Always the token's tenant: nothing in a request names another. The list shows what the
 services that opted in (``store_context``) kept, with its expiry; an expired record is never

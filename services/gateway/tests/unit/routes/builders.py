@@ -78,3 +78,56 @@ def sales_spec(tenant_id: str, service_id: str = "sales", **changes: Any) -> c.S
 def a_day_ago() -> datetime:
     """When test settings were applied: before any test task started."""
     return datetime.now(UTC) - timedelta(days=1)
+
+
+def service_record(
+    tenant_id: str, session_id: str, ended_minutes_ago: float, **fields: Any
+) -> c.SessionRecord:
+    """Reporting's record of an answered voice call to Sales that ended that long ago, taken
+    by ``ada``, coded ``Sale`` and tagged ``vip``; ``fields`` change any of it."""
+    ended = minutes_ago(ended_minutes_ago)
+    started = ended - timedelta(minutes=5)
+    base: dict[str, Any] = {
+        "record_id": f"r-{tenant_id}-{session_id}",
+        "record_type": "service_session",
+        "tenant_id": tenant_id,
+        "session_id": session_id,
+        "service_session_id": f"ss-{session_id}",
+        "user_session_id": None,
+        "service_id": "sales",
+        "service_name": "Sales",
+        "user_id": "ada",
+        "modality": "voice",
+        "direction": "inbound",
+        "outcome_id": "accepted",
+        "outcome_name": "Accepted",
+        "outcome_group": "handled by user",
+        "end_reason": "normal",
+        "inferred": False,
+        "offers": 1,
+        "started_at": started,
+        "queued_at": started,
+        "offered_at": started,
+        "answered_at": started + timedelta(seconds=20),
+        "ended_at": ended,
+        "acw_started_at": None,
+        "acw_ended_at": None,
+        "queue_s": 15.0,
+        "ring_s": 5.0,
+        "talk_s": 280.0,
+        "hold_s": None,
+        "acw_s": 0.0,
+        "handle_s": 280.0,
+        "previous_service_session_id": None,
+        "next_service_session_id": None,
+        "transfer_target_kind": None,
+        "primary_code_id": "sale",
+        "primary_code_label": "Sale",
+        "secondary_code_id": None,
+        "secondary_code_label": None,
+        "tags": ("vip",),
+        "concluded_by": "user",
+        "acw_saved_by": "ada",
+        "written_at": ended,
+    }
+    return c.SessionRecord.model_validate({**base, **fields})

@@ -7,7 +7,7 @@ Tasks are stored as the queue stores them (``contracts.QueueTask``) and rendered
 queue's own renderer, so the views are the ones the real reader returns.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
 import contracts as c
@@ -23,6 +23,7 @@ from queue_service.adapters.view_model import task_view
 from queue_service.read import START, AgentEvents
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
+from reporting_service.read import HistoryFilter, HistoryPage, HistoryPosition
 
 ServiceOfSession = tuple[str, str | None]
 
@@ -112,6 +113,7 @@ class FakeContext:
         self.callers: dict[tuple[str, ServiceOfSession], c.CallerView] = {}
         self.records: list[StoredContext] = []
         self.listed_after: list[Position | None] = []
+        self.stored_of_calls: list[list[tuple[str, str]]] = []
 
     async def panels(
         self, tenant_id: str, session_id: str, service_id: str | None, now: datetime
@@ -152,9 +154,66 @@ class FakeContext:
         more = len(mine) > limit
         return StoredPage(page, Position(page[-1].stored_at, page[-1].session_id) if more else None)
 
+    async def stored_of(
+        self, tenant_id: str, sessions: Collection[tuple[str, str]], now: datetime
+    ) -> Mapping[tuple[str, str], StoredContext]:
+        """Counts its calls: a page of the history reads stored context once."""
+        self.stored_of_calls.append(sorted(sessions))
+        return {
+            (r.session_id, r.service_id): r
+            for r in self.records
+            if r.tenant_id == tenant_id
+            and (r.session_id, r.service_id) in sessions
+            and r.expires_at > now
+        }
+
 
 def after_key(position: Position) -> tuple[datetime, str]:
     return position.stored_at, position.record_id
+
+
+class FakeHistory:
+    """``HistoryReads``: reporting's service records, answered only from the asked tenant's,
+    newest ended first, filtered as the real listing filters."""
+
+    def __init__(self) -> None:
+        self.records: list[c.SessionRecord] = []
+
+    async def page(
+        self,
+        tenant_id: str,
+        narrowed: HistoryFilter,
+        limit: int,
+        after: HistoryPosition | None = None,
+    ) -> HistoryPage:
+        mine = sorted(
+            (r for r in self.records if r.tenant_id == tenant_id and _kept(r, narrowed)),
+            key=lambda r: (r.ended_at, r.record_id),
+            reverse=True,
+        )
+        if after is not None:
+            mine = [
+                r for r in mine if (r.ended_at, r.record_id) < (after.ended_at, after.record_id)
+            ]
+        page = mine[:limit]
+        last = page[-1] if len(mine) > limit else None
+        return HistoryPage(page, HistoryPosition(last.ended_at, last.record_id) if last else None)
+
+
+def _kept(record: c.SessionRecord, narrowed: HistoryFilter) -> bool:
+    wanted = (
+        (narrowed.service_id, record.service_id),
+        (narrowed.user_id, record.user_id),
+        (narrowed.outcome_id, record.outcome_id),
+    )
+    if any(want is not None and want != have for want, have in wanted):
+        return False
+    if narrowed.ended_from is not None and record.ended_at < narrowed.ended_from:
+        return False
+    if narrowed.ended_before is not None and record.ended_at >= narrowed.ended_before:
+        return False
+    ids = (record.session_id, record.service_session_id)
+    return narrowed.session_id is None or narrowed.session_id in ids
 
 
 class FakeSettings:

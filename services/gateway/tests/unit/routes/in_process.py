@@ -31,6 +31,7 @@ from .fakes import (
     AcwTaskReader,
     CountingRequests,
     FakeContext,
+    FakeHistory,
     FakePublisher,
     FakeQueue,
     FakeSaves,
@@ -57,6 +58,7 @@ def _signing_key() -> rsa.RSAPrivateKey:
 class Fakes:
     queue: FakeQueue = field(default_factory=FakeQueue)
     context: FakeContext = field(default_factory=FakeContext)
+    history: FakeHistory = field(default_factory=FakeHistory)
     settings: FakeSettings = field(default_factory=FakeSettings)
     saves: FakeSaves = field(default_factory=FakeSaves)
     tags: FakeTags = field(default_factory=FakeTags)
@@ -107,6 +109,7 @@ def ports_of(settings: GatewaySettings, signer: DemoSigner, fakes: Fakes) -> Por
         demo=signer if settings.mode == "demo" else None,
         queue=fakes.queue,
         context=fakes.context,
+        history=fakes.history,
         service_settings=fakes.settings,
         acw=AcwPorts(
             tasks=AcwTaskReader(fakes.queue),
