@@ -15,7 +15,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from reporting_service.adapters.records_store import RECORDS
 from reporting_service.read import HistoryFilter, HistoryListing, HistoryPosition
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]  # 20,000 records loaded first
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 OTHERS = 16_000  # of five other tenants, the same session ids as ours among them
