@@ -181,4 +181,5 @@ async def test_history_shows_directory_callers_looked_up_again_never_stored(
     [record] = await StoredContextStore(resources.database).for_session(
         "acme", "ended-1", now, "support"
     )
-    assert record.caller is not None and record.caller.display_name is None
+    assert record.caller is not None
+    assert record.caller.display_name is None
