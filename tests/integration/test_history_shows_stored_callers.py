@@ -135,9 +135,9 @@ async def test_history_shows_the_caller_only_where_the_service_stored_context(
         servers, kafka_topics, redis_keys, mongo_databases, contact=True, caller_name="Someone"
     )
     assert callers == {  # the address book's match wins over the name the call carried
-        "svc-a": {"display_name": CONTACT_NAME, "address": PHONE},
+        "svc-a": {"display_name": CONTACT_NAME, "address": PHONE, "source": "address_book"},
         "svc-b": {"display_name": "Not Available", "address": None},
-        "svc-c": {"display_name": CONTACT_NAME, "address": PHONE},
+        "svc-c": {"display_name": CONTACT_NAME, "address": PHONE, "source": "address_book"},
     }
 
 

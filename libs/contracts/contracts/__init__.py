@@ -80,6 +80,7 @@ from contracts.unions import (
     SessionEvent,
 )
 from contracts.views import (
+    CallerSource,
     CallerView,
     EmailPreview,
     TaskTimers,
@@ -90,6 +91,7 @@ from contracts.views import (
 __all__ = [
     "AfterCallWork",
     "AfterCallWorkSubmitted",
+    "CallerSource",
     "CallerView",
     "ChatReceived",
     "Code",

@@ -16,6 +16,7 @@ from contracts.base import Identifier, Message, ShortText, UtcMillis
 from contracts.inbound import Direction, Modality
 from contracts.task_rules import TaskOutcome, TaskState
 
+CallerSource = Literal["address_book", "directory", "crm"]
 TimerName = Literal["queue_s", "ring_s", "connected_s", "dialout_s", "ringing_s"]
 
 
@@ -32,7 +33,9 @@ class TaskTimers(Message):
 class CallerView(Message):
     """Who is on the other end. Caller details are kept for ongoing tasks only: an ended
     task shows ``{"display_name": "Not Available", "address": null}``, unless its service
-    stores conversation context and the reader composed in the caller of that record."""
+    stores conversation context and the reader composed in the caller of that record. The
+    queue renders the name upstream sent; readers compose in the caller the context service
+    resolved (``company`` and ``source`` then say what was found where)."""
 
     display_name: ShortText = Field(
         description='"Anonymous" when nobody knows the caller of a live task; "Not Available"'
@@ -41,6 +44,18 @@ class CallerView(Message):
     address: str | None = Field(
         max_length=320,
         description="The number or address; null for anonymous callers and ended tasks.",
+    )
+    # Left out of the JSON when null, so a view nobody resolved reads as it always did.
+    company: ShortText | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="The company a source knows the caller by; absent when none does.",
+    )
+    source: CallerSource | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="Which source resolved the caller (address book, directory or CRM); "
+        "absent when none did. Directory callers are looked up again whenever shown.",
     )
 
 

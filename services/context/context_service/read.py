@@ -11,6 +11,7 @@ service builds its writers, or gives them lifetimes of its own.
 """
 
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from contracts import CallerView
@@ -20,6 +21,7 @@ from mysessions_platform.service_settings.cache import SettingsCache
 from pymongo.asynchronous.database import AsyncDatabase
 from redis.asyncio import Redis
 
+from context_service.adapters.directory import MongoDirectory
 from context_service.adapters.live_mail import LiveMail
 from context_service.adapters.live_store import LiveContexts
 from context_service.adapters.stored_context import StoredContextStore
@@ -30,7 +32,7 @@ from context_service.adapters.stored_listing import (
     StoredContextListing,
     StoredPage,
 )
-from context_service.domain import ANONYMOUS, NOT_AVAILABLE, StoredContext
+from context_service.domain import ANONYMOUS, NOT_AVAILABLE, Caller, StoredContext
 from context_service.panel import Panel, not_available_panel
 from context_service.show import ServicePanel, as_json, panels, render_text
 from context_service.transcripts import TranscriptState
@@ -57,12 +59,24 @@ __all__ = [
     "StoredRecords",
     "TranscriptState",
     "as_json",
+    "caller_view",
     "captions_channel",
     "not_available_panel",
     "render_text",
 ]
 
 ServiceOfSession = tuple[str, str | None]
+
+
+def caller_view(caller: Caller) -> CallerView:
+    """What a list row shows of a resolved caller: its label, address, company and the
+    source that knew it (none for a caller nobody knew, whose name upstream sent stays)."""
+    return CallerView(
+        display_name=caller.label,
+        address=None if caller.address_kind == "anonymous" else caller.address,
+        company=caller.company or None,
+        source=None if caller.source == "none" else caller.source,
+    )
 
 
 class StoredCallers:
@@ -73,12 +87,18 @@ class StoredCallers:
     task. Expired records are never used."""
 
     def __init__(
-        self, database: AsyncDatabase[Document], now: datetime, lookup: IdLookup | None = None
+        self,
+        database: AsyncDatabase[Document],
+        now: datetime,
+        lookup: IdLookup | None = None,
+        directory_lookup: IdLookup | None = None,
     ) -> None:
-        """``lookup``: how a page is read, detected on first use; a long-lived caller
-        passes one it keeps (``ContextReader`` does), so it is detected once, not per
-        request."""
+        """``lookup`` and ``directory_lookup``: how a page's records and its directory
+        callers are read, detected on first use; a long-lived caller passes ones it keeps
+        (``ContextReader`` does), so they are detected once, not per request."""
         self._store = StoredContextStore(database, lookup)
+        self._directory = MongoDirectory(database)
+        self._directory_lookup = directory_lookup or IdLookup()
         self._now = now
 
     async def stored_callers(
@@ -90,13 +110,15 @@ class StoredCallers:
             if service_id is not None
         }
         records = await self._store.latest_of(tenant_id, of_a_service, self._now)
+        kept = {pair: r.caller for pair, r in records.items() if r.caller is not None}
+        # A record keeps only a directory caller's address: the page's are looked up again
+        # now, all at once (the product's footnote: resolved when shown, never stored).
+        again = [c.address for c in kept.values() if c.resolved_when_shown]
+        found = await self._directory.find_many(tenant_id, again, self._directory_lookup)
         callers: dict[ServiceOfSession, CallerView] = {}
-        for pair, record in records.items():
-            caller = record.caller
-            if caller is None:
-                continue
-            address = None if caller.address_kind == "anonymous" else caller.address
-            callers[pair] = CallerView(display_name=caller.label, address=address)
+        for pair, caller in kept.items():
+            user = found.get(caller.address.strip().lower()) if caller.resolved_when_shown else None
+            callers[pair] = caller_view(replace(user, address=caller.address) if user else caller)
         return callers
 
 
@@ -121,6 +143,7 @@ class ContextReader:
     ) -> None:
         self._database = database
         self._page_reads = IdLookup()  # the stored callers': detected once, at first use
+        self._directory_reads = IdLookup()  # the directory callers shown again: likewise
         self._live = LiveContexts(redis, prefix)
         self._mail = LiveMail(redis, prefix)
         self._listing = StoredContextListing(database)
@@ -157,7 +180,24 @@ class ContextReader:
         return self._mail
 
     def stored_callers(self, now: datetime) -> StoredCallers:
-        return StoredCallers(self._database, now, self._page_reads)
+        return StoredCallers(self._database, now, self._page_reads, self._directory_reads)
+
+    async def live_callers(
+        self, tenant_id: str, session_ids: Sequence[str]
+    ) -> Mapping[str, CallerView]:
+        """The caller a source (address book, directory, CRM) resolved, per live session
+        of ``session_ids`` that has one: what the detail panel shows, for a whole list page
+        in one Redis round trip. Sessions nobody resolved, or that ended, are left out."""
+        unique = list(dict.fromkeys(session_ids))
+        loaded = await self._live.load_many([(tenant_id, session) for session in unique])
+        return {
+            session: caller_view(context.caller)
+            for session, (context, ended) in zip(unique, loaded, strict=True)
+            if context is not None
+            and not ended
+            and context.caller is not None
+            and not context.caller.is_anonymous
+        }
 
     async def stored_of(
         self, tenant_id: str, sessions: Collection[tuple[str, str]], now: datetime

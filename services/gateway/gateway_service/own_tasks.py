@@ -7,16 +7,24 @@ nothing about what others have. Tasks are read through the queue's read API
 (``queue_service.read``), as the views the queue renders.
 """
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from contracts import TaskView
+from contracts import CallerView, TaskView
 from queue_service.read import with_stored_callers
 
 from gateway_service.auth.principal import Principal
 from gateway_service.errors import not_found
 from gateway_service.ports import Ports
 
-__all__ = ["MAX_ID_CHARS", "own_stored_task", "own_task", "own_tasks", "shown"]
+__all__ = [
+    "MAX_ID_CHARS",
+    "own_stored_task",
+    "own_task",
+    "own_tasks",
+    "shown",
+    "with_live_caller",
+]
 
 MAX_ID_CHARS = 128
 """Ids are contract identifiers; a longer one names no task."""
@@ -48,9 +56,23 @@ async def own_tasks(resources: Ports, caller: Principal, now: datetime) -> list[
 async def shown(
     resources: Ports, caller: Principal, tasks: list[TaskView], now: datetime
 ) -> list[TaskView]:
-    """The views as the agent sees them: ended tasks show the caller their service stored."""
+    """The views as the agent sees them: live tasks show the caller the context service
+    resolved (as the detail panel does), ended tasks the caller their service stored
+    (directory callers looked up again). One read of each kind for the whole list."""
+    live = [task.session_id for task in tasks if task.state != "ended"]
+    resolved = await resources.context.live_callers(caller.tenant_id, live) if live else {}
     callers = resources.context.stored_callers(now)
-    return await with_stored_callers(caller.tenant_id, tasks, callers)
+    return [
+        with_live_caller(task, resolved)
+        for task in await with_stored_callers(caller.tenant_id, tasks, callers)
+    ]
+
+
+def with_live_caller(task: TaskView, resolved: Mapping[str, CallerView]) -> TaskView:
+    """A live task's view with the caller a source resolved; unchanged where none did (the
+    name upstream sent stays) or the task ended (its session may go on with others)."""
+    found = resolved.get(task.session_id) if task.state != "ended" else None
+    return task if found is None else task.model_copy(update={"caller": found})
 
 
 async def _own(

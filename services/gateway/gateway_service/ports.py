@@ -7,7 +7,7 @@ same app in-process (``create_app(..., open_ports=...)``). Each port names only 
 gateway calls, with the owner's own types, so a fake implements no more than is used.
 """
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -21,7 +21,7 @@ from context_service.read import (
     StoredPage,
     TranscriptState,
 )
-from contracts import ServiceSettings, ServiceSettingsSpec, TaskView
+from contracts import CallerView, ServiceSettings, ServiceSettingsSpec, TaskView
 from mysessions_platform.erasure import Counts
 from mysessions_platform.mongo import Document
 from mysessions_platform.service_settings.store import Change
@@ -73,6 +73,12 @@ class ContextReads(Protocol):
     async def transcript(
         self, tenant_id: str, session_id: str, user_session_id: str, now: datetime
     ) -> TranscriptState: ...
+
+    async def live_callers(
+        self, tenant_id: str, session_ids: Sequence[str]
+    ) -> Mapping[str, CallerView]:
+        """The resolved caller of each live session that has one, in one round trip."""
+        ...
 
     def stored_callers(self, now: datetime) -> HistoryCallers:
         """The callers services stored for ended sessions, as of ``now`` (the queue's

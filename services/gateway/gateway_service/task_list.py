@@ -1,10 +1,12 @@
 """The agent's list as the API pages it: filters, search and an opaque cursor, pure.
 
-Search (``q``) matches, ignoring case, the caller's display name or address, or the service
-name. The cursor holds where the last page ended (its offset and the last task's id) and a
-fingerprint of the query it belongs to: the next page starts after that task wherever it
-moved to (the list reorders as calls arrive), or at the offset when it left the list. A
-cursor of another query, or one that is not ours, is refused (``BadCursor``, 422).
+Search (``q``) matches, ignoring case, the caller's display name, company or address, or
+the service name: the caller as the rows show it (``own_tasks.shown``: resolved by the
+context service for live tasks, stored for ended ones). The cursor holds where the last
+page ended (its offset and the last task's id) and a fingerprint of the query it belongs
+to: the next page starts after that task wherever it moved to (the list reorders as calls
+arrive), or at the offset when it left the list. A cursor of another query, or one that is
+not ours, is refused (``BadCursor``, 422).
 """
 
 import base64
@@ -59,7 +61,8 @@ class TaskQuery:
         if not self.q:
             return True
         wanted = self.q.casefold()
-        fields = (view.caller.display_name, view.caller.address, view.service_name)
+        caller = view.caller
+        fields = (caller.display_name, caller.company, caller.address, view.service_name)
         return any(wanted in field.casefold() for field in fields if field)
 
     def fingerprint(self) -> str:

@@ -68,7 +68,10 @@ async def list_tasks(
     cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_CHARS)] = None,
     q: Annotated[
         str | None,
-        Query(max_length=MAX_QUERY_CHARS, description="Caller name or number, or service."),
+        Query(
+            max_length=MAX_QUERY_CHARS,
+            description="Caller name, company or number, or service.",
+        ),
     ] = None,
     service_id: Identifier | None = None,
     outcome: TaskOutcome | None = None,

@@ -1,11 +1,12 @@
-"""An ended task's view on the live stream with the caller its service stored, as the list
-and the detail show it (``own_tasks.shown``): the queue writes ended views with "Not
-Available", so without this a row the list showed with its stored caller turned "Not
-Available" at the task's next change (its after-call work saved, say).
+"""A task's view on the live stream with the caller the list and the detail show
+(``own_tasks.shown``): a live one's as the context service resolved it (the queue writes
+the name upstream sent), an ended one's as its service stored it (the queue writes ended
+views with "Not Available", so without this a row the list showed with its stored caller
+turned "Not Available" at the task's next change: its after-call work saved, say).
 
-Only ended views of a service are looked up, one record each. Mongo away: the view goes
-out as the queue wrote it (the caller "Not Available", nothing made up), so an outage of
-the stored records never holds up the agent's incoming calls.
+Each view is looked up alone: a live one's session in Redis, an ended one's record of its
+service. Redis or Mongo away: the view goes out as the queue wrote it (nothing made up),
+so an outage of either never holds up the agent's incoming calls.
 """
 
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ from typing import Any
 import structlog
 from contracts import TaskView
 from pymongo.errors import PyMongoError
+from redis.exceptions import RedisError
 
 from gateway_service.ports import ContextReads
 
@@ -29,7 +31,9 @@ class StoredCallerViews:
 
     async def compose(self, view_json: str, view: dict[str, Any]) -> str:
         """``view`` is ``view_json`` parsed; the JSON to send (unchanged unless composed)."""
-        if view["state"] != "ended" or view["service_id"] is None:
+        if view["state"] != "ended":
+            return await self._live(view_json, view)
+        if view["service_id"] is None:
             return view_json
         pair = (view["session_id"], view["service_id"])
         callers = self._context.stored_callers(datetime.now(UTC))
@@ -38,6 +42,19 @@ class StoredCallerViews:
         except PyMongoError as error:
             log.warning("stored caller not composed: Mongo unavailable", error=type(error).__name__)
             return view_json
+        if found is None:
+            return view_json
+        return TaskView.model_validate(view).model_copy(update={"caller": found}).model_dump_json()
+
+    async def _live(self, view_json: str, view: dict[str, Any]) -> str:
+        """A live view with the caller the context service resolved, as the list shows it;
+        Redis away or nobody resolved: as the queue wrote it (the name upstream sent)."""
+        try:
+            resolved = await self._context.live_callers(self._tenant_id, [view["session_id"]])
+        except RedisError as error:
+            log.warning("live caller not composed: Redis unavailable", error=type(error).__name__)
+            return view_json
+        found = resolved.get(view["session_id"])
         if found is None:
             return view_json
         return TaskView.model_validate(view).model_copy(update={"caller": found}).model_dump_json()

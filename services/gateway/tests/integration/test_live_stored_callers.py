@@ -65,8 +65,32 @@ async def test_an_ended_tasks_view_on_the_stream_has_its_stored_caller(
     async with httpx.AsyncClient(base_url=gateway.base_url) as client:
         page = await client.get("/api/v1/tasks", headers=gateway.headers(TENANT, AGENT))
     listed = page.json()["items"]
-    assert listed[0]["caller"] == {"display_name": NAME, "address": PHONE}, "the list's"
+    from_the_book = {"display_name": NAME, "address": PHONE, "source": "address_book"}
+    assert listed[0]["caller"] == from_the_book, "the list's"
     [ended] = await streamed_views(gateway, before_the_end, 1)
     assert ended["state"] == "ended"
-    assert ended["caller"] == {"display_name": NAME, "address": PHONE}
+    assert ended["caller"] == from_the_book
     assert c.TaskView.model_validate(ended), "still the one TaskView"
+
+
+async def test_a_live_tasks_view_on_the_stream_has_its_resolved_caller(
+    gateway: RunningGateway,
+) -> None:
+    """The queue writes the name upstream sent ("Anonymous" here); the stream sends the
+    caller the address book resolved, as the list and the detail show it."""
+    async with seeder(gateway) as seed:
+        await seed.settings(STORING)
+        await seed.contact(TENANT, "z", NAME, PHONE)
+        call = (
+            Session(TENANT, "s-2", hours_ago(0.1))
+            .inbound("support", "Support", PHONE)
+            .offered(5, AGENT, "support")
+        )
+        await seed.feed(call)
+        redis, prefix = gateway.resources.redis, gateway.settings.queue_key_prefix
+        before_the_answer = await live_position(redis, prefix, TENANT, AGENT)
+        await seed.feed(Session(TENANT, "s-2", call.t0).task(c.TaskAccepted, 8, AGENT))
+
+    [answered] = await streamed_views(gateway, before_the_answer, 1)
+    assert answered["state"] == "connected"
+    assert answered["caller"] == {"display_name": NAME, "address": PHONE, "source": "address_book"}

@@ -105,11 +105,14 @@ class FakeStoredCallers:
 
 
 class FakeContext:
-    """``ContextReads``: panels by (tenant, session), stored callers by (tenant, (session,
-    service)), stored context records by tenant."""
+    """``ContextReads``: panels by (tenant, session), live callers by (tenant, session),
+    stored callers by (tenant, (session, service)), stored context records by tenant.
+    ``live_reads`` counts the live caller reads (one per list page, however long)."""
 
     def __init__(self) -> None:
         self.panels_of: dict[tuple[str, str], list[ServicePanel]] = {}
+        self.live: dict[tuple[str, str], c.CallerView] = {}
+        self.live_reads = 0
         self.callers: dict[tuple[str, ServiceOfSession], c.CallerView] = {}
         self.records: list[StoredContext] = []
         self.listed_after: list[Position | None] = []
@@ -124,6 +127,12 @@ class FakeContext:
         self, tenant_id: str, session_id: str, user_session_id: str, now: datetime
     ) -> TranscriptState:
         return TranscriptState("none")
+
+    async def live_callers(
+        self, tenant_id: str, session_ids: Sequence[str]
+    ) -> Mapping[str, c.CallerView]:
+        self.live_reads += 1
+        return {s: self.live[(tenant_id, s)] for s in session_ids if (tenant_id, s) in self.live}
 
     def stored_callers(self, now: datetime) -> FakeStoredCallers:
         return FakeStoredCallers(self.callers)
