@@ -40,7 +40,7 @@ from mysessions_platform.lua import LuaScript, run_pipeline
 from mysessions_platform.mongo import Document, connect
 from mysessions_platform.redis_client import RedisClient, is_cluster, redis_client
 from mysessions_platform.testing.cli import run_cli
-from mysessions_platform.testing.kafka_reading import read_records, wait_for
+from mysessions_platform.testing.kafka_reading import group_caught_up, read_records, wait_for
 from mysessions_platform.testing.kafka_topics import KafkaTopics
 from mysessions_platform.testing.mongo_databases import MongoDatabases
 from mysessions_platform.testing.redis_cluster import (
@@ -400,6 +400,15 @@ async def test_an_agent_s_live_stream_follows_the_queue_on_the_cluster(
         try:
             async with event_sender(servers.kafka_bootstrap_servers, pipeline.sessions) as sender:
                 await sender.send_all(events)
+
+            async def queue_done() -> bool:
+                return await group_caught_up(
+                    servers.kafka_bootstrap_servers, pipeline.queue.group_id, pipeline.sessions
+                )
+
+            # The tip first, then the client: checked while the queue still wrote, the client
+            # could be at the tip of the moment and the last entries come after (seen once).
+            await wait_for(queue_done, 30, "the queue to take every event")
             await wait_for(up_to_the_tip, 20, "the stream's newest entry to reach the client")
         finally:
             reading.cancel()
