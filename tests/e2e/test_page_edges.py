@@ -6,6 +6,7 @@ indicator only where after-call work is configured; "Open chat" opens a live cha
 leaves a screenshot in artifacts/screenshots/, and axe-core stays clean where the page
 changed."""
 
+import asyncio
 import re
 from collections.abc import Callable
 from typing import Any
@@ -16,7 +17,7 @@ import httpx
 import pytest
 from integration.scenario import AGENT, CALLER_NUMBER, TENANT
 from mysessions_platform.testing.kafka_reading import wait_for
-from playwright.async_api import BrowserContext, Page, expect
+from playwright.async_api import BrowserContext, Locator, Page, expect
 
 from .browser import axe_violations, screenshot
 from .calls import LiveCall, caption, chat_arrives, email_arrives, parameters_set
@@ -222,6 +223,19 @@ async def test_context_links_open_by_themselves_only_where_the_agent_opted_in(
     assert await page.locator("#auto-open-status").text_content() == ""
 
 
+async def said_or_all_opened(status: Locator, opened: list[Page], before: int, tabs: int) -> bool:
+    """True once the status says a session came in; False when all ``tabs`` opened (the
+    browser blocked none, so the page rightly said nothing)."""
+    for _ in range(300):
+        if "came in" in (await status.text_content() or ""):
+            return True
+        if len(opened) - before >= tabs:
+            await asyncio.sleep(0.5)  # the page writes its status right after opening
+            return "came in" in (await status.text_content() or "")
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"nothing said in 30 s; tabs opened: {[t.url for t in opened]}")
+
+
 async def test_a_blocked_automatic_opening_tells_the_agent_how_to_allow_it(
     popup_blocking_browser: BrowserContext, axe: str, world: World
 ) -> None:
@@ -237,17 +251,23 @@ async def test_a_blocked_automatic_opening_tells_the_agent_how_to_allow_it(
     opened: list[Page] = []
     browser.on("page", lambda tab: opened.append(tab))
 
-    call = LiveCall("s-auto-blocked")
-    await world.raw.send_all(call.arrives())
     status = page.locator("#auto-open-status")
     await expect(status).to_have_attribute("role", "status")
     # No click: the browser blocks them, and the page says how many and how to allow
     # them. (Headless Chromium lets the first of them through; a desktop Chrome blocks all
     # of a page that was never clicked: both are counted from what window.open returned.)
-    try:
-        await expect(status).to_contain_text("came in", timeout=30_000)
-    except AssertionError:
-        raise AssertionError(f"nothing said; tabs opened: {[t.url for t in opened]}") from None
+    # Playwright's own evaluations count as user gestures in Chromium, and once in a while
+    # (once in many CI runs) both tabs got through: nothing to say then, and a next call
+    # tries again. What is asserted is what the page says about what the browser did.
+    for attempt in range(3):
+        before = len(opened)
+        await world.raw.send_all(LiveCall(f"s-auto-blocked-{attempt}").arrives())
+        said = await said_or_all_opened(status, opened, before, tabs=2)
+        if said:
+            break
+    else:
+        raise AssertionError(f"nothing said; tabs opened: {[t.url for t in opened]}")
+    opened[:before] = []
     await expect(status).to_contain_text(
         re.compile(r"The browser blocked (all 2|1 of 2) context links from opening")
     )
