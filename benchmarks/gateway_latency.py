@@ -42,7 +42,7 @@ from context_service.entrypoints.app import create_app as create_context
 from context_service.settings import ContextSettings
 from contracts import SessionEvent, TaskOffered, encode
 from faststream import TestApp
-from gateway_service.live.sse_client import received_events
+from mysessions_platform.sse_client import received_events
 from gateway_service.settings import GatewaySettings
 from gateway_service.testing import gateway_settings, running_gateway
 from ingest_service.entrypoints.app import create_app as create_ingest

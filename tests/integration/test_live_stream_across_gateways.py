@@ -25,7 +25,7 @@ import pytest
 from contracts import SessionEvent
 from faststream import TestApp
 from gateway_service.live.reader import AgentStream
-from gateway_service.live.sse_client import Received, received_events
+from mysessions_platform.sse_client import Received, received_events
 from gateway_service.testing import RunningGateway, gateway_settings, running_gateway
 from mysessions.commands.simulate import make_config
 from mysessions.events_out import event_sender

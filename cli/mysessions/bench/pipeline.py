@@ -7,7 +7,8 @@ workers run unchanged."""
 import asyncio
 import socket
 import time
-from contextlib import AsyncExitStack
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,7 +64,7 @@ class PipelineRun:
         return sum(r.cpu_at_end - r.cpu_at_ready for r in self.replicas if r.kind == kind)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
@@ -166,6 +167,29 @@ class _Progress:
         return max(self.grew_at, self.caught_up_at)
 
 
+@asynccontextmanager
+async def running_workers(
+    stage: Stage, replicas: int, logs: Path, extra: dict[str, str] | None = None
+) -> AsyncIterator[list[Replica]]:
+    """``replicas`` processes of each worker, started and ready (``/readyz``); stopped
+    (SIGTERM) at the end. ``extra``: more environment for every one of them."""
+    running = [
+        Replica(kind, WorkerProcess(f"{kind}_service", {}, _log(logs, kind, n)), 0)
+        for kind in WORKERS
+        for n in range(replicas)
+    ]
+    async with AsyncExitStack() as cleanup:
+        for replica in running:
+            replica.port = free_port()
+            environment = _environment(stage, replica.kind, replica.port) | (extra or {})
+            replica.process.env.update(environment)
+            await replica.process.start()
+            cleanup.push_async_callback(replica.process.stop)
+        async with httpx.AsyncClient(timeout=2) as client:
+            await asyncio.gather(*(_ready(r, client) for r in running))
+        yield running
+
+
 async def run_pipeline(
     stage: Stage,
     tenants: tuple[str, ...],
@@ -174,21 +198,11 @@ async def run_pipeline(
     give_up_s: float,
     sample_every_s: float = POLL_S,
 ) -> PipelineRun:
+    """Starts the workers on the stage's loaded topics and waits until the run is over."""
     started = time.monotonic()
-    groups = {kind: stage.group(kind) for kind in WORKERS}
-    running = [
-        Replica(kind, WorkerProcess(f"{kind}_service", {}, _log(logs, kind, n)), 0)
-        for kind in WORKERS
-        for n in range(replicas)
-    ]
-    async with AsyncExitStack() as cleanup:
-        for replica in running:
-            replica.port = _free_port()
-            replica.process.env.update(_environment(stage, replica.kind, replica.port))
-            await replica.process.start()
-            cleanup.push_async_callback(replica.process.stop)
-        async with httpx.AsyncClient(timeout=2) as client:
-            await asyncio.gather(*(_ready(r, client) for r in running))
+    groups = {kind: f"{stage.key_prefix}-{kind}" for kind in WORKERS}
+    stage.groups.extend(groups.values())
+    async with running_workers(stage, replicas, logs) as running:
         first_ready = min(r.ready_at for r in running)
         progress = _Progress(stage, tenants, groups)
         finished = False

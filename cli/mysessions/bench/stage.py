@@ -23,7 +23,7 @@ from mysessions.bench.workload import Workload
 from mysessions.demo_contacts import demo_contacts
 from mysessions.demo_settings import demo_service_settings
 
-TOPIC_ROLES = ("raw", "sessions", "changelog", "acw", "reporting", "dlq")
+TOPIC_ROLES = ("raw", "sessions", "changelog", "acw", "reporting", "dlq", "replies")
 
 
 @dataclass
