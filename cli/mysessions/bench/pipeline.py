@@ -206,21 +206,32 @@ async def run_pipeline(
         first_ready = min(r.ready_at for r in running)
         progress = _Progress(stage, tenants, groups)
         finished = False
-        async with mongo_client(stage.database_url) as mongo:
-            database = mongo_database(mongo)
-            while time.monotonic() - first_ready < give_up_s:
-                now = time.monotonic() - started
-                for replica in running:
-                    replica.rss.append((now, procfs.rss_bytes(replica.pid)))
-                if await progress.over(database):
-                    finished = True
-                    break
-                await asyncio.sleep(sample_every_s)
+        sampler = asyncio.create_task(_sample(running, started, sample_every_s))
+        try:
+            async with mongo_client(stage.database_url) as mongo:
+                database = mongo_database(mongo)
+                while time.monotonic() - first_ready < give_up_s:
+                    if await progress.over(database):
+                        finished = True
+                        break
+                    await asyncio.sleep(POLL_S)
+        finally:
+            sampler.cancel()
         for replica in running:
             replica.cpu_at_end = procfs.cpu_seconds(replica.pid)
         ended = progress.ended_at if finished else time.monotonic()
     totals = await _input_totals(stage)
     return PipelineRun(running, totals, progress.records, ended - first_ready, finished)
+
+
+async def _sample(running: list[Replica], started: float, every_s: float) -> None:
+    """Each replica's RSS every ``every_s``, apart from the progress polls (which wait on
+    Kafka and MongoDB), so the series is evenly spaced."""
+    while True:
+        now = time.monotonic() - started
+        for replica in running:
+            replica.rss.append((now, procfs.rss_bytes(replica.pid)))
+        await asyncio.sleep(every_s)
 
 
 def _log(directory: Path, kind: str, number: int) -> Path:

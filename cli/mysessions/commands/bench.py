@@ -23,7 +23,7 @@ from mysessions.bench.scaling import Scaled, scaling
 from mysessions.bench.throughput import Throughput, throughput
 
 bench_app = typer.Typer(no_args_is_help=True)
-console = Console()
+console = Console(width=120)  # tables stay readable in a log or a pipe
 
 
 def _out(kind: str, out: Path | None) -> Path:
