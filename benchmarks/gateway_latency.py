@@ -42,7 +42,6 @@ from context_service.entrypoints.app import create_app as create_context
 from context_service.settings import ContextSettings
 from contracts import SessionEvent, TaskOffered, encode
 from faststream import TestApp
-from gateway_service.live.sse_client import received_events
 from gateway_service.settings import GatewaySettings
 from gateway_service.testing import gateway_settings, running_gateway
 from ingest_service.entrypoints.app import create_app as create_ingest
@@ -52,6 +51,7 @@ from mysessions.simulation import SimulationStats, plan, simulate
 from mysessions_platform.logging import configure_logging
 from mysessions_platform.mongo import with_database
 from mysessions_platform.settings import ServerSettings
+from mysessions_platform.sse_client import received_events
 from mysessions_platform.testing.kafka_topics import kafka_topics
 from mysessions_platform.testing.mongo_databases import mongo_databases
 from mysessions_platform.testing.naming import unique_name

@@ -3,6 +3,7 @@
 import typer
 
 from mysessions.commands.acw import acw_app, tags_app
+from mysessions.commands.bench import bench_app
 from mysessions.commands.contacts import contacts_app
 from mysessions.commands.context_cmds import context_app, unprovision_command
 from mysessions.commands.demo import demo
@@ -40,3 +41,6 @@ app.add_typer(docs_app, name="docs", help="The API documents under docs/: genera
 app.add_typer(dlq_app, name="dlq", help="Dead letters: list, show, redrive after a fix.")
 app.command()(lag)
 app.command()(doctor)
+app.add_typer(
+    bench_app, name="bench", help="The pipeline's speed, with its baselines in the same run."
+)

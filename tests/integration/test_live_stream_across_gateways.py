@@ -25,13 +25,13 @@ import pytest
 from contracts import SessionEvent
 from faststream import TestApp
 from gateway_service.live.reader import AgentStream
-from gateway_service.live.sse_client import Received, received_events
 from gateway_service.testing import RunningGateway, gateway_settings, running_gateway
 from mysessions.commands.simulate import make_config
 from mysessions.events_out import event_sender
 from mysessions.simulation import simulate
 from mysessions_platform.infra import Endpoints
 from mysessions_platform.mongo import with_database
+from mysessions_platform.sse_client import Received, received_events
 from mysessions_platform.testing.kafka_reading import group_caught_up, wait_for
 from mysessions_platform.testing.kafka_topics import KafkaTopics
 from mysessions_platform.testing.mongo_databases import MongoDatabases

@@ -28,7 +28,6 @@ import pytest
 from contracts import SessionEvent, SessionRecord, topics
 from faststream import TestApp
 from gateway_service.live.reader import AgentStream
-from gateway_service.live.sse_client import Received, received_events
 from gateway_service.testing import isolated_gateway
 from mysessions.commands.simulate import make_config
 from mysessions.events_out import event_sender
@@ -39,6 +38,7 @@ from mysessions_platform.key_parts import encode_part, glob_escape
 from mysessions_platform.lua import LuaScript, run_pipeline
 from mysessions_platform.mongo import Document, connect
 from mysessions_platform.redis_client import RedisClient, is_cluster, redis_client
+from mysessions_platform.sse_client import Received, received_events
 from mysessions_platform.testing.cli import run_cli
 from mysessions_platform.testing.kafka_reading import group_caught_up, read_records, wait_for
 from mysessions_platform.testing.kafka_topics import KafkaTopics

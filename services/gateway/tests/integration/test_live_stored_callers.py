@@ -7,9 +7,9 @@ import json
 import contracts as c
 import httpx
 import pytest
-from gateway_service.live.sse_client import received_events
 from gateway_service.live_position import live_position
 from gateway_service.testing import RunningGateway
+from mysessions_platform.sse_client import received_events
 
 from .seeding import Session, hours_ago, seeder
 

@@ -13,10 +13,10 @@ import httpx
 import pytest
 from context_service.transcripts.domain import Caption
 from context_service.transcripts.live_captions import RedisLiveCaptions
-from gateway_service.live.sse_client import Received, received_events
 from gateway_service.live_position import live_position
 from gateway_service.testing import RunningGateway
 from mysessions_platform.infra import Endpoints
+from mysessions_platform.sse_client import Received, received_events
 from queue_service.adapters.store import TaskStore
 from redis.asyncio import Redis
 

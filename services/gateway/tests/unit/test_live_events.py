@@ -10,7 +10,7 @@ from gateway_service.live.captions import LiveTasks
 from gateway_service.live.events import HEARTBEAT, caption_event, refresh_event, task_event
 from gateway_service.live.ids import StreamId
 from gateway_service.live.slots import Full, OldestNotClosed, Slot, StreamSlots
-from gateway_service.live.sse_client import EventParser, Received
+from mysessions_platform.sse_client import EventParser, Received
 
 pytestmark = pytest.mark.unit
 
