@@ -5,9 +5,13 @@ The caller, session details, links, map and embedded page are the context servic
 (``ContextReader.panels`` of ``context_service.read``, what ``mysessions context show``
 prints), for the task's service; an ended task never shows a live session's context (the
 call may go on with someone else), only the record its service stored, else "Not
-Available". The transcript is the task's own (``ContextReader.transcript``), live captions
-only while the task lives. The after-call work block takes its code lists from the settings
-in force when the task started (``acw.code_lists``), as the save checks them.
+Available". So a concluded session's embedded page is the service's template configured
+now with the data its service stored then (the product documentation: it "will resolve
+with the currently configured URL with a previously saved call information"), and none
+where the service stored nothing. The transcript is the task's own
+(``ContextReader.transcript``), live captions only while the task lives. The after-call
+work block takes its code lists from the settings in force when the task started
+(``acw.code_lists``), as the save checks them.
 """
 
 from datetime import datetime
@@ -99,7 +103,11 @@ class TaskDetail(BaseModel):
     session_details: list[NamedValue] | None
     context_links: list[NamedLink] | None
     map_url: str | None
-    embedded_context_url: str | None = Field(description="Only while the task is live.")
+    embedded_context_url: str | None = Field(
+        description="The service's embedded page, its template as configured now: rendered "
+        "with the live context while the task lives, with the context its service stored once "
+        "it ended; null where the service stored none."
+    )
     transcript: TranscriptDetail | None
     email: EmailDetail | None
     chat_url: str | None
@@ -132,7 +140,7 @@ async def task_detail(
         if on.context_links
         else None,
         map_url=panel.map_url if on.map else None,
-        embedded_context_url=panel.embedded_url if on.embedded_context and live else None,
+        embedded_context_url=panel.embedded_url if on.embedded_context else None,
         transcript=await _transcript(resources, caller.tenant_id, view, live, now)
         if on.transcription
         else None,
