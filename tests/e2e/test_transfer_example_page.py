@@ -5,7 +5,8 @@ context workers. Then, as the documentation's table shows it:
 
 - A: John Doe, German, #1111 (all set in A);
 - B: "Not Available" for everything it would have stored;
-- C: John Doe, German (from A), Male and #3151 (from B);
+- C: John Doe and German (from Service A), Male and #3151 (from Service B), each value
+  naming the service that set it;
 
 "John Doe" comes from the directory every time it is shown (footnote (1): the record keeps
 only the address and ``source: directory``), in the detail panels, the history rows and the
@@ -185,10 +186,10 @@ async def test_the_documentations_transfer_example_with_a_directory_caller(
     detail = await open_task(page, "svc-c")
     await expect(detail.locator(".caller-name")).to_have_text("John Doe")
     assert await session_details(detail) == [
-        ("Customer Name", "John Doe"),
-        ("Spoken Language", "German"),
-        ("Gender", "Male"),
-        ("Ticket ID", "#3151"),
+        ("Customer Name", "John Doe (from Service A)"),
+        ("Spoken Language", "German (from Service A)"),
+        ("Gender", "Male (from Service B)"),
+        ("Ticket ID", "#3151 (from Service B)"),
     ]
     await screenshot(page, "transfer-example-service-c")
     await no_violations(page, axe)

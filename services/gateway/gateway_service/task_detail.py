@@ -14,6 +14,7 @@ work block takes its code lists from the settings in force when the task started
 (``acw.code_lists``), as the save checks them.
 """
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from acw.service import code_lists
@@ -55,6 +56,12 @@ class NamedValue(BaseModel):
         default=None,
         description="What agents see for a custom parameter, where the service's owners set "
         'a label (ticket_id as "Ticket ID"); null for system fields and unlabelled ones.',
+    )
+    set_in: ServiceRef | None = Field(
+        default=None,
+        description="The service that set a custom parameter, where it is another service "
+        "of the session than the task's (a transfer carried the value on: the product "
+        'documentation\'s "German (from Service A)"); null otherwise.',
     )
 
 
@@ -135,7 +142,11 @@ async def task_detail(
         )
         if on.caller_information
         else None,
-        session_details=_session_details(panel, settings) if on.session_details else None,
+        session_details=_session_details(
+            panel, settings, await _other_services(resources, caller.tenant_id, panel, view)
+        )
+        if on.session_details
+        else None,
         context_links=[NamedLink(name=link.name, url=link.url) for link in panel.links]
         if on.context_links
         else None,
@@ -174,18 +185,43 @@ async def _panel(
     return panel
 
 
-def _session_details(panel: Panel, settings: ServiceSettings | None) -> list[NamedValue]:
+async def _other_services(
+    resources: Ports, tenant_id: str, panel: Panel, view: TaskView
+) -> dict[str, str]:
+    """The name of each service other than the task's that set a shown parameter, by id (its
+    settings' name now; the id for a service never set): one read per such service, at
+    most the services the session visited."""
+    others = {f.source for f in panel.session_details if f.source not in (None, view.service_id)}
+    names: dict[str, str] = {}
+    for service_id in sorted(s for s in others if s is not None):
+        found = await resources.service_settings.get(tenant_id, service_id)
+        names[service_id] = found.service_name if found is not None else service_id
+    return names
+
+
+def _session_details(
+    panel: Panel, settings: ServiceSettings | None, others: Mapping[str, str] | None = None
+) -> list[NamedValue]:
     """The panel's fields; a custom parameter (one with a source service) carries the label
-    the service's settings give it now, as the panel's templates are the ones set now."""
+    the service's settings give it now, as the panel's templates are the ones set now, and
+    the service that set it where that is one of ``others`` (id -> name)."""
     fields = settings.session_details_fields if settings is not None else None
+    others = others or {}
     return [
         NamedValue(
             name=f.name,
             value=f.value,
             label=fields.label_of(f.name) if fields is not None and f.source is not None else None,
+            set_in=_set_in(f.source, others),
         )
         for f in panel.session_details
     ]
+
+
+def _set_in(source: str | None, others: Mapping[str, str]) -> ServiceRef | None:
+    if source is None or source not in others:
+        return None
+    return ServiceRef(service_id=source, service_name=others[source])
 
 
 def _caller_name(panel: Panel, view: TaskView) -> str:

@@ -148,7 +148,7 @@ export class DetailPanel {
   #sessionDetails(d) {
     const box = el("div", { class: "widget" }, el("h3", { text: "Session details" }));
     if (!d.session_details?.length) box.append(el("p", { class: "muted", text: "Not Available" }));
-    else box.append(pairs(d.session_details.map((f) => detailField(f.name, f.value, f.label))));
+    else box.append(pairs(d.session_details.map(sessionDetail)));
     return box;
   }
 
@@ -289,6 +289,13 @@ export class DetailPanel {
     this.onSaved?.(this.id);
     this.open(this.id, { focus: false });
   }
+}
+
+/** A session detail as a person reads it; a value another service of the session set
+ * (a transfer carried it on) names that service, as the product documentation does. */
+function sessionDetail(field) {
+  const [label, shown] = detailField(field.name, field.value, field.label);
+  return [label, field.set_in ? `${shown} (from ${field.set_in.service_name})` : shown];
 }
 
 function pairs(entries) {
