@@ -63,7 +63,8 @@ async def test_live_captions_show_in_the_transcript_while_the_call_lives(
     assert [await tab.evaluate("() => window.opener") for tab in opened] == [None, None]
     await screenshot(page, "transcript")
 
-    # The embedded context: the configured page, sandboxed, only while the call lives.
+    # The embedded context: the configured page, sandboxed; once the call ended, only what
+    # the service stored (Support stores nothing: "Not Available").
     frame = page.locator("#detail iframe.embedded")
     await expect(frame).to_have_attribute("src", "https://context.example.com/calls?session=s-talk")
     await expect(frame).to_have_attribute(
@@ -75,6 +76,7 @@ async def test_live_captions_show_in_the_transcript_while_the_call_lives(
     await world.raw.send_all(call.ends())
     await expect(page.locator("#detail .result-label")).to_have_text("Accepted")
     await expect(frame).to_have_count(0)
+    await expect(page.locator("#detail .embedded-widget")).to_contain_text("Not Available")
 
     # No answer at all (the gateway restarting, the network gone): a message a person
     # can act on, not the browser's "Failed to fetch".

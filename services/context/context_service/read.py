@@ -13,6 +13,7 @@ service builds its writers, or gives them lifetimes of its own.
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import TypeVar
 
 from contracts import CallerView
 from mysessions_platform.id_lookup import IdLookup
@@ -66,6 +67,7 @@ __all__ = [
 ]
 
 ServiceOfSession = tuple[str, str | None]
+_Key = TypeVar("_Key")
 
 
 def caller_view(caller: Caller) -> CallerView:
@@ -110,16 +112,42 @@ class StoredCallers:
             if service_id is not None
         }
         records = await self._store.latest_of(tenant_id, of_a_service, self._now)
-        kept = {pair: r.caller for pair, r in records.items() if r.caller is not None}
-        # A record keeps only a directory caller's address: the page's are looked up again
-        # now, all at once (the product's footnote: resolved when shown, never stored).
-        again = [c.address for c in kept.values() if c.resolved_when_shown]
-        found = await self._directory.find_many(tenant_id, again, self._directory_lookup)
-        callers: dict[ServiceOfSession, CallerView] = {}
-        for pair, caller in kept.items():
-            user = found.get(caller.address.strip().lower()) if caller.resolved_when_shown else None
-            callers[pair] = caller_view(replace(user, address=caller.address) if user else caller)
-        return callers
+        shown = await _shown_again(self._directory, self._directory_lookup, tenant_id, records)
+        return {pair: caller_view(r.caller) for pair, r in shown.items() if r.caller is not None}
+
+
+async def _shown_again(
+    directory: MongoDirectory,
+    lookup: IdLookup,
+    tenant_id: str,
+    records: Mapping[_Key, StoredContext],
+) -> dict[_Key, StoredContext]:
+    """The records as shown: a record keeps only a directory caller's address, so the
+    page's directory callers are looked up again now, all at once (the product's footnote:
+    "the user name will always be resolved from a UPN / PSTN when it was found within the
+    existing user directory"; never stored, never written back). One the directory no
+    longer knows stays as stored: its address, no name."""
+    again = [
+        r.caller.address for r in records.values() if r.caller and r.caller.resolved_when_shown
+    ]
+    found = await directory.find_many(tenant_id, again, lookup) if again else {}
+    shown: dict[_Key, StoredContext] = {}
+    for key, record in records.items():
+        caller = record.caller
+        user = (
+            found.get(caller.address.strip().lower())
+            if caller is not None and caller.resolved_when_shown
+            else None
+        )
+        shown[key] = (
+            record
+            if user is None or caller is None
+            else replace(
+                record,
+                caller=replace(user, address=caller.address, address_kind=caller.address_kind),
+            )
+        )
+    return shown
 
 
 class StoredRecords:
@@ -144,6 +172,7 @@ class ContextReader:
         self._database = database
         self._page_reads = IdLookup()  # the stored callers': detected once, at first use
         self._directory_reads = IdLookup()  # the directory callers shown again: likewise
+        self._directory = MongoDirectory(database)
         self._live = LiveContexts(redis, prefix)
         self._mail = LiveMail(redis, prefix)
         self._listing = StoredContextListing(database)
@@ -203,9 +232,11 @@ class ContextReader:
         self, tenant_id: str, sessions: Collection[tuple[str, str]], now: datetime
     ) -> Mapping[tuple[str, str], StoredContext]:
         """The unexpired stored context of each (session, service) that has one, read for
-        a whole page at once (``StoredContextStore.latest_of``), never one query a row."""
+        a whole page at once (``StoredContextStore.latest_of``), never one query a row;
+        directory callers looked up again, for the page at once (``_shown_again``)."""
         store = StoredContextStore(self._database, self._page_reads)
-        return await store.latest_of(tenant_id, sessions, now)
+        records = await store.latest_of(tenant_id, sessions, now)
+        return await _shown_again(self._directory, self._directory_reads, tenant_id, records)
 
     async def stored_sessions(
         self,
@@ -215,5 +246,10 @@ class ContextReader:
         after: Position | None = None,
         search: str | None = None,
     ) -> StoredPage:
-        """The tenant's stored context across its services, most recently stored first."""
-        return await self._listing.page(tenant_id, now, limit, after, search)
+        """The tenant's stored context across its services, most recently stored first,
+        directory callers looked up again (the search matches what was stored: their
+        address, never a name the directory gives them)."""
+        page = await self._listing.page(tenant_id, now, limit, after, search)
+        records = dict(enumerate(page.records))
+        shown = await _shown_again(self._directory, self._directory_reads, tenant_id, records)
+        return replace(page, records=[shown[n] for n in range(len(page.records))])

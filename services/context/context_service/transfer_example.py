@@ -46,13 +46,15 @@ class Common(TypedDict):
     session_id: str
 
 
-def events(tenant: str, session: str) -> list[c.SessionEvent]:
+def events(tenant: str, session: str, t0: datetime = T0) -> list[c.SessionEvent]:
+    """The example's events, the session starting at ``t0`` (a browser test starts it
+    minutes ago, so its records are well inside their 30 days)."""
     counter = iter(range(1000))
 
     def common(minutes: float) -> Common:
         return Common(
             event_id=uuid5(NAMESPACE, f"{tenant}/{session}/{next(counter)}"),
-            occurred_at=T0 + timedelta(minutes=minutes),
+            occurred_at=t0 + timedelta(minutes=minutes),
             tenant_id=tenant,
             session_id=session,
         )

@@ -5,11 +5,16 @@ The caller, session details, links, map and embedded page are the context servic
 (``ContextReader.panels`` of ``context_service.read``, what ``mysessions context show``
 prints), for the task's service; an ended task never shows a live session's context (the
 call may go on with someone else), only the record its service stored, else "Not
-Available". The transcript is the task's own (``ContextReader.transcript``), live captions
-only while the task lives. The after-call work block takes its code lists from the settings
-in force when the task started (``acw.code_lists``), as the save checks them.
+Available". So a concluded session's embedded page is the service's template configured
+now with the data its service stored then (the product documentation: it "will resolve
+with the currently configured URL with a previously saved call information"), and none
+where the service stored nothing. The transcript is the task's own
+(``ContextReader.transcript``), live captions only while the task lives. The after-call
+work block takes its code lists from the settings in force when the task started
+(``acw.code_lists``), as the save checks them.
 """
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from acw.service import code_lists
@@ -51,6 +56,12 @@ class NamedValue(BaseModel):
         default=None,
         description="What agents see for a custom parameter, where the service's owners set "
         'a label (ticket_id as "Ticket ID"); null for system fields and unlabelled ones.',
+    )
+    set_in: ServiceRef | None = Field(
+        default=None,
+        description="The service that set a custom parameter, where it is another service "
+        "of the session than the task's (a transfer carried the value on: the product "
+        'documentation\'s "German (from Service A)"); null otherwise.',
     )
 
 
@@ -99,7 +110,11 @@ class TaskDetail(BaseModel):
     session_details: list[NamedValue] | None
     context_links: list[NamedLink] | None
     map_url: str | None
-    embedded_context_url: str | None = Field(description="Only while the task is live.")
+    embedded_context_url: str | None = Field(
+        description="The service's embedded page, its template as configured now: rendered "
+        "with the live context while the task lives, with the context its service stored once "
+        "it ended; null where the service stored none."
+    )
     transcript: TranscriptDetail | None
     email: EmailDetail | None
     chat_url: str | None
@@ -127,12 +142,16 @@ async def task_detail(
         )
         if on.caller_information
         else None,
-        session_details=_session_details(panel, settings) if on.session_details else None,
+        session_details=_session_details(
+            panel, settings, await _other_services(resources, caller.tenant_id, panel, view)
+        )
+        if on.session_details
+        else None,
         context_links=[NamedLink(name=link.name, url=link.url) for link in panel.links]
         if on.context_links
         else None,
         map_url=panel.map_url if on.map else None,
-        embedded_context_url=panel.embedded_url if on.embedded_context and live else None,
+        embedded_context_url=panel.embedded_url if on.embedded_context else None,
         transcript=await _transcript(resources, caller.tenant_id, view, live, now)
         if on.transcription
         else None,
@@ -166,18 +185,43 @@ async def _panel(
     return panel
 
 
-def _session_details(panel: Panel, settings: ServiceSettings | None) -> list[NamedValue]:
+async def _other_services(
+    resources: Ports, tenant_id: str, panel: Panel, view: TaskView
+) -> dict[str, str]:
+    """The name of each service other than the task's that set a shown parameter, by id (its
+    settings' name now; the id for a service never set): one read per such service, at
+    most the services the session visited."""
+    others = {f.source for f in panel.session_details if f.source not in (None, view.service_id)}
+    names: dict[str, str] = {}
+    for service_id in sorted(s for s in others if s is not None):
+        found = await resources.service_settings.get(tenant_id, service_id)
+        names[service_id] = found.service_name if found is not None else service_id
+    return names
+
+
+def _session_details(
+    panel: Panel, settings: ServiceSettings | None, others: Mapping[str, str] | None = None
+) -> list[NamedValue]:
     """The panel's fields; a custom parameter (one with a source service) carries the label
-    the service's settings give it now, as the panel's templates are the ones set now."""
+    the service's settings give it now, as the panel's templates are the ones set now, and
+    the service that set it where that is one of ``others`` (id -> name)."""
     fields = settings.session_details_fields if settings is not None else None
+    others = others or {}
     return [
         NamedValue(
             name=f.name,
             value=f.value,
             label=fields.label_of(f.name) if fields is not None and f.source is not None else None,
+            set_in=_set_in(f.source, others),
         )
         for f in panel.session_details
     ]
+
+
+def _set_in(source: str | None, others: Mapping[str, str]) -> ServiceRef | None:
+    if source is None or source not in others:
+        return None
+    return ServiceRef(service_id=source, service_name=others[source])
 
 
 def _caller_name(panel: Panel, view: TaskView) -> str:

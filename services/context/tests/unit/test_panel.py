@@ -1,12 +1,13 @@
 """The detail panel: links and the map rendered from today's templates, values encoded,
 widgets and chosen fields respected, "Anonymous" and "Not Available"."""
 
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import contracts as c
 import pytest
-from context_service.domain import Caller, LiveContext, Parameter, Stay
-from context_service.panel import live_panel, not_available_panel
+from context_service.domain import Caller, LiveContext, Parameter, Stay, StoredContext
+from context_service.panel import live_panel, not_available_panel, stored_panel
 
 pytestmark = pytest.mark.unit
 
@@ -100,3 +101,47 @@ def test_not_available() -> None:
         (),
         (),
     )
+
+
+def stored(caller: Caller) -> StoredContext:
+    return StoredContext(
+        tenant_id="acme",
+        session_id="s-1",
+        service_session_id="q1",
+        service_id="svc",
+        service_name="Service",
+        left_at=AT,
+        left_how="ended",
+        started_at=AT,
+        modality="voice",
+        direction="inbound",
+        service_upn=None,
+        caller=caller,
+        parameters={"Ticket ID": Parameter("#3151", "svc-b", "q0")},
+        stored_at=AT,
+        expires_at=AT + timedelta(days=30),
+    )
+
+
+def test_a_concluded_sessions_embedded_page_is_todays_template_with_the_stored_data() -> None:
+    """The product documentation: the embedded context of a concluded session "will resolve
+    with the currently configured URL with a previously saved call information"; a directory
+    caller (stored as the address only) is shown by the name the directory gives now."""
+    today = settings(embedded_context=True).model_copy(
+        update={
+            "embedded_context_url": (
+                "https://ctx.example.com/v2/{system.session_id}"
+                "?ticket={param.Ticket ID}&who={caller.display_name}"
+            )
+        }
+    )
+    kept = Caller(address="john.doe@acme.example", address_kind="upn", source="directory")
+    again = replace(kept, display_name="John Doe")
+    panel = stored_panel(today, stored(kept), caller=again)
+    assert panel.status == "stored"
+    assert panel.embedded_url == "https://ctx.example.com/v2/s-1?ticket=%233151&who=John%20Doe"
+    assert stored_panel(today, None).embedded_url is None, "nothing stored, nothing to show"
+    switched_off = settings().model_copy(
+        update={"embedded_context_url": today.embedded_context_url}
+    )
+    assert stored_panel(switched_off, stored(kept)).embedded_url is None

@@ -176,7 +176,8 @@ async def test_detail_of_an_ended_task_with_every_widget_on(world: World) -> Non
     assert detail["context_links"] == [
         {"name": "CRM", "url": "https://crm.example.com/find?n=%2B41446681801"}
     ]
-    assert detail["embedded_context_url"] is None, "only while the task is live"
+    # Concluded, its service stored context: the page resolves with the stored data.
+    assert detail["embedded_context_url"] == "https://ctx.example.com/panel?s=s-done"
     assert detail["transcript"] == {"state": "none", "lines": []}
     assert detail["email"] is None
     assert detail["chat_url"] is None
@@ -194,6 +195,33 @@ async def test_detail_of_a_live_task_shows_its_live_context(world: World) -> Non
     assert detail["caller"]["display_name"] == ZELDA, "resolved from the address book"
     assert detail["embedded_context_url"] == "https://ctx.example.com/panel?s=s-incoming"
     assert detail["acw"]["open"] is False
+
+
+async def test_a_concluded_sessions_embedded_page_follows_the_template_configured_now(
+    world: World,
+) -> None:
+    """The product documentation: with storage on, a concluded session's embedded context
+    "will resolve with the currently configured URL with a previously saved call
+    information"; where the service stored nothing, there is none to show."""
+    today = SUPPORT.model_copy(
+        update={
+            "embedded_context_url": "https://ctx2.example.com/v2/{system.caller}?s={system.session_id}"
+        }
+    )
+    await world.seed.settings(today, hours_ago(0))
+    detail = (await world.get(f"/api/v1/tasks/{world.ids['s-done']}")).json()
+    assert detail["embedded_context_url"] == "https://ctx2.example.com/v2/%2B41446681801?s=s-done"
+    # Sales stores nothing: its concluded task has no page, even with the widget switched on.
+    sales = SALES.model_copy(
+        update={
+            "widgets": c.Widgets(embedded_context=True),
+            "embedded_context_url": "https://ctx.example.com/panel?s={system.session_id}",
+        }
+    )
+    await world.seed.settings(sales, hours_ago(0))
+    rona = (await world.get(f"/api/v1/tasks/{world.ids['s-rona']}")).json()
+    assert rona["widgets"]["embedded_context"] is True
+    assert rona["embedded_context_url"] is None
 
 
 async def test_a_widget_switched_off_is_null(world: World) -> None:

@@ -1,10 +1,11 @@
 """Session details in the task detail: custom parameters carry the label their service's
-owners set; system fields and unlabelled parameters carry none (the page shows their name)."""
+owners set; system fields and unlabelled parameters carry none (the page shows their name).
+A parameter another service of the session set names that service."""
 
 import pytest
 from context_service.panel import Panel, ShownField
 from contracts import ServiceSettings, SessionDetailsFields
-from gateway_service.task_detail import NamedValue, _session_details
+from gateway_service.task_detail import NamedValue, ServiceRef, _session_details
 
 pytestmark = pytest.mark.unit
 
@@ -50,3 +51,25 @@ def test_a_labelled_parameter_shows_its_label_and_the_rest_their_names() -> None
 def test_a_task_without_a_service_shows_names_only() -> None:
     shown = _session_details(panel(ShownField("ticket_id", "T-42", "support")), None)
     assert shown == [NamedValue(name="ticket_id", value="T-42", label=None)]
+
+
+def test_a_value_another_service_set_names_that_service() -> None:
+    """The documentation's transfer example, C's history: "German (from Service A)", "Male
+    (from Service B)"; C's own values name no service."""
+    fields = SessionDetailsFields(parameters=("Spoken Language", "Gender", "Note"))
+    shown = _session_details(
+        panel(
+            ShownField("Spoken Language", "German", "svc-a"),
+            ShownField("Gender", "Male", "svc-b"),
+            ShownField("Note", "called back", "support"),
+            ShownField("modality", "voice"),
+        ),
+        settings(fields),
+        {"svc-a": "Service A", "svc-b": "Service B"},
+    )
+    assert [(f.name, f.set_in) for f in shown] == [
+        ("Spoken Language", ServiceRef(service_id="svc-a", service_name="Service A")),
+        ("Gender", ServiceRef(service_id="svc-b", service_name="Service B")),
+        ("Note", None),
+        ("modality", None),
+    ]

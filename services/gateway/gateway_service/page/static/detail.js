@@ -91,8 +91,11 @@ export class DetailPanel {
     const widgets = [this.resultNode, this.#callerWidget(d, w), this.#serviceWidget(d)];
     if (w.session_details) widgets.push(this.#sessionDetails(d));
     if (w.context_links || w.map) widgets.push(this.#links(d, w));
-    if (w.embedded_context && d.embedded_context_url && t.state !== "ended")
+    // A concluded session's page is today's template with what its service stored (the
+    // API's URL); an ended task whose service stored nothing has none: "Not Available".
+    if (w.embedded_context && d.embedded_context_url)
       widgets.push(this.#embedded(d.embedded_context_url));
+    else if (w.embedded_context && t.state === "ended") widgets.push(this.#embeddedNotAvailable());
     if (w.chat && d.chat_url) widgets.push(this.#chat(d.chat_url));
     if (w.email && d.email) widgets.push(emailWidget(d.email, t.user_session_id));
     if (w.transcription && d.transcript)
@@ -145,7 +148,7 @@ export class DetailPanel {
   #sessionDetails(d) {
     const box = el("div", { class: "widget" }, el("h3", { text: "Session details" }));
     if (!d.session_details?.length) box.append(el("p", { class: "muted", text: "Not Available" }));
-    else box.append(pairs(d.session_details.map((f) => detailField(f.name, f.value, f.label))));
+    else box.append(pairs(d.session_details.map(sessionDetail)));
     return box;
   }
 
@@ -181,7 +184,11 @@ export class DetailPanel {
   }
 
   #embedded(url) {
-    const box = el("div", { class: "widget wide" }, el("h3", { text: "Conversation context" }));
+    const box = el(
+      "div",
+      { class: "widget wide embedded-widget" },
+      el("h3", { text: "Conversation context" }),
+    );
     let target;
     try {
       target = new URL(url);
@@ -206,6 +213,15 @@ export class DetailPanel {
       }),
     );
     return box;
+  }
+
+  #embeddedNotAvailable() {
+    return el(
+      "div",
+      { class: "widget wide embedded-widget" },
+      el("h3", { text: "Conversation context" }),
+      el("p", { class: "muted", text: "Not Available" }),
+    );
   }
 
   #chat(url) {
@@ -273,6 +289,13 @@ export class DetailPanel {
     this.onSaved?.(this.id);
     this.open(this.id, { focus: false });
   }
+}
+
+/** A session detail as a person reads it; a value another service of the session set
+ * (a transfer carried it on) names that service, as the product documentation does. */
+function sessionDetail(field) {
+  const [label, shown] = detailField(field.name, field.value, field.label);
+  return [label, field.set_in ? `${shown} (from ${field.set_in.service_name})` : shown];
 }
 
 function pairs(entries) {
