@@ -15,6 +15,7 @@ from mysessions_platform.settings import ServerSettings
 from rich.console import Console
 from rich.table import Table
 
+from mysessions.bench.chart import line_chart
 from mysessions.bench.latency import LEGS, Latency, latency
 from mysessions.bench.machine import describe
 from mysessions.bench.memory import Memory, memory
@@ -258,4 +259,13 @@ def memory_command(
             "yes" if w["flat"] else "no",
         )
     console.print(table)
-    _write(_out("memory", out), machine, figures)
+    path = _out("memory", out)
+    _write(path, machine, figures)
+    series = [
+        [(t, b / mib) for t, b in figures["workers"][kind].get("series", [])] for kind in WORKERS
+    ]
+    line_chart(series, path.with_suffix(".png"))
+    console.print(
+        f"chart: {path.with_suffix('.png')} (RSS MiB over seconds; lines in the order "
+        f"{', '.join(WORKERS)}: blue, orange, green, red)"
+    )
