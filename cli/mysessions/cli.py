@@ -3,6 +3,7 @@
 import typer
 
 from mysessions.commands.acw import acw_app, tags_app
+from mysessions.commands.connect import connect_app
 from mysessions.commands.contacts import contacts_app
 from mysessions.commands.context_cmds import context_app, unprovision_command
 from mysessions.commands.demo import demo
@@ -30,6 +31,7 @@ app.command()(run)
 app.command()(view)
 app.command()(rebuild)
 app.command()(publish)
+app.add_typer(connect_app, name="connect", help="Bridge a live PBX: connect ami.")
 app.command(name="simulate")(simulate_command)
 app.command()(demo)
 app.add_typer(acw_app, name="acw", help="After-call work: save a task's codes and tags once.")

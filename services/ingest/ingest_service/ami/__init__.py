@@ -13,18 +13,29 @@ Exceptions::
     └── AmiLoginError   Asterisk refused the login (not retried: the secret is wrong)
 """
 
+from ingest_service.ami.bridge import BridgeStats, flush_pending, handle, run_bridge
+from ingest_service.ami.client import AmiClient, AmiEndpoint, AmiLoginError
 from ingest_service.ami.fields import AmiFieldError
 from ingest_service.ami.frames import MAX_MESSAGE_BYTES, AmiMessage, AmiReader, encode_action
+from ingest_service.ami.redis_calls import RedisCalls
 from ingest_service.ami.state import CallState
 from ingest_service.ami.translate import AmiTranslator, Translation
 
 __all__ = [
     "MAX_MESSAGE_BYTES",
+    "AmiClient",
+    "AmiEndpoint",
     "AmiFieldError",
+    "AmiLoginError",
     "AmiMessage",
     "AmiReader",
     "AmiTranslator",
+    "BridgeStats",
     "CallState",
+    "RedisCalls",
     "Translation",
     "encode_action",
+    "flush_pending",
+    "handle",
+    "run_bridge",
 ]
