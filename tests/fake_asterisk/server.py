@@ -18,6 +18,8 @@ class FakeAsterisk:
         self.logins = 0
         self.failed_logins = 0
         self._sessions: list[asyncio.StreamWriter] = []
+        self._handlers: set[asyncio.Task[None]] = set()
+        self._all_writers: list[asyncio.StreamWriter] = []
         self._logged_in = asyncio.Condition()
         self._server: asyncio.Server | None = None
         self.port = 0
@@ -27,12 +29,21 @@ class FakeAsterisk:
         self.port = self._server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
-        await self.drop()
         if self._server is not None:
             self._server.close()
+        await self.drop()
+        for task in list(self._handlers):  # each ends at its connection's end of file
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(task), 5)
+        if self._server is not None:
             await self._server.wait_closed()
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._handlers.add(task)
+        task.add_done_callback(self._handlers.discard)
+        self._all_writers.append(writer)
         writer.write(BANNER)
         frames = AmiReader()
         with contextlib.suppress(ConnectionError):
@@ -85,8 +96,10 @@ class FakeAsterisk:
             await writer.drain()
 
     async def drop(self) -> None:
-        for writer in list(self._sessions):
+        """Closes every connection, logged in or not."""
+        for writer in self._all_writers:
             writer.close()
+        self._all_writers.clear()
         self._sessions.clear()
 
 

@@ -63,16 +63,25 @@ class AmiClient:
         fields |= {"Secret": endpoint.secret, "Events": "on"}
         self._writer.write(encode_action("Login", fields))
         await self._writer.drain()
-        async for message in self._read():
-            if message.get("ActionID") != action_id or not message.response:
-                self._buffered.append(message)  # an event that came first
-                continue
-            if self._frames.banner is None or not self._frames.banner.startswith(BANNER_PREFIX):
-                raise ConnectionError("the peer sent no Asterisk Call Manager banner")
-            if message.response.casefold() != "success":
-                raise AmiLoginError("Asterisk refused the login (check username and secret)")
-            return
-        raise ConnectionError("the connection closed during the login")
+        while True:
+            data = await self._reader.read(READ_BYTES)
+            if not data:
+                raise ConnectionError("the connection closed during the login")
+            messages = self._frames.feed(data)
+            for index, message in enumerate(messages):
+                if message.get("ActionID") != action_id or not message.response:
+                    self._buffered.append(message)  # an event that came first
+                    continue
+                # Whatever came in the same read after the response is kept for messages().
+                self._buffered.extend(messages[index + 1 :])
+                self._check_login(message)
+                return
+
+    def _check_login(self, response: AmiMessage) -> None:
+        if self._frames.banner is None or not self._frames.banner.startswith(BANNER_PREFIX):
+            raise ConnectionError("the peer sent no Asterisk Call Manager banner")
+        if response.response.casefold() != "success":
+            raise AmiLoginError("Asterisk refused the login (check username and secret)")
 
     async def _read(self) -> AsyncIterator[AmiMessage]:
         while True:
