@@ -3,8 +3,12 @@
 Per message: load the call's state (Redis), translate, record the new state with the
 events as pending (one MULTI), publish and wait for Kafka's confirmation, mark them
 published. On every (re)connection it first publishes what an earlier run recorded but
-did not confirm. A lost connection is retried with exponential backoff (1 s doubling to
-30 s, reset after a login); a refused login stops the bridge.
+did not confirm. A lost connection, and an outage of Kafka or Redis
+(``mysessions_platform.failures``), close the connection and retry with exponential backoff
+(1 s doubling to 30 s, reset after a login); whatever was recorded and not confirmed is
+published on the next login. A refused login stops the bridge. Any other failure while
+handling one message (a bug, not an outage) is logged with its fields' names, counted in
+``BridgeStats.failed``, and the message skipped: the bridge keeps running.
 
 Calls that ended while the bridge was away: AMI does not replay, so their last events are
 never seen; the queue watchdog closes such sessions (``session.expired``) after its idle
@@ -20,6 +24,7 @@ from datetime import UTC, datetime
 from typing import Final, Protocol
 
 from contracts import SessionEvent
+from mysessions_platform.failures import Failure, classify, describe
 
 from ingest_service.ami.client import AmiClient, AmiEndpoint, AmiLoginError
 from ingest_service.ami.frames import AmiMessage
@@ -42,6 +47,7 @@ class BridgeStats:
     messages: int = 0
     published: int = 0
     republished: int = 0
+    failed: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
 
 
@@ -79,7 +85,13 @@ async def handle(
         return 0
     await calls.record(linkedid, result.state, result.events)
     if result.events:
-        await publish(result.events)
+        try:
+            await publish(result.events)
+        except Exception as error:
+            if classify(error) is not Failure.OUTAGE:
+                # These events can never be published (too large, ...): not kept for a retry.
+                await calls.published(linkedid)
+            raise
         await calls.published(linkedid)
     return len(result.events)
 
@@ -113,8 +125,11 @@ async def run_bridge(
         try:
             stats.republished += await flush_pending(calls, publish)
             await _pump(client, translator, calls, publish, stats, stop)
-        except (OSError, TimeoutError) as error:
-            log.warning("AMI connection lost (%s)", type(error).__name__)
+        except Exception as error:
+            if classify(error) is not Failure.OUTAGE:
+                raise
+            log.warning("AMI bridge interrupted: %s; reconnecting", describe(error))
+            backoff = min(backoff * 2, MAX_BACKOFF_S)
         finally:
             stats.skipped = dict(client.skipped)
             await client.close()
@@ -133,13 +148,25 @@ async def _pump(
     skipped = 0
     async for message in client.messages():
         stats.messages += 1
-        stats.published += await handle(message, translator, calls, publish)
+        try:
+            stats.published += await handle(message, translator, calls, publish)
+        except Exception as error:
+            if classify(error) is Failure.OUTAGE:
+                raise
+            stats.failed += 1
+            log.error("AMI %s not handled (%s); skipped", _name(message), describe(error))
         now_skipped = sum(client.skipped.values())
         if now_skipped > skipped:
             skipped = now_skipped
             log.warning("%s (%d so far)", client.frames.last_skipped, skipped)
         if stop.is_set():
             return
+
+
+def _name(message: AmiMessage) -> str:
+    """The event's name for a log line, only when it looks like one (it is a value)."""
+    name = message.event
+    return name if name.isascii() and name.isalnum() and len(name) <= 64 else "event"
 
 
 async def _sleep_or_stop(seconds: float, stop: asyncio.Event) -> None:
