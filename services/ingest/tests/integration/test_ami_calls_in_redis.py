@@ -17,8 +17,8 @@ T0 = 1_765_000_000.0
 LINKEDID = "pbx:1{7}65 00*"  # separators, braces, glob characters and a space
 
 
-class Died(Exception):
-    pass
+class Died(BaseException):
+    """The process dying between recording and publishing (no handler runs)."""
 
 
 async def test_events_recorded_but_not_published_are_published_on_start_and_once(
