@@ -119,6 +119,19 @@ class Call:
         ]
         return self._event("BlindTransfer", at, transferer, transferee, extra)
 
+    def attended_transfer(self, at: float, leg: str, target_channel: str) -> Fields:
+        """The agent consulted ``target_channel`` (a second call), then joined them."""
+        interface = self.legs[leg]
+        original = _snapshot(
+            "OrigTransferer", f"{interface}-0000{leg[-4:]}", leg, self.linkedid, ""
+        )
+        second = _snapshot("SecondTransferer", f"{interface}-0001", f"{leg}.b", f"{leg}.b", "")
+        target = _snapshot("TransferTarget", target_channel, f"{leg}.t", f"{leg}.b", "")
+        transferee = _snapshot("Transferee", "PJSIP/trunk", self.linkedid, self.linkedid, "")
+        extra = [("Result", "Success"), ("IsExternal", "No"), ("DestType", "Bridge")]
+        extra.append(("DestBridgeUniqueid", "bridge-1"))
+        return self._event("AttendedTransfer", at, original, second, target, transferee, extra)
+
     def hangup(self, at: float, uniqueid: str | None = None) -> Fields:
         snap = _snapshot("", "PJSIP/trunk", uniqueid or self.linkedid, self.linkedid, "")
         extra = [("Cause", "16"), ("Cause-txt", "Normal Clearing")]

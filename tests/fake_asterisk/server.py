@@ -5,7 +5,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
-from ingest_service.ami import AmiReader
+from ingest_service.ami import AmiMessage, AmiReader
 
 from fake_asterisk.calls import Fields, wire
 
@@ -54,8 +54,8 @@ class FakeAsterisk:
             self._sessions.remove(writer)
         writer.close()
 
-    async def _answer(self, name: str, action: object, writer: asyncio.StreamWriter) -> None:
-        get = action.get  # type: ignore[attr-defined]
+    async def _answer(self, name: str, action: AmiMessage, writer: asyncio.StreamWriter) -> None:
+        get = action.get
         action_id = get("ActionID")
         if name.casefold() != "login":
             writer.write(wire([("Response", "Error"), ("ActionID", action_id)]))

@@ -26,7 +26,8 @@ QueueCallerAbandon  session.abandoned + session.ended (caller, ``abandon``)
 AgentComplete       Reason caller/agent: session.ended (``completecaller``/
                     ``completeagent``); Reason transfer: nothing (the transfer event tells)
 BlindTransfer       session.transferred (blind; target from Extension@Context)
-AttendedTransfer    session.transferred (attended; target from TransferTargetChannel)
+AttendedTransfer    session.transferred (attended; TransferTargetChannel resolved like
+                    queue_log's LINK channels: a mapped agent, a Local extension)
 Hangup              of the caller's channel, when nothing else ended the session:
                     session.ended (system, ``hangup``), after session.queue_exited when
                     the caller had left the queue unanswered
@@ -40,7 +41,6 @@ the offer, a dial end, a transfer and a hangup are placed at their arrival, havi
 duration to anchor them. A late or replayed delivery therefore keeps the timers right.
 """
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -55,7 +55,6 @@ from contracts import (
     TransferTarget,
     explain,
 )
-from contracts.parties import PSTN_PATTERN, UPN_PATTERN
 from pydantic import ValidationError
 
 from ingest_service.ami import fields
@@ -66,14 +65,11 @@ from ingest_service.ami.state import CallState, Leg, Visit
 from ingest_service.queue_log.caller import caller_party
 from ingest_service.queue_log.identifiers import fit, safe_identifier
 from ingest_service.queue_log.mapping import QueueLogOptions
+from ingest_service.queue_log.targets import extension_target, linked_target
 
 TOLERANCE: Final = timedelta(seconds=1)
-MAX_ADDRESS_CHARS: Final = 320
 
 Handler = Callable[[AmiMessage, CallState | None, datetime], CallState | None]
-
-_INTERFACE_OF_CHANNEL = re.compile(r"^(?P<interface>[^/]+/.+?)(?:-[0-9a-fA-F]{8}(?:;[12])?)?$")
-"""``PJSIP/1002-0000002a``: the interface is what precedes the channel's sequence."""
 
 _LINKEDID_FIELDS: Final = {
     "BlindTransfer": ("TransfereeLinkedid", "TransfererLinkedid"),
@@ -291,19 +287,16 @@ class AmiTranslator:
         if m.get("Result").strip().casefold() != "success":
             return None
         extension, context = fields.text(m, "Extension"), m.get("Context").strip()
-        return self._transferred(call, at, "blind", self._extension_target(extension, context))
+        target = extension_target(self.options, extension, context)
+        return self._transferred(call, at, "blind", target)
 
     def _attended_transfer(
         self, m: AmiMessage, call: CallState | None, at: datetime
     ) -> CallState | None:
         if m.get("Result").strip().casefold() != "success":
             return None
-        target = TransferTarget(kind="unknown")
-        match = _INTERFACE_OF_CHANNEL.match(m.get("TransferTargetChannel").strip())
-        if match is not None:
-            user = self.options.known_user_id(match.group("interface"))
-            if user is not None:
-                target = TransferTarget(kind="user", user_id=user)
+        channel = m.get("TransferTargetChannel").strip()
+        target = linked_target(self.options, (channel,)) or TransferTarget(kind="unknown")
         return self._transferred(call, at, "attended", target)
 
     def _hangup(self, m: AmiMessage, call: CallState | None, at: datetime) -> CallState | None:
@@ -406,15 +399,6 @@ class AmiTranslator:
             if known is not None:
                 return known
         return self.options.user_id(member or interface)
-
-    def _extension_target(self, extension: str, context: str) -> TransferTarget:
-        user = self.options.user_id_for_extension(extension, context)
-        if user is not None:
-            return TransferTarget(kind="user", user_id=user)
-        dialable = len(extension) <= MAX_ADDRESS_CHARS and (
-            re.match(PSTN_PATTERN, extension) or re.match(UPN_PATTERN, extension)
-        )
-        return TransferTarget(kind="external", address=extension if dialable else None)
 
     def _events(self, call: CallState) -> CallEvents:
         if self._out is None or self._out.session_id != call.session_id:

@@ -197,6 +197,25 @@ def test_a_transfer_to_a_mapped_extension_names_the_user() -> None:
     assert transfer.target.user_id == "dave"
 
 
+@pytest.mark.parametrize(
+    ("channel", "kind", "user"),
+    [
+        ("PJSIP/1003-0000002a", "user", "carol"),  # a mapped agent's phone
+        ("PJSIP/9999-0000002b", "unknown", None),  # an unmapped phone: no guess
+    ],
+)
+def test_an_attended_transfer_names_the_agent_it_reached(
+    channel: str, kind: str, user: str | None
+) -> None:
+    call, t = Call("c.1"), T0
+    steps = [*transferred(call)[:4], (t + 40, call.attended_transfer(t + 40, "leg.6", channel))]
+    events, _ = translate(steps, stamped=True)
+    transfer = events[-1]
+    assert isinstance(transfer, SessionTransferred)
+    assert transfer.mode == "attended"
+    assert (transfer.target.kind, transfer.target.user_id) == (kind, user)
+
+
 def test_leaving_the_queue_before_the_answer_is_no_abandon() -> None:
     events, _ = translate(answered(Call("c.1")), stamped=True)
     assert "session.abandoned" not in [e.type for e in events]
