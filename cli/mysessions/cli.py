@@ -4,12 +4,14 @@ import typer
 
 from mysessions.commands.acw import acw_app, tags_app
 from mysessions.commands.bench import bench_app
+from mysessions.commands.connect import connect_app
 from mysessions.commands.contacts import contacts_app
 from mysessions.commands.context_cmds import context_app, unprovision_command
 from mysessions.commands.demo import demo
 from mysessions.commands.dlq import dlq_app
 from mysessions.commands.docs import docs_app
 from mysessions.commands.doctor import doctor
+from mysessions.commands.follow import follow_app
 from mysessions.commands.lag import lag
 from mysessions.commands.publish import publish
 from mysessions.commands.rebuild import rebuild
@@ -31,6 +33,8 @@ app.command()(run)
 app.command()(view)
 app.command()(rebuild)
 app.command()(publish)
+app.add_typer(connect_app, name="connect", help="Bridge a live PBX: connect ami.")
+app.add_typer(follow_app, name="follow", help="Follow a live log: follow queue-log.")
 app.command(name="simulate")(simulate_command)
 app.command()(demo)
 app.add_typer(acw_app, name="acw", help="After-call work: save a task's codes and tags once.")

@@ -20,3 +20,13 @@ def seen_event(prefix: str, tenant_id: str, event_id: str) -> SeenKey:
         tenant_id,
         f"{check_prefix(prefix)}:ingest:seen:{hash_tag(tenant_id)}:{encode_part(event_id)}",
     )
+
+
+def ami_call(prefix: str, tenant_id: str, linkedid: str) -> str:
+    """One call's AMI translation state and its unpublished events (a hash, with a TTL)."""
+    return f"{check_prefix(prefix)}:ingest:ami:{hash_tag(tenant_id)}:call:{encode_part(linkedid)}"
+
+
+def ami_pending(prefix: str, tenant_id: str) -> str:
+    """The Linkedids whose events are recorded but not yet confirmed published (a set)."""
+    return f"{check_prefix(prefix)}:ingest:ami:{hash_tag(tenant_id)}:pending"

@@ -11,6 +11,9 @@ bridges: a ``Local/<exten>@<context>-...`` channel is resolved like an extension
 ``PJSIP/1002-...`` channel like an agent interface. ``APP`` (an application) and ``BRIDGE``
 (a bridge id) name no destination, nor does a ``LINK`` that resolves to none of these:
 the target is ``unknown``. No placeholder service ids are made up.
+
+The AMI bridge resolves its transfer events with the same two rules
+(:func:`extension_target`, :func:`linked_target`).
 """
 
 import re
@@ -30,7 +33,7 @@ MAX_ADDRESS_CHARS = 320
 """``contracts.parties.Address``'s limit."""
 
 
-def _to_extension(options: QueueLogOptions, extension: str, context: str) -> TransferTarget:
+def extension_target(options: QueueLogOptions, extension: str, context: str) -> TransferTarget:
     user = options.user_id_for_extension(extension, context)
     if user is not None:
         return TransferTarget(kind="user", user_id=user)
@@ -40,7 +43,7 @@ def _to_extension(options: QueueLogOptions, extension: str, context: str) -> Tra
     return TransferTarget(kind="external", address=extension if dialable else None)
 
 
-def _linked_target(options: QueueLogOptions, channels: tuple[str, ...]) -> TransferTarget | None:
+def linked_target(options: QueueLogOptions, channels: tuple[str, ...]) -> TransferTarget | None:
     for channel in channels:
         match = _CHANNEL.match(channel)
         if match is None:
@@ -49,7 +52,7 @@ def _linked_target(options: QueueLogOptions, channels: tuple[str, ...]) -> Trans
         tech, resource = interface.split("/", 1)
         if tech.casefold() == "local":
             extension, _, context = resource.partition("@")
-            return _to_extension(options, extension, context)
+            return extension_target(options, extension, context)
         user = options.known_user_id(interface)
         if user is not None:
             return TransferTarget(kind="user", user_id=user)
@@ -58,9 +61,9 @@ def _linked_target(options: QueueLogOptions, channels: tuple[str, ...]) -> Trans
 
 def transfer_target(options: QueueLogOptions, transfer: Transfer) -> TransferTarget:
     if transfer.mode == "blind":
-        return _to_extension(options, transfer.extension, transfer.context)
+        return extension_target(options, transfer.extension, transfer.context)
     if transfer.method == "LINK":
-        linked = _linked_target(options, transfer.method_data)
+        linked = linked_target(options, transfer.method_data)
         if linked is not None:
             return linked
     return UNKNOWN

@@ -41,7 +41,7 @@ its outcome.
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Final
+from typing import Any, Final
 
 from contracts import SessionEvent, TaskAccepted, TaskCancelled, TaskRingNoAnswer, explain
 from pydantic import ValidationError
@@ -52,6 +52,7 @@ from ingest_service.queue_log.events import EndedBy, ExitReason, LineEvents, Out
 from ingest_service.queue_log.identifiers import fit, safe_identifier
 from ingest_service.queue_log.lines import QueueLogError, QueueLogLine, parse_line
 from ingest_service.queue_log.mapping import QueueLogOptions
+from ingest_service.queue_log.snapshot import calls_from_json, calls_to_json
 from ingest_service.queue_log.state import Call, Visit
 from ingest_service.queue_log.targets import transfer_target
 
@@ -103,6 +104,23 @@ class QueueLogTranslator:
             "BLINDTRANSFER": self._transfer,
             "ATTENDEDTRANSFER": self._transfer,
         }
+
+    def snapshot(self) -> dict[str, Any]:
+        """What later lines need, as JSON (see :mod:`.snapshot`); ended calls are forgotten
+        here too, so a long-running follower's memory stays bounded."""
+        snapshot = calls_to_json(self._calls, self._incarnations, self._line_number)
+        self._calls = {key: call for key, call in self._calls.items() if not call.ended}
+        self._incarnations = dict(snapshot["incarnations"])
+        return snapshot
+
+    @classmethod
+    def resume(cls, options: QueueLogOptions, snapshot: dict[str, Any]) -> "QueueLogTranslator":
+        """A translator that continues where the one that took ``snapshot`` stopped."""
+        translator = cls(options)
+        calls, incarnations, line_number = calls_from_json(snapshot)
+        translator._calls, translator._incarnations = calls, incarnations
+        translator._line_number = line_number
+        return translator
 
     @property
     def open_session_ids(self) -> tuple[str, ...]:
