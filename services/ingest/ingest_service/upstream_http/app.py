@@ -7,6 +7,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from ingest_service.upstream_http.connect_route import connect_router
 from ingest_service.upstream_http.publish import KafkaPublisher, Publish
 from ingest_service.upstream_http.settings import UpstreamSettings
 from ingest_service.upstream_http.tenants import TenantUpstream, load_tenants
@@ -39,6 +40,7 @@ def create_upstream_app(
     app = FastAPI(title="My Sessions upstream edge", lifespan=lifespan)
     sink: Publish = publish if publish is not None else kafka  # type: ignore[assignment]
     app.include_router(twilio_router(settings, configured, sink))
+    app.include_router(connect_router(settings, configured, sink))
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
