@@ -12,7 +12,9 @@ def main(host: str | None = None, port: int | None = None) -> None:
         create_upstream_app(settings),
         host=host or settings.host,
         port=port if port is not None else settings.port,
-        log_config=None,
+        log_config=None,  # structlog's configuration stays in force
+        access_log=False,  # paths name tenants; errors are answered, not logged with values
+        timeout_graceful_shutdown=5,
     )
 
 

@@ -15,27 +15,37 @@ class PublishFailed(Exception):
 
 
 class KafkaPublisher:
+    """The producer is built in ``start`` (the app's lifespan): aiokafka binds it to the
+    running event loop, which does not exist yet when the app is built."""
+
     def __init__(self, bootstrap_servers: str, topic: str, timeout_s: float) -> None:
+        self._bootstrap_servers = bootstrap_servers
+        self._topic = topic
+        self._timeout_s = timeout_s
+        self._producer: AIOKafkaProducer | None = None
+
+    async def start(self) -> None:
         self._producer = AIOKafkaProducer(
-            bootstrap_servers=bootstrap_servers,
+            bootstrap_servers=self._bootstrap_servers,
             enable_idempotence=True,
             acks="all",
             max_request_size=RAW_TOPIC_MAX_MESSAGE_BYTES,
-            request_timeout_ms=int(timeout_s * 1000),
+            request_timeout_ms=int(self._timeout_s * 1000),
         )
-        self._topic = topic
-        self._timeout_s = timeout_s
-
-    async def start(self) -> None:
         await self._producer.start()
 
     async def stop(self) -> None:
-        await self._producer.stop()
+        if self._producer is not None:
+            await self._producer.stop()
 
     async def __call__(self, events: Sequence[SessionEvent]) -> None:
+        producer = self._producer
+        if producer is None:
+            raise PublishFailed("not started")
+
         async def send_all() -> None:
             pending = [
-                await self._producer.send(self._topic, encode(e), key=e.session_id.encode())
+                await producer.send(self._topic, encode(e), key=e.session_id.encode())
                 for e in events
             ]
             await asyncio.gather(*pending)
