@@ -13,12 +13,17 @@ from pathlib import Path
 
 import httpx
 import pytest
+from ingest_service.upstream_http.app import create_upstream_app
+from ingest_service.upstream_http.settings import UpstreamSettings
+from ingest_service.upstream_http.tenants import TenantUpstream
+from ingest_service.upstream_http.testing import running_upstream
 from mysessions_platform.infra import Endpoints
 from mysessions_platform.testing.amazon_connect import ConnectContact
 from mysessions_platform.testing.kafka_reading import read_records
 from mysessions_platform.testing.kafka_topics import KafkaTopics
 from mysessions_platform.testing.ports import free_port
 from mysessions_platform.testing.twilio_taskrouter import TaskRouterTask
+from pydantic import SecretStr
 from twilio.request_validator import RequestValidator
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -92,3 +97,44 @@ async def test_the_upstream_process_publishes_authenticated_callbacks(
     assert process.returncode in (0, -signal.SIGTERM), out.decode()
     assert "Traceback" not in out.decode()
     assert token not in out.decode()
+
+
+async def test_the_edge_answers_503_while_kafka_is_unreachable(
+    servers: Endpoints, kafka_topics: KafkaTopics
+) -> None:
+    """Kafka away from the start (nothing listens on its port): the edge still starts, and
+    answers 503 at once, so the provider retries; once it is back, 204."""
+    token = "twilio-token-for-the-test"
+    tenants = {"acme": TenantUpstream(twilio_auth_token=SecretStr(token))}
+    away = UpstreamSettings().model_copy(
+        update={"kafka_bootstrap_servers": f"127.0.0.1:{free_port()}", "publish_timeout_s": 2.0}
+    )
+    form = TaskRouterTask("WQ" + "a" * 32, "Support").entered(datetime.now(UTC))
+    async with (
+        running_upstream(create_upstream_app(away, tenants)) as base_url,
+        httpx.AsyncClient(timeout=20) as client,
+    ):
+        url = f"{base_url}/twilio/acme/taskrouter"
+        signature = RequestValidator(token).compute_signature(url, form)
+        answer = await client.post(url, data=form, headers={"X-Twilio-Signature": signature})
+        assert answer.status_code == 503
+        assert answer.json() == {"detail": "publishing: unavailable, retry"}
+
+    back = away.model_copy(
+        update={
+            "kafka_bootstrap_servers": servers.kafka_bootstrap_servers,
+            "topic": await kafka_topics.create("raw"),
+        }
+    )
+    async with (
+        running_upstream(create_upstream_app(back, tenants)) as base_url,
+        httpx.AsyncClient(timeout=20) as client,
+    ):
+        url = f"{base_url}/twilio/acme/taskrouter"
+        signature = RequestValidator(token).compute_signature(url, form)
+        for _ in range(100):  # the producer connects in the background
+            answer = await client.post(url, data=form, headers={"X-Twilio-Signature": signature})
+            if answer.status_code != 503:
+                break
+            await asyncio.sleep(0.1)
+        assert answer.status_code == 204
