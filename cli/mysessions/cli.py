@@ -29,6 +29,7 @@ app.add_typer(settings_app, name="settings", help="Service and tenant settings (
 app.add_typer(contacts_app, name="contacts", help="Tenants' address books and user directories.")
 app.add_typer(context_app, name="context", help="Sessions' live and stored context.")
 app.command(name="unprovision")(unprovision_command)
+app.add_typer(connect_app, name="connect", help="Follow a telephony system's events live.")
 app.command()(run)
 app.command()(view)
 app.command()(rebuild)

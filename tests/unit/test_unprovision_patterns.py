@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from ingest_service import keys as ingest_keys
+from ingest_service.freeswitch.store import call_key
 from mysessions_platform.erasure import tenant_tag_glob
 from queue_service.adapters import keys
 
@@ -40,6 +41,9 @@ def test_a_tenant_s_pattern_matches_its_keys_and_no_other_tenant_s(
     seen = tenant_tag_glob(PREFIX, "ingest:seen", tenant)
     assert matches(ingest_keys.seen_event(PREFIX, tenant, part).redis_key, seen)
     assert matches(ingest_keys.seen_event(PREFIX, other, part).redis_key, seen) == (other == tenant)
+    calls = tenant_tag_glob(PREFIX, "ingest:freeswitch", tenant)
+    assert matches(call_key(PREFIX, tenant, part), calls)
+    assert matches(call_key(PREFIX, other, part), calls) == (other == tenant)
 
 
 def test_a_tenant_whose_id_starts_another_s_is_told_apart() -> None:

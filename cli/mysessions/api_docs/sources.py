@@ -14,13 +14,15 @@ from gateway_service.app import create_app as gateway_app
 from gateway_service.settings import GatewaySettings
 from ingest_service.entrypoints.app import create_app as ingest_app
 from ingest_service.settings import IngestSettings
+from ingest_service.upstream_http.app import create_upstream_app
+from ingest_service.upstream_http.settings import UpstreamSettings
 from mysessions_platform.worker.shell import WorkerApp
 from queue_service.entrypoints.app import create_app as queue_app
 from queue_service.settings import QueueSettings
 from reporting_service.entrypoints.app import create_app as reporting_app
 from reporting_service.settings import ReportingSettings
 
-__all__ = ["WORKERS", "asyncapi", "openapi"]
+__all__ = ["WORKERS", "asyncapi", "openapi", "upstream_openapi"]
 
 SERVERS: Final[dict[str, Any]] = {
     "kafka_bootstrap_servers": "kafka:9092",
@@ -63,3 +65,14 @@ def openapi() -> dict[str, Any]:
         audience="mysessions",
     )
     return gateway_app(settings).openapi()
+
+
+def upstream_openapi() -> dict[str, Any]:
+    """The upstream HTTP edge's OpenAPI (the providers' callbacks), with no tenant and a
+    publisher that is never called: the routes alone."""
+
+    async def unused(_: object) -> None:
+        raise AssertionError("documenting publishes nothing")
+
+    settings = UpstreamSettings.model_construct(**SERVERS)
+    return create_upstream_app(settings, tenants={}, publish=unused).openapi()

@@ -16,7 +16,8 @@ def generate(
     ),
 ) -> None:
     """Write each worker's AsyncAPI document (docs/asyncapi/<worker>.yaml) and the gateway's
-    OpenAPI (docs/openapi/gateway.json) from the apps themselves; connects to nothing."""
+    OpenAPI (docs/openapi/gateway.json) and the upstream edge's (docs/openapi/upstream.json)
+    from the apps themselves; connects to nothing."""
     # Imported here: they build every worker and the gateway, which no other command needs.
     from mysessions.api_docs.documents import documents
     from mysessions.api_docs.files import compare, write

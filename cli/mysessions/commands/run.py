@@ -11,18 +11,26 @@ class Worker(StrEnum):
     reporting = "reporting"
     context = "context"
     gateway = "gateway"
+    upstream = "upstream"
 
 
 def run(
     worker: Worker = typer.Argument(..., help="Which worker to run."),
-    host: str | None = typer.Option(None, help="gateway only: address to listen on."),
-    port: int | None = typer.Option(None, min=0, max=65535, help="gateway only: port."),
+    host: str | None = typer.Option(None, help="gateway, upstream: address to listen on."),
+    port: int | None = typer.Option(None, min=0, max=65535, help="gateway, upstream: port."),
 ) -> None:
     """Start one worker; scale by starting more (each joins its consumer group). The gateway
-    listens on GATEWAY_HOST:GATEWAY_PORT (127.0.0.1:8080) unless --host/--port say else."""
-    if (host is not None or port is not None) and worker is not Worker.gateway:
-        raise typer.BadParameter("--host and --port apply to the gateway only")
-    if worker is Worker.gateway:
+    listens on GATEWAY_HOST:GATEWAY_PORT (127.0.0.1:8080), the upstream HTTP edge (cloud
+    contact centers' callbacks) on UPSTREAM_HOST:UPSTREAM_PORT (127.0.0.1:8090), unless
+    --host/--port say else."""
+    listens = (Worker.gateway, Worker.upstream)
+    if (host is not None or port is not None) and worker not in listens:
+        raise typer.BadParameter("--host and --port apply to the gateway and upstream only")
+    if worker is Worker.upstream:
+        from ingest_service.upstream_http.__main__ import main as upstream_main
+
+        upstream_main(host, port)
+    elif worker is Worker.gateway:
         from gateway_service.__main__ import main as gateway_main
 
         gateway_main(host, port)

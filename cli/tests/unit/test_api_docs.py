@@ -122,6 +122,17 @@ def test_the_gateway_document_is_its_api_without_the_demo(texts: dict[str, str])
     assert not [path for path in document["paths"] if path.startswith("/demo")]
 
 
+def test_the_upstream_document_lists_the_providers_callbacks(texts: dict[str, str]) -> None:
+    document = _load(texts["openapi/upstream.json"])
+    assert document["info"]["title"] == "My Sessions upstream edge"
+    assert sorted(document["paths"]) == [
+        "/amazon-connect/{tenant}/agent-events",
+        "/amazon-connect/{tenant}/contact-events",
+        "/healthz",
+        "/twilio/{tenant}/taskrouter",
+    ]
+
+
 def test_the_documents_do_not_depend_on_the_environment(
     texts: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -129,6 +140,7 @@ def test_the_documents_do_not_depend_on_the_environment(
     monkeypatch.setenv("INGEST_GROUP_ID", "another-group")
     monkeypatch.setenv("QUEUE_SOURCE_TOPIC", "another-topic")
     monkeypatch.setenv("GATEWAY_MODE", "demo")
+    monkeypatch.setenv("UPSTREAM_MAX_BODY_BYTES", "1")
     assert asyncio.run(documents()) == texts
 
 

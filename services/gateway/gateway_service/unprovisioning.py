@@ -13,7 +13,7 @@ it, scoped by tenant (and service), each answering counts per kind:
   ids) so ``mysessions rebuild`` replays none of the erased events still on Kafka;
 - reporting (``reporting_service.unprovision``): pending facts, records, late facts,
   after-call work saves, tag uses and suggestions;
-- ingest (``ingest_service.unprovision``): de-duplication keys;
+- ingest (``ingest_service.unprovision``): de-duplication keys, FreeSWITCH call state;
 - the gateway's own: e-mail drafts and replies, write counters.
 
 A dry run counts the same things and changes nothing (no tombstone either). What Kafka's
