@@ -16,6 +16,7 @@ from contracts import topics
 from mysessions_platform.kafka.topics import TopicSettings, ensure_topics
 from mysessions_platform.mongo import Document, mongo_client, mongo_database
 from mysessions_platform.service_settings.cache import SettingsCache
+from mysessions_platform.service_settings.catalog_store import TenantCatalogs
 from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
 from pymongo.asynchronous.database import AsyncDatabase
 from queue_service.read import QueueReader, QueueTaskReader
@@ -80,7 +81,9 @@ async def open_resources(
             await producer.start()
             service_settings = ServiceSettingsStore(database)
             await service_settings.ensure_indexes()  # owners write settings here too
-            settings_cache = SettingsCache(service_settings, TenantSettingsStore(database))
+            settings_cache = SettingsCache(
+                service_settings, TenantSettingsStore(database), catalogs=TenantCatalogs(database)
+            )
             context = ContextReader(redis, database, settings_cache, settings.queue_key_prefix)
             await context.ensure_indexes()
             history = HistoryListing(database)

@@ -11,6 +11,7 @@ from mysessions_platform.id_lookup import IdLookup
 from mysessions_platform.kafka.topics import TopicSettings
 from mysessions_platform.mongo import Document, connect, mongo_database
 from mysessions_platform.service_settings.cache import SettingsCache
+from mysessions_platform.service_settings.catalog_store import TenantCatalogs
 from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
 from mysessions_platform.worker.loops import Every
 from mysessions_platform.worker.shell import Client, Subscription, WorkerApp, WorkerShell
@@ -56,7 +57,10 @@ def create_app(
         clock=clock,
     )
     cache = SettingsCache(
-        ServiceSettingsStore(database), TenantSettingsStore(database), settings.settings_refresh_s
+        ServiceSettingsStore(database),
+        TenantSettingsStore(database),
+        settings.settings_refresh_s,
+        catalogs=TenantCatalogs(database),
     )
     finalizer = Finalizer(
         facts,
