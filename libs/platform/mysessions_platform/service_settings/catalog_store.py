@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Final, Generic, Literal, TypeVar
 
 from contracts import CodeSet, CodeSetSpec, ConversationContext, ConversationContextSpec
+from contracts.catalogs import MAX_CATALOG_ITEMS
 from pymongo.asynchronous.database import AsyncDatabase
 
 from mysessions_platform.mongo import Document
@@ -31,6 +32,7 @@ __all__ = [
     "CATALOG_COLLECTIONS",
     "CODE_SETS",
     "CONVERSATION_CONTEXTS",
+    "CatalogFull",
     "CatalogItemInUse",
     "CatalogItemUnknown",
     "CatalogStore",
@@ -58,6 +60,10 @@ SpecT = TypeVar("SpecT", CodeSetSpec, ConversationContextSpec)
 
 class CatalogItemUnknown(LookupError):
     """The tenant's catalog has no such item (or it was removed)."""
+
+
+class CatalogFull(ValueError):
+    """Refused: the tenant already has ``MAX_CATALOG_ITEMS`` items of this kind."""
 
 
 class CatalogItemInUse(RuntimeError):
@@ -104,7 +110,14 @@ class CatalogStore(Generic[ItemT, SpecT]):
         return self._plan(tenant_id, await self._current(tenant_id, spec.id), spec, now)
 
     async def apply(self, tenant_id: str, spec: SpecT, now: datetime) -> Change[ItemT]:
-        """Store ``spec`` as the item's next version unless it equals the current one."""
+        """Store ``spec`` as the item's next version unless it equals the current one;
+        ``CatalogFull`` for a new item beyond the maximum (checked before writing: two
+        admins adding the last one at once may both get it, an overshoot of one write)."""
+        if await self.get(tenant_id, spec.id) is None:
+            count = len(await self.items(tenant_id))
+            if count >= MAX_CATALOG_ITEMS:
+                kind = self.kind.replace("_", " ")
+                raise CatalogFull(f"at most {MAX_CATALOG_ITEMS} {kind} per tenant")
         return await apply_versioned(
             self._documents,
             _key(tenant_id, spec.id),

@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 from contracts import CodeSetSpec, ConversationContextSpec, ServiceSettingsSpec
+from contracts.catalogs import MAX_CATALOG_ITEMS
 from mysessions_platform.service_settings.cache import SettingsCache
 from mysessions_platform.service_settings.catalog_store import (
+    CatalogFull,
     CatalogItemInUse,
     CatalogItemUnknown,
     TenantCatalogs,
@@ -140,3 +142,17 @@ async def test_workers_see_a_catalog_change_within_the_refresh_interval(
         return len((await cache.get("acme", "sales")).primary_codes) == 3
 
     await wait_for(seen, timeout_s=1.5, what="the cache to see the catalog change")
+
+
+async def test_a_tenant_has_at_most_the_maximum_of_each_kind(
+    mongo_databases: MongoDatabases,
+) -> None:
+    store = code_set_store(mongo_databases.create("catalogs"))
+    await store.ensure_indexes()
+    await asyncio.gather(
+        *(store.apply("acme", codes("C", item=f"s{n}"), T0) for n in range(MAX_CATALOG_ITEMS))
+    )
+    with pytest.raises(CatalogFull, match=f"at most {MAX_CATALOG_ITEMS} code sets"):
+        await store.apply("acme", codes("C", item="one-more"), T0)
+    assert (await store.apply("acme", codes("D", item="s0"), T0)).kind == "changed"
+    assert (await store.apply("globex", codes("C", item="one-more"), T0)).kind == "created"
