@@ -173,20 +173,25 @@ async def update_service(
 
 
 async def _catalog_items_exist(resources: Ports, tenant_id: str, update: SettingsUpdate) -> None:
-    """Owners enable, never define: every id must be an item of the token's tenant now."""
+    """Owners enable, never define: every id must be an item of the token's tenant now
+    (each one that is not is named by its position, in one answer)."""
+    problems: list[dict[str, object]] = []
     for field, items in (
         ("code_sets", resources.catalogs.code_sets),
         ("conversation_contexts", resources.catalogs.contexts),
     ):
+        enabled: tuple[str, ...] = getattr(update, field)
+        if not enabled:
+            continue
         known = {item.id for item in await items.items(tenant_id)}
-        for position, item_id in enumerate(getattr(update, field)):
-            if item_id not in known:
-                raise RequestValidationError(
-                    [
-                        {
-                            "loc": ("body", field, position),
-                            "msg": "no such item in your tenant's catalog",
-                            "type": "value_error",
-                        }
-                    ]
-                )
+        problems.extend(
+            {
+                "loc": ("body", field, position),
+                "msg": "no such item in your tenant's catalog",
+                "type": "value_error",
+            }
+            for position, item_id in enumerate(enabled)
+            if item_id not in known
+        )
+    if problems:
+        raise RequestValidationError(problems)

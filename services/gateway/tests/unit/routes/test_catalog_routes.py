@@ -110,7 +110,7 @@ async def test_an_owner_reads_the_catalog_and_enables_only_items_that_exist(
 
         unknown = service(code_sets=["standard", "nope"], conversation_contexts=["crm"])
         answer = await olivia.put("/api/v1/owner/services/sales", json=unknown)
-        assert fields(answer) == ["code_sets.1"]
+        assert fields(answer) == ["code_sets.1", "conversation_contexts.0"]
         assert gateway.fakes.settings.versions == {}  # nothing applied
 
         enabled = await olivia.put(
