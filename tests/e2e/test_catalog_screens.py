@@ -86,7 +86,7 @@ async def test_an_admins_catalog_reaches_the_agent_through_the_owners_choice(
     await admin.reload()
     await admin.get_by_role("button", name="Remove code set Standard outcomes").press("Enter")
     await expect(admin.locator("#cs-problem")).to_contain_text(
-        "Not removed: code sets standard is in use by 1 service(s): sales"
+        "Not removed: code set standard is in use by 1 service(s): sales"
     )
 
     # The agent's next Sales call: the set's code in after-call work, the context's link.

@@ -54,6 +54,10 @@ CATALOG_COLLECTIONS: Final = (
 _ATTEMPTS: Final = 8
 
 Kind = Literal["code_sets", "conversation_contexts"]
+_NOUN: Final[dict[str, str]] = {
+    "code_sets": "code set",
+    "conversation_contexts": "conversation context",
+}
 ItemT = TypeVar("ItemT", CodeSet, ConversationContext)
 SpecT = TypeVar("SpecT", CodeSetSpec, ConversationContextSpec)
 
@@ -71,7 +75,7 @@ class CatalogItemInUse(RuntimeError):
 
     def __init__(self, kind: Kind, item_id: str, services: list[str]) -> None:
         super().__init__(
-            f"{kind.replace('_', ' ')} {item_id} is in use by {len(services)} service(s): "
+            f"{_NOUN[kind]} {item_id} is in use by {len(services)} service(s): "
             f"{', '.join(services)}; disable it there first"
         )
         self.services = services
@@ -140,7 +144,7 @@ class CatalogStore(Generic[ItemT, SpecT]):
         for _ in range(_ATTEMPTS):
             current = await self._current(tenant_id, item_id)
             if current is None or current.removed:
-                raise CatalogItemUnknown(f"no {self.kind.replace('_', ' ')} {item_id}")
+                raise CatalogItemUnknown(f"no {_NOUN[self.kind]} {item_id}")
             removed = current.model_copy(
                 update={"version": current.version + 1, "updated_at": now, "removed": True}
             )

@@ -104,7 +104,9 @@ async def test_removing_an_item_a_service_enables_is_refused_naming_the_service(
     with pytest.raises(CatalogItemInUse) as refused:
         await store.remove("acme", "crm", T0)
     assert refused.value.services == ["sales", "support"]  # the other tenant's is no user
-    assert "in use by 2 service(s): sales, support" in str(refused.value)
+    assert str(refused.value) == (
+        "conversation context crm is in use by 2 service(s): sales, support; disable it there first"
+    )
     assert await store.get("acme", "crm") is not None
 
     await services.apply(service(), T0)
