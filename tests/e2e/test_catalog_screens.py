@@ -108,4 +108,7 @@ async def test_an_admins_catalog_reaches_the_agent_through_the_owners_choice(
     await primary.select_option(label="Contract renewal")
     await screenshot(page, "catalogs-agent-codes")
     assert summary(await axe_violations(page, axe)) == []
+    # Saved with the set's code: the save checks codes against the same resolved settings.
+    await page.locator("#detail").get_by_role("button", name="Save").click()
+    await expect(page.locator("#detail .saved")).to_contain_text("Contract renewal")
     assert errors == []
