@@ -28,6 +28,7 @@ import contracts as c
 from aiokafka import ConsumerRecord
 from mysessions_platform.mongo import Document
 from mysessions_platform.service_settings.cache import SettingsCache
+from mysessions_platform.service_settings.catalog_store import TenantCatalogs
 from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
 from mysessions_platform.testing.fakes import ManualClock
 from mysessions_platform.testing.naming import unique_name
@@ -220,7 +221,11 @@ async def run(sessions: int, history: int, batch: int) -> None:
         took = time.perf_counter() - started
         print(f"start (indexes, moving what older versions kept): {took:.1f} s")
         step = ReportingStep(facts, CHANGELOG, EVENTS, ACW, SETTLE, clock)
-        cache = SettingsCache(ServiceSettingsStore(database), TenantSettingsStore(database))
+        cache = SettingsCache(
+            ServiceSettingsStore(database),
+            TenantSettingsStore(database),
+            catalogs=TenantCatalogs(database),
+        )
         finalizer = Finalizer(
             facts,
             records,

@@ -2,7 +2,9 @@
 do: codes and tags everywhere (tasks agents handle are open for after-call work), one
 service storing conversation context (its history keeps callers 30 days) with the embedded
 context widget, one with transcription, one with e-mail and chat widgets; the map where
-callers have addresses (the demo's address book files e-mail senders)."""
+callers have addresses (the demo's address book files e-mail senders). Each tenant's
+catalog has a code set and a conversation context every service enables, so the admin
+screen shows them in use."""
 
 import contracts as c
 
@@ -31,6 +33,24 @@ _TICKET_LINK = c.ContextLink(
     name="Ticket", url_template="https://tickets.example.com/t/{param.ticket_id}"
 )
 
+
+FOLLOW_UP = c.CodeSetSpec(
+    id="follow-up",
+    name="Follow-up",
+    primary_codes=(c.Code(id="follow-up-call", label="Follow-up call planned"),),
+    secondary_codes=(c.Code(id="follow-up-mail", label="Follow-up by e-mail"),),
+)
+INTRANET = c.ConversationContextSpec(
+    id="intranet",
+    name="Intranet",
+    context_links=(
+        c.ContextLink(
+            name="Customer file",
+            url_template="https://intranet.example.com/customers?phone={system.caller}",
+        ),
+    ),
+)
+"""The demo tenants' catalog (``mysessions settings`` and /admin define such items)."""
 
 _EMBEDDED = "https://example.com/?caller={system.caller}"
 """A page that exists and may be framed: the embedded context widget shows it while the
@@ -67,6 +87,8 @@ def demo_service_settings(config: SimulationConfig) -> list[c.ServiceSettingsSpe
                     session_details_fields=_DETAILS,
                     store_context=role == 0,
                     embedded_context_url=_EMBEDDED if role == 0 else None,
+                    code_sets=(FOLLOW_UP.id,),
+                    conversation_contexts=(INTRANET.id,),
                 )
             )
     return specs

@@ -1,5 +1,8 @@
 """A settings file: YAML or JSON (by extension) with ``tenants:`` and ``services:`` lists.
 
+A tenant entry may carry its catalog: ``code_sets:`` and ``conversation_contexts:`` lists
+(``CodeSetSpec``, ``ConversationContextSpec``), which services enable by id.
+
 Every entry is validated before anything is applied. Problems name the entry and the field,
 never a value: the message shows the pydantic reason only (``explain``), and a file that
 does not parse is reported by line and column, not by the text found there.
@@ -11,7 +14,12 @@ from pathlib import Path
 from typing import Any, Final
 
 import yaml
-from contracts import ServiceSettingsSpec, TenantSettingsSpec
+from contracts import (
+    CodeSetSpec,
+    ConversationContextSpec,
+    ServiceSettingsSpec,
+    TenantSettingsSpec,
+)
 from contracts.base import Identifier
 from contracts.codec import explain
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -24,12 +32,21 @@ _SECTIONS: Final[dict[str, type[BaseModel]]] = {
     "services": ServiceSettingsSpec,
 }
 _IDENTIFIER: Final = TypeAdapter(Identifier)
+_CATALOGS: Final[dict[str, type[BaseModel]]] = {
+    "code_sets": CodeSetSpec,
+    "conversation_contexts": ConversationContextSpec,
+}
+"""A tenant entry's catalog lists: the file's, not the tenant settings' (stored apart, one
+versioned document per item)."""
 
 
 @dataclass(frozen=True, slots=True)
 class SettingsFile:
     tenants: tuple[TenantSettingsSpec, ...]
     services: tuple[ServiceSettingsSpec, ...]
+    code_sets: tuple[tuple[str, CodeSetSpec], ...] = ()
+    """(tenant id, item), in file order."""
+    conversation_contexts: tuple[tuple[str, ConversationContextSpec], ...] = ()
 
 
 class InvalidSettingsFile(Exception):
@@ -53,16 +70,71 @@ def load_settings_file(path: Path) -> SettingsFile:
         parsed[section] = []
         for index, entry in enumerate(entries):
             where = f"{section}[{index}]{_naming(entry)}"
+            if section == "tenants" and isinstance(entry, dict):
+                entry = {k: v for k, v in entry.items() if k not in _CATALOGS}
             try:
                 parsed[section].append((index, model.model_validate(entry)))
             except ValidationError as error:
                 problems.extend(f"{where}: {problem}" for problem in explain(error).split("; "))
         problems.extend(_repeats(section, parsed[section]))
+    catalogs = {
+        kind: _catalog(content.get("tenants"), kind, model, problems)
+        for kind, model in _CATALOGS.items()
+    }
     if problems:
         raise InvalidSettingsFile(problems)
     tenants = tuple(t for _, t in parsed["tenants"] if isinstance(t, TenantSettingsSpec))
     services = tuple(s for _, s in parsed["services"] if isinstance(s, ServiceSettingsSpec))
-    return SettingsFile(tenants, services)
+    return SettingsFile(
+        tenants,
+        services,
+        tuple((t, i) for t, i in catalogs["code_sets"] if isinstance(i, CodeSetSpec)),
+        tuple(
+            (t, i)
+            for t, i in catalogs["conversation_contexts"]
+            if isinstance(i, ConversationContextSpec)
+        ),
+    )
+
+
+def _catalog(
+    tenants: object, kind: str, model: type[BaseModel], problems: list[str]
+) -> list[tuple[str, BaseModel]]:
+    """Each tenant entry's items of ``kind``, validated; problems name the tenant entry,
+    the item's position and id (an id, never free text), and the field."""
+    found: list[tuple[str, BaseModel]] = []
+    for index, entry in enumerate(tenants if isinstance(tenants, list) else []):
+        if not isinstance(entry, dict) or kind not in entry:
+            continue
+        where = f"tenants[{index}]{_naming(entry)}.{kind}"
+        items = entry[kind]
+        if not isinstance(items, list):
+            problems.append(f"{where}: a list of items")
+            continue
+        tenant_id = str(entry.get("tenant_id", ""))
+        seen: dict[str, int] = {}
+        for position, item in enumerate(items):
+            at = f"{where}[{position}]{_item_id(item)}"
+            try:
+                spec = model.model_validate(item)
+            except ValidationError as error:
+                problems.extend(f"{at}: {problem}" for problem in explain(error).split("; "))
+                continue
+            item_id = str(getattr(spec, "id", ""))
+            if item_id in seen:
+                problems.append(f"{at}: the same id as {where}[{seen[item_id]}]")
+            seen.setdefault(item_id, position)
+            found.append((tenant_id, spec))
+    return found
+
+
+def _item_id(item: object) -> str:
+    if not isinstance(item, dict):
+        return ""
+    try:
+        return f" (id {_IDENTIFIER.validate_python(item.get('id'))})"
+    except ValidationError:
+        return ""
 
 
 def _read(path: Path) -> Any:

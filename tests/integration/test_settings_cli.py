@@ -38,9 +38,9 @@ async def test_apply_is_idempotent_and_show_prints_what_is_stored(
     assert await database.list_collection_names() == []
 
     code, out, _ = await mysessions("settings", "apply", str(EXAMPLE), env=env)
-    assert (code, out.splitlines()[-1]) == (0, "5 created, 0 changed, 0 unchanged")
+    assert (code, out.splitlines()[-1]) == (0, "7 created, 0 changed, 0 unchanged")
     code, out, _ = await mysessions("settings", "apply", str(EXAMPLE), env=env)
-    assert (code, out.splitlines()[-1]) == (0, "0 created, 0 changed, 5 unchanged")
+    assert (code, out.splitlines()[-1]) == (0, "0 created, 0 changed, 7 unchanged")
 
     edited = tmp_path / "edited.yaml"
     edited.write_text(EXAMPLE.read_text().replace("acw_window_s: 3600", "acw_window_s: 7200"))

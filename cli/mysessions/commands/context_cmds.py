@@ -17,6 +17,7 @@ from gateway_service.unprovisioning import Stores, unprovision_everything
 from mysessions_platform.erasure import Counts, Scope
 from mysessions_platform.mongo import mongo_client, mongo_database
 from mysessions_platform.service_settings.cache import SettingsCache
+from mysessions_platform.service_settings.catalog_store import TenantCatalogs
 from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
 from queue_service.settings import QueueSettings
 
@@ -41,6 +42,7 @@ async def _reader() -> AsyncIterator[ContextReader]:
                 ServiceSettingsStore(database),
                 TenantSettingsStore(database),
                 settings.settings_refresh_s,
+                catalogs=TenantCatalogs(database),
             )
             yield ContextReader(redis, database, cache, settings.key_prefix)
     finally:

@@ -27,6 +27,7 @@ from mysessions_platform import infra
 from mysessions_platform.kafka.topics import TopicSettings, ensure_topics
 from mysessions_platform.mongo import mongo_client, mongo_database
 from mysessions_platform.redis_client import redis_client
+from mysessions_platform.service_settings.catalog_store import code_set_store, context_store
 from mysessions_platform.service_settings.store import ServiceSettingsStore
 from mysessions_platform.worker_process import WorkerProcess
 from queue_service.read import QueueReader
@@ -39,7 +40,7 @@ from rich.table import Table
 from mysessions.commands.simulate import Progress, make_config, send_simulation
 from mysessions.commands.view import load_view, show
 from mysessions.demo_contacts import demo_contacts
-from mysessions.demo_settings import demo_service_settings
+from mysessions.demo_settings import FOLLOW_UP, INTRANET, demo_service_settings
 from mysessions.simulation import SimulationStats
 from mysessions.simulation.config import SimulationConfig
 
@@ -275,6 +276,15 @@ async def apply_demo_settings(mongodb_url: str, config: SimulationConfig) -> Non
     async with mongo_client(mongodb_url) as client:
         store = ServiceSettingsStore(mongo_database(client))
         await store.ensure_indexes()
+        code_sets, contexts = (
+            code_set_store(mongo_database(client)),
+            context_store(mongo_database(client)),
+        )
+        await code_sets.ensure_indexes()
+        await contexts.ensure_indexes()
+        for tenant_id in config.tenant_ids:  # before the services that enable them
+            await code_sets.apply(tenant_id, FOLLOW_UP, datetime.now(UTC))
+            await contexts.apply(tenant_id, INTRANET, datetime.now(UTC))
         for spec in demo_service_settings(config):
             await store.apply(spec, datetime.now(UTC))
         contacts = 0
@@ -283,8 +293,9 @@ async def apply_demo_settings(mongodb_url: str, config: SimulationConfig) -> Non
             report = await import_parsed(mongo_database(client), tenant, "contacts", parsed)
             contacts += report.imported + report.updated + report.unchanged
     console.print(
-        "settings applied: codes and tags on every service; the first stores conversation "
-        "context, the second transcribes, the third takes e-mail and chat"
+        "settings applied: codes and tags on every service (with the tenant's catalog: a "
+        "code set and a conversation context); the first stores conversation context, the "
+        "second transcribes, the third takes e-mail and chat"
     )
     console.print(f"address book: {contacts} of the run's callers are known contacts")
 

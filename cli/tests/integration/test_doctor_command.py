@@ -17,6 +17,7 @@ from contracts import ServiceSettingsSpec, topics
 from mysessions_platform.infra import Endpoints
 from mysessions_platform.kafka.topics import TopicSettings, ensure_topics
 from mysessions_platform.mongo import with_database
+from mysessions_platform.service_settings.catalog_store import code_set_store, context_store
 from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
 from mysessions_platform.testing.cli import run_cli
 from mysessions_platform.testing.kafka_reading import wait_for
@@ -98,6 +99,8 @@ async def test_all_well_when_every_topic_is_as_specified_and_every_group_has_a_m
     database = mongo_databases.create("doctor")
     await ServiceSettingsStore(database).ensure_indexes()
     await TenantSettingsStore(database).ensure_indexes()
+    await code_set_store(database).ensure_indexes()
+    await context_store(database).ensure_indexes()
     now = datetime.now(UTC)
     await ServiceSettingsStore(database).apply(
         ServiceSettingsSpec(tenant_id="acme", service_id="sales", service_name="Sales"), now
@@ -132,6 +135,10 @@ async def test_all_well_when_every_topic_is_as_specified_and_every_group_has_a_m
         "service_settings_history indexes": "ok",
         "tenant_settings indexes": "ok",
         "tenant_settings_history indexes": "ok",
+        "code_sets indexes": "ok",
+        "code_sets_history indexes": "ok",
+        "conversation_contexts indexes": "ok",
+        "conversation_contexts_history indexes": "ok",
     }
     assert by_area["redis"][0]["status"] == "ok"
     assert shown.code == 0

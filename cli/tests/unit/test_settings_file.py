@@ -28,6 +28,31 @@ def test_the_shipped_example_is_valid_and_covers_the_features() -> None:
     assert any(s.widgets.transcription for s in loaded.services)
     assert any(s.widgets.email for s in loaded.services)
     assert any(s.widgets.chat for s in loaded.services)
+    assert [(t, i.id) for t, i in loaded.code_sets] == [("acme", "follow-up")]
+    assert [(t, i.id) for t, i in loaded.conversation_contexts] == [("acme", "intranet")]
+    assert services["support-email"].code_sets == ("follow-up",)
+    assert services["sales"].conversation_contexts == ("intranet",)
+
+
+def test_catalog_items_are_validated_under_their_tenant_without_values(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.yaml"
+    path.write_text(
+        "tenants:\n"
+        "  - tenant_id: acme\n"
+        "    code_sets:\n"
+        "      - {id: std, name: Standard, primary_codes: [{id: a, label: '+41791234567'}]}\n"
+        "      - {id: std, name: Again}\n"
+        "      - {id: 'has space', name: X}\n"
+        "    conversation_contexts: {id: crm}\n"
+    )
+    found = problems(path)
+    assert found == [
+        "tenants[0] (tenant acme).code_sets[1] (id std): the same id as "
+        "tenants[0] (tenant acme).code_sets[0]",
+        "tenants[0] (tenant acme).code_sets[2]: id: String should match pattern "
+        "'^[A-Za-z0-9][A-Za-z0-9._:@/-]*$'",
+        "tenants[0] (tenant acme).conversation_contexts: a list of items",
+    ]
 
 
 def test_json_by_extension(tmp_path: Path) -> None:

@@ -7,6 +7,8 @@ from aiokafka import AIOKafkaProducer
 from contracts import topics
 from mysessions_platform.kafka.topics import TopicSettings, ensure_topics
 from mysessions_platform.mongo import mongo_client, mongo_database
+from mysessions_platform.service_settings.catalog_store import TenantCatalogs
+from mysessions_platform.service_settings.resolved_history import ResolvedHistory
 from mysessions_platform.service_settings.store import ServiceSettingsStore
 from queue_service.read import QueueTaskReader
 
@@ -47,7 +49,7 @@ async def acw_ports(settings: AcwSettings) -> AsyncIterator[AcwPorts]:
             await producer.start()
             yield AcwPorts(
                 tasks=QueueTaskReader(redis, settings.queue_key_prefix),
-                settings=ServiceSettingsStore(database),
+                settings=ResolvedHistory(ServiceSettingsStore(database), TenantCatalogs(database)),
                 saves=saves,
                 tags=tags,
                 publisher=ProducerPublisher(producer),

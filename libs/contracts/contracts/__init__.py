@@ -6,6 +6,13 @@ library only). Import models from here.
 from contracts import topics
 from contracts.acw import AfterCallWorkSubmitted, CodeRef, Tag
 from contracts.base import Event, Message
+from contracts.catalogs import (
+    CodeSet,
+    CodeSetSpec,
+    ConversationContext,
+    ConversationContextSpec,
+    effective_settings,
+)
 from contracts.changelog import QueueTask, task_key
 from contracts.codec import (
     decode_after_call_work,
@@ -96,7 +103,11 @@ __all__ = [
     "ChatReceived",
     "Code",
     "CodeRef",
+    "CodeSet",
+    "CodeSetSpec",
     "ContextLink",
+    "ConversationContext",
+    "ConversationContextSpec",
     "CustomParametersUpdated",
     "DeadLetter",
     "DeadLetterMessage",
@@ -159,6 +170,7 @@ __all__ = [
     "Widgets",
     "decode_after_call_work",
     "decode_session_event",
+    "effective_settings",
     "encode",
     "explain",
     "task_key",

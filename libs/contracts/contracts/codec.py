@@ -4,6 +4,7 @@ from typing import Any, Final
 
 from pydantic import BaseModel, TypeAdapter
 
+from contracts.catalogs import CodeSet, ConversationContext
 from contracts.changelog import QueueTask
 from contracts.reasons import explain as explain  # where the workers import it from
 from contracts.service_settings import ServiceSettings, TenantSettings
@@ -33,6 +34,8 @@ VIEW_ADAPTERS: Final[dict[str, TypeAdapter[Any]]] = {
     "view.task.v1": TypeAdapter(TaskView),
     "settings.service.v1": TypeAdapter(ServiceSettings),
     "settings.tenant.v1": TypeAdapter(TenantSettings),
+    "settings.code_set.v1": TypeAdapter(CodeSet),
+    "settings.conversation_context.v1": TypeAdapter(ConversationContext),
     "view.caption.v1": TypeAdapter(LiveCaption),
 }
 """Shapes that are no topic's but are read by other tools: the task view goes to

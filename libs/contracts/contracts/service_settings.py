@@ -23,6 +23,8 @@ from contracts.templates import (
 MAX_CODES: Final = 200
 MAX_CONTEXT_LINKS: Final = 20
 MAX_DETAIL_PARAMETERS: Final = 50
+MAX_ENABLED_CATALOG_ITEMS: Final = 20
+"""Code sets (and, apart, conversation contexts) of the tenant's catalog one service enables."""
 MIN_ACW_WINDOW_S: Final = 60
 MAX_ACW_WINDOW_S: Final = 7 * 24 * 3600
 DEFAULT_ACW_WINDOW_S: Final = 24 * 3600
@@ -63,7 +65,7 @@ SystemField = Literal[
 Label = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
 
-def _unique(values: Sequence[object], what: str) -> None:
+def unique(values: Sequence[object], what: str) -> None:
     """Names the positions, never the value: reasons quote no values (``contracts.reasons``)."""
     first: dict[object, int] = {}
     for position, value in enumerate(values):
@@ -131,7 +133,7 @@ class SessionDetailsFields(Message):
     @field_validator("system", "parameters")
     @classmethod
     def _no_repeats(cls, values: tuple[str, ...]) -> tuple[str, ...]:
-        _unique(values, "field")
+        unique(values, "field")
         return values
 
     @model_validator(mode="after")
@@ -139,7 +141,7 @@ class SessionDetailsFields(Message):
         """A label for a parameter that is not shown is a typo that would silently show the
         raw name: refused, by position (never the value)."""
         names = [entry.name for entry in self.parameter_labels]
-        _unique(names, "labelled parameter")
+        unique(names, "labelled parameter")
         for position, name in enumerate(names):
             if name not in self.parameters:
                 raise ValueError(f"parameter_labels.{position} names no parameter in parameters")
@@ -179,6 +181,21 @@ class ServiceSettingsSpec(Message):
         default=DEFAULT_MAP_URL_TEMPLATE, description="At most 2,048 characters."
     )
     session_details_fields: SessionDetailsFields = SessionDetailsFields()
+    # Ids, not copies: a catalog change then reaches every service that enables the item,
+    # and settings written before catalogs existed stay valid (both default to none).
+    code_sets: tuple[Identifier, ...] = Field(
+        default=(),
+        max_length=MAX_ENABLED_CATALOG_ITEMS,
+        description="Ids of the tenant's code sets this service uses (tenant admins define "
+        "them); their codes follow the service's own. At most "
+        f"{MAX_ENABLED_CATALOG_ITEMS}, each once.",
+    )
+    conversation_contexts: tuple[Identifier, ...] = Field(
+        default=(),
+        max_length=MAX_ENABLED_CATALOG_ITEMS,
+        description="Ids of the tenant's conversation contexts this service uses; their links "
+        f"follow the service's own. At most {MAX_ENABLED_CATALOG_ITEMS}, each once.",
+    )
     store_context: bool = Field(
         default=False,
         description='"Store Conversation Context Data": keep the context of sessions that '
@@ -188,14 +205,20 @@ class ServiceSettingsSpec(Message):
     @field_validator("primary_codes", "secondary_codes")
     @classmethod
     def _unique_codes(cls, codes: tuple[Code, ...]) -> tuple[Code, ...]:
-        _unique([code.id for code in codes], "code id")
+        unique([code.id for code in codes], "code id")
         return codes
 
     @field_validator("context_links")
     @classmethod
     def _unique_links(cls, links: tuple[ContextLink, ...]) -> tuple[ContextLink, ...]:
-        _unique([link.name for link in links], "link name")
+        unique([link.name for link in links], "link name")
         return links
+
+    @field_validator("code_sets", "conversation_contexts")
+    @classmethod
+    def _each_item_once(cls, items: tuple[str, ...]) -> tuple[str, ...]:
+        unique(items, "catalog item")
+        return items
 
 
 class ServiceSettings(ServiceSettingsSpec):

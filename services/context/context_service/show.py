@@ -10,8 +10,9 @@ from dataclasses import asdict, replace
 from datetime import datetime
 from typing import Any
 
-from contracts import ServiceSettings
+from contracts import ServiceSettings, effective_settings
 from mysessions_platform.mongo import Document
+from mysessions_platform.service_settings.catalog_store import TenantCatalogs
 from mysessions_platform.service_settings.store import ServiceSettingsStore
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -38,8 +39,14 @@ async def panels(
     settings_store = ServiceSettingsStore(database)
 
     async def settings_of(service: str) -> ServiceSettings:
+        """As stored now, resolved with the tenant's catalog (the links a service enables
+        from it show with its own)."""
         found = await settings_store.get(tenant_id, service)
-        return found if found is not None else ServiceSettings.default(tenant_id, service)
+        own = found if found is not None else ServiceSettings.default(tenant_id, service)
+        if not own.code_sets and not own.conversation_contexts:
+            return own
+        catalog = await TenantCatalogs(database).of_tenant(tenant_id)
+        return effective_settings(own, catalog.code_sets, catalog.contexts)
 
     context, ended = await live.load(tenant_id, session_id)
     if context is not None and not ended:

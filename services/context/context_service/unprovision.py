@@ -3,7 +3,8 @@
 For a service: its stored context records, its transcripts, the live context of every
 session that visited it (and those sessions' ended markers) and its settings (current and
 every version). For a tenant, all of that for every service, plus the tenant's settings,
-address book and user directory. Other tenants' data is never touched: every delete is
+catalogs (code sets and conversation contexts, every version), address book and user
+directory. Other tenants' data is never touched: every delete is
 scoped by tenant id (and service id).
 """
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 from mysessions_platform.erasure import Counts, Scope
 from mysessions_platform.mongo import Document
+from mysessions_platform.service_settings.catalog_store import CATALOG_COLLECTIONS
 from mysessions_platform.service_settings.store import (
     SERVICE_SETTINGS,
     SERVICE_SETTINGS_HISTORY,
@@ -41,6 +43,7 @@ class Erased:
     settings: int
     contacts: int
     directory_users: int
+    catalog: int
 
     def counts(self) -> Counts:
         return {
@@ -50,6 +53,7 @@ class Erased:
             "settings documents": self.settings,
             "address book contacts": self.contacts,
             "directory users": self.directory_users,
+            "catalog documents (code sets, conversation contexts)": self.catalog,
         }
 
 
@@ -91,9 +95,11 @@ async def unprovision(
         scope["service_id"] = service_id
     settings_collections = [SERVICE_SETTINGS, SERVICE_SETTINGS_HISTORY]
     tenant_collections: list[str] = []
+    catalog_collections: list[str] = []
     if service_id is None:
         settings_collections += [TENANT_SETTINGS, TENANT_SETTINGS_HISTORY]
         tenant_collections = [CONTACTS, DIRECTORY_USERS]
+        catalog_collections = list(CATALOG_COLLECTIONS)  # a service's own is its settings
 
     async def count_or_delete(name: str) -> int:
         collection = database[name]
@@ -116,7 +122,8 @@ async def unprovision(
     settings = sum([await count_or_delete(name) for name in settings_collections])
     contacts = await count_or_delete(CONTACTS) if CONTACTS in tenant_collections else 0
     users = await count_or_delete(DIRECTORY_USERS) if DIRECTORY_USERS in tenant_collections else 0
-    return Erased(records, transcript_count, keys, settings, contacts, users)
+    catalog = sum([await count_or_delete(name) for name in catalog_collections])
+    return Erased(records, transcript_count, keys, settings, contacts, users, catalog)
 
 
 _SERVICE_SCOPED = frozenset({SERVICE_SETTINGS, SERVICE_SETTINGS_HISTORY})

@@ -10,7 +10,7 @@ gateway calls, with the owner's own types, so a fake implements no more than is 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from acw.service import AcwPorts
 from acw.tags import Suggestion
@@ -21,7 +21,16 @@ from context_service.read import (
     StoredPage,
     TranscriptState,
 )
-from contracts import CallerView, ServiceSettings, ServiceSettingsSpec, TaskView
+from contracts import (
+    CallerView,
+    CodeSet,
+    CodeSetSpec,
+    ConversationContext,
+    ConversationContextSpec,
+    ServiceSettings,
+    ServiceSettingsSpec,
+    TaskView,
+)
 from mysessions_platform.erasure import Counts
 from mysessions_platform.mongo import Document
 from mysessions_platform.service_settings.store import Change
@@ -37,6 +46,8 @@ from gateway_service.request_counts import RequestCounter
 from gateway_service.settings import GatewaySettings
 
 __all__ = [
+    "CatalogItems",
+    "CatalogPorts",
     "ContextReads",
     "HistoryReads",
     "Ports",
@@ -127,6 +138,37 @@ class SettingsStore(Protocol):
     async def apply(self, spec: ServiceSettingsSpec, now: datetime) -> Change[ServiceSettings]: ...
 
 
+ItemT = TypeVar("ItemT", CodeSet, ConversationContext)
+SpecT = TypeVar("SpecT", CodeSetSpec, ConversationContextSpec, contravariant=True)
+
+
+class CatalogItems(Protocol[ItemT, SpecT]):
+    """One kind of the tenants' catalog items (``catalog_store.CatalogStore``): admins
+    write, owners read and enable. Every call names the token's tenant."""
+
+    async def items(self, tenant_id: str) -> list[ItemT]: ...
+
+    async def get(self, tenant_id: str, item_id: str) -> ItemT | None: ...
+
+    async def history(self, tenant_id: str, item_id: str) -> list[ItemT]: ...
+
+    async def apply(self, tenant_id: str, spec: SpecT, now: datetime) -> Change[ItemT]: ...
+
+    async def remove(self, tenant_id: str, item_id: str, now: datetime) -> ItemT: ...
+
+    async def ensure_indexes(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class CatalogPorts:
+    code_sets: CatalogItems[CodeSet, CodeSetSpec]
+    contexts: CatalogItems[ConversationContext, ConversationContextSpec]
+
+    async def ensure_indexes(self) -> None:
+        await self.code_sets.ensure_indexes()
+        await self.contexts.ensure_indexes()
+
+
 class SavedWorkLookup(Protocol):
     """Saved after-call work by task (``acw.store.AcwSaves``), for a task's detail."""
 
@@ -163,6 +205,8 @@ class Ports:
     history: HistoryReads
     """Reporting's records of concluded sessions: the tenant admin's historical sessions."""
     service_settings: SettingsStore
+    catalogs: CatalogPorts
+    """The tenant's code sets and conversation contexts (``catalog_store``)."""
     acw: AcwPorts
     saves: SavedWorkLookup
     """Saved after-call work, read for a task's detail (``acw`` writes through the same)."""

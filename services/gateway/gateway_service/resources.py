@@ -16,6 +16,12 @@ from contracts import topics
 from mysessions_platform.kafka.topics import TopicSettings, ensure_topics
 from mysessions_platform.mongo import Document, mongo_client, mongo_database
 from mysessions_platform.service_settings.cache import SettingsCache
+from mysessions_platform.service_settings.catalog_store import (
+    TenantCatalogs,
+    code_set_store,
+    context_store,
+)
+from mysessions_platform.service_settings.resolved_history import ResolvedHistory
 from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
 from pymongo.asynchronous.database import AsyncDatabase
 from queue_service.read import QueueReader, QueueTaskReader
@@ -28,7 +34,7 @@ from gateway_service.email.drafts import EmailDrafts
 from gateway_service.email.ports import EmailPorts
 from gateway_service.email.replies import EmailReplies
 from gateway_service.live.resources import open_live
-from gateway_service.ports import Ports
+from gateway_service.ports import CatalogPorts, Ports
 from gateway_service.request_counts import RedisRequestCounter
 from gateway_service.settings import GatewaySettings
 from gateway_service.unprovisioning import Stores, StoresEraser
@@ -80,7 +86,11 @@ async def open_resources(
             await producer.start()
             service_settings = ServiceSettingsStore(database)
             await service_settings.ensure_indexes()  # owners write settings here too
-            settings_cache = SettingsCache(service_settings, TenantSettingsStore(database))
+            catalogs = CatalogPorts(code_set_store(database), context_store(database))
+            await catalogs.ensure_indexes()  # admins write catalogs here
+            settings_cache = SettingsCache(
+                service_settings, TenantSettingsStore(database), catalogs=TenantCatalogs(database)
+            )
             context = ContextReader(redis, database, settings_cache, settings.queue_key_prefix)
             await context.ensure_indexes()
             history = HistoryListing(database)
@@ -104,9 +114,10 @@ async def open_resources(
                 context=context,
                 history=history,
                 service_settings=service_settings,
+                catalogs=catalogs,
                 acw=AcwPorts(
                     tasks=QueueTaskReader(redis, settings.queue_key_prefix),
-                    settings=service_settings,
+                    settings=ResolvedHistory(service_settings, TenantCatalogs(database)),
                     saves=saves,
                     tags=tags,
                     publisher=ProducerPublisher(producer),

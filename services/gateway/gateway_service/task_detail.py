@@ -274,7 +274,7 @@ async def _email_of(resources: Ports, caller: Principal, view: TaskView) -> Emai
 
 async def _acw(resources: Ports, caller: Principal, task: TaskView) -> AcwDetail:
     versions = (
-        await resources.service_settings.history(caller.tenant_id, task.service_id)
+        await resources.acw.settings.history(caller.tenant_id, task.service_id)
         if task.service_id is not None
         else []
     )

@@ -3,6 +3,7 @@
 from typing import Final
 
 from mysessions_platform.mongo import Document, mongo_database
+from mysessions_platform.service_settings.catalog_store import CODE_SETS, CONVERSATION_CONTEXTS
 from mysessions_platform.service_settings.store import (
     SERVICE_SETTINGS,
     SERVICE_SETTINGS_HISTORY,
@@ -24,10 +25,14 @@ SETTINGS_INDEXES: Final = {
     SERVICE_SETTINGS_HISTORY: "version",
     TENANT_SETTINGS: "key",
     TENANT_SETTINGS_HISTORY: "version",
+    CODE_SETS: "key",
+    f"{CODE_SETS}_history": "version",
+    CONVERSATION_CONTEXTS: "key",
+    f"{CONVERSATION_CONTEXTS}_history": "version",
 }
-"""The unique indexes the settings store creates (``VersionedDocuments.ensure_indexes``):
-``key`` makes a service's settings one document; ``version`` lets exactly one writer win
-each version."""
+"""The unique indexes the settings and catalog stores create
+(``VersionedDocuments.ensure_indexes``): ``key`` makes a service's settings (a catalog
+item) one document; ``version`` lets exactly one writer win each version."""
 
 
 async def check_mongo(url: str, where: str) -> list[Finding]:

@@ -4,6 +4,11 @@ A change written by ``mysessions settings apply`` reaches every worker within ``
 (default 5 s) without a restart. A service nobody configured gets the all-off default. When
 MongoDB fails, a worker keeps serving what it last read (and tries again ``refresh_s``
 later) rather than stalling its partitions; with nothing read yet, the error propagates.
+
+A service's settings are served resolved: its own codes and links plus those of the tenant's
+catalog items it enables (``contracts.effective_settings``). The tenant's catalog is cached
+and refreshed like the settings, so an admin's change reaches every service that enables
+the item within the same interval.
 """
 
 import asyncio
@@ -13,10 +18,13 @@ from dataclasses import dataclass
 from typing import Final, Generic, Protocol, TypeVar
 
 import structlog
-from contracts import ServiceSettings, TenantSettings
+from contracts import ServiceSettings, TenantSettings, effective_settings
+
+from mysessions_platform.service_settings.catalog_store import TenantCatalog
 
 __all__ = [
     "DEFAULT_REFRESH_S",
+    "CatalogReader",
     "RefreshingCache",
     "ServiceSettingsReader",
     "SettingsCache",
@@ -37,6 +45,12 @@ class ServiceSettingsReader(Protocol):
 
 class TenantSettingsReader(Protocol):
     async def get(self, tenant_id: str) -> TenantSettings | None: ...
+
+
+class CatalogReader(Protocol):
+    """A tenant's catalog items (``catalog_store.TenantCatalogs``)."""
+
+    async def of_tenant(self, tenant_id: str) -> TenantCatalog: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +105,8 @@ class RefreshingCache(Generic[K, V]):
 
 
 class SettingsCache:
-    """What every worker asks: ``await cache.get(tenant, service)``, ``await cache.tenant(t)``."""
+    """What every worker asks: ``await cache.get(tenant, service)`` (resolved with the
+    tenant's catalog), ``await cache.tenant(t)``."""
 
     def __init__(
         self,
@@ -99,6 +114,8 @@ class SettingsCache:
         tenants: TenantSettingsReader,
         refresh_s: float = DEFAULT_REFRESH_S,
         clock: Callable[[], float] = time.monotonic,
+        *,
+        catalogs: CatalogReader,
     ) -> None:
         async def load_service(key: tuple[str, str]) -> ServiceSettings:
             found = await services.get(*key)
@@ -110,9 +127,14 @@ class SettingsCache:
 
         self._services = RefreshingCache(load_service, refresh_s, clock)
         self._tenants = RefreshingCache(load_tenant, refresh_s, clock)
+        self._catalogs = RefreshingCache(catalogs.of_tenant, refresh_s, clock)
 
     async def get(self, tenant_id: str, service_id: str) -> ServiceSettings:
-        return await self._services.get((tenant_id, service_id))
+        own = await self._services.get((tenant_id, service_id))
+        if not own.code_sets and not own.conversation_contexts:
+            return own  # most services enable nothing: no catalog read for them
+        catalog = await self._catalogs.get(tenant_id)
+        return effective_settings(own, catalog.code_sets, catalog.contexts)
 
     async def tenant(self, tenant_id: str) -> TenantSettings:
         return await self._tenants.get(tenant_id)

@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final, Generic, TypeVar
 
-from contracts import ServiceSettings, ServiceSettingsSpec, TenantSettings, TenantSettingsSpec
+from contracts import (
+    CodeSet,
+    ConversationContext,
+    ServiceSettings,
+    ServiceSettingsSpec,
+    TenantSettings,
+    TenantSettingsSpec,
+)
 from pydantic import BaseModel
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -39,7 +46,7 @@ TENANT_SETTINGS: Final = "tenant_settings"
 TENANT_SETTINGS_HISTORY: Final = "tenant_settings_history"
 _ATTEMPTS: Final = 8  # each lost race means another writer made progress
 
-StoredT = TypeVar("StoredT", ServiceSettings, TenantSettings)
+StoredT = TypeVar("StoredT", ServiceSettings, TenantSettings, CodeSet, ConversationContext)
 
 
 class SettingsConflict(RuntimeError):
@@ -83,7 +90,7 @@ class ServiceSettingsStore:
     async def apply(self, spec: ServiceSettingsSpec, now: datetime) -> Change[ServiceSettings]:
         """Store ``spec`` as the next version unless it equals the current one."""
         key = _service_key(spec.tenant_id, spec.service_id)
-        return await _apply(
+        return await apply_versioned(
             self._documents,
             key,
             lambda found: plan_service(
@@ -118,7 +125,7 @@ class TenantSettingsStore:
         return plan_tenant(await self.get(spec.tenant_id), spec, now)
 
     async def apply(self, spec: TenantSettingsSpec, now: datetime) -> Change[TenantSettings]:
-        return await _apply(
+        return await apply_versioned(
             self._documents,
             {"tenant_id": spec.tenant_id},
             lambda found: plan_tenant(
@@ -132,7 +139,7 @@ def plan_service(
 ) -> Change[ServiceSettings]:
     was_on = current is not None and current.store_context
     enabled_at = current.store_context_enabled_at if current is not None else None
-    return _plan(
+    return plan_versioned(
         current,
         spec,
         lambda version: ServiceSettings.model_validate(
@@ -151,7 +158,7 @@ def plan_service(
 def plan_tenant(
     current: TenantSettings | None, spec: TenantSettingsSpec, now: datetime
 ) -> Change[TenantSettings]:
-    return _plan(
+    return plan_versioned(
         current,
         spec,
         lambda version: TenantSettings.model_validate(
@@ -160,7 +167,7 @@ def plan_tenant(
     )
 
 
-def _plan(
+def plan_versioned(
     current: StoredT | None, spec: BaseModel, stored: Callable[[int], StoredT]
 ) -> Change[StoredT]:
     new = spec.model_dump(mode="json")
@@ -172,14 +179,14 @@ def _plan(
     return Change("changed", fields, stored(current.version + 1), current.version)
 
 
-async def _apply(
+async def apply_versioned(
     documents: VersionedDocuments,
     key: Key,
     plan: Callable[[Document | None], Change[StoredT]],
 ) -> Change[StoredT]:
     for _ in range(_ATTEMPTS):
         change = plan(await documents.find(key))
-        if change.kind == "unchanged" or await documents.commit(_document(change.settings)):
+        if change.kind == "unchanged" or await documents.commit(stored_document(change.settings)):
             return change
     raise SettingsConflict(f"settings of {dict(key)} changed {_ATTEMPTS} times while applying")
 
@@ -188,5 +195,5 @@ def _service_key(tenant_id: str, service_id: str) -> Key:
     return {"tenant_id": tenant_id, "service_id": service_id}
 
 
-def _document(settings: BaseModel) -> Document:
+def stored_document(settings: BaseModel) -> Document:
     return settings.model_dump(mode="python")  # BSON keeps datetimes as dates, tuples as arrays

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from contracts import ServiceSettingsSpec, TenantSettingsSpec
 from mysessions_platform.service_settings.cache import SettingsCache
+from mysessions_platform.service_settings.catalog_store import TenantCatalogs
 from mysessions_platform.service_settings.store import (
     SERVICE_SETTINGS,
     SERVICE_SETTINGS_HISTORY,
@@ -154,7 +155,9 @@ async def test_workers_see_a_change_within_the_refresh_interval(
     mongo_databases: MongoDatabases,
 ) -> None:
     store, database = await stores(mongo_databases)
-    cache = SettingsCache(store, TenantSettingsStore(database), refresh_s=1.0)
+    cache = SettingsCache(
+        store, TenantSettingsStore(database), refresh_s=1.0, catalogs=TenantCatalogs(database)
+    )
     assert (await cache.get("acme", "sales")).version == 0  # nobody configured it: all off
     await store.apply(spec(widgets={"transcription": True}), T0)
 

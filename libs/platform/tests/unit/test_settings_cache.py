@@ -3,8 +3,9 @@
 import asyncio
 
 import pytest
-from contracts import ServiceSettings, TenantSettings
+from contracts import CodeSetSpec, ServiceSettings, TenantSettings
 from mysessions_platform.service_settings.cache import RefreshingCache, SettingsCache
+from mysessions_platform.service_settings.catalog_store import TenantCatalog
 
 pytestmark = pytest.mark.unit
 
@@ -35,6 +36,16 @@ class NoTenants:
         return None
 
 
+class FakeCatalogs:
+    def __init__(self) -> None:
+        self.catalog = TenantCatalog.empty()
+        self.reads = 0
+
+    async def of_tenant(self, tenant_id: str) -> TenantCatalog:
+        self.reads += 1
+        return self.catalog
+
+
 def named(name: str) -> ServiceSettings:
     return ServiceSettings.default("acme", "sales").model_copy(update={"service_name": name})
 
@@ -42,7 +53,7 @@ def named(name: str) -> ServiceSettings:
 async def test_reads_memory_until_the_interval_has_passed() -> None:
     clock, services = Clock(), FakeServices()
     services.stored["acme", "sales"] = named("Sales")
-    cache = SettingsCache(services, NoTenants(), refresh_s=5, clock=clock)
+    cache = SettingsCache(services, NoTenants(), refresh_s=5, clock=clock, catalogs=FakeCatalogs())
     assert (await cache.get("acme", "sales")).service_name == "Sales"
     services.stored["acme", "sales"] = named("Sales 2")
     clock.now += 4.9
@@ -54,7 +65,7 @@ async def test_reads_memory_until_the_interval_has_passed() -> None:
 
 
 async def test_a_service_nobody_configured_is_all_off() -> None:
-    cache = SettingsCache(FakeServices(), NoTenants(), clock=Clock())
+    cache = SettingsCache(FakeServices(), NoTenants(), clock=Clock(), catalogs=FakeCatalogs())
     settings = await cache.get("acme", "unknown")
     assert settings == ServiceSettings.default("acme", "unknown")
     assert (await cache.tenant("acme")) == TenantSettings.default("acme")
@@ -81,7 +92,7 @@ async def test_concurrent_readers_of_a_stale_key_share_one_read() -> None:
 async def test_a_failed_refresh_serves_the_last_read_and_waits_before_retrying() -> None:
     clock, services = Clock(), FakeServices()
     services.stored["acme", "sales"] = named("Sales")
-    cache = SettingsCache(services, NoTenants(), refresh_s=5, clock=clock)
+    cache = SettingsCache(services, NoTenants(), refresh_s=5, clock=clock, catalogs=FakeCatalogs())
     await cache.get("acme", "sales")
     services.failing = True
     clock.now += 5
@@ -93,6 +104,32 @@ async def test_a_failed_refresh_serves_the_last_read_and_waits_before_retrying()
 async def test_a_failure_with_nothing_read_yet_is_raised() -> None:
     services = FakeServices()
     services.failing = True
-    cache = SettingsCache(services, NoTenants(), clock=Clock())
+    cache = SettingsCache(services, NoTenants(), clock=Clock(), catalogs=FakeCatalogs())
     with pytest.raises(ConnectionError):
         await cache.get("acme", "sales")
+
+
+async def test_a_service_gets_its_enabled_catalog_items_refreshed_like_its_settings() -> None:
+    clock, services, catalogs = Clock(), FakeServices(), FakeCatalogs()
+    services.stored["acme", "sales"] = named("Sales").model_copy(update={"code_sets": ("std",)})
+    catalogs.catalog = TenantCatalog({"std": code_set("Lead")}, {})
+    cache = SettingsCache(services, NoTenants(), refresh_s=5, clock=clock, catalogs=catalogs)
+    assert [c.label for c in (await cache.get("acme", "sales")).primary_codes] == ["Lead"]
+    catalogs.catalog = TenantCatalog({"std": code_set("Lead (new)")}, {})
+    clock.now += 4.9
+    assert [c.label for c in (await cache.get("acme", "sales")).primary_codes] == ["Lead"]
+    clock.now += 0.1
+    assert [c.label for c in (await cache.get("acme", "sales")).primary_codes] == ["Lead (new)"]
+
+
+async def test_a_service_enabling_nothing_costs_no_catalog_read() -> None:
+    services, catalogs = FakeServices(), FakeCatalogs()
+    cache = SettingsCache(services, NoTenants(), clock=Clock(), catalogs=catalogs)
+    await cache.get("acme", "sales")
+    assert catalogs.reads == 0
+
+
+def code_set(label: str) -> CodeSetSpec:
+    return CodeSetSpec.model_validate(
+        {"id": "std", "name": "Standard", "primary_codes": [{"id": "lead", "label": label}]}
+    )

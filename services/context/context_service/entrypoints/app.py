@@ -8,6 +8,7 @@ from mysessions_platform.clock import Clock, utc_now
 from mysessions_platform.kafka.topics import TopicSettings
 from mysessions_platform.mongo import Document, connect, mongo_database
 from mysessions_platform.service_settings.cache import SettingsCache
+from mysessions_platform.service_settings.catalog_store import TenantCatalogs
 from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
 from mysessions_platform.worker.loops import Every
 from mysessions_platform.worker.shell import Client, Subscription, WorkerApp, WorkerShell
@@ -41,7 +42,10 @@ def create_app(
     http = http or httpx.AsyncClient()
     database = mongo_database(mongo)
     cache = SettingsCache(
-        ServiceSettingsStore(database), TenantSettingsStore(database), settings.settings_refresh_s
+        ServiceSettingsStore(database),
+        TenantSettingsStore(database),
+        settings.settings_refresh_s,
+        catalogs=TenantCatalogs(database),
     )
     templates = TenantCrmTemplates(cache)
     resolver = make_caller_resolver(

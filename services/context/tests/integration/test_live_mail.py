@@ -14,6 +14,7 @@ from context_service.adapters.stored_context import StoredContextStore
 from context_service.domain import AddressKind, Caller, anonymous
 from context_service.step import ContextStep
 from mysessions_platform.service_settings.cache import SettingsCache
+from mysessions_platform.service_settings.catalog_store import TenantCatalogs
 from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
 from mysessions_platform.testing.mongo_databases import MongoDatabases
 from mysessions_platform.testing.redis_keys import RedisKeys
@@ -90,7 +91,12 @@ def parts(
     step = ContextStep(
         live=live,
         stored=StoredContextStore(database),
-        settings=SettingsCache(ServiceSettingsStore(database), TenantSettingsStore(database), 60),
+        settings=SettingsCache(
+            ServiceSettingsStore(database),
+            TenantSettingsStore(database),
+            60,
+            catalogs=TenantCatalogs(database),
+        ),
         callers=NoLookups(),
     )
     return step, live, LiveMail(redis_keys.client, redis_keys.prefix)

@@ -20,6 +20,7 @@ from context_service.caller_resolver import make_caller_resolver
 from context_service.crm_templates import SettingsCallers, TenantCrmTemplates
 from context_service.step import ContextStep
 from mysessions_platform.service_settings.cache import SettingsCache
+from mysessions_platform.service_settings.catalog_store import TenantCatalogs
 from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
 from mysessions_platform.testing.mongo_databases import MongoDatabases
 from mysessions_platform.testing.redis_keys import RedisKeys
@@ -99,7 +100,9 @@ async def test_hanging_and_failing_crms_leave_callers_anonymous_without_stalling
     for tenant, route in (("t-hang", "hang"), ("t-fail", "fail")):
         template = f"{crm}/{route}/{{system.caller}}"
         await tenants.apply(c.TenantSettingsSpec(tenant_id=tenant, crm_url_template=template), T0)
-    cache = SettingsCache(ServiceSettingsStore(database), tenants, 60)
+    cache = SettingsCache(
+        ServiceSettingsStore(database), tenants, 60, catalogs=TenantCatalogs(database)
+    )
     templates = TenantCrmTemplates(cache)
     live = LiveContextStore(
         redis_keys.client, redis_keys.prefix, timedelta(hours=1), timedelta(hours=1)

@@ -16,6 +16,7 @@ from context_service.transcripts.keys import captions_channel
 from context_service.transcripts.live_captions import RedisLiveCaptions
 from context_service.transcripts.store import TRANSCRIPTS, MongoTranscripts
 from mysessions_platform.service_settings.cache import SettingsCache
+from mysessions_platform.service_settings.catalog_store import TenantCatalogs
 from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
 from mysessions_platform.testing.mongo_databases import MongoDatabases
 from mysessions_platform.testing.redis_keys import RedisKeys
@@ -81,7 +82,9 @@ async def setup(
             await settings.apply(
                 c.ServiceSettingsSpec.model_validate({**spec, "widgets": widgets}), T0
             )
-    cache = SettingsCache(settings, TenantSettingsStore(database))
+    cache = SettingsCache(
+        settings, TenantSettingsStore(database), catalogs=TenantCatalogs(database)
+    )
     transcripts = make_transcripts(redis_keys.client, database, cache, redis_keys.prefix)
     await transcripts.store.ensure_indexes()
     return transcripts, database

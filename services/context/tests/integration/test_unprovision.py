@@ -15,6 +15,7 @@ from context_service.domain import LiveContext, Parameter, Stay, StoredContext
 from mysessions.cli import app
 from mysessions_platform.infra import Endpoints
 from mysessions_platform.key_parts import hash_tag
+from mysessions_platform.service_settings.catalog_store import code_set_store, context_store
 from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
 from mysessions_platform.testing.mongo_databases import MongoDatabases
 from mysessions_platform.testing.redis_keys import RedisKeys
@@ -34,6 +35,16 @@ async def populate(
     await settings.ensure_indexes()
     await tenants.ensure_indexes()
     await tenants.apply(c.TenantSettingsSpec(tenant_id=tenant), NOW)
+    # The tenant's catalogs, with a version more and a removed item (a version of its own).
+    code_sets, contexts = code_set_store(database), context_store(database)
+    await code_sets.ensure_indexes()
+    await contexts.ensure_indexes()
+    standard = {"id": "standard", "name": "Standard", "primary_codes": [{"id": "a", "label": "A"}]}
+    await code_sets.apply(tenant, c.CodeSetSpec.model_validate(standard), NOW)
+    await code_sets.apply(tenant, c.CodeSetSpec.model_validate({**standard, "name": "Std"}), NOW)
+    await contexts.apply(tenant, c.ConversationContextSpec(id="crm", name="CRM"), NOW)
+    await contexts.apply(tenant, c.ConversationContextSpec(id="old", name="Old"), NOW)
+    await contexts.remove(tenant, "old", NOW)
     book = MongoAddressBook(database)
     await upsert_documents(
         book.collection, tenant, "contact_id", {"c1": {"contact_id": "c1", "display_name": "X"}}
@@ -42,7 +53,12 @@ async def populate(
     for service in SERVICES:
         await settings.apply(
             c.ServiceSettingsSpec(
-                tenant_id=tenant, service_id=service, service_name=service, store_context=True
+                tenant_id=tenant,
+                service_id=service,
+                service_name=service,
+                store_context=True,
+                code_sets=("standard",),
+                conversation_contexts=("crm",),
             ),
             NOW,
         )
@@ -116,6 +132,8 @@ async def test_unprovision_a_service_then_the_tenant(
     before = await inventory(database, redis_keys, "t-gone")
     assert before["stored_context/svc-a"] == 1
     assert before["redis"] == 4
+    assert before["code_sets_history/None"] == 2
+    assert before["conversation_contexts/None"] == 2  # one of them removed
 
     dry = await run(servers, database.name, redis_keys.prefix, "--tenant", "t-gone", "--dry-run")
     assert dry.exit_code == 0, dry.output
@@ -139,9 +157,11 @@ async def test_unprovision_a_service_then_the_tenant(
     assert {k: v for k, v in after.items() if "svc-a" in k and v} == {}
     assert after["stored_context/svc-b"] == 1  # the tenant's other service is intact
     assert after["service_settings/svc-b"] == 1
+    assert after["code_sets/None"] == 1  # the tenant's catalogs go with the tenant only
 
     whole = await run(servers, database.name, redis_keys.prefix, "--tenant", "t-gone", "--yes")
     assert whole.exit_code == 0, whole.output
+    assert "catalog documents (code sets, conversation contexts): 8" in whole.output
     assert {k: v for k, v in (await inventory(database, redis_keys, "t-gone")).items() if v} == {}
     assert await inventory(database, redis_keys, "t-kept") == kept
 

@@ -15,15 +15,22 @@ be read here (a documented corner, not a silent one).
 from datetime import UTC, datetime
 from typing import Annotated, Final
 
-from contracts import ServiceSettings, ServiceSettingsSpec
+from contracts import (
+    CodeSet,
+    ConversationContext,
+    ServiceSettings,
+    ServiceSettingsSpec,
+)
 from contracts.base import Identifier
 from fastapi import APIRouter, HTTPException, Path, Query, status
+from fastapi.exceptions import RequestValidationError
 from mysessions_platform.service_settings.store import SettingsConflict
 from pydantic import BaseModel, Field
 
 from gateway_service.auth.dependencies import Owner, Resourced
 from gateway_service.auth.principal import Principal
 from gateway_service.errors import ERROR_RESPONSES, forbidden, invalid, responses
+from gateway_service.ports import Ports
 
 router = APIRouter(prefix="/api/v1/owner", tags=["service owner"], responses=ERROR_RESPONSES)
 
@@ -58,6 +65,13 @@ class SettingsUpdate(ServiceSettingsSpec):
         )
 
 
+class OwnerCatalogs(BaseModel):
+    """The tenant's catalog items an owner may enable (read only: admins edit them)."""
+
+    code_sets: list[CodeSet]
+    conversation_contexts: list[ConversationContext]
+
+
 class StoreContextWarning(BaseModel):
     warning: str
     retention_days: int
@@ -73,6 +87,16 @@ def _owned(caller: Principal, service_id: str) -> None:
 async def store_context_warning(caller: Owner) -> StoreContextWarning:
     """What switching store_context on means; shown before the switch is saved."""
     return StoreContextWarning(warning=STORE_CONTEXT_WARNING, retention_days=RETENTION_DAYS)
+
+
+@router.get("/catalogs", response_model=OwnerCatalogs)
+async def catalogs(caller: Owner, resources: Resourced) -> OwnerCatalogs:
+    """The token's tenant's code sets and conversation contexts, by id, to enable by id in
+    a service's ``code_sets`` and ``conversation_contexts``."""
+    return OwnerCatalogs(
+        code_sets=await resources.catalogs.code_sets.items(caller.tenant_id),
+        conversation_contexts=await resources.catalogs.contexts.items(caller.tenant_id),
+    )
 
 
 @router.get("/services", response_model=list[ServiceSettings])
@@ -126,12 +150,14 @@ async def update_service(
 
     422 names the field: ``tenant_id`` or ``service_id`` not the token's or the path's,
     ``confirm_store_context`` missing when store_context is switched on (its message is
-    the warning), or any rule of ``ServiceSettingsSpec``."""
+    the warning), an enabled catalog item the tenant does not have, or any rule of
+    ``ServiceSettingsSpec``."""
     _owned(caller, service_id)
     if update.tenant_id != caller.tenant_id:
         raise invalid("tenant_id", "must be your own tenant (the token's)")
     if update.service_id != service_id:
         raise invalid("service_id", "must be the service of the URL")
+    await _catalog_items_exist(resources, caller.tenant_id, update)
     store = resources.service_settings
     current = await store.get(caller.tenant_id, service_id)
     switching_on = update.store_context and not (current is not None and current.store_context)
@@ -144,3 +170,28 @@ async def update_service(
             status.HTTP_409_CONFLICT, "the settings changed meanwhile; reload and try again"
         ) from None
     return change.settings
+
+
+async def _catalog_items_exist(resources: Ports, tenant_id: str, update: SettingsUpdate) -> None:
+    """Owners enable, never define: every id must be an item of the token's tenant now
+    (each one that is not is named by its position, in one answer)."""
+    problems: list[dict[str, object]] = []
+    for field, items in (
+        ("code_sets", resources.catalogs.code_sets),
+        ("conversation_contexts", resources.catalogs.contexts),
+    ):
+        enabled: tuple[str, ...] = getattr(update, field)
+        if not enabled:
+            continue
+        known = {item.id for item in await items.items(tenant_id)}
+        problems.extend(
+            {
+                "loc": ("body", field, position),
+                "msg": "no such item in your tenant's catalog",
+                "type": "value_error",
+            }
+            for position, item_id in enumerate(enabled)
+            if item_id not in known
+        )
+    if problems:
+        raise RequestValidationError(problems)

@@ -22,6 +22,7 @@ from context_service.step import ContextStep
 from context_service.transcripts import make_transcripts
 from gateway_service.testing import RunningGateway
 from mysessions_platform.service_settings.cache import SettingsCache
+from mysessions_platform.service_settings.catalog_store import TenantCatalogs
 from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
 from mysessions_platform.testing.records import consumer_record
 from queue_service.adapters.codes_and_tags import CachedCodesAndTags
@@ -157,7 +158,12 @@ async def seeder(gateway: RunningGateway) -> AsyncIterator[Seeder]:
     stored = StoredContextStore(database)
     await stored.ensure_indexes()
     # Refreshed at once: a test applies settings, then feeds the sessions they govern.
-    cache = SettingsCache(ServiceSettingsStore(database), TenantSettingsStore(database), 0.001)
+    cache = SettingsCache(
+        ServiceSettingsStore(database),
+        TenantSettingsStore(database),
+        0.001,
+        catalogs=TenantCatalogs(database),
+    )
     transcripts = make_transcripts(redis, database, cache, prefix)
     await transcripts.store.ensure_indexes()
     async with httpx.AsyncClient() as http:

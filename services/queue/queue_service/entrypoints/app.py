@@ -6,6 +6,7 @@ from mysessions_platform.clock import Clock, utc_now
 from mysessions_platform.kafka.topics import TopicSettings
 from mysessions_platform.mongo import Document, connect, mongo_database
 from mysessions_platform.service_settings.cache import SettingsCache
+from mysessions_platform.service_settings.catalog_store import TenantCatalogs
 from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
 from mysessions_platform.worker.shell import Client, Subscription, WorkerApp, WorkerShell
 from pymongo import AsyncMongoClient
@@ -35,7 +36,10 @@ def make_store(redis: Redis, settings: QueueSettings) -> TaskStore:
 def codes_and_tags(mongo: AsyncMongoClient[Document], refresh_s: float) -> CachedCodesAndTags:
     database = mongo_database(mongo)
     cache = SettingsCache(
-        ServiceSettingsStore(database), TenantSettingsStore(database), refresh_s=refresh_s
+        ServiceSettingsStore(database),
+        TenantSettingsStore(database),
+        refresh_s=refresh_s,
+        catalogs=TenantCatalogs(database),
     )
     return CachedCodesAndTags(cache)
 

@@ -11,6 +11,8 @@ from mysessions_platform.id_lookup import IdLookup
 from mysessions_platform.kafka.topics import TopicSettings
 from mysessions_platform.mongo import Document, connect, mongo_database
 from mysessions_platform.service_settings.cache import SettingsCache
+from mysessions_platform.service_settings.catalog_store import TenantCatalogs
+from mysessions_platform.service_settings.resolved_history import ResolvedHistory
 from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
 from mysessions_platform.worker.loops import Every
 from mysessions_platform.worker.shell import Client, Subscription, WorkerApp, WorkerShell
@@ -48,7 +50,7 @@ def create_app(
     saves, tags = AcwSaves(database), TagCounts(database)
     acw = AcwPorts(
         tasks=QueueTaskReader(redis, settings.queue_key_prefix),
-        settings=ServiceSettingsStore(database),
+        settings=ResolvedHistory(ServiceSettingsStore(database), TenantCatalogs(database)),
         saves=saves,
         tags=tags,
         publisher=shell.publisher,
@@ -56,7 +58,10 @@ def create_app(
         clock=clock,
     )
     cache = SettingsCache(
-        ServiceSettingsStore(database), TenantSettingsStore(database), settings.settings_refresh_s
+        ServiceSettingsStore(database),
+        TenantSettingsStore(database),
+        settings.settings_refresh_s,
+        catalogs=TenantCatalogs(database),
     )
     finalizer = Finalizer(
         facts,

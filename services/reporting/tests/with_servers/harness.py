@@ -12,6 +12,7 @@ from mysessions_platform.id_lookup import IdLookup
 from mysessions_platform.kafka.deadletter import Publisher
 from mysessions_platform.mongo import Document
 from mysessions_platform.service_settings.cache import SettingsCache
+from mysessions_platform.service_settings.catalog_store import TenantCatalogs
 from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
 from mysessions_platform.testing.fakes import ManualClock, RecordingPublisher
 from pydantic import BaseModel
@@ -61,7 +62,11 @@ async def make_harness(
     await facts.ensure_indexes()
     await records.ensure_indexes()
     step = ReportingStep(facts, CHANGELOG, EVENTS, ACW, timedelta(seconds=10), clock)
-    cache = SettingsCache(ServiceSettingsStore(database), TenantSettingsStore(database))
+    cache = SettingsCache(
+        ServiceSettingsStore(database),
+        TenantSettingsStore(database),
+        catalogs=TenantCatalogs(database),
+    )
     finalizer = Finalizer(
         facts,
         records,

@@ -1,9 +1,11 @@
 // The service owner's screen: the owned services' settings (GET/PUT /api/v1/owner/services),
+// with the tenant's catalog items to enable (settings-catalogs.js),
 // edited as a form. The API's 422 problems are shown next to the field they name; switching
 // "store conversation context" on shows the plain warning first and needs its confirmation.
 
 import { api, el, seg } from "./common.js";
 import { $, fieldProblems, say, signedInAs, when } from "./screens.js";
+import { enabledItems, loadCatalog, renderEnabled } from "./settings-catalogs.js";
 
 const WIDGETS = [
   ["codes_and_tags", "Codes and tags (after-call work)"],
@@ -39,7 +41,11 @@ async function start() {
   if (!me) return;
   let list, note;
   try {
-    [list, note] = await Promise.all([api("/owner/services"), api("/owner/store-context-warning")]);
+    [list, note] = await Promise.all([
+      api("/owner/services"),
+      api("/owner/store-context-warning"),
+      loadCatalog(),
+    ]);
   } catch (error) {
     say(error.message);
     return;
@@ -118,6 +124,7 @@ function fill(s) {
     })),
   };
   renderRows();
+  renderEnabled(s);
   $("acw_window_m").value = String(Math.round(s.acw_window_s / 60));
   $("embedded_context_url").value = s.embedded_context_url ?? "";
   $("map_url_template").value = s.map_url_template;
@@ -230,6 +237,7 @@ function body() {
         .filter((row) => row.label.trim())
         .map((row) => ({ name: row.name, label: row.label.trim() })),
     },
+    ...enabledItems(),
     store_context: $("store_context").checked,
     confirm_store_context: $("confirm_store_context").checked,
   };

@@ -9,6 +9,7 @@ queue's own renderer, so the views are the ones the real reader returns.
 
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
+from typing import Generic, TypeVar
 
 import contracts as c
 from acw.tags import Suggestion
@@ -17,7 +18,8 @@ from context_service.transcripts import TranscriptState
 from gateway_service.email.drafts import Draft
 from mysessions_platform.erasure import Counts
 from mysessions_platform.mongo import Document
-from mysessions_platform.service_settings.store import Change, plan_service
+from mysessions_platform.service_settings.catalog_store import CatalogItemUnknown
+from mysessions_platform.service_settings.store import Change, plan_service, plan_versioned
 from queue_service.adapters.task_codec import task_from_json
 from queue_service.adapters.view_model import task_view
 from queue_service.read import START, AgentEvents
@@ -247,6 +249,53 @@ class FakeSettings:
         if change.kind != "unchanged":
             self.versions.setdefault((spec.tenant_id, spec.service_id), []).append(change.settings)
         return change
+
+
+ItemT = TypeVar("ItemT", c.CodeSet, c.ConversationContext)
+SpecT = TypeVar("SpecT", c.CodeSetSpec, c.ConversationContextSpec)
+
+
+class FakeCatalog(Generic[ItemT, SpecT]):
+    """``CatalogItems``: every version by (tenant, id), removal a version as in the real
+    store (whose in-use refusal is tested on the real server)."""
+
+    def __init__(self, stored: type[ItemT]) -> None:
+        self.stored: type[ItemT] = stored
+        self.versions: dict[tuple[str, str], list[ItemT]] = {}
+
+    async def ensure_indexes(self) -> None:
+        return None
+
+    async def get(self, tenant_id: str, item_id: str) -> ItemT | None:
+        found = self.versions.get((tenant_id, item_id))
+        return found[-1] if found and not found[-1].removed else None
+
+    async def items(self, tenant_id: str) -> list[ItemT]:
+        found = [v[-1] for (t, _), v in sorted(self.versions.items()) if t == tenant_id]
+        return [item for item in found if not item.removed]
+
+    async def history(self, tenant_id: str, item_id: str) -> list[ItemT]:
+        return list(self.versions.get((tenant_id, item_id), []))
+
+    async def apply(self, tenant_id: str, spec: SpecT, now: datetime) -> Change[ItemT]:
+        def stored(version: int) -> ItemT:
+            fields = {"tenant_id": tenant_id, "version": version, "updated_at": now}
+            return self.stored.model_validate({**spec.model_dump(), **fields})
+
+        change = plan_versioned(await self.get(tenant_id, spec.id), spec, stored)
+        if change.kind != "unchanged":
+            self.versions.setdefault((tenant_id, spec.id), []).append(change.settings)
+        return change
+
+    async def remove(self, tenant_id: str, item_id: str, now: datetime) -> ItemT:
+        current = await self.get(tenant_id, item_id)
+        if current is None:
+            raise CatalogItemUnknown(item_id)
+        removed = current.model_copy(
+            update={"version": current.version + 1, "updated_at": now, "removed": True}
+        )
+        self.versions[(tenant_id, item_id)].append(removed)
+        return removed
 
 
 class FakeSaves:

@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import contracts as c
 import httpx
 from acw.service import AcwPorts
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -24,12 +25,13 @@ from gateway_service.auth.principal import Role
 from gateway_service.auth.tokens import KeyVerifier
 from gateway_service.email.ports import EmailPorts
 from gateway_service.live.resources import open_live
-from gateway_service.ports import Ports
+from gateway_service.ports import CatalogPorts, Ports
 from gateway_service.settings import GatewaySettings
 
 from .fakes import (
     AcwTaskReader,
     CountingRequests,
+    FakeCatalog,
     FakeContext,
     FakeHistory,
     FakePublisher,
@@ -60,6 +62,12 @@ class Fakes:
     context: FakeContext = field(default_factory=FakeContext)
     history: FakeHistory = field(default_factory=FakeHistory)
     settings: FakeSettings = field(default_factory=FakeSettings)
+    code_sets: FakeCatalog[c.CodeSet, c.CodeSetSpec] = field(
+        default_factory=lambda: FakeCatalog(c.CodeSet)
+    )
+    contexts: FakeCatalog[c.ConversationContext, c.ConversationContextSpec] = field(
+        default_factory=lambda: FakeCatalog(c.ConversationContext)
+    )
     saves: FakeSaves = field(default_factory=FakeSaves)
     tags: FakeTags = field(default_factory=FakeTags)
     published: FakePublisher = field(default_factory=FakePublisher)
@@ -111,6 +119,7 @@ def ports_of(settings: GatewaySettings, signer: DemoSigner, fakes: Fakes) -> Por
         context=fakes.context,
         history=fakes.history,
         service_settings=fakes.settings,
+        catalogs=CatalogPorts(fakes.code_sets, fakes.contexts),
         acw=AcwPorts(
             tasks=AcwTaskReader(fakes.queue),
             settings=fakes.settings,
