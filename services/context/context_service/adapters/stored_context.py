@@ -10,6 +10,7 @@ anything deleted it. The purge selects by the hour records expire in (``expires_
 ``PurgeBuckets``: FerretDB v1 read all 30 days of records for a range on ``expires_at``).
 """
 
+import asyncio
 import json
 from collections.abc import Collection, Sequence
 from datetime import datetime
@@ -22,8 +23,10 @@ from mysessions_platform.purge_buckets import PurgeBuckets
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
+from context_service.adapters.caller_keys import stored_caller_key
 from context_service.adapters.context_codec import stored_document, stored_from
 from context_service.domain import StoredContext
+from context_service.domain.returning import KeyedRecord
 
 __all__ = ["STORED_CONTEXT", "ServiceOfSession", "StoredContextStore", "record_id"]
 
@@ -35,6 +38,8 @@ whether one session or a page of them is read."""
 ServiceOfSession = tuple[str, str]
 """(session id, service id): the records of one service for one session."""
 _TTL_INDEX: Final = "expires_at_ttl"
+CALLER_LANES: Final = 8
+"""Callers' queries in flight at once (``of_callers``)."""
 _EXPIRY_INDEX: Final = "expires_at"
 
 
@@ -51,7 +56,12 @@ def _refuses_ttl(error: OperationFailure) -> bool:
 
 def _document(record: StoredContext) -> Document:
     key = record_id(record.tenant_id, record.session_id, record.service_session_id)
-    return {**stored_document(record), "_id": key}
+    document = {**stored_document(record), "_id": key}
+    # Top-level, so a returning caller's earlier sessions are one equality on an index
+    # (FerretDB v1 pushes down top-level equalities only, never a nested field's).
+    if (caller := stored_caller_key(record.caller)) is not None:
+        document["caller_key"] = caller
+    return document
 
 
 def _newest_first(documents: list[Document]) -> list[Document]:
@@ -87,6 +97,9 @@ class StoredContextStore:
             [("tenant_id", 1), ("session_id", 1), ("stored_at", -1)], name="session"
         )
         await self._records.create_index([("tenant_id", 1), ("service_id", 1)], name="service")
+        await self._records.create_index(
+            [("tenant_id", 1), ("caller_key", 1), ("stored_at", -1)], name="caller"
+        )
         try:
             await self._records.create_index(
                 [("expires_at", pymongo.ASCENDING)], name=_TTL_INDEX, expireAfterSeconds=0
@@ -167,6 +180,27 @@ class StoredContextStore:
             if pair in wanted and pair not in found and as_utc(document["expires_at"]) > now:
                 found[pair] = stored_from(document)
         return found
+
+    async def of_callers(
+        self, tenant_id: str, keys: Collection[str], per_caller: int
+    ) -> dict[str, list[KeyedRecord]]:
+        """Each caller's ``per_caller`` most recently stored records (expired ones among
+        them too: the rule drops those), by the index on (tenant, caller key, stored at).
+        One equality query per caller, ``CALLER_LANES`` at a time: a page asks for its live
+        callers only (a handful), and an ``$in`` could not stop at a few per caller, so a
+        caller who called thousands of times would cost thousands of documents."""
+        wanted = sorted(set(keys))
+        lanes = asyncio.Semaphore(CALLER_LANES)
+
+        async def newest(key: str) -> list[KeyedRecord]:
+            query = {"tenant_id": tenant_id, "caller_key": key}
+            async with lanes:
+                # stored_at alone: the index's own order (ties are the rule's to break).
+                cursor = self._records.find(query).sort("stored_at", -1).limit(per_caller)
+                return [(key, stored_from(document)) async for document in cursor]
+
+        found = await asyncio.gather(*(newest(key) for key in wanted))
+        return dict(zip(wanted, found, strict=True))
 
     async def purge(self, now: datetime) -> int:
         """Deletes what expired at ``now`` (where there is no TTL index), by the hour of
