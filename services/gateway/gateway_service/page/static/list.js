@@ -210,11 +210,12 @@ export class TaskList {
  * them). The symbol is hidden from screen readers, the words are read. */
 function returningMarker(count) {
   if (!count) return null;
-  const words = `Returning caller, ${count} earlier ${count === 1 ? "note" : "notes"}`;
+  const notes = count === 1 ? "note" : "notes";
+  const words = `Returning caller, ${count} earlier ${notes}`;
   return el(
     "span",
     { class: "returning", title: words },
-    el("span", { "aria-hidden": "true", text: `\u21BA ${count} ${count === 1 ? "note" : "notes"}` }),
+    el("span", { "aria-hidden": "true", text: `\u21BA ${count} ${notes}` }),
     el("span", { class: "sr", text: words }),
   );
 }
