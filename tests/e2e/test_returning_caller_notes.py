@@ -7,6 +7,7 @@ context) contributes nothing, and a caller who only ever called Support gets no 
 no notes. axe runs on both states."""
 
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 import contracts as c
@@ -55,7 +56,7 @@ def arriving(call: LiveCall, number: str = CALLER_NUMBER) -> list[c.SessionEvent
 
 
 async def save_work(
-    client: httpx.AsyncClient, world: World, session_id: str, work: dict[str, object]
+    client: httpx.AsyncClient, world: World, session_id: str, work: Mapping[str, object]
 ) -> None:
     answer = await client.post(
         f"/api/v1/tasks/{session_id}:1:{AGENT}/acw", json=work, headers=world.headers()
