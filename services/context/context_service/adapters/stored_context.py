@@ -19,12 +19,13 @@ from typing import Final
 import pymongo
 from mysessions_platform.id_lookup import IdLookup, LookupMode
 from mysessions_platform.mongo import Document, as_utc
+from mysessions_platform.one_time import once
 from mysessions_platform.purge_buckets import PurgeBuckets
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
 from context_service.adapters.caller_keys import stored_caller_key
-from context_service.adapters.context_codec import stored_document, stored_from
+from context_service.adapters.context_codec import caller_from, stored_document, stored_from
 from context_service.domain import StoredContext
 from context_service.domain.returning import KeyedRecord
 
@@ -100,6 +101,7 @@ class StoredContextStore:
         await self._records.create_index(
             [("tenant_id", 1), ("caller_key", 1), ("stored_at", -1)], name="caller"
         )
+        await once(self.database, f"{STORED_CONTEXT}.caller_key", self._key_unkeyed)
         try:
             await self._records.create_index(
                 [("expires_at", pymongo.ASCENDING)], name=_TTL_INDEX, expireAfterSeconds=0
@@ -115,6 +117,19 @@ class StoredContextStore:
             await self._expiry.stamp_unstamped()
             self.ttl_index = False
         return self.ttl_index
+
+    async def _key_unkeyed(self) -> None:
+        """Gives the records stored before ``caller_key`` existed their key, once per
+        database, so a returning caller's earlier sessions of the last 30 days show from the
+        upgrade on. One read of the records without one (a scan of 30 days, once), then the
+        records of each caller by id (``IdLookup``: by index on FerretDB v1 too)."""
+        unkeyed: dict[str, list[object]] = {}
+        query = {"caller_key": {"$exists": False}}
+        async for doc in self._records.find(query, {"caller": 1}):
+            if (key := stored_caller_key(caller_from(doc.get("caller")))) is not None:
+                unkeyed.setdefault(key, []).append(doc["_id"])
+        for key, ids in sorted(unkeyed.items()):
+            await self._lookup.update_by_ids(self._records, ids, {"$set": {"caller_key": key}})
 
     def _stamped(self, document: Document) -> Document:
         """With its expiry hour where the purge deletes by it (no TTL index)."""
