@@ -7,9 +7,11 @@ the insert until both marks are set it holds ``unfinished: true``, the flag by w
 outbox reads only the saves in flight.
 """
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Final
 
+from mysessions_platform.id_lookup import IdLookup
 from mysessions_platform.mongo import Document
 from mysessions_platform.outbox_records import OutboxRecords
 from pymongo.asynchronous.database import AsyncDatabase
@@ -27,6 +29,27 @@ class AcwSaves(OutboxRecords):
             written_at="saved_at",
             in_flight_flag="unfinished",
             own_marks=("tags_counted",),
+        )
+        self._by_service_session = IdLookup()  # detected once, at first use
+
+    async def ensure_indexes(self) -> None:
+        await super().ensure_indexes()
+        await self._records.create_index(
+            [("tenant_id", 1), ("service_session_id", 1)], name="by_service_session"
+        )
+
+    async def of_service_sessions(
+        self, tenant_id: str, service_session_ids: Collection[str]
+    ) -> list[Document]:
+        """The saves of these service sessions (a returning caller's earlier notes): one
+        ``$in`` where the server plans it by index, else one equality per service session,
+        each by the index on (tenant, service session)."""
+        return await self._by_service_session.find_by_values(
+            self._records,
+            {"tenant_id": tenant_id},
+            "service_session_id",
+            sorted(set(service_session_ids)),
+            {"event": 0, "tag_keys": 0},
         )
 
     async def mark_tags_counted(self, tenant_id: str, user_session_id: str) -> None:

@@ -57,6 +57,14 @@ class CallerView(Message):
         description="Which source resolved the caller (address book, directory or CRM); "
         "absent when none did. Directory callers are looked up again whenever shown.",
     )
+    earlier_notes: int | None = Field(
+        default=None,
+        ge=1,
+        exclude_if=lambda value: value is None,
+        description="A live task's returning caller: how many earlier sessions of the same "
+        "number or address left codes or tags, within the 30 days their services stored "
+        "context; absent otherwise. The task's detail lists them.",
+    )
 
 
 class EmailPreview(Message):

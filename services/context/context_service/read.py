@@ -22,6 +22,7 @@ from mysessions_platform.service_settings.cache import SettingsCache
 from pymongo.asynchronous.database import AsyncDatabase
 from redis.asyncio import Redis
 
+from context_service.adapters.caller_keys import caller_key
 from context_service.adapters.directory import MongoDirectory
 from context_service.adapters.live_mail import LiveMail
 from context_service.adapters.live_store import LiveContexts
@@ -34,6 +35,7 @@ from context_service.adapters.stored_listing import (
     StoredPage,
 )
 from context_service.domain import ANONYMOUS, NOT_AVAILABLE, Caller, StoredContext
+from context_service.domain.returning import MAX_EARLIER_SESSIONS, earlier_sessions
 from context_service.panel import Panel, not_available_panel
 from context_service.show import ServicePanel, as_json, panels, render_text
 from context_service.transcripts import TranscriptState
@@ -46,6 +48,7 @@ from context_service.transcripts_port import TranscriptStates
 
 __all__ = [
     "ANONYMOUS",
+    "MAX_EARLIER_SESSIONS",
     "MAX_PAGE",
     "MAX_SEARCH_CHARS",
     "NOT_AVAILABLE",
@@ -237,6 +240,31 @@ class ContextReader:
         store = StoredContextStore(self._database, self._page_reads)
         records = await store.latest_of(tenant_id, sessions, now)
         return await _shown_again(self._directory, self._directory_reads, tenant_id, records)
+
+    async def earlier_sessions(
+        self, tenant_id: str, callers: Mapping[str, str | None], now: datetime
+    ) -> Mapping[str, list[StoredContext]]:
+        """For each live session of ``callers`` (session id -> the caller's number or
+        address), the caller's earlier sessions whose service stored their context, not
+        expired, newest first, at most ``MAX_EARLIER_SESSIONS`` (``domain.returning``).
+        One index-backed query per distinct caller for the whole page, never one per row;
+        sessions with nothing earlier are left out."""
+        keyed = {session: caller_key(address) for session, address in callers.items()}
+        keys = {key for key in keyed.values() if key is not None}
+        if not keys:
+            return {}
+        store = StoredContextStore(self._database, self._page_reads)
+        # A few more than shown: the current session's own records (a transfer) may be
+        # among the newest, and the rule drops them.
+        found = await store.of_callers(tenant_id, keys, MAX_EARLIER_SESSIONS + 5)
+        earlier: dict[str, list[StoredContext]] = {}
+        for session, key in keyed.items():
+            if key is None:
+                continue
+            chosen = earlier_sessions(found.get(key, []), key, session, now)
+            if chosen:
+                earlier[session] = chosen
+        return earlier
 
     async def stored_sessions(
         self,

@@ -112,6 +112,13 @@ class ContextReads(Protocol):
         for a whole page."""
         ...
 
+    async def earlier_sessions(
+        self, tenant_id: str, callers: Mapping[str, str | None], now: datetime
+    ) -> Mapping[str, list[StoredContext]]:
+        """Per live session (id -> caller's number or address), the caller's earlier
+        sessions whose service stored context, unexpired, newest first: one read a page."""
+        ...
+
 
 class HistoryReads(Protocol):
     """Reporting's concluded sessions (``reporting_service.read.HistoryListing``), always
@@ -173,6 +180,12 @@ class SavedWorkLookup(Protocol):
     """Saved after-call work by task (``acw.store.AcwSaves``), for a task's detail."""
 
     async def find(self, tenant_id: str, user_session_id: str) -> Document | None: ...
+
+    async def of_service_sessions(
+        self, tenant_id: str, service_session_ids: Collection[str]
+    ) -> list[Document]:
+        """The saves of these service sessions (a returning caller's earlier notes)."""
+        ...
 
 
 class TagSuggestions(Protocol):

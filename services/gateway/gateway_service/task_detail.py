@@ -34,6 +34,7 @@ from gateway_service.auth.principal import Principal
 from gateway_service.email.detail import email_detail
 from gateway_service.email.models import EmailDetail
 from gateway_service.ports import Ports
+from gateway_service.returning_callers import EarlierNote
 
 __all__ = ["TaskDetail", "task_detail"]
 
@@ -119,10 +120,20 @@ class TaskDetail(BaseModel):
     email: EmailDetail | None
     chat_url: str | None
     acw: AcwDetail | None
+    earlier_notes: list[EarlierNote] = Field(
+        default_factory=list,
+        description="A live task's returning caller: the codes and tags the caller's earlier "
+        "sessions left (same number or address; only sessions whose service stored context, "
+        "within its 30 days), newest first, at most five; empty otherwise.",
+    )
 
 
 async def task_detail(
-    resources: Ports, caller: Principal, view: TaskView, now: datetime
+    resources: Ports,
+    caller: Principal,
+    view: TaskView,
+    now: datetime,
+    earlier: list[EarlierNote] | None = None,
 ) -> TaskDetail:
     settings = await _settings(resources, caller.tenant_id, view.service_id)
     widgets = settings.widgets if settings is not None else Widgets()
@@ -158,6 +169,7 @@ async def task_detail(
         email=await _email_of(resources, caller, view) if on.email else None,
         chat_url=str(view.chat_url) if on.chat and live and view.chat_url else None,
         acw=await _acw(resources, caller, view) if on.codes_and_tags else None,
+        earlier_notes=earlier or [],
     )
 
 

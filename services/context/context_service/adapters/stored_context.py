@@ -10,6 +10,7 @@ anything deleted it. The purge selects by the hour records expire in (``expires_
 ``PurgeBuckets``: FerretDB v1 read all 30 days of records for a range on ``expires_at``).
 """
 
+import asyncio
 import json
 from collections.abc import Collection, Sequence
 from datetime import datetime
@@ -18,12 +19,15 @@ from typing import Final
 import pymongo
 from mysessions_platform.id_lookup import IdLookup, LookupMode
 from mysessions_platform.mongo import Document, as_utc
+from mysessions_platform.one_time import once
 from mysessions_platform.purge_buckets import PurgeBuckets
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
-from context_service.adapters.context_codec import stored_document, stored_from
+from context_service.adapters.caller_keys import stored_caller_key
+from context_service.adapters.context_codec import caller_from, stored_document, stored_from
 from context_service.domain import StoredContext
+from context_service.domain.returning import KeyedRecord
 
 __all__ = ["STORED_CONTEXT", "ServiceOfSession", "StoredContextStore", "record_id"]
 
@@ -35,6 +39,8 @@ whether one session or a page of them is read."""
 ServiceOfSession = tuple[str, str]
 """(session id, service id): the records of one service for one session."""
 _TTL_INDEX: Final = "expires_at_ttl"
+CALLER_LANES: Final = 8
+"""Callers' queries in flight at once (``of_callers``)."""
 _EXPIRY_INDEX: Final = "expires_at"
 
 
@@ -51,7 +57,12 @@ def _refuses_ttl(error: OperationFailure) -> bool:
 
 def _document(record: StoredContext) -> Document:
     key = record_id(record.tenant_id, record.session_id, record.service_session_id)
-    return {**stored_document(record), "_id": key}
+    document = {**stored_document(record), "_id": key}
+    # Top-level, so a returning caller's earlier sessions are one equality on an index
+    # (FerretDB v1 pushes down top-level equalities only, never a nested field's).
+    if (caller := stored_caller_key(record.caller)) is not None:
+        document["caller_key"] = caller
+    return document
 
 
 def _newest_first(documents: list[Document]) -> list[Document]:
@@ -87,6 +98,10 @@ class StoredContextStore:
             [("tenant_id", 1), ("session_id", 1), ("stored_at", -1)], name="session"
         )
         await self._records.create_index([("tenant_id", 1), ("service_id", 1)], name="service")
+        await self._records.create_index(
+            [("tenant_id", 1), ("caller_key", 1), ("stored_at", -1)], name="caller"
+        )
+        await once(self.database, f"{STORED_CONTEXT}.caller_key", self._key_unkeyed)
         try:
             await self._records.create_index(
                 [("expires_at", pymongo.ASCENDING)], name=_TTL_INDEX, expireAfterSeconds=0
@@ -102,6 +117,19 @@ class StoredContextStore:
             await self._expiry.stamp_unstamped()
             self.ttl_index = False
         return self.ttl_index
+
+    async def _key_unkeyed(self) -> None:
+        """Gives the records stored before ``caller_key`` existed their key, once per
+        database, so a returning caller's earlier sessions of the last 30 days show from the
+        upgrade on. One read of the records without one (a scan of 30 days, once), then the
+        records of each caller by id (``IdLookup``: by index on FerretDB v1 too)."""
+        unkeyed: dict[str, list[object]] = {}
+        query = {"caller_key": {"$exists": False}}
+        async for doc in self._records.find(query, {"caller": 1}):
+            if (key := stored_caller_key(caller_from(doc.get("caller")))) is not None:
+                unkeyed.setdefault(key, []).append(doc["_id"])
+        for key, ids in sorted(unkeyed.items()):
+            await self._lookup.update_by_ids(self._records, ids, {"$set": {"caller_key": key}})
 
     def _stamped(self, document: Document) -> Document:
         """With its expiry hour where the purge deletes by it (no TTL index)."""
@@ -167,6 +195,27 @@ class StoredContextStore:
             if pair in wanted and pair not in found and as_utc(document["expires_at"]) > now:
                 found[pair] = stored_from(document)
         return found
+
+    async def of_callers(
+        self, tenant_id: str, keys: Collection[str], per_caller: int
+    ) -> dict[str, list[KeyedRecord]]:
+        """Each caller's ``per_caller`` most recently stored records (expired ones among
+        them too: the rule drops those), by the index on (tenant, caller key, stored at).
+        One equality query per caller, ``CALLER_LANES`` at a time: a page asks for its live
+        callers only (a handful), and an ``$in`` could not stop at a few per caller, so a
+        caller who called thousands of times would cost thousands of documents."""
+        wanted = sorted(set(keys))
+        lanes = asyncio.Semaphore(CALLER_LANES)
+
+        async def newest(key: str) -> list[KeyedRecord]:
+            query = {"tenant_id": tenant_id, "caller_key": key}
+            async with lanes:
+                # stored_at alone: the index's own order (ties are the rule's to break).
+                cursor = self._records.find(query).sort("stored_at", -1).limit(per_caller)
+                return [(key, stored_from(document)) async for document in cursor]
+
+        found = await asyncio.gather(*(newest(key) for key in wanted))
+        return dict(zip(wanted, found, strict=True))
 
     async def purge(self, now: datetime) -> int:
         """Deletes what expired at ``now`` (where there is no TTL index), by the hour of

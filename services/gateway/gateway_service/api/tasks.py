@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from gateway_service.auth.dependencies import Agent, Resourced
 from gateway_service.errors import ERROR_RESPONSES, ErrorBody, InvalidBody
 from gateway_service.own_tasks import MAX_ID_CHARS, own_task, own_tasks, shown
+from gateway_service.returning_callers import earlier_notes, with_note_counts
 from gateway_service.task_detail import TaskDetail, task_detail
 from gateway_service.task_list import (
     DEFAULT_LIMIT,
@@ -93,9 +94,10 @@ async def list_tasks(
     start = page_start(ids, *after) if after else 0
     page = matching[start : start + limit]
     items = page if query.q else await shown(resources, caller, page, now)
+    notes = await earlier_notes(resources, caller.tenant_id, items, now)
     end = start + len(page)
     return TaskPage(
-        items=items,
+        items=with_note_counts(items, notes),
         next_cursor=encode_cursor(query, end, ids[end - 1]) if end < len(ids) else None,
         total=len(ids),
         last_event_id=position,
@@ -107,4 +109,8 @@ async def list_tasks(
 async def get_task(caller: Agent, resources: Resourced, user_session_id: TaskId) -> TaskDetail:
     now = datetime.now(UTC)
     view = await own_task(resources, caller, user_session_id, now)
-    return await task_detail(resources, caller, view, now)
+    notes = (await earlier_notes(resources, caller.tenant_id, [view], now)).get(
+        view.user_session_id, []
+    )
+    [view] = with_note_counts([view], {view.user_session_id: notes} if notes else {})
+    return await task_detail(resources, caller, view, now, notes)

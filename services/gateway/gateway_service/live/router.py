@@ -76,7 +76,7 @@ async def open_stream(
         settings.sse_heartbeat_s,
         slot.evicted,
         lambda: live.slots.release(slot),
-        StoredCallerViews(resources.context, tenant),
+        StoredCallerViews(resources.context, tenant, resources.saves),
     )
     try:
         try:

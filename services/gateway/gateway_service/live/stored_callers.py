@@ -17,7 +17,8 @@ from contracts import TaskView
 from pymongo.errors import PyMongoError
 from redis.exceptions import RedisError
 
-from gateway_service.ports import ContextReads
+from gateway_service.ports import ContextReads, SavedWorkLookup
+from gateway_service.returning_callers import notes_by_task, with_note_counts
 
 __all__ = ["StoredCallerViews"]
 
@@ -25,9 +26,14 @@ log = structlog.get_logger(__name__)
 
 
 class StoredCallerViews:
-    def __init__(self, context: ContextReads, tenant_id: str) -> None:
+    def __init__(
+        self, context: ContextReads, tenant_id: str, saves: SavedWorkLookup | None = None
+    ) -> None:
+        """``saves``: where a returning caller's earlier notes are read (None: the live
+        views carry no count of them)."""
         self._context = context
         self._tenant_id = tenant_id
+        self._saves = saves
 
     async def compose(self, view_json: str, view: dict[str, Any]) -> str:
         """``view`` is ``view_json`` parsed; the JSON to send (unchanged unless composed)."""
@@ -47,14 +53,31 @@ class StoredCallerViews:
         return TaskView.model_validate(view).model_copy(update={"caller": found}).model_dump_json()
 
     async def _live(self, view_json: str, view: dict[str, Any]) -> str:
-        """A live view with the caller the context service resolved, as the list shows it;
-        Redis away or nobody resolved: as the queue wrote it (the name upstream sent)."""
+        """A live view with the caller the context service resolved, as the list shows it,
+        and the count of the caller's earlier notes; Redis away or nobody resolved: the
+        queue's caller (the name upstream sent); Mongo away: no count."""
         try:
             resolved = await self._context.live_callers(self._tenant_id, [view["session_id"]])
         except RedisError as error:
             log.warning("live caller not composed: Redis unavailable", error=type(error).__name__)
-            return view_json
+            resolved = {}
         found = resolved.get(view["session_id"])
-        if found is None:
+        task = TaskView.model_validate(view)
+        composed = task if found is None else task.model_copy(update={"caller": found})
+        counted = await self._with_notes(composed)
+        if counted is task:
             return view_json
-        return TaskView.model_validate(view).model_copy(update={"caller": found}).model_dump_json()
+        return counted.model_dump_json()
+
+    async def _with_notes(self, task: TaskView) -> TaskView:
+        if self._saves is None:
+            return task
+        try:
+            notes = await notes_by_task(
+                self._context, self._saves, self._tenant_id, [task], datetime.now(UTC)
+            )
+        except PyMongoError as error:
+            log.warning("earlier notes not counted: Mongo unavailable", error=type(error).__name__)
+            return task
+        [counted] = with_note_counts([task], notes)
+        return counted

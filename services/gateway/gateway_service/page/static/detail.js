@@ -89,6 +89,7 @@ export class DetailPanel {
     this.resultNode = el("div", { class: "widget result-widget" });
     this.transcriptList = null;
     const widgets = [this.resultNode, this.#callerWidget(d, w), this.#serviceWidget(d)];
+    if (d.earlier_notes?.length) widgets.push(earlierNotes(d.earlier_notes));
     if (w.session_details) widgets.push(this.#sessionDetails(d));
     if (w.context_links || w.map) widgets.push(this.#links(d, w));
     // A concluded session's page is today's template with what its service stored (the
@@ -309,4 +310,42 @@ function external(url, text) {
   const safe = safeUrl(url);
   if (!safe) return el("span", { text });
   return el("a", { href: safe, target: "_blank", rel: "noopener noreferrer", text });
+}
+
+/** A returning caller's earlier notes: per earlier session (newest first) its date and
+ * service, the codes' labels and the tags as saved. */
+function earlierNotes(notes) {
+  const list = el("ul", { class: "earlier-notes" });
+  for (const note of notes) {
+    const codes = [
+      note.primary_code ? `Primary: ${note.primary_code}` : null,
+      note.secondary_code ? `Secondary: ${note.secondary_code}` : null,
+    ].filter(Boolean);
+    list.append(
+      el(
+        "li",
+        {},
+        el(
+          "p",
+          { class: "note-when" },
+          el("time", { datetime: note.at, text: fullTime(note.at) }),
+          el("span", { class: "muted", text: ` \u00B7 ${note.service_name}` }),
+        ),
+        codes.length ? el("p", { class: "note-codes", text: codes.join(" \u00B7 ") }) : null,
+        note.tags.length
+          ? el(
+              "ul",
+              { class: "note-tags", "aria-label": "Tags" },
+              ...note.tags.map((tag) => el("li", { class: "chip", text: tag })),
+            )
+          : null,
+      ),
+    );
+  }
+  return el(
+    "section",
+    { class: "widget wide earlier", "aria-labelledby": "earlier-title" },
+    el("h3", { id: "earlier-title", text: "Earlier notes on this caller" }),
+    list,
+  );
 }

@@ -158,6 +158,7 @@ export class TaskList {
               el("span", { text: modalityLabel(view) }),
             ),
             el("span", { class: "service", text: view.service_name || view.service_id || "" }),
+            returningMarker(view.caller?.earlier_notes),
           ),
         ),
         el(
@@ -203,4 +204,18 @@ export class TaskList {
       next.querySelector("button").focus();
     }
   }
+}
+
+/** A returning caller's marker: how many earlier sessions left notes (the detail lists
+ * them). The symbol is hidden from screen readers, the words are read. */
+function returningMarker(count) {
+  if (!count) return null;
+  const notes = count === 1 ? "note" : "notes";
+  const words = `Returning caller, ${count} earlier ${notes}`;
+  return el(
+    "span",
+    { class: "returning", title: words },
+    el("span", { "aria-hidden": "true", text: `\u21BA ${count} ${notes}` }),
+    el("span", { class: "sr", text: words }),
+  );
 }

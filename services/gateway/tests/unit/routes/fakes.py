@@ -119,6 +119,7 @@ class FakeContext:
         self.records: list[StoredContext] = []
         self.listed_after: list[Position | None] = []
         self.stored_of_calls: list[list[tuple[str, str]]] = []
+        self.earlier_reads = 0
 
     async def panels(
         self, tenant_id: str, session_id: str, service_id: str | None, now: datetime
@@ -164,6 +165,33 @@ class FakeContext:
         page = mine[:limit]
         more = len(mine) > limit
         return StoredPage(page, Position(page[-1].stored_at, page[-1].session_id) if more else None)
+
+    async def earlier_sessions(
+        self, tenant_id: str, callers: Mapping[str, str | None], now: datetime
+    ) -> Mapping[str, list[StoredContext]]:
+        """The tenant's unexpired records of the same caller address (compared as given:
+        the key's normalization is the context service's, tested there), of other
+        sessions, newest first, five at most. Counts its calls (``earlier_reads``)."""
+        self.earlier_reads += 1
+        found: dict[str, list[StoredContext]] = {}
+        for session, address in callers.items():
+            mine = sorted(
+                (
+                    r
+                    for r in self.records
+                    if r.tenant_id == tenant_id
+                    and r.expires_at > now
+                    and r.session_id != session
+                    and r.caller is not None
+                    and address is not None
+                    and r.caller.address == address
+                ),
+                key=lambda r: r.stored_at,
+                reverse=True,
+            )[:5]
+            if mine:
+                found[session] = mine
+        return found
 
     async def stored_of(
         self, tenant_id: str, sessions: Collection[tuple[str, str]], now: datetime
@@ -304,6 +332,7 @@ class FakeSaves:
 
     def __init__(self) -> None:
         self.documents: dict[tuple[str, str], Document] = {}
+        self.by_service_session_reads = 0
 
     async def insert_first(self, document: Document) -> Document | None:
         key = (document["tenant_id"], document["user_session_id"])
@@ -323,6 +352,16 @@ class FakeSaves:
 
     async def unfinished(self, saved_before: datetime, limit: int) -> list[Document]:
         return []
+
+    async def of_service_sessions(
+        self, tenant_id: str, service_session_ids: Collection[str]
+    ) -> list[Document]:
+        self.by_service_session_reads += 1
+        return [
+            d
+            for (tenant, _), d in self.documents.items()
+            if tenant == tenant_id and d.get("service_session_id") in service_session_ids
+        ]
 
 
 class FakeTags:
