@@ -78,7 +78,13 @@ async def validated(stage: Stage, total: int) -> Timed:
 
 async def naive(stage: Stage, total: int) -> Timed:
     redis = stage.servers.redis_client()
-    broker = KafkaBroker(bootstrap_list(stage.servers.kafka_bootstrap_servers), logger=None)
+    # It only consumes; built like every producer of the product all the same.
+    broker = KafkaBroker(
+        bootstrap_list(stage.servers.kafka_bootstrap_servers),
+        acks="all",
+        enable_idempotence=True,
+        logger=None,
+    )
     done = asyncio.Event()
     seen = 0
     prefix = f"{stage.key_prefix}:naive"
