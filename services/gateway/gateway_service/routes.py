@@ -2,7 +2,17 @@
 
 from fastapi import APIRouter
 
-from gateway_service.api import admin, admin_history, after_call_work, email, me, owner, tasks
+from gateway_service.api import (
+    admin,
+    admin_history,
+    admin_imports,
+    admin_tenant,
+    after_call_work,
+    email,
+    me,
+    owner,
+    tasks,
+)
 from gateway_service.auth import sign_in_routes
 from gateway_service.live import router as live
 from gateway_service.page import routes as page
@@ -16,6 +26,8 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     owner.router,
     admin.router,
     admin_history.router,
+    admin_tenant.router,
+    admin_imports.router,
 )
 """Routers under /api/v1; each of their routes requires a signed-in caller, and their
 writes and reads count against the caller's rate limits (``limits.limit_writes``,
