@@ -202,26 +202,25 @@ async def test_crm_tests_are_limited_per_tenant(
 ) -> None:
     if time.time() % 60 > 50:  # one minute's count throughout
         await asyncio.sleep(61 - time.time() % 60)
-    async with isolated_gateway(
+    async with (
+        isolated_gateway(
         servers, redis_keys, mongo_databases, kafka_topics, crm_tests_per_minute=3
-    ) as gateway:
-        async with (
-            client(gateway) as ada,
-            client(gateway, user="bob") as bob,
-            client(gateway, "globex") as globex,
-        ):
-            await save(ada, crm_url_template=crm.template())
-            await save(globex, crm_url_template=crm.template())
-            statuses = [
-                (await who.post(CRM_TEST, json={"address": KNOWN})).status_code
-                for who in (ada, bob, ada)
-            ]
-            assert statuses == [200, 200, 200]
-            beyond = await bob.post(CRM_TEST, json={"address": KNOWN})
-            assert beyond.status_code == 429
-            assert "at most 3 CRM tests a minute" in beyond.json()["detail"]
-            assert int(beyond.headers["Retry-After"]) <= 60
-            # Another tenant's budget is its own; saving settings is not held either.
-            assert (await globex.post(CRM_TEST, json={"address": KNOWN})).status_code == 200
-            assert (await save(ada, crm_url_template=crm.template("fail"))).status_code == 200
+    ) as gateway, client(gateway) as ada,
+        client(gateway, user="bob") as bob,
+        client(gateway, "globex") as globex,
+    ):
+        await save(ada, crm_url_template=crm.template())
+        await save(globex, crm_url_template=crm.template())
+        statuses = [
+            (await who.post(CRM_TEST, json={"address": KNOWN})).status_code
+            for who in (ada, bob, ada)
+        ]
+        assert statuses == [200, 200, 200]
+        beyond = await bob.post(CRM_TEST, json={"address": KNOWN})
+        assert beyond.status_code == 429
+        assert "at most 3 CRM tests a minute" in beyond.json()["detail"]
+        assert int(beyond.headers["Retry-After"]) <= 60
+        # Another tenant's budget is its own; saving settings is not held either.
+        assert (await globex.post(CRM_TEST, json={"address": KNOWN})).status_code == 200
+        assert (await save(ada, crm_url_template=crm.template("fail"))).status_code == 200
     assert crm.hits["crm"] == 4
