@@ -75,7 +75,7 @@ async def test_a_broken_rule_is_422_on_its_field_and_never_echoes_the_value(
 ) -> None:
     host_from_data = f"https://{{system.caller}}.example.com/c?key={SECRET}"
     async with client(gateway) as admin:
-        cases = [
+        cases: list[tuple[dict[str, Any], str]] = [
             ({"crm_url_template": host_from_data}, "crm_url_template"),
             ({"crm_url_template": f"ftp://crm.example.com/{SECRET}"}, "crm_url_template"),
             (
@@ -204,8 +204,9 @@ async def test_crm_tests_are_limited_per_tenant(
         await asyncio.sleep(61 - time.time() % 60)
     async with (
         isolated_gateway(
-        servers, redis_keys, mongo_databases, kafka_topics, crm_tests_per_minute=3
-    ) as gateway, client(gateway) as ada,
+            servers, redis_keys, mongo_databases, kafka_topics, crm_tests_per_minute=3
+        ) as gateway,
+        client(gateway) as ada,
         client(gateway, user="bob") as bob,
         client(gateway, "globex") as globex,
     ):
