@@ -67,6 +67,22 @@ class ImportResult(BaseModel):
     )
 
 
+class ImportLimits(BaseModel):
+    max_bytes: int = Field(description="The largest file taken (GATEWAY_MAX_IMPORT_BYTES).")
+    max_rows: int
+    columns: dict[str, list[str]] = Field(description="Each kind's columns.")
+
+
+@router.get("/limits", response_model=ImportLimits)
+async def import_limits(caller: Admin, resources: Resourced) -> ImportLimits:
+    """What a file may hold: the screen checks a file's size before sending it."""
+    return ImportLimits(
+        max_bytes=resources.settings.max_import_bytes,
+        max_rows=MAX_ROWS,
+        columns={kind: list(names) for kind, names in COLUMNS.items()},
+    )
+
+
 @router.post("/{kind}", response_model=ImportResult, openapi_extra=_CSV_BODY)
 async def import_file(
     kind: Literal["contacts", "directory"],

@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 
 from context_service.crm_probe import ANSWER_FIELDS, MAX_ANSWER_BYTES
 from contracts import TenantSettings, TenantSettingsSpec
+from contracts.templates import MAX_TEMPLATE_CHARS
 from fastapi import APIRouter, HTTPException, status
 from fastapi.exceptions import RequestValidationError
 from mysessions_platform.service_settings.store import SettingsConflict
@@ -51,6 +52,7 @@ class TenantSettingsUpdate(BaseModel):
 
     crm_url_template: str | None = Field(
         default=None,
+        max_length=MAX_TEMPLATE_CHARS,
         description="The CRM lookup's URL with {system.caller}; null for no CRM. Rules as "
         "for every URL template: http or https, scheme and host literal, at most 2,048 "
         "characters.",
