@@ -3,9 +3,11 @@
 Reading is synchronous and bounded (``adapters.contact_csv``); writing is the idempotent
 upsert by contact id or UPN. Rows in error are skipped and reported by row number; the
 rest is imported. Published for ``mysessions contacts import`` (and the demo's contacts),
-with the file's columns, its row limit and the region check the command validates with.
+with the file's columns, its row limit and the region check the command validates with;
+and for the gateway's admin screen, which uploads the same files (``parse_bytes``).
 """
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,8 +33,12 @@ __all__ = [
     "MAX_ROWS",
     "FileRejected",
     "ImportReport",
+    "Kind",
+    "ParsedFile",
+    "RowError",
     "check_region",
     "import_parsed",
+    "parse_bytes",
     "parse_rows",
     "read_file",
 ]
@@ -55,6 +61,16 @@ def read_file(path: Path, kind: Kind, region: str | None) -> ParsedFile:
             return parse_rows(lines, kind, region)
     except UnicodeDecodeError:
         raise FileRejected("the file is not UTF-8 text") from None
+
+
+def parse_bytes(data: bytes, kind: Kind, region: str | None) -> ParsedFile:
+    """An uploaded file, read as ``read_file`` reads one from disk (UTF-8, a byte-order mark
+    allowed). Pure CPU on a bounded input: an event loop runs it in a thread."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FileRejected("the file is not UTF-8 text") from None
+    return parse_rows(io.StringIO(text, newline=""), kind, region)
 
 
 async def import_parsed(

@@ -4,14 +4,17 @@ import uvicorn
 from mysessions_platform.logging import configure_logging
 
 from gateway_service.app import create_app
+from gateway_service.heap import freeze_start_up_heap
 from gateway_service.settings import load_settings
 
 
 def main(host: str | None = None, port: int | None = None) -> None:
     settings = load_settings(host=host, port=port)
     configure_logging(settings.log_level)
+    app = create_app(settings)
+    freeze_start_up_heap()
     uvicorn.run(
-        create_app(settings),
+        app,
         host=settings.host,
         port=settings.port,
         log_config=None,  # structlog's configuration stays in force

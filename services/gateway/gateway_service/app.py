@@ -79,7 +79,11 @@ def create_app(
     )
     app.state.metrics = GatewayMetrics()
     app.state.metrics.sse_clients(lambda: _streams_open(app))
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        max_import_bytes=settings.max_import_bytes,
+    )
     app.add_middleware(RequestMetrics, metrics=app.state.metrics)
     answer_outages(app)
     for router in API_ROUTERS:

@@ -22,7 +22,14 @@ from gateway_service.auth.dependencies import Caller, Resourced
 from gateway_service.auth.principal import Principal
 from gateway_service.ports import Ports
 
-__all__ = ["BUDGET_KEYS", "BodySizeLimit", "limit_reads", "limit_writes"]
+__all__ = [
+    "BUDGET_KEYS",
+    "IMPORTS_PATH",
+    "BodySizeLimit",
+    "limit_crm_tests",
+    "limit_reads",
+    "limit_writes",
+]
 
 _READS: Final = frozenset({"GET", "HEAD"})
 _NOT_COUNTED: Final = frozenset({"OPTIONS"})
@@ -39,7 +46,9 @@ class _Budget:
 
 _WRITES: Final = _Budget("writes", "changes")
 _READ_BUDGET: Final = _Budget("reads", "reads")
-BUDGET_KEYS: Final = (_WRITES.key, _READ_BUDGET.key)
+_CRM_TESTS: Final = _Budget("crm-tests", "CRM tests")
+"""Counted per tenant, not per user: it is the tenant's CRM that is asked."""
+BUDGET_KEYS: Final = (_WRITES.key, _READ_BUDGET.key, _CRM_TESTS.key)
 """Every budget's key part: unprovisioning erases the counters of each (their names carry
 the users' ids)."""
 
@@ -58,12 +67,19 @@ async def limit_reads(request: Request, caller: Caller, resources: Resourced) ->
     await _count(_READ_BUDGET, resources.settings.reads_per_minute, caller, resources)
 
 
-async def _count(budget: _Budget, allowed: int, caller: Principal, resources: Ports) -> None:
-    window = int(time.time() // 60)
-    key = (
-        f"{check_prefix(resources.settings.queue_key_prefix)}:gateway:{budget.key}:"
-        f"{hash_tag(caller.tenant_id, caller.user_id)}:{window}"
+async def limit_crm_tests(caller: Principal, resources: Ports) -> None:
+    """Counts one CRM test of the caller's tenant; 429 beyond the minute's allowance."""
+    await _count(
+        _CRM_TESTS, resources.settings.crm_tests_per_minute, caller, resources, per_user=False
     )
+
+
+async def _count(
+    budget: _Budget, allowed: int, caller: Principal, resources: Ports, *, per_user: bool = True
+) -> None:
+    window = int(time.time() // 60)
+    tag = hash_tag(caller.tenant_id, caller.user_id) if per_user else hash_tag(caller.tenant_id)
+    key = f"{check_prefix(resources.settings.queue_key_prefix)}:gateway:{budget.key}:{tag}:{window}"
     try:
         count = await resources.requests.add(key, 120)
     except (RedisError, RedisClusterException):
@@ -81,32 +97,39 @@ async def _count(budget: _Budget, allowed: int, caller: Principal, resources: Po
         )
 
 
+IMPORTS_PATH: Final = "/api/v1/admin/imports/"
+"""The upload routes, allowed ``max_import_bytes`` instead of ``max_body_bytes``."""
+
+
 class BodySizeLimit:
-    """ASGI middleware: 413 for a body larger than ``max_bytes`` (declared or streamed).
+    """ASGI middleware: 413 for a body larger than ``max_bytes`` (declared or streamed);
+    for paths under ``IMPORTS_PATH``, ``max_import_bytes`` (a CSV file, not a form).
 
     A declared ``Content-Length`` is checked before anything is read (the server delivers
     no more than it declares). A body without one (chunked) is read here first, up to the
     limit, and handed on whole: refusing it from inside the app's ``receive`` would not
     work, since FastAPI turns any error while reading a body into 400 "error parsing"."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, max_import_bytes: int | None = None) -> None:
         self._app = app
         self._max = max_bytes
+        self._max_import = max_import_bytes if max_import_bytes is not None else max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self._app(scope, receive, send)
             return
+        limit = self._max_import if scope["path"].startswith(IMPORTS_PATH) else self._max
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None:
-            if not declared.isdigit() or int(declared) > self._max:
-                await _too_large(send, self._max)
+            if not declared.isdigit() or int(declared) > limit:
+                await _too_large(send, limit)
                 return
             await self._app(scope, receive, send)
             return
-        body = await _read_up_to(receive, self._max)
+        body = await _read_up_to(receive, limit)
         if body is None:
-            await _too_large(send, self._max)
+            await _too_large(send, limit)
             return
         await self._app(scope, _replay(body, receive), send)
 

@@ -1,6 +1,6 @@
 """Unprovisioning the gateway's rate counters (``<prefix>:gateway:<budget>:{tenant:user}:…``
-for writes and for reads, two minutes each): a tenant's are deleted with it, since their
-names carry its users' ids."""
+for writes and for reads, ``{tenant}`` for CRM tests, two minutes each): a tenant's are
+deleted with it, since their names carry its id and its users' ids."""
 
 from mysessions_platform.erasure import Counts, Scope, delete_keys, scan_keys, tenant_tag_glob
 from redis.asyncio import Redis

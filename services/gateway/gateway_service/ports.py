@@ -44,6 +44,7 @@ from gateway_service.email.ports import EmailPorts
 from gateway_service.live.resources import LiveResources
 from gateway_service.request_counts import RequestCounter
 from gateway_service.settings import GatewaySettings
+from gateway_service.tenant.ports import TenantPorts
 
 __all__ = [
     "CatalogItems",
@@ -231,3 +232,5 @@ class Ports:
     unprovision: Unprovisioner
     live: LiveResources
     """The live streams' own Redis client and their bound."""
+    tenant: TenantPorts
+    """The tenant admin's tenant settings, CRM test and address-book imports."""

@@ -3,7 +3,7 @@ and the ports built on them (``gateway_service.ports``). Opened in the app's lif
 never at import: the composition root of the real adapters."""
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
 from acw.service import AcwPorts
@@ -37,6 +37,7 @@ from gateway_service.live.resources import open_live
 from gateway_service.ports import CatalogPorts, Ports
 from gateway_service.request_counts import RedisRequestCounter
 from gateway_service.settings import GatewaySettings
+from gateway_service.tenant.adapters import open_tenant_ports
 from gateway_service.unprovisioning import Stores, StoresEraser
 
 
@@ -72,7 +73,7 @@ async def open_resources(
         bootstrap_servers=settings.kafka_bootstrap_servers, enable_idempotence=True, acks="all"
     )
     try:
-        async with mongo_client(settings.mongodb_url) as client:
+        async with AsyncExitStack() as stack, mongo_client(settings.mongodb_url) as client:
             database = mongo_database(client)
             saves, tags = AcwSaves(database), TagCounts(database)
             await saves.ensure_indexes()
@@ -95,6 +96,7 @@ async def open_resources(
             await context.ensure_indexes()
             history = HistoryListing(database)
             await history.ensure_indexes()
+            tenant = await stack.enter_async_context(open_tenant_ports(database))
             yield Resources(
                 settings=settings,
                 redis=redis,
@@ -136,6 +138,7 @@ async def open_resources(
                 verifier=verifier_for(settings, demo if settings.mode == "demo" else None),
                 demo=demo if settings.mode == "demo" else None,
                 live=live,
+                tenant=tenant,
             )
     finally:
         await producer.stop()

@@ -6,6 +6,8 @@ from gateway_service.api import (
     admin,
     admin_catalogs,
     admin_history,
+    admin_imports,
+    admin_tenant,
     after_call_work,
     email,
     me,
@@ -26,6 +28,8 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     admin.router,
     admin_history.router,
     admin_catalogs.router,
+    admin_tenant.router,
+    admin_imports.router,
 )
 """Routers under /api/v1; each of their routes requires a signed-in caller, and their
 writes and reads count against the caller's rate limits (``limits.limit_writes``,

@@ -87,6 +87,13 @@ class GatewaySettings(ServerSettings):
 
     # Bounds (checked at the edge; see the README's "Gateway limits").
     max_body_bytes: int = Field(default=256 * 1024, ge=1024, le=16 * 1024 * 1024)
+    max_import_bytes: int = Field(default=8 * 1024 * 1024, ge=1024, le=64 * 1024 * 1024)
+    """The one larger body: a tenant admin's address-book or directory CSV upload
+    (``/api/v1/admin/imports/...``), checked at the edge like every other body. 8 MiB holds
+    100,000 typical rows (the parser's own row limit) with room to spare."""
+    crm_tests_per_minute: int = Field(default=10, ge=1, le=600)
+    """Per tenant (every admin of it together, every gateway instance): the admin screen's
+    CRM test calls the tenant's CRM, so it must not become a way to hammer it."""
     writes_per_minute: int = Field(default=120, ge=1)
     """Per user; a write beyond it answers 429 with Retry-After."""
     reads_per_minute: int = Field(default=600, ge=1)

@@ -30,9 +30,14 @@ from context_service.domain import FIELD_LIMITS, Caller
 __all__ = [
     "ANSWER_FIELDS",
     "CALLER_PLACEHOLDER",
+    "LOOKUP_FAILURES",
     "CrmConfig",
+    "CrmFailure",
     "HttpCrm",
     "caller_from_answer",
+    "crm_client",
+    "failure_reason",
+    "fetch_caller",
     "render_url",
 ]
 
@@ -57,6 +62,17 @@ class CrmConfig:
 
 class CrmFailure(Exception):
     """Why a lookup failed; the message never holds the address or the URL."""
+
+
+LOOKUP_FAILURES: Final = (CrmFailure, httpx.HTTPError, httpx.InvalidURL, TimeoutError)
+"""What a lookup may raise that is the CRM's failure (not a cancellation)."""
+
+
+def crm_client() -> httpx.AsyncClient:
+    """The CRM's HTTP client as the worker opens it: httpx's defaults, so a redirect is
+    never followed (an answer of 3xx is a failure) and the template's host is the only one
+    ever asked. The admin's CRM test opens the same."""
+    return httpx.AsyncClient()
 
 
 def render_url(template: str, address: str) -> str:
@@ -136,12 +152,12 @@ class HttpCrm:
         try:
             timeout_s = self._timeout_for(tenant) or self._config.timeout_s
             answer = await self._fetch(render_url(template, address), address, timeout_s)
-        except (CrmFailure, httpx.HTTPError, httpx.InvalidURL, TimeoutError) as failure:
+        except LOOKUP_FAILURES as failure:
             breaker.record_failure()
             log.warning(
                 "crm_lookup_failed",
                 tenant_id=tenant,
-                reason=_reason(failure),
+                reason=failure_reason(failure),
                 circuit=breaker.state,
             )
             return None
@@ -153,37 +169,51 @@ class HttpCrm:
         return answer
 
     async def _fetch(self, url: str, address: str, timeout_s: float) -> Caller | None:
-        async with asyncio.timeout(timeout_s):
-            async with self._client.stream(
-                "GET",
-                url,
-                headers={"Accept": "application/json"},
-                timeout=timeout_s,
-            ) as response:
-                if response.status_code in NOT_KNOWN:
-                    return None
-                if response.status_code != 200:
-                    raise CrmFailure(f"the CRM answered HTTP {response.status_code}")
-                body = await self._read_bounded(response)
-        try:
-            answer = json.loads(body) if body.strip() else None
-        except ValueError:
-            raise CrmFailure("the CRM answer is not JSON") from None
-        return caller_from_answer(answer, address)
-
-    async def _read_bounded(self, response: httpx.Response) -> bytes:
-        body = bytearray()
-        async for chunk in response.aiter_bytes():
-            body += chunk
-            if len(body) > self._config.max_answer_bytes:
-                raise CrmFailure(f"the CRM answer exceeds {self._config.max_answer_bytes} bytes")
-        return bytes(body)
+        return await fetch_caller(
+            self._client, url, address, timeout_s, self._config.max_answer_bytes
+        )
 
 
-def _reason(failure: Exception) -> str:
+async def fetch_caller(
+    client: httpx.AsyncClient, url: str, address: str, timeout_s: float, max_answer_bytes: int
+) -> Caller | None:
+    """One lookup under a total deadline, the answer read up to ``max_answer_bytes``: the
+    caller it names, ``None`` when the CRM does not know them; raises ``CrmFailure``,
+    ``httpx.HTTPError`` or ``TimeoutError`` otherwise (``failure_reason`` words them)."""
+    async with asyncio.timeout(timeout_s):
+        async with client.stream(
+            "GET",
+            url,
+            headers={"Accept": "application/json"},
+            timeout=timeout_s,
+        ) as response:
+            if response.status_code in NOT_KNOWN:
+                return None
+            if response.status_code != 200:
+                raise CrmFailure(f"the CRM answered HTTP {response.status_code}")
+            body = await _read_bounded(response, max_answer_bytes)
+    try:
+        answer = json.loads(body) if body.strip() else None
+    except ValueError:
+        raise CrmFailure("the CRM answer is not JSON") from None
+    return caller_from_answer(answer, address)
+
+
+async def _read_bounded(response: httpx.Response, max_answer_bytes: int) -> bytes:
+    body = bytearray()
+    async for chunk in response.aiter_bytes():
+        body += chunk
+        if len(body) > max_answer_bytes:
+            raise CrmFailure(f"the CRM answer exceeds {max_answer_bytes} bytes")
+    return bytes(body)
+
+
+def failure_reason(failure: Exception) -> str:
     """A reason fit for logs: httpx messages may quote the URL, which holds the address."""
     if isinstance(failure, CrmFailure):
         return str(failure)
     if isinstance(failure, TimeoutError | httpx.TimeoutException):
         return "timeout"
+    if isinstance(failure, httpx.ConnectError):
+        return "the CRM cannot be reached (ConnectError)"
     return type(failure).__name__

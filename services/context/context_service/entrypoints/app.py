@@ -15,6 +15,7 @@ from mysessions_platform.worker.shell import Client, Subscription, WorkerApp, Wo
 from pymongo import AsyncMongoClient
 from redis.asyncio import Redis
 
+from context_service.adapters.crm import crm_client
 from context_service.adapters.live_store import LiveContextStore
 from context_service.adapters.stored_context import StoredContextStore
 from context_service.caller_resolver import ensure_caller_indexes, make_caller_resolver
@@ -39,7 +40,7 @@ def create_app(
     shell = WorkerShell("context", settings)
     redis = redis or settings.redis_client()  # connects lazily, on first command
     mongo = mongo or connect(settings.mongodb_url)  # connects lazily too
-    http = http or httpx.AsyncClient()
+    http = http or crm_client()
     database = mongo_database(mongo)
     cache = SettingsCache(
         ServiceSettingsStore(database),

@@ -2,8 +2,8 @@
 query and body parameters each route takes (read from the app's own routes and OpenAPI),
 and hypothesis strategies that fill them with identifiers of the attacker's choosing.
 
-A route under /api the test cannot aim at (not an HTTP route, a body that is not JSON)
-fails the test loudly: the authorization test must cover every route there is.
+A route under /api the test cannot aim at (not an HTTP route, a body that is neither JSON
+nor a CSV file) fails the test loudly: the authorization test must cover every route there is.
 """
 
 import re
@@ -29,6 +29,8 @@ class Target:
     """(name, schema) of each query parameter."""
     body: dict[str, Any] | None
     """The JSON body's schema (refs into ``components``), or None for no body."""
+    upload: bytes | None = None
+    """For a route that takes a CSV file (the admin's imports): the file sent."""
 
     @property
     def name(self) -> str:
@@ -73,11 +75,17 @@ def _target(route: APIRoute, path: str, method: str, spec: dict[str, Any]) -> Ta
     body = None
     if "requestBody" in operation:
         content = operation["requestBody"].get("content", {})
+        if "text/csv" in content:
+            return Target(method, path, path_params, query, None, CSV_UPLOAD)
         if "application/json" not in content:
             raise Unexercisable(f"{method} {path}: a body that is not JSON ({list(content)})")
         body = content["application/json"].get("schema", {})
     return Target(method, path, path_params, query, body)
 
+
+CSV_UPLOAD = b"id,display_name,emails\r\nvictim-contact,Mallory,mallory@example.com\r\n"
+"""An address book naming the victim's contact id: imported, if at all, into the
+attacker's own tenant (the victim's book must be unchanged afterwards)."""
 
 ODD_IDS = (
     "",

@@ -231,6 +231,8 @@ async def test_no_request_reaches_another_agents_tasks(gateway: RunningGateway) 
             ) -> None:
                 aimed[target.name] += 1
                 sent = {"params": query} | ({"json": body} if target.body is not None else {})
+                if target.upload is not None:
+                    sent["content"] = target.upload
                 status, text = _send(client, target.method, path, tokens[attacker], sent)
                 said = unquote(unquote(path)) + json.dumps([query, body]) + path
                 where = f"{attacker} {target.method} {path} {sent}: {status} {text[:300]}"

@@ -1,11 +1,13 @@
 // The tenant admin's screen: the historical sessions (admin-history.js), the catalogs
-// (admin-catalogs.js), the stored context
+// (admin-catalogs.js), the CRM settings and address-book imports (admin-tenant.js), the
+// stored context
 // records (GET /api/v1/admin/stored-sessions) with search and expiry, and unprovisioning (POST /api/v1/admin/unprovision) confirmed by
 // typing the id to erase again. The server checks the confirmation too; the button only
 // becomes active once the typed id matches.
 
 import { startCatalogs } from "./admin-catalogs.js";
 import { startHistory } from "./admin-history.js";
+import { startTenant } from "./admin-tenant.js";
 import { api, el } from "./common.js";
 import { $, fieldProblems, say, signedInAs, when } from "./screens.js";
 
@@ -19,7 +21,7 @@ async function start() {
     "tenant_admin",
     "This screen is for tenant admins; your sign-in has no tenant admin role.",
   );
-  if (me) await Promise.all([startHistory(), load(true), startCatalogs()]);
+  if (me) await Promise.all([startHistory(), load(true), startCatalogs(), startTenant()]);
 }
 
 function daysLeft(iso) {

@@ -44,6 +44,7 @@ from .fakes import (
     NoReplies,
     RecordingEraser,
 )
+from .tenant_fakes import TenantFakes
 
 ISSUER = "https://issuer.test"
 AUDIENCE = "my-sessions-tests"
@@ -73,6 +74,7 @@ class Fakes:
     published: FakePublisher = field(default_factory=FakePublisher)
     requests: CountingRequests = field(default_factory=CountingRequests)
     eraser: RecordingEraser = field(default_factory=RecordingEraser)
+    tenant: TenantFakes = field(default_factory=TenantFakes)
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,7 @@ def ports_of(settings: GatewaySettings, signer: DemoSigner, fakes: Fakes) -> Por
         unprovision=fakes.eraser,
         # A client to nowhere (redis-py connects on first use): nothing here streams.
         live=open_live(settings),
+        tenant=fakes.tenant.ports(),
     )
 
 
