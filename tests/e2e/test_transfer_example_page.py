@@ -214,9 +214,9 @@ async def test_the_documentations_transfer_example_with_a_directory_caller(
     assert sorted(r.service_id for r in records) == ["svc-a", "svc-c"]
     assert {(r.caller.address, r.caller.display_name) for r in records if r.caller} == {(UPN, None)}
     reader = QueueTaskReader(world.gateway.resources.redis, world.pipeline.prefix)
-    kept = await reader.tasks_of_session(TENANT, AGENT, SESSION)
-    assert len(kept) == 3
-    assert {(t.caller_address, t.caller_kind, t.caller_display_name) for t in kept} == {
+    ended = await reader.tasks_of_session(TENANT, AGENT, SESSION)
+    assert len(ended) == 3
+    assert {(t.caller_address, t.caller_kind, t.caller_display_name) for t in ended} == {
         (UPN, "upn", None)
     }
 
