@@ -4,15 +4,17 @@ tenant's user directory goes from service A (stores context) to B (stores nothin
 context workers. Then, as the documentation's table shows it:
 
 - A: John Doe, German, #1111 (all set in A);
-- B: "Not Available" for everything it would have stored;
+- B: John Doe (footnote (1)), and "Not Available" for everything it would have stored;
 - C: John Doe and German (from Service A), Male and #3151 (from Service B), each value
   naming the service that set it;
 
-"John Doe" comes from the directory every time it is shown (footnote (1): the record keeps
-only the address and ``source: directory``), in the detail panels, the history rows and the
-admin's historical sessions. And the concluded session's embedded context (issue 17, item
-6) is the service's template configured NOW with the data its service stored THEN, "Not
-Available" where it stored nothing, framed under the page's unchanged policy.
+"John Doe" comes from the directory every time it is shown (footnote (1): the records keep
+only the address and ``source: directory``; B's ended task, of the tenant's own user,
+keeps only the UPN), in the detail panels, the history rows and the admin's historical
+sessions (there A and C only: reporting's records keep no caller, and B stored none). And
+the concluded session's embedded context (issue 17, item 6) is the service's template
+configured NOW with the data its service stored THEN, "Not Available" where it stored
+nothing, framed under the page's unchanged policy.
 
 Screenshots in artifacts/screenshots/, axe-core clean on each screen.
 """
@@ -31,6 +33,7 @@ from integration.scenario import AGENT, TENANT
 from mysessions_platform.service_settings.store import ServiceSettingsStore
 from mysessions_platform.testing.kafka_reading import wait_for
 from playwright.async_api import BrowserContext, Locator, Page, expect
+from queue_service.read import QueueTaskReader
 from reporting_service.adapters.records_store import RECORDS, to_document
 
 from .browser import axe_violations, screenshot
@@ -139,11 +142,16 @@ async def open_task(page: Page, service: str) -> Locator:
     return detail
 
 
-async def session_details(detail: Locator) -> list[tuple[str, str]]:
+async def shows_details(detail: Locator, expected: list[tuple[str, str]]) -> None:
+    """The Session details widget shows exactly these (name, value) pairs, waiting for the
+    panel of the task just opened (the previous one's caller may read the same: John Doe)."""
     box = detail.locator(".widget", has_text="Session details")
-    names = await box.locator("dt").all_inner_texts()
-    values = await box.locator("dd").all_inner_texts()
-    return list(zip(names, values, strict=True))
+    if not expected:
+        await expect(box.locator("dt")).to_have_count(0)
+        await expect(box.locator("dd")).to_have_count(0)
+        return
+    await expect(box.locator("dt")).to_have_text([name for name, _ in expected])
+    await expect(box.locator("dd")).to_have_text([value for _, value in expected])
 
 
 async def no_violations(page: Page, axe: str) -> None:
@@ -157,20 +165,20 @@ async def test_the_documentations_transfer_example_with_a_directory_caller(
     await concluded(world)
     page = await world.open_page(browser)
 
-    # The history rows: John Doe where the service stored context, from the directory.
+    # The history rows: John Doe in every service, from the directory; in B, which stored
+    # nothing, from the UPN its ended task kept.
     rows = {s: page.locator(f'li.task[data-id="{task_of(s)}"] .caller') for s in SERVICES}
     await expect(rows["svc-a"]).to_have_text("John Doe")
-    await expect(rows["svc-b"]).to_have_text("Not Available")
+    await expect(rows["svc-b"]).to_have_text("John Doe")
     await expect(rows["svc-c"]).to_have_text("John Doe")
 
     detail = await open_task(page, "svc-a")
+    await shows_details(
+        detail,
+        [("Customer Name", "John Doe"), ("Spoken Language", "German"), ("Ticket ID", "#1111")],
+    )
     await expect(detail.locator(".caller-name")).to_have_text("John Doe")
     await expect(detail.locator(".caller-address")).to_have_text(UPN)
-    assert await session_details(detail) == [
-        ("Customer Name", "John Doe"),
-        ("Spoken Language", "German"),
-        ("Ticket ID", "#1111"),
-    ]
     await screenshot(page, "transfer-example-service-a")
     await no_violations(page, axe)
 
@@ -178,28 +186,39 @@ async def test_the_documentations_transfer_example_with_a_directory_caller(
     await expect(detail.locator(".widget", has_text="Session details")).to_contain_text(
         "Not Available"
     )
-    await expect(detail.locator(".caller-name")).to_have_text("Not Available")
-    assert await session_details(detail) == []
+    await shows_details(detail, [])
+    await expect(detail.locator(".caller-name")).to_have_text("John Doe")
+    await expect(detail.locator(".caller-address")).to_have_text(UPN)
     await screenshot(page, "transfer-example-service-b")
     await no_violations(page, axe)
 
     detail = await open_task(page, "svc-c")
+    await shows_details(
+        detail,
+        [
+            ("Customer Name", "John Doe (from Service A)"),
+            ("Spoken Language", "German (from Service A)"),
+            ("Gender", "Male (from Service B)"),
+            ("Ticket ID", "#3151 (from Service B)"),
+        ],
+    )
     await expect(detail.locator(".caller-name")).to_have_text("John Doe")
-    assert await session_details(detail) == [
-        ("Customer Name", "John Doe (from Service A)"),
-        ("Spoken Language", "German (from Service A)"),
-        ("Gender", "Male (from Service B)"),
-        ("Ticket ID", "#3151 (from Service B)"),
-    ]
     await screenshot(page, "transfer-example-service-c")
     await no_violations(page, axe)
 
-    # Shown, never stored: the records keep the directory caller's address only.
+    # Shown, never stored: the records keep the directory caller's address only, and so
+    # do the queue's ended tasks (Redis), the name nowhere.
     records = await StoredContextStore(world.database).for_session(
         TENANT, SESSION, datetime.now(UTC)
     )
     assert sorted(r.service_id for r in records) == ["svc-a", "svc-c"]
     assert {(r.caller.address, r.caller.display_name) for r in records if r.caller} == {(UPN, None)}
+    reader = QueueTaskReader(world.gateway.resources.redis, world.pipeline.prefix)
+    ended = await reader.tasks_of_session(TENANT, AGENT, SESSION)
+    assert len(ended) == 3
+    assert {(t.caller_address, t.caller_kind, t.caller_display_name) for t in ended} == {
+        (UPN, "upn", None)
+    }
 
     # The admin's historical sessions: reporting's records of the three service sessions
     # (the reporting worker does not run here), joined with what A and C stored.

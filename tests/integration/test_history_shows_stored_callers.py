@@ -1,7 +1,10 @@
-"""An agent's history composes the queue's tasks (which keep no caller once ended) with the
+"""An agent's history composes the queue's tasks (which keep no customer once ended) with the
 context service's stored records: the caller shows where the task's service stored context,
-"Not Available" where it did not. The documentation's transfer example, A → B → C, with an
-agent answering in each service, through the real queue and context workers and the CLI."""
+"Not Available" where it did not. One of the tenant's own users (a UPN the directory knows)
+is named in every service's history, B's included: the queue keeps that UPN, nothing else,
+and the name comes from the directory when shown (the documentation's "John Doe (1)"). The
+documentation's transfer example, A → B → C, with an agent answering in each service,
+through the real queue and context workers and the CLI."""
 
 import json
 from datetime import timedelta
@@ -10,6 +13,7 @@ from uuid import UUID, uuid5
 
 import contracts as c
 import pytest
+from context_service.adapters.directory import MongoDirectory
 from context_service.entrypoints.app import create_app as create_context
 from context_service.settings import ContextSettings
 from context_service.transfer_example import (
@@ -37,6 +41,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
 AGENT = "agent-7"
 NAME = "Tomasz Morgan"
+JOHN_DOE = "John Doe"
 NAMESPACE = UUID("0f7e5a10-9a7b-4d0e-8c61-00000000a9e7")
 
 
@@ -77,15 +82,21 @@ async def history_callers(
     *,
     contact: bool,
     caller_name: str | None = None,
+    directory_upn: str | None = None,
 ) -> dict[str, Any]:
     """The agent's history (``mysessions view``) after the transfer example: the caller by
     service. ``contact``: the address book knows the caller; ``caller_name``: the name the
-    session's start event carries."""
+    session's start event carries; ``directory_upn``: the caller is this user of the
+    tenant's directory (John Doe), calling by UPN."""
     tenant, session = f"t-{redis_keys.prefix[-8:]}", "s-history"
     database = mongo_databases.create("hist")
     await apply_settings(database, tenant)
     if contact:
         await add_contact(database, tenant)
+    if directory_upn is not None:
+        await MongoDirectory(database).collection.insert_one(
+            {"tenant_id": tenant, "upn": directory_upn, "display_name": JOHN_DOE}
+        )
     pipeline = await make_pipeline(servers, kafka_topics, redis_keys.prefix, database.name)
     queue = pipeline.queue.model_copy(update={"history_days": 3650})
     context = ContextSettings().model_copy(
@@ -101,11 +112,14 @@ async def history_callers(
         }
     )
     stream = events(tenant, session)
+    start = stream[0]
+    assert isinstance(start, c.SessionStarted)
     if caller_name is not None:
-        start = stream[0]
-        assert isinstance(start, c.SessionStarted)
         named = start.caller.model_copy(update={"display_name": caller_name})
-        stream[0] = start.model_copy(update={"caller": named})
+        stream[0] = start = start.model_copy(update={"caller": named})
+    if directory_upn is not None:
+        user = c.Party(address=directory_upn, address_kind="upn")
+        stream[0] = start.model_copy(update={"caller": user})
     stream = stream[:-1] + answered_in_each_service(tenant, session) + stream[-1:]
 
     async def both_caught_up() -> bool:
@@ -156,3 +170,19 @@ async def test_a_caller_no_source_knew_keeps_the_name_the_session_carried(
         "svc-b": {"display_name": "Not Available", "address": None},
         "svc-c": {"display_name": NAME, "address": PHONE},
     }
+
+
+async def test_history_names_a_directory_caller_in_every_service_b_included(
+    servers: Endpoints,
+    kafka_topics: KafkaTopics,
+    redis_keys: RedisKeys,
+    mongo_databases: MongoDatabases,
+) -> None:
+    """The documentation's table: "John Doe (1)" in A, B and C. A and C from their records
+    (the address only, looked up again), B from the UPN its ended task kept."""
+    upn = "john.doe@tenant-h.example"
+    callers = await history_callers(
+        servers, kafka_topics, redis_keys, mongo_databases, contact=False, directory_upn=upn
+    )
+    john = {"display_name": JOHN_DOE, "address": upn, "source": "directory"}
+    assert callers == {"svc-a": john, "svc-b": john, "svc-c": john}

@@ -135,7 +135,10 @@ class OneStoredRecord:
         self.asked: list[tuple[str, list[tuple[str, str | None]]]] = []
 
     async def stored_callers(
-        self, tenant_id: str, sessions: Sequence[ServiceOfSession]
+        self,
+        tenant_id: str,
+        sessions: Sequence[ServiceOfSession],
+        directory_upns: Mapping[ServiceOfSession, str] | None = None,
     ) -> Mapping[ServiceOfSession, CallerView]:
         self.asked.append((tenant_id, list(sessions)))
         return {(SESSION, "support"): CallerView(display_name="Zelda Q. (stored)", address=NUMBER)}

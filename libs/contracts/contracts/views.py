@@ -33,9 +33,11 @@ class TaskTimers(Message):
 class CallerView(Message):
     """Who is on the other end. Caller details are kept for ongoing tasks only: an ended
     task shows ``{"display_name": "Not Available", "address": null}``, unless its service
-    stores conversation context and the reader composed in the caller of that record. The
-    queue renders the name upstream sent; readers compose in the caller the context service
-    resolved (``company`` and ``source`` then say what was found where)."""
+    stores conversation context and the reader composed in the caller of that record, or
+    the caller is one of the tenant's own users (``directory_upn``), whom the reader looks
+    up in the directory again. The queue renders the name upstream sent; readers compose in
+    the caller the context service resolved (``company`` and ``source`` then say what was
+    found where)."""
 
     display_name: ShortText = Field(
         description='"Anonymous" when nobody knows the caller of a live task; "Not Available"'
@@ -64,6 +66,15 @@ class CallerView(Message):
         description="A live task's returning caller: how many earlier sessions of the same "
         "number or address left codes or tags, within the 30 days their services stored "
         "context; absent otherwise. The task's detail lists them.",
+    )
+    directory_upn: str | None = Field(
+        default=None,
+        max_length=320,
+        exclude_if=lambda value: value is None,
+        description="An ended task's caller from the tenant's own directory (an internal user, "
+        "address kind upn): the one caller detail the queue keeps after the end, so a reader "
+        "can show the name the directory has now (readers replace this caller with it, or "
+        'with "Not Available"). Absent for customers and live tasks.',
     )
 
 

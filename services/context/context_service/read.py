@@ -10,7 +10,7 @@ built on clients, the key prefix and the settings cache only: nothing outside th
 service builds its writers, or gives them lifetimes of its own.
 """
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import TypeVar
@@ -107,16 +107,33 @@ class StoredCallers:
         self._now = now
 
     async def stored_callers(
-        self, tenant_id: str, sessions: Sequence[ServiceOfSession]
+        self,
+        tenant_id: str,
+        sessions: Sequence[ServiceOfSession],
+        directory_upns: Mapping[ServiceOfSession, str] | None = None,
     ) -> Mapping[ServiceOfSession, CallerView]:
+        """The stored record's caller per (session, service); where there is none, the
+        directory's user of the UPN the queue kept for it (a service that stores nothing,
+        the documentation's B: "John Doe (1)"), its name when the directory knows it now,
+        else left out ("Not Available"). One directory query for both, never written back."""
         of_a_service = {
             (session_id, service_id)
             for session_id, service_id in sessions
             if service_id is not None
         }
         records = await self._store.latest_of(tenant_id, of_a_service, self._now)
-        shown = await _shown_again(self._directory, self._directory_lookup, tenant_id, records)
-        return {pair: caller_view(r.caller) for pair, r in shown.items() if r.caller is not None}
+        kept = {pair: upn for pair, upn in (directory_upns or {}).items() if pair not in records}
+        shown, users = await _shown_again(
+            self._directory, self._directory_lookup, tenant_id, records, kept.values()
+        )
+        callers: dict[ServiceOfSession, CallerView] = {
+            pair: caller_view(r.caller) for pair, r in shown.items() if r.caller is not None
+        }
+        for pair, upn in kept.items():
+            user = users.get(upn.strip().lower())
+            if user is not None:
+                callers[pair] = caller_view(replace(user, address=upn))
+        return callers
 
 
 async def _shown_again(
@@ -124,15 +141,18 @@ async def _shown_again(
     lookup: IdLookup,
     tenant_id: str,
     records: Mapping[_Key, StoredContext],
-) -> dict[_Key, StoredContext]:
+    also: Iterable[str] = (),
+) -> tuple[dict[_Key, StoredContext], Mapping[str, Caller]]:
     """The records as shown: a record keeps only a directory caller's address, so the
     page's directory callers are looked up again now, all at once (the product's footnote:
     "the user name will always be resolved from a UPN / PSTN when it was found within the
     existing user directory"; never stored, never written back). One the directory no
-    longer knows stays as stored: its address, no name."""
+    longer knows stays as stored: its address, no name. ``also``: more UPNs looked up in
+    the same query; the directory's users found, by lower-cased UPN, are returned too."""
     again = [
         r.caller.address for r in records.values() if r.caller and r.caller.resolved_when_shown
     ]
+    again += also
     found = await directory.find_many(tenant_id, again, lookup) if again else {}
     shown: dict[_Key, StoredContext] = {}
     for key, record in records.items():
@@ -150,7 +170,7 @@ async def _shown_again(
                 caller=replace(user, address=caller.address, address_kind=caller.address_kind),
             )
         )
-    return shown
+    return shown, found
 
 
 class StoredRecords:
@@ -239,7 +259,8 @@ class ContextReader:
         directory callers looked up again, for the page at once (``_shown_again``)."""
         store = StoredContextStore(self._database, self._page_reads)
         records = await store.latest_of(tenant_id, sessions, now)
-        return await _shown_again(self._directory, self._directory_reads, tenant_id, records)
+        shown, _ = await _shown_again(self._directory, self._directory_reads, tenant_id, records)
+        return shown
 
     async def earlier_sessions(
         self, tenant_id: str, callers: Mapping[str, str | None], now: datetime
@@ -279,5 +300,5 @@ class ContextReader:
         address, never a name the directory gives them)."""
         page = await self._listing.page(tenant_id, now, limit, after, search)
         records = dict(enumerate(page.records))
-        shown = await _shown_again(self._directory, self._directory_reads, tenant_id, records)
+        shown, _ = await _shown_again(self._directory, self._directory_reads, tenant_id, records)
         return replace(page, records=[shown[n] for n in range(len(page.records))])

@@ -5,8 +5,9 @@ The caller, session details, links, map and embedded page are the context servic
 (``ContextReader.panels`` of ``context_service.read``, what ``mysessions context show``
 prints), for the task's service; an ended task never shows a live session's context (the
 call may go on with someone else), only the record its service stored, else "Not
-Available". So a concluded session's embedded page is the service's template configured
-now with the data its service stored then (the product documentation: it "will resolve
+Available" (the tenant's own users excepted: named from the directory again, ``_caller``).
+So a concluded session's embedded page is the service's template configured now with the
+data its service stored then (the product documentation: it "will resolve
 with the currently configured URL with a previously saved call information"), and none
 where the service stored nothing. The transcript is the task's own
 (``ContextReader.transcript``), live captions only while the task lives. The after-call
@@ -146,13 +147,7 @@ async def task_detail(
         service=ServiceRef(service_id=settings.service_id, service_name=settings.service_name)
         if settings is not None
         else None,
-        caller=CallerDetail(
-            display_name=_caller_name(panel, view),
-            address=panel.caller_address,
-            details=dict(panel.caller_details),
-        )
-        if on.caller_information
-        else None,
+        caller=_caller(panel, view) if on.caller_information else None,
         session_details=_session_details(
             panel, settings, await _other_services(resources, caller.tenant_id, panel, view)
         )
@@ -234,6 +229,23 @@ def _set_in(source: str | None, others: Mapping[str, str]) -> ServiceRef | None:
     if source is None or source not in others:
         return None
     return ServiceRef(service_id=source, service_name=others[source])
+
+
+def _caller(panel: Panel, view: TaskView) -> CallerDetail:
+    """The panel's caller; where the task's service stored nothing but the caller is one of
+    the tenant's own users, the name the directory has now (the list's row, composed from
+    the UPN the queue kept: ``queue_service.view.with_stored_callers``), so the row and the
+    detail say the same (the documentation's B: "John Doe (1)"). Its name and UPN only."""
+    directory_user = view.state == "ended" and view.caller.source == "directory"
+    if panel.status == "not_available" and directory_user:
+        return CallerDetail(
+            display_name=view.caller.display_name, address=view.caller.address, details={}
+        )
+    return CallerDetail(
+        display_name=_caller_name(panel, view),
+        address=panel.caller_address,
+        details=dict(panel.caller_details),
+    )
 
 
 def _caller_name(panel: Panel, view: TaskView) -> str:

@@ -24,6 +24,7 @@ from queue_service.view import (
     agent_tasks,
     agent_view,
     with_stored_callers,
+    without_directory_upn,
 )
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "ServiceOfSession",
     "agent_channel",
     "with_stored_callers",
+    "without_directory_upn",
 ]
 
 START: Final = "0-0"

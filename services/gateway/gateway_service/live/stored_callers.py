@@ -5,8 +5,10 @@ views with "Not Available", so without this a row the list showed with its store
 turned "Not Available" at the task's next change: its after-call work saved, say).
 
 Each view is looked up alone: a live one's session in Redis, an ended one's record of its
-service. Redis or Mongo away: the view goes out as the queue wrote it (nothing made up),
-so an outage of either never holds up the agent's incoming calls.
+service (or, without one, the directory's user of the UPN the queue kept of an internal
+caller). Redis or Mongo away: the view goes out as the queue wrote it (nothing made up;
+a kept UPN taken out, it is for looking up, not for showing), so an outage of either never
+holds up the agent's incoming calls.
 """
 
 from datetime import UTC, datetime
@@ -15,6 +17,7 @@ from typing import Any
 import structlog
 from contracts import TaskView
 from pymongo.errors import PyMongoError
+from queue_service.read import without_directory_upn
 from redis.exceptions import RedisError
 
 from gateway_service.ports import ContextReads, SavedWorkLookup
@@ -39,18 +42,22 @@ class StoredCallerViews:
         """``view`` is ``view_json`` parsed; the JSON to send (unchanged unless composed)."""
         if view["state"] != "ended":
             return await self._live(view_json, view)
-        if view["service_id"] is None:
+        upn = view["caller"].get("directory_upn")
+        if view["service_id"] is None and upn is None:
             return view_json
         pair = (view["session_id"], view["service_id"])
         callers = self._context.stored_callers(datetime.now(UTC))
+        kept = {pair: upn} if upn is not None else None
         try:
-            found = (await callers.stored_callers(self._tenant_id, [pair])).get(pair)
+            found = (await callers.stored_callers(self._tenant_id, [pair], kept)).get(pair)
         except PyMongoError as error:
             log.warning("stored caller not composed: Mongo unavailable", error=type(error).__name__)
+            found = None
+        if found is None and upn is None:
             return view_json
-        if found is None:
-            return view_json
-        return TaskView.model_validate(view).model_copy(update={"caller": found}).model_dump_json()
+        task = TaskView.model_validate(view)
+        caller = found or without_directory_upn(task.caller)
+        return task.model_copy(update={"caller": caller}).model_dump_json()
 
     async def _live(self, view_json: str, view: dict[str, Any]) -> str:
         """A live view with the caller the context service resolved, as the list shows it,

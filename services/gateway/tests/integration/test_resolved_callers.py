@@ -4,6 +4,7 @@ read of the live contexts, never one per row), an ended task's stored directory 
 looked up again in the directory when shown (its record keeps only the address), the
 directory read batched per page like the stored records (``test_history_one_query.py``)."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,6 +17,7 @@ from context_service.domain import Caller, LiveContext, StoredContext
 from gateway_service.testing import RunningGateway
 from mysessions_platform.id_lookup import IdLookup, LookupMode
 from pymongo.asynchronous.collection import AsyncCollection
+from queue_service.adapters.store import SessionTasks
 
 from .live_changes import call, store, user_session_id
 
@@ -183,3 +185,70 @@ async def test_history_shows_directory_callers_looked_up_again_never_stored(
     )
     assert record.caller is not None
     assert record.caller.display_name is None
+
+
+def kept_upn(session_id: str, upn: str) -> SessionTasks:
+    """An ended call of one of the tenant's own users, as the queue keeps it: the UPN and
+    its kind only (``queue_service.domain.privacy.kept_address``)."""
+    tasks = call("acme", "alice", session_id, "ended")
+    kept = [replace(t, caller_address=upn, caller_kind="upn") for t in tasks.tasks]
+    assert all(t.state == "ended" and t.caller_display_name is None for t in kept)
+    return replace(tasks, tasks=kept)
+
+
+async def test_history_names_directory_callers_a_service_stored_nothing_of_in_the_same_query(
+    gateway: RunningGateway, directory_finds: list[str]
+) -> None:
+    """The documentation's B: no record, but the queue kept the UPN of the tenant's own
+    user, so the name the directory has now is shown; looked up in the same directory
+    query as the page's stored directory callers. A UPN the directory no longer knows, and
+    a customer's call, show "Not Available", no address."""
+    resources = gateway.resources
+    now = datetime.now(UTC)
+    tasks = store(resources.redis, gateway.settings.queue_key_prefix)
+    await tasks.write(
+        [
+            call("acme", "alice", "stored", "ended"),
+            kept_upn("not-stored", "John.Doe@acme.example"),
+            kept_upn("gone", "gone@acme.example"),
+            call("acme", "alice", "customer", "ended"),
+        ],
+        now,
+    )
+    await StoredContextStore(resources.database).insert(
+        [stored_directory_caller("stored", "dana@acme.example", now)]
+    )
+    directory = MongoDirectory(resources.database)
+    await directory.collection.insert_many(
+        [
+            {"tenant_id": "acme", "upn": "dana@acme.example", "display_name": "Dana"},
+            {"tenant_id": "acme", "upn": "john.doe@acme.example", "display_name": "John Doe"},
+            {"tenant_id": "other", "upn": "gone@acme.example", "display_name": "Not Ours"},
+        ]
+    )
+
+    async with httpx.AsyncClient(
+        base_url=gateway.base_url, headers=gateway.headers("acme", "alice"), timeout=60
+    ) as client:
+        directory_finds.clear()
+        page = await client.get("/api/v1/tasks")
+        finds = len(directory_finds)
+        detail = await client.get(f"/api/v1/tasks/{user_session_id('not-stored', 'alice')}")
+
+    assert page.status_code == 200, page.text
+    callers = {item["session_id"]: item["caller"] for item in page.json()["items"]}
+    assert callers == {
+        "stored": {"display_name": "Dana", "address": "dana@acme.example", "source": "directory"},
+        "not-stored": {
+            "display_name": "John Doe",
+            "address": "John.Doe@acme.example",
+            "source": "directory",
+        },
+        "gone": {"display_name": "Not Available", "address": None},
+        "customer": {"display_name": "Not Available", "address": None},
+    }
+    assert "gone@acme.example" not in page.text
+    one_query = await IdLookup().detect(directory.collection) is LookupMode.BATCHED
+    assert finds == (1 if one_query else 3)  # dana, john.doe, gone: never one per row
+    assert detail.status_code == 200, detail.text
+    assert detail.json()["task"]["caller"]["display_name"] == "John Doe"

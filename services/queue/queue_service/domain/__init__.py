@@ -14,9 +14,11 @@ from queue_service.domain.fold import fold
 from queue_service.domain.ordering import order_for_agent
 from queue_service.domain.privacy import (
     CALLER_FACT_FIELDS,
+    DIRECTORY_KIND,
     NOT_AVAILABLE,
     callers_forgotten,
     forget_caller,
+    kept_address,
     without_caller,
 )
 from queue_service.domain.retention import HistoryPolicy, history_to_drop
@@ -38,6 +40,7 @@ from queue_service.domain.watchdog import (
 
 __all__ = [
     "CALLER_FACT_FIELDS",
+    "DIRECTORY_KIND",
     "IDLE_AFTER",
     "IDLE_AFTER_MEDIA",
     "LIMIT_CLASSES",
@@ -63,6 +66,7 @@ __all__ = [
     "forget_caller",
     "history_to_drop",
     "is_idle",
+    "kept_address",
     "limit_class",
     "order_for_agent",
     "render",

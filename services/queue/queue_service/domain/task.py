@@ -13,7 +13,7 @@ from contracts.task_rules import TaskOutcome, TaskState
 
 from queue_service.domain.display import live_timers, shown_timer
 from queue_service.domain.instants import to_iso
-from queue_service.domain.privacy import NOT_AVAILABLE, forget_caller
+from queue_service.domain.privacy import NOT_AVAILABLE, forget_caller, kept_address
 from queue_service.domain.timers import timers
 
 State = TaskState
@@ -73,7 +73,8 @@ def render(task: Task, now: datetime) -> dict[str, object]:
     ``contracts.TaskView`` (the queue's adapters validate it against that model).
 
     An ended task shows no caller details (``Not Available``) and no e-mail content or chat
-    link, even one stored before that rule (see :mod:`.privacy`)."""
+    link, even one stored before that rule (see :mod:`.privacy`); a directory user's kept
+    UPN goes in ``directory_upn``, for whoever shows the task to look its name up again."""
     task = forget_caller(task)
     return {
         "session_id": task.session_id,
@@ -101,7 +102,9 @@ def render(task: Task, now: datetime) -> dict[str, object]:
 
 def _caller(task: Task) -> dict[str, object]:
     if task.state == "ended":
-        return {"display_name": NOT_AVAILABLE, "address": None}
+        upn = kept_address(task.caller_kind, task.caller_address)
+        forgotten: dict[str, object] = {"display_name": NOT_AVAILABLE, "address": None}
+        return forgotten if upn is None else {**forgotten, "directory_upn": upn}
     # An "anonymous" party's address is a placeholder, not something to show or dial.
     anonymous = task.caller_kind == "anonymous"
     return {

@@ -93,22 +93,38 @@ class AcwTaskReader:
 
 
 class FakeStoredCallers:
-    def __init__(self, callers: Mapping[tuple[str, ServiceOfSession], c.CallerView]) -> None:
+    """Stored callers by (tenant, (session, service)); directory users by (tenant, UPN),
+    looked up for the pairs without a stored one, as ``context_service.read`` does."""
+
+    def __init__(
+        self,
+        callers: Mapping[tuple[str, ServiceOfSession], c.CallerView],
+        directory: Mapping[tuple[str, str], c.CallerView],
+    ) -> None:
         self._callers = callers
+        self._directory = directory
 
     async def stored_callers(
-        self, tenant_id: str, sessions: Sequence[ServiceOfSession]
+        self,
+        tenant_id: str,
+        sessions: Sequence[ServiceOfSession],
+        directory_upns: Mapping[ServiceOfSession, str] | None = None,
     ) -> Mapping[ServiceOfSession, c.CallerView]:
-        return {
+        found = {
             pair: self._callers[(tenant_id, pair)]
             for pair in sessions
             if (tenant_id, pair) in self._callers
         }
+        for pair, upn in (directory_upns or {}).items():
+            if pair not in found and (tenant_id, upn) in self._directory:
+                found[pair] = self._directory[(tenant_id, upn)]
+        return found
 
 
 class FakeContext:
     """``ContextReads``: panels by (tenant, session), live callers by (tenant, session),
-    stored callers by (tenant, (session, service)), stored context records by tenant.
+    stored callers by (tenant, (session, service)), directory users by (tenant, UPN), stored
+    context records by tenant.
     ``live_reads`` counts the live caller reads (one per list page, however long)."""
 
     def __init__(self) -> None:
@@ -116,6 +132,7 @@ class FakeContext:
         self.live: dict[tuple[str, str], c.CallerView] = {}
         self.live_reads = 0
         self.callers: dict[tuple[str, ServiceOfSession], c.CallerView] = {}
+        self.directory: dict[tuple[str, str], c.CallerView] = {}
         self.records: list[StoredContext] = []
         self.listed_after: list[Position | None] = []
         self.stored_of_calls: list[list[tuple[str, str]]] = []
@@ -138,7 +155,7 @@ class FakeContext:
         return {s: self.live[(tenant_id, s)] for s in session_ids if (tenant_id, s) in self.live}
 
     def stored_callers(self, now: datetime) -> FakeStoredCallers:
-        return FakeStoredCallers(self.callers)
+        return FakeStoredCallers(self.callers, self.directory)
 
     async def stored_sessions(
         self,
