@@ -17,6 +17,7 @@ from contracts.unions import (
     SessionEvent,
 )
 from contracts.views import TaskView
+from contracts.webhooks import WebhookPayload
 
 SESSION_EVENT_ADAPTER: Final[TypeAdapter[SessionEvent]] = TypeAdapter(SessionEvent)
 AFTER_CALL_WORK_ADAPTER: Final[TypeAdapter[AfterCallWork]] = TypeAdapter(AfterCallWork)
@@ -34,10 +35,12 @@ VIEW_ADAPTERS: Final[dict[str, TypeAdapter[Any]]] = {
     "settings.service.v1": TypeAdapter(ServiceSettings),
     "settings.tenant.v1": TypeAdapter(TenantSettings),
     "view.caption.v1": TypeAdapter(LiveCaption),
+    "webhook.payload.v1": TypeAdapter(WebhookPayload),
 }
 """Shapes that are no topic's but are read by other tools: the task view goes to
 ``view --json``, the agent's live channel and the gateway; the settings documents are
-what the settings store keeps and every worker reads."""
+what the settings store keeps and every worker reads; the webhook payload is what the
+webhooks worker sends to service owners' endpoints."""
 
 
 def encode(message: BaseModel) -> bytes:
