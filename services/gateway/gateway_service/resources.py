@@ -21,6 +21,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from queue_service.read import QueueReader, QueueTaskReader
 from redis.asyncio import Redis
 from reporting_service.read import HistoryListing
+from webhooks_service.registry import registry_of
+from webhooks_service.settings import WebhooksSettings
 
 from gateway_service.auth.demo_keys import DemoSigner
 from gateway_service.auth.tokens import JwksVerifier, KeyVerifier, TokenVerifier
@@ -125,6 +127,11 @@ async def open_resources(
                 verifier=verifier_for(settings, demo if settings.mode == "demo" else None),
                 demo=demo if settings.mode == "demo" else None,
                 live=live,
+                webhooks=registry_of(
+                    redis,
+                    database,
+                    WebhooksSettings().model_copy(update={"key_prefix": settings.queue_key_prefix}),
+                ),
             )
     finally:
         await producer.stop()

@@ -2,7 +2,16 @@
 
 from fastapi import APIRouter
 
-from gateway_service.api import admin, admin_history, after_call_work, email, me, owner, tasks
+from gateway_service.api import (
+    admin,
+    admin_history,
+    after_call_work,
+    email,
+    me,
+    owner,
+    owner_webhooks,
+    tasks,
+)
 from gateway_service.auth import sign_in_routes
 from gateway_service.live import router as live
 from gateway_service.page import routes as page
@@ -14,6 +23,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     email.router,
     live.router,
     owner.router,
+    owner_webhooks.router,
     admin.router,
     admin_history.router,
 )

@@ -27,6 +27,7 @@ from gateway_service.live.resources import open_live
 from gateway_service.ports import Ports
 from gateway_service.settings import GatewaySettings
 
+from .fake_webhooks import FakeWebhooks
 from .fakes import (
     AcwTaskReader,
     CountingRequests,
@@ -65,6 +66,7 @@ class Fakes:
     published: FakePublisher = field(default_factory=FakePublisher)
     requests: CountingRequests = field(default_factory=CountingRequests)
     eraser: RecordingEraser = field(default_factory=RecordingEraser)
+    webhooks: FakeWebhooks = field(default_factory=FakeWebhooks)
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,7 @@ def ports_of(settings: GatewaySettings, signer: DemoSigner, fakes: Fakes) -> Por
         ),
         requests=fakes.requests,
         unprovision=fakes.eraser,
+        webhooks=fakes.webhooks,
         # A client to nowhere (redis-py connects on first use): nothing here streams.
         live=open_live(settings),
     )
