@@ -4,6 +4,7 @@
 
 import { api, el, seg } from "./common.js";
 import { $, fieldProblems, say, signedInAs, when } from "./screens.js";
+import { showWebhooks } from "./webhooks.js";
 
 const WIDGETS = [
   ["codes_and_tags", "Codes and tags (after-call work)"],
@@ -101,6 +102,7 @@ async function select(serviceId) {
   $("history").classList.add("hidden");
   $("form").classList.remove("hidden");
   say("");
+  showWebhooks(serviceId);
 }
 
 function fill(s) {
