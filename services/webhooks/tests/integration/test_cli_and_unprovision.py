@@ -15,9 +15,9 @@ from mysessions_platform.testing.kafka_topics import KafkaTopics
 from mysessions_platform.testing.mongo_databases import MongoDatabases
 from mysessions_platform.testing.redis_keys import RedisKeys
 from typer.testing import CliRunner
+from webhook_traffic import started
 from webhooks_service.adapters.endpoints import ENDPOINTS
 
-from .events import started
 from .harness import Harness, eventually, harness
 from .receiver import Receiver, listening
 

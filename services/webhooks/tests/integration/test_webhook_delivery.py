@@ -13,13 +13,13 @@ from mysessions_platform.testing.kafka_topics import KafkaTopics
 from mysessions_platform.testing.mongo_databases import MongoDatabases
 from mysessions_platform.testing.ports import free_port
 from mysessions_platform.testing.redis_keys import RedisKeys
+from webhook_traffic import after_call_work, record, session_events, started
 from webhooks_service.registry import WebhookRegistry
 
-from .events import after_call_work, record, session_events, started
 from .harness import eventually, harness
 from .receiver import Receiver, listening
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.integration
 
 ALL_TYPES: Any = (
     "session.started",
@@ -116,7 +116,11 @@ async def test_a_receiver_away_for_a_while_gets_every_event_once_back_across_a_r
     tenant = ids()[0]
     port = free_port()
     sessions = [f"s-{n}" for n in range(6)]
-    async with harness(servers, kafka_topics, redis_keys, mongo_databases.create("wh")) as h:
+    # The third attempt comes 3 s after the second: time to stop the worker and bring the
+    # receiver back, even on a loaded machine, long before the last retry.
+    delays = (0.3, 3.0, 10.0, 30.0)
+    database = mongo_databases.create("wh")
+    async with harness(servers, kafka_topics, redis_keys, database, retry_delays_s=delays) as h:
         url = f"http://127.0.0.1:{port}/hook"
         endpoint, receiver.secret = await h.registry.add(tenant, "svc-a", url, ALL_TYPES)
         ident = endpoint.endpoint_id
@@ -162,7 +166,8 @@ async def test_410_disables_the_endpoint_and_redelivery_enables_it(
 
         async def disabled() -> bool:
             found = await h.registry.get(tenant, ident)
-            return found is not None and not found.enabled
+            dead = await h.registry.dead_letters(tenant, ident)
+            return found is not None and not found.enabled and len(dead) == 1
 
         await eventually(disabled, "the endpoint disabled by 410 Gone")
         assert receiver.requests == 1  # not retried

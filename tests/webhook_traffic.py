@@ -1,5 +1,6 @@
 """Trigger events of one session in one service, as upstream, after-call work and reporting
-would publish them."""
+would publish them: for the webhooks worker's unit and integration tests (here, on the tests'
+path, because both tiers import it and no relative import may reach a parent folder)."""
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
