@@ -15,6 +15,8 @@ from webhooks_service.adapters.keys import EndpointKeys
 
 __all__ = ["Attempt", "DeliveryLog", "Outcome"]
 
+LOG_TTL_S = 30 * 86400
+
 Outcome = Literal["delivered", "retrying", "dead-lettered", "endpoint-gone", "refused"]
 
 
@@ -41,6 +43,9 @@ class DeliveryLog:
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.lpush(key, attempt.model_dump_json())
             pipe.ltrim(key, 0, self.entries - 1)
+            # An attempt settled just after its endpoint was removed would leave the log
+            # behind; it goes by itself a while after the endpoint's last attempt.
+            pipe.expire(key, LOG_TTL_S)
             await pipe.execute()
 
     async def recent(self, endpoint_id: str, limit: int | None = None) -> list[Attempt]:
