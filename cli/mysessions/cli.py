@@ -21,6 +21,7 @@ from mysessions.commands.settings import settings_app
 from mysessions.commands.simulate import simulate_command
 from mysessions.commands.topics import topics_app
 from mysessions.commands.view import view
+from mysessions.commands.webhooks import webhooks_app
 from mysessions.infra_cli import infra_app
 
 app = typer.Typer(no_args_is_help=True, help="My Sessions backbone: operate it locally.")
@@ -44,6 +45,9 @@ app.add_typer(topics_app, name="topics", help="Check the topics against their sp
 app.add_typer(report_app, name="report", help="Reporting records for BI: export.")
 app.add_typer(docs_app, name="docs", help="The API documents under docs/: generate, check.")
 app.add_typer(dlq_app, name="dlq", help="Dead letters: list, show, redrive after a fix.")
+app.add_typer(
+    webhooks_app, name="webhooks", help="Trigger-event webhooks: endpoints, log, redelivery."
+)
 app.command()(lag)
 app.command()(doctor)
 app.add_typer(

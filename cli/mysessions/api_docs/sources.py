@@ -21,6 +21,8 @@ from queue_service.entrypoints.app import create_app as queue_app
 from queue_service.settings import QueueSettings
 from reporting_service.entrypoints.app import create_app as reporting_app
 from reporting_service.settings import ReportingSettings
+from webhooks_service.entrypoints.app import create_app as webhooks_app
+from webhooks_service.settings import WebhooksSettings
 
 __all__ = ["WORKERS", "asyncapi", "openapi", "upstream_openapi"]
 
@@ -37,6 +39,7 @@ WORKERS: Final[dict[str, Callable[[], WorkerApp]]] = {
     "queue": lambda: queue_app(QueueSettings.model_construct(**SERVERS)),
     "context": lambda: context_app(ContextSettings.model_construct(**SERVERS)),
     "reporting": lambda: reporting_app(ReportingSettings.model_construct(**SERVERS)),
+    "webhooks": lambda: webhooks_app(WebhooksSettings.model_construct(**SERVERS)),
 }
 
 

@@ -82,8 +82,9 @@ def unprovision_command(
     """Erase at once everything kept about a service (or a whole tenant) in Redis and
     MongoDB: stored context, transcripts, live context, settings, the queue's tasks and
     session facts (with tombstones on the task changelog), reporting's facts and records,
-    after-call work, tag suggestions, e-mail drafts and replies (for a tenant also its
-    address book, directory and ingest's de-duplication keys). Prints counts per kind."""
+    after-call work, tag suggestions, e-mail drafts and replies, webhook endpoints and their
+    deliveries (for a tenant also its address book, directory and ingest's de-duplication
+    keys). Prints counts per kind."""
     _check_id(tenant, "--tenant")
     _check_id(service, "--service")
     what = f"service {service} of tenant {tenant}" if service else f"tenant {tenant}"

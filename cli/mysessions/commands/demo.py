@@ -184,12 +184,15 @@ async def _demo(
         "REDIS_CLUSTER": "true" if urls.redis_cluster else "false",
         "MONGODB_URL": urls.mongodb_url,
         "LOG_LEVEL": "WARNING",
+        # Webhook endpoints may be a receiver on this machine (http to loopback), as the
+        # owner screen's demo users would try; production refuses them (README).
+        "WEBHOOKS_MODE": "development",
     }
     logs = infra.cache_dir() / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     workers = [
         WorkerProcess(f"{name}_service", env, logs / f"demo-{name}.log")
-        for name in ("ingest", "queue", "context", "reporting")
+        for name in ("ingest", "queue", "context", "reporting", "webhooks")
     ]
     gateway_env = {
         **env,
@@ -213,7 +216,9 @@ async def _demo(
     try:
         for worker in workers:
             await worker.start()
-        console.print(f"workers started: ingest, queue, context, reporting (logs in {logs})")
+        console.print(
+            f"workers started: ingest, queue, context, reporting, webhooks (logs in {logs})"
+        )
         await wait_for_gateway(page_url, gateway)
         _print_sign_ins(page_url, config)
         sending = asyncio.create_task(

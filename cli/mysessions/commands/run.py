@@ -10,6 +10,7 @@ class Worker(StrEnum):
     queue = "queue"
     reporting = "reporting"
     context = "context"
+    webhooks = "webhooks"
     gateway = "gateway"
     upstream = "upstream"
 
@@ -42,6 +43,10 @@ def run(
         from reporting_service.__main__ import main as reporting_main
 
         reporting_main()
+    elif worker is Worker.webhooks:
+        from webhooks_service.__main__ import main as webhooks_main
+
+        webhooks_main()
     elif worker is Worker.context:
         from context_service.__main__ import main as context_main
 

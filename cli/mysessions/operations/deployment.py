@@ -16,6 +16,7 @@ from mysessions_platform.kafka.topics import TopicSettings, TopicSpec
 from pydantic_settings import BaseSettings
 from queue_service.settings import QueueSettings
 from reporting_service.settings import ReportingSettings
+from webhooks_service.settings import WebhooksSettings
 
 __all__ = ["Deployment", "WorkerGroup", "deployment"]
 
@@ -55,6 +56,7 @@ def deployment() -> Deployment:
     specs = TopicSettings.from_env()
     ingest, queue = IngestSettings(), QueueSettings()
     context, reporting = ContextSettings(), ReportingSettings()
+    webhooks = WebhooksSettings()
     groups = (
         WorkerGroup("ingest", ingest.group_id, (ingest.source_topic,)),
         WorkerGroup("queue", queue.group_id, (queue.source_topic, queue.acw_topic)),
@@ -63,6 +65,11 @@ def deployment() -> Deployment:
             "reporting",
             reporting.group_id,
             (reporting.changelog_topic, reporting.events_topic, reporting.acw_topic),
+        ),
+        WorkerGroup(
+            "webhooks",
+            webhooks.group_id,
+            (webhooks.events_topic, webhooks.acw_topic, webhooks.records_topic),
         ),
     )
     owned = [
@@ -77,9 +84,12 @@ def deployment() -> Deployment:
         specs.spec(topics.AFTER_CALL_WORK, reporting.partitions, reporting.acw_topic),
         specs.spec(topics.REPORTING_SESSIONS, reporting.partitions, reporting.target_topic),
         specs.spec(topics.EMAIL_REPLIES, GATEWAY_EMAIL_PARTITIONS, _GatewayTopics().email_topic),
+        specs.spec(topics.SESSION_EVENTS, webhooks.partitions, webhooks.events_topic),
+        specs.spec(topics.AFTER_CALL_WORK, webhooks.partitions, webhooks.acw_topic),
+        specs.spec(topics.REPORTING_SESSIONS, webhooks.partitions, webhooks.records_topic),
     ]
     dead_letters = [
-        (w.partitions, w.dead_letter_topic) for w in (ingest, queue, context, reporting)
+        (w.partitions, w.dead_letter_topic) for w in (ingest, queue, context, reporting, webhooks)
     ]
     owned += [specs.spec(topics.DEAD_LETTERS, n, name) for n, name in dead_letters]
     largest: dict[str, TopicSpec] = {}

@@ -63,7 +63,7 @@ async def make_dead_letters(servers: Endpoints, source: str, dlq: str) -> tuple[
 
 def environment(servers: Endpoints, database: str, dlq: str) -> dict[str, str]:
     """The dead-letter topic as the workers' settings name it (every worker the same)."""
-    workers = ("INGEST", "QUEUE", "CONTEXT", "REPORTING")
+    workers = ("INGEST", "QUEUE", "CONTEXT", "REPORTING", "WEBHOOKS")
     return {
         "PATH": "/usr/bin:/bin",
         "KAFKA_BOOTSTRAP_SERVERS": servers.kafka_bootstrap_servers,

@@ -33,6 +33,7 @@ GROUP_INPUTS = {
     "QUEUE": (topics.SESSION_EVENTS, topics.AFTER_CALL_WORK),
     "CONTEXT": (topics.SESSION_EVENTS,),
     "REPORTING": (topics.TASK_CHANGELOG, topics.SESSION_EVENTS, topics.AFTER_CALL_WORK),
+    "WEBHOOKS": (topics.SESSION_EVENTS, topics.AFTER_CALL_WORK, topics.REPORTING_SESSIONS),
 }
 
 
@@ -56,6 +57,9 @@ def worker_environment(names: dict[str, str], groups: dict[str, str]) -> dict[st
         "REPORTING_ACW_TOPIC": t[topics.AFTER_CALL_WORK],
         "REPORTING_TARGET_TOPIC": t[topics.REPORTING_SESSIONS],
         "GATEWAY_EMAIL_TOPIC": t[topics.EMAIL_REPLIES],
+        "WEBHOOKS_EVENTS_TOPIC": t[topics.SESSION_EVENTS],
+        "WEBHOOKS_ACW_TOPIC": t[topics.AFTER_CALL_WORK],
+        "WEBHOOKS_RECORDS_TOPIC": t[topics.REPORTING_SESSIONS],
         **{f"{worker}_DEAD_LETTER_TOPIC": t[topics.DEAD_LETTERS] for worker in GROUP_INPUTS},
         **{f"{worker}_GROUP_ID": group for worker, group in groups.items()},
     }

@@ -29,6 +29,10 @@ READS_AND_WRITES = {
         {topics.TASK_CHANGELOG, topics.SESSION_EVENTS, topics.AFTER_CALL_WORK},
         {topics.REPORTING_SESSIONS, topics.AFTER_CALL_WORK, topics.DEAD_LETTERS},
     ),
+    "webhooks": (
+        {topics.SESSION_EVENTS, topics.AFTER_CALL_WORK, topics.REPORTING_SESSIONS},
+        {topics.DEAD_LETTERS},
+    ),
 }
 """What each worker reads and writes, as its document must say."""
 
@@ -42,8 +46,11 @@ CONTRACTS = {
 }
 """The schema each topic's messages refer to (a one-model union is named by its model)."""
 
-ONE_CONSUMER_OF_TWO_TOPICS = {"queue": "SessionEventOrAfterCallWork"}
-"""A subscription reading two topics documents its records as either contract."""
+ONE_CONSUMER_OF_SEVERAL_TOPICS = {
+    "queue": "SessionEventOrAfterCallWork",
+    "webhooks": "SessionEventOrAfterCallWorkOrReportingRecord",
+}
+"""A subscription reading several topics documents its records as any of their contracts."""
 
 
 def _load(text: str) -> Any:
@@ -80,7 +87,7 @@ def test_each_topic_a_worker_reads_and_writes_names_its_contract(
         (read if actions[key] == "receive" else written).add(topic)
         expected = CONTRACTS[topic]
         if actions[key] == "receive":
-            expected = ONE_CONSUMER_OF_TWO_TOPICS.get(worker, expected)
+            expected = ONE_CONSUMER_OF_SEVERAL_TOPICS.get(worker, expected)
         assert payload == expected, key
         schema = document["components"]["schemas"][payload]
         assert {"oneOf", "anyOf", "properties"} & set(schema), f"{payload} has no shape"

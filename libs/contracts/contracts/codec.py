@@ -18,6 +18,7 @@ from contracts.unions import (
     SessionEvent,
 )
 from contracts.views import TaskView
+from contracts.webhooks import WebhookPayload
 
 SESSION_EVENT_ADAPTER: Final[TypeAdapter[SessionEvent]] = TypeAdapter(SessionEvent)
 AFTER_CALL_WORK_ADAPTER: Final[TypeAdapter[AfterCallWork]] = TypeAdapter(AfterCallWork)
@@ -37,10 +38,12 @@ VIEW_ADAPTERS: Final[dict[str, TypeAdapter[Any]]] = {
     "settings.code_set.v1": TypeAdapter(CodeSet),
     "settings.conversation_context.v1": TypeAdapter(ConversationContext),
     "view.caption.v1": TypeAdapter(LiveCaption),
+    "webhook.payload.v1": TypeAdapter(WebhookPayload),
 }
 """Shapes that are no topic's but are read by other tools: the task view goes to
 ``view --json``, the agent's live channel and the gateway; the settings documents are
-what the settings store keeps and every worker reads."""
+what the settings store keeps and every worker reads; the webhook payload is what the
+webhooks worker sends to service owners' endpoints."""
 
 
 def encode(message: BaseModel) -> bytes:

@@ -31,12 +31,14 @@ from contracts import (
     ServiceSettingsSpec,
     TaskView,
 )
+from contracts.webhooks import WebhookEventType
 from mysessions_platform.erasure import Counts
 from mysessions_platform.mongo import Document
 from mysessions_platform.service_settings.store import Change
 from queue_service.read import AgentEvents, HistoryCallers
 from redis.asyncio import Redis
 from reporting_service.read import HistoryFilter, HistoryPage, HistoryPosition
+from webhooks_service.registry import Attempt, DeadLetter, Endpoint
 
 from gateway_service.auth.demo_keys import DemoSigner
 from gateway_service.auth.tokens import TokenVerifier
@@ -206,6 +208,31 @@ class Unprovisioner(Protocol):
     ) -> Counts: ...
 
 
+class WebhookEndpoints(Protocol):
+    """Service owners' webhook endpoints (``webhooks_service.registry``): every call scoped
+    by tenant; which services the caller owns is the route's to check."""
+
+    async def add(
+        self,
+        tenant_id: str,
+        service_id: str,
+        url: str,
+        event_types: tuple[WebhookEventType, ...],
+        include_caller: bool = False,
+    ) -> tuple[Endpoint, str]: ...
+    async def listed(self, tenant_id: str, services: set[str] | None = None) -> list[Endpoint]: ...
+    async def get(self, tenant_id: str, endpoint_id: str) -> Endpoint | None: ...
+    async def remove(self, tenant_id: str, endpoint_id: str) -> bool: ...
+    async def deliveries(
+        self, tenant_id: str, endpoint_id: str, limit: int = 100
+    ) -> list[Attempt]: ...
+    async def dead_letters(self, tenant_id: str, endpoint_id: str) -> list[DeadLetter]: ...
+    async def pending(self, tenant_id: str, endpoint_id: str) -> int: ...
+    async def redeliver(
+        self, tenant_id: str, endpoint_id: str, message_ids: list[str] | None = None
+    ) -> int: ...
+
+
 @dataclass(frozen=True)
 class Ports:
     settings: GatewaySettings
@@ -230,6 +257,8 @@ class Ports:
     requests: RequestCounter
     """Counts each user's reads and writes per minute (``gateway_service.limits``)."""
     unprovision: Unprovisioner
+    webhooks: WebhookEndpoints
+    """Service owners' trigger-event endpoints, their delivery logs and dead letters."""
     live: LiveResources
     """The live streams' own Redis client and their bound."""
     tenant: TenantPorts

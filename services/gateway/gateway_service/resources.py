@@ -27,6 +27,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from queue_service.read import QueueReader, QueueTaskReader
 from redis.asyncio import Redis
 from reporting_service.read import HistoryListing
+from webhooks_service.registry import registry_of
+from webhooks_service.settings import WebhooksSettings
 
 from gateway_service.auth.demo_keys import DemoSigner
 from gateway_service.auth.tokens import JwksVerifier, KeyVerifier, TokenVerifier
@@ -139,6 +141,11 @@ async def open_resources(
                 demo=demo if settings.mode == "demo" else None,
                 live=live,
                 tenant=tenant,
+                webhooks=registry_of(
+                    redis,
+                    database,
+                    WebhooksSettings().model_copy(update={"key_prefix": settings.queue_key_prefix}),
+                ),
             )
     finally:
         await producer.stop()

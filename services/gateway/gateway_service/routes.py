@@ -12,6 +12,7 @@ from gateway_service.api import (
     email,
     me,
     owner,
+    owner_webhooks,
     tasks,
 )
 from gateway_service.auth import sign_in_routes
@@ -25,6 +26,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     email.router,
     live.router,
     owner.router,
+    owner_webhooks.router,
     admin.router,
     admin_history.router,
     admin_catalogs.router,

@@ -14,6 +14,8 @@ it, scoped by tenant (and service), each answering counts per kind:
 - reporting (``reporting_service.unprovision``): pending facts, records, late facts,
   after-call work saves, tag uses and suggestions;
 - ingest (``ingest_service.unprovision``): de-duplication keys, FreeSWITCH call state;
+- webhooks (``webhooks_service.unprovision``): endpoints and their deliveries (schedule,
+  payloads, dead letters, log); for a tenant also the worker's session map;
 - the gateway's own: e-mail drafts and replies, write counters.
 
 A dry run counts the same things and changes nothing (no tombstone either). What Kafka's
@@ -33,6 +35,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from queue_service.unprovision import erase_queue, erasure_register, publish_tombstones
 from redis.asyncio import Redis
 from reporting_service.unprovision import erase_reporting
+from webhooks_service.unprovision import erase_webhooks
 
 from gateway_service.email.erasure import erase_email
 from gateway_service.limits_erasure import erase_rate_counters
@@ -76,6 +79,7 @@ async def unprovision_everything(stores: Stores, scope: Scope) -> Counts:
         **await erase_email(database, scope, tasks),
         **await erase_ingest(redis, prefix, scope),
         **await erase_rate_counters(redis, prefix, scope),
+        **await erase_webhooks(redis, database, prefix, scope),
     }
 
 

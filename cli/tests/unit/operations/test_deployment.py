@@ -8,7 +8,7 @@ from mysessions_platform.kafka.topics import TOPIC_POLICIES
 pytestmark = pytest.mark.unit
 
 
-def test_by_default_the_four_worker_groups_and_every_topic_of_the_system(
+def test_by_default_the_five_worker_groups_and_every_topic_of_the_system(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     for name in ("INGEST_GROUP_ID", "QUEUE_PARTITIONS", "GATEWAY_EMAIL_TOPIC"):
@@ -19,6 +19,7 @@ def test_by_default_the_four_worker_groups_and_every_topic_of_the_system(
         ("queue", "queue"),
         ("context", "context"),
         ("reporting", "reporting"),
+        ("webhooks", "webhooks"),
     ]
     assert sorted(spec.name for spec in found.topics) == sorted(topics.ALL_TOPICS)
     assert found.dead_letter_topics == (topics.DEAD_LETTERS,)

@@ -6,6 +6,7 @@
 import { api, el, seg } from "./common.js";
 import { $, fieldProblems, say, signedInAs, when } from "./screens.js";
 import { enabledItems, loadCatalog, renderEnabled } from "./settings-catalogs.js";
+import { showWebhooks } from "./webhooks.js";
 
 const WIDGETS = [
   ["codes_and_tags", "Codes and tags (after-call work)"],
@@ -107,6 +108,7 @@ async function select(serviceId) {
   $("history").classList.add("hidden");
   $("form").classList.remove("hidden");
   say("");
+  showWebhooks(serviceId);
 }
 
 function fill(s) {

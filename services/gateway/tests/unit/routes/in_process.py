@@ -28,6 +28,7 @@ from gateway_service.live.resources import open_live
 from gateway_service.ports import CatalogPorts, Ports
 from gateway_service.settings import GatewaySettings
 
+from .fake_webhooks import FakeWebhooks
 from .fakes import (
     AcwTaskReader,
     CountingRequests,
@@ -75,6 +76,7 @@ class Fakes:
     requests: CountingRequests = field(default_factory=CountingRequests)
     eraser: RecordingEraser = field(default_factory=RecordingEraser)
     tenant: TenantFakes = field(default_factory=TenantFakes)
+    webhooks: FakeWebhooks = field(default_factory=FakeWebhooks)
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,7 @@ def ports_of(settings: GatewaySettings, signer: DemoSigner, fakes: Fakes) -> Por
         ),
         requests=fakes.requests,
         unprovision=fakes.eraser,
+        webhooks=fakes.webhooks,
         # A client to nowhere (redis-py connects on first use): nothing here streams.
         live=open_live(settings),
         tenant=fakes.tenant.ports(),

@@ -1,0 +1,1 @@
+"""Redis, MongoDB and HTTP around the delivery rules."""

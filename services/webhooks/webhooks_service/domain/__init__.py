@@ -1,0 +1,1 @@
+"""The pure rules of webhook delivery: the retry schedule, signatures, target URLs."""

@@ -1,0 +1,1 @@
+"""The worker, declared for the worker shell."""
