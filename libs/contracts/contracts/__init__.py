@@ -6,6 +6,7 @@ library only). Import models from here.
 from contracts import topics
 from contracts.acw import AfterCallWorkSubmitted, CodeRef, Tag
 from contracts.base import Event, Message
+from contracts.caller_details import CALLER_DETAIL_LIMITS, CallerDetailsUpdated
 from contracts.changelog import QueueTask, task_key
 from contracts.codec import (
     decode_after_call_work,
@@ -89,8 +90,10 @@ from contracts.views import (
 )
 
 __all__ = [
+    "CALLER_DETAIL_LIMITS",
     "AfterCallWork",
     "AfterCallWorkSubmitted",
+    "CallerDetailsUpdated",
     "CallerSource",
     "CallerView",
     "ChatReceived",
