@@ -19,10 +19,9 @@ from redis.exceptions import RedisClusterException, RedisError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway_service.auth.dependencies import Caller, Resourced
-from gateway_service.auth.principal import Principal
 from gateway_service.ports import Ports
 
-__all__ = ["BUDGET_KEYS", "BodySizeLimit", "limit_reads", "limit_writes"]
+__all__ = ["BUDGET_KEYS", "BodySizeLimit", "limit_key", "limit_reads", "limit_writes"]
 
 _READS: Final = frozenset({"GET", "HEAD"})
 _NOT_COUNTED: Final = frozenset({"OPTIONS"})
@@ -39,7 +38,9 @@ class _Budget:
 
 _WRITES: Final = _Budget("writes", "changes")
 _READ_BUDGET: Final = _Budget("reads", "reads")
-BUDGET_KEYS: Final = (_WRITES.key, _READ_BUDGET.key)
+_CONNECTOR: Final = _Budget("connector", "requests with this API key")
+"""Per API key of the connector API (``{tenant,key id}`` in place of the user)."""
+BUDGET_KEYS: Final = (_WRITES.key, _READ_BUDGET.key, _CONNECTOR.key)
 """Every budget's key part: unprovisioning erases the counters of each (their names carry
 the users' ids)."""
 
@@ -48,21 +49,35 @@ async def limit_writes(request: Request, caller: Caller, resources: Resourced) -
     """A router dependency: counts the caller's writes; 429 beyond the minute's allowance."""
     if request.method in _READS or request.method in _NOT_COUNTED:
         return
-    await _count(_WRITES, resources.settings.writes_per_minute, caller, resources)
+    await _count(
+        _WRITES, resources.settings.writes_per_minute, (caller.tenant_id, caller.user_id), resources
+    )
 
 
 async def limit_reads(request: Request, caller: Caller, resources: Resourced) -> None:
     """A router dependency: counts the caller's reads; 429 beyond the minute's allowance."""
     if request.method not in _READS:
         return
-    await _count(_READ_BUDGET, resources.settings.reads_per_minute, caller, resources)
+    await _count(
+        _READ_BUDGET,
+        resources.settings.reads_per_minute,
+        (caller.tenant_id, caller.user_id),
+        resources,
+    )
 
 
-async def _count(budget: _Budget, allowed: int, caller: Principal, resources: Ports) -> None:
+async def limit_key(tenant_id: str, key_id: str, resources: Ports) -> None:
+    """Counts a connector API request of the key; 429 beyond its minute's allowance."""
+    allowed = resources.settings.connector_requests_per_minute
+    await _count(_CONNECTOR, allowed, (tenant_id, key_id), resources)
+
+
+async def _count(budget: _Budget, allowed: int, whose: tuple[str, str], resources: Ports) -> None:
+    """``whose``: (tenant id, user id or key id): the counter's hash tag."""
     window = int(time.time() // 60)
     key = (
         f"{check_prefix(resources.settings.queue_key_prefix)}:gateway:{budget.key}:"
-        f"{hash_tag(caller.tenant_id, caller.user_id)}:{window}"
+        f"{hash_tag(*whose)}:{window}"
     )
     try:
         count = await resources.requests.add(key, 120)

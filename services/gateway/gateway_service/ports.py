@@ -31,6 +31,7 @@ from reporting_service.read import HistoryFilter, HistoryPage, HistoryPosition
 
 from gateway_service.auth.demo_keys import DemoSigner
 from gateway_service.auth.tokens import TokenVerifier
+from gateway_service.connector.ports import ConnectorPorts
 from gateway_service.email.ports import EmailPorts
 from gateway_service.live.resources import LiveResources
 from gateway_service.request_counts import RequestCounter
@@ -174,3 +175,5 @@ class Ports:
     unprovision: Unprovisioner
     live: LiveResources
     """The live streams' own Redis client and their bound."""
+    connector: ConnectorPorts
+    """The connector API's keys, the live sessions it changes, and where it publishes."""

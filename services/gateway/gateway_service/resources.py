@@ -24,6 +24,8 @@ from reporting_service.read import HistoryListing
 
 from gateway_service.auth.demo_keys import DemoSigner
 from gateway_service.auth.tokens import JwksVerifier, KeyVerifier, TokenVerifier
+from gateway_service.connector.key_store import MongoKeys
+from gateway_service.connector.ports import ConnectorPorts
 from gateway_service.email.drafts import EmailDrafts
 from gateway_service.email.ports import EmailPorts
 from gateway_service.email.replies import EmailReplies
@@ -83,6 +85,8 @@ async def open_resources(
             settings_cache = SettingsCache(service_settings, TenantSettingsStore(database))
             context = ContextReader(redis, database, settings_cache, settings.queue_key_prefix)
             await context.ensure_indexes()
+            keys = MongoKeys(database)
+            await keys.ensure_indexes()
             history = HistoryListing(database)
             await history.ensure_indexes()
             yield Resources(
@@ -125,6 +129,12 @@ async def open_resources(
                 verifier=verifier_for(settings, demo if settings.mode == "demo" else None),
                 demo=demo if settings.mode == "demo" else None,
                 live=live,
+                connector=ConnectorPorts(
+                    keys=keys,
+                    sessions=context,
+                    publisher=ProducerPublisher(producer),
+                    topic=settings.connector_topic,
+                ),
             )
     finally:
         await producer.stop()

@@ -2,8 +2,18 @@
 
 from fastapi import APIRouter
 
-from gateway_service.api import admin, admin_history, after_call_work, email, me, owner, tasks
+from gateway_service.api import (
+    admin,
+    admin_history,
+    admin_keys,
+    after_call_work,
+    email,
+    me,
+    owner,
+    tasks,
+)
 from gateway_service.auth import sign_in_routes
+from gateway_service.connector import routes as connector
 from gateway_service.live import router as live
 from gateway_service.page import routes as page
 
@@ -16,10 +26,15 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     owner.router,
     admin.router,
     admin_history.router,
+    admin_keys.router,
 )
 """Routers under /api/v1; each of their routes requires a signed-in caller, and their
 writes and reads count against the caller's rate limits (``limits.limit_writes``,
 ``limits.limit_reads``)."""
+
+KEYED_ROUTERS: tuple[APIRouter, ...] = (connector.router,)
+"""Routers under /api/v1 that take a tenant API key and never a user's token; each key's
+requests count against its own rate limit (``connector.auth``)."""
 
 PAGE_ROUTERS: tuple[APIRouter, ...] = (page.router, sign_in_routes.router)
 """The page, its assets and its sign-in settings (no token needed: the page signs in, then

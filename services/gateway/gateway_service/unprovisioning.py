@@ -14,7 +14,8 @@ it, scoped by tenant (and service), each answering counts per kind:
 - reporting (``reporting_service.unprovision``): pending facts, records, late facts,
   after-call work saves, tag uses and suggestions;
 - ingest (``ingest_service.unprovision``): de-duplication keys;
-- the gateway's own: e-mail drafts and replies, write counters.
+- the gateway's own: e-mail drafts and replies, rate counters, the connector API's keys
+  (a service's unprovisioning takes it out of every key's scope).
 
 A dry run counts the same things and changes nothing (no tombstone either). What Kafka's
 other topics keep cannot be erased; README, "Unprovision", says what and for how long.
@@ -34,6 +35,7 @@ from queue_service.unprovision import erase_queue, erasure_register, publish_tom
 from redis.asyncio import Redis
 from reporting_service.unprovision import erase_reporting
 
+from gateway_service.connector.key_store import MongoKeys
 from gateway_service.email.erasure import erase_email
 from gateway_service.limits_erasure import erase_rate_counters
 
@@ -76,6 +78,7 @@ async def unprovision_everything(stores: Stores, scope: Scope) -> Counts:
         **await erase_email(database, scope, tasks),
         **await erase_ingest(redis, prefix, scope),
         **await erase_rate_counters(redis, prefix, scope),
+        **await MongoKeys(database).erase(scope),
     }
 
 

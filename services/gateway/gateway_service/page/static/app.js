@@ -184,6 +184,7 @@ function start() {
           detail.taskChanged(view);
         },
         caption: (data) => detail.caption(data),
+        context: (data) => detail.contextChanged(data),
         refresh: () => refetch(),
         status(state) {
           $("live-status").textContent = state === "live" ? "Live" : "Reconnecting…";

@@ -61,6 +61,14 @@ export class DetailPanel {
     this.#renderResult();
   }
 
+  /** The live context of the open task changed (a CRM flow set parameters or the caller):
+   * re-read the widgets, unless the agent is writing in a form (kept, as on a state change). */
+  contextChanged(data) {
+    if (!this.detail || data.user_session_id !== this.id) return;
+    const touched = this.container.querySelector("form[data-touched], textarea[data-touched]");
+    if (!touched) this.open(this.id, { focus: false });
+  }
+
   caption(data) {
     if (!this.detail || data.user_session_id !== this.id || !this.transcriptList) return;
     const caption = data.caption;

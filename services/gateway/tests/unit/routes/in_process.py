@@ -22,11 +22,13 @@ from gateway_service.app import create_app
 from gateway_service.auth.demo_keys import DemoSigner
 from gateway_service.auth.principal import Role
 from gateway_service.auth.tokens import KeyVerifier
+from gateway_service.connector.ports import ConnectorPorts
 from gateway_service.email.ports import EmailPorts
 from gateway_service.live.resources import open_live
 from gateway_service.ports import Ports
 from gateway_service.settings import GatewaySettings
 
+from .connector_fakes import FakeKeys, FakeLiveSessions
 from .fakes import (
     AcwTaskReader,
     CountingRequests,
@@ -46,6 +48,7 @@ from .fakes import (
 ISSUER = "https://issuer.test"
 AUDIENCE = "my-sessions-tests"
 ACW_TOPIC = "acw-in-process"
+CONNECTOR_TOPIC = "sessions-in-process"
 
 
 @functools.cache
@@ -65,6 +68,8 @@ class Fakes:
     published: FakePublisher = field(default_factory=FakePublisher)
     requests: CountingRequests = field(default_factory=CountingRequests)
     eraser: RecordingEraser = field(default_factory=RecordingEraser)
+    keys: FakeKeys = field(default_factory=FakeKeys)
+    live_sessions: FakeLiveSessions = field(default_factory=FakeLiveSessions)
 
 
 @dataclass(frozen=True)
@@ -133,6 +138,12 @@ def ports_of(settings: GatewaySettings, signer: DemoSigner, fakes: Fakes) -> Por
         unprovision=fakes.eraser,
         # A client to nowhere (redis-py connects on first use): nothing here streams.
         live=open_live(settings),
+        connector=ConnectorPorts(
+            keys=fakes.keys,
+            sessions=fakes.live_sessions,
+            publisher=fakes.published,
+            topic=CONNECTOR_TOPIC,
+        ),
     )
 
 
