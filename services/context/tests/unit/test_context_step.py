@@ -223,14 +223,16 @@ async def test_an_outage_of_the_records_leaves_the_session_live_for_the_retry() 
     assert shown(context) == EXPECTED
 
 
-def crm_caller(minutes: float, **details: str) -> c.CallerDetailsUpdated:
+def crm_caller(minutes: float, name: str, company: str, city: str) -> c.CallerDetailsUpdated:
     return c.CallerDetailsUpdated(
         event_id=uuid4(),
         occurred_at=T0 + timedelta(minutes=minutes),
         tenant_id=TENANT,
         session_id=SESSION,
         service_session_id=f"{SESSION}-svc-a",
-        **details,
+        display_name=name,
+        company=company,
+        city=city,
     )
 
 
@@ -240,7 +242,7 @@ async def test_a_crm_flow_replaces_the_caller_and_the_pages_are_told() -> None:
     await context.step(records(stream[:2]))  # started (resolved: John) and queued in A
     assert context.live.shown == [KEY], "the resolved caller is news to the page too"
 
-    update = crm_caller(0.5, display_name="Jane Roe", company="Roe Ltd", city="Zurich")
+    update = crm_caller(0.5, "Jane Roe", "Roe Ltd", "Zurich")
     await context.step(records([update]))
     await context.step(records([update]))  # redelivered: nothing changes, nobody is told
 
