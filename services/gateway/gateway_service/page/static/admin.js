@@ -4,6 +4,7 @@
 // becomes active once the typed id matches.
 
 import { startHistory } from "./admin-history.js";
+import { startKeys } from "./admin-keys.js";
 import { api, el } from "./common.js";
 import { $, fieldProblems, say, signedInAs, when } from "./screens.js";
 
@@ -17,7 +18,7 @@ async function start() {
     "tenant_admin",
     "This screen is for tenant admins; your sign-in has no tenant admin role.",
   );
-  if (me) await Promise.all([startHistory(), load(true)]);
+  if (me) await Promise.all([startHistory(), startKeys(), load(true)]);
 }
 
 function daysLeft(iso) {
