@@ -24,7 +24,7 @@ router = APIRouter(prefix="/api/v1/admin", tags=["tenant admin"], responses=ERRO
 KeyName = Annotated[
     str, StringConstraints(min_length=1, max_length=64, strip_whitespace=True), SingleLine()
 ]
-KeyId = Annotated[str, Path(pattern=r"^[0-9a-f]{24}$")]
+KeyId = Annotated[str, Path(min_length=24, max_length=24, pattern=r"^[0-9a-f]{24}$")]
 
 
 class KeyRequest(BaseModel):

@@ -40,6 +40,7 @@ __all__ = ["CONNECTOR_RESPONSES", "router"]
 _UNAVAILABLE = {"Retry-After": "5"}
 
 CONNECTOR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "The body cannot be read (not UTF-8 JSON)."},
     401: {"model": ErrorBody, "description": "No API key, one not valid, or a revoked one."},
     403: {"model": ErrorBody, "description": "The key does not allow this action or service."},
     404: {"model": ErrorBody, "description": "No live session with this id (of the key's tenant)."},
