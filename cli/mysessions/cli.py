@@ -12,6 +12,7 @@ from mysessions.commands.dlq import dlq_app
 from mysessions.commands.docs import docs_app
 from mysessions.commands.doctor import doctor
 from mysessions.commands.follow import follow_app
+from mysessions.commands.keys import keys_app
 from mysessions.commands.lag import lag
 from mysessions.commands.publish import publish
 from mysessions.commands.rebuild import rebuild
@@ -29,6 +30,7 @@ app.add_typer(infra_app, name="infra", help="Local Kafka, Redis, PostgreSQL and 
 app.add_typer(settings_app, name="settings", help="Service and tenant settings (MongoDB).")
 app.add_typer(contacts_app, name="contacts", help="Tenants' address books and user directories.")
 app.add_typer(context_app, name="context", help="Sessions' live and stored context.")
+app.add_typer(keys_app, name="keys", help="Tenant API keys of the connector API (CRM flows).")
 app.command(name="unprovision")(unprovision_command)
 app.add_typer(connect_app, name="connect", help="Follow a telephony system's events live.")
 app.command()(run)

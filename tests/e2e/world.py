@@ -143,6 +143,7 @@ async def my_sessions_world(
         with_database(servers.mongodb_url, database.name),
         queue_key_prefix=redis_keys.prefix,
         acw_topic=pipeline.acw,
+        connector_topic=pipeline.sessions,  # CRM flows' changes reach the context worker
         demo_users=[AGENT_USER],
     )
     async with AsyncExitStack() as stack:

@@ -18,6 +18,7 @@ after-call work saved with free-text tags, address book contacts, settings. Then
 """
 
 import asyncio
+import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -55,8 +56,11 @@ from .unprovision_traffic import Tenant, hits, mongo_everything, redis_everythin
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
-GONE = Tenant("ubqzor", "+15557770101")
-KEPT = Tenant("wyxqam", "+15557770202")
+# Words of this run alone: the scan reads the whole shared Redis, where another run of this
+# test (another engineer's, at the same time) would otherwise add and erase the same needles.
+_RUN = secrets.token_hex(3)
+GONE = Tenant(f"ubqzor{_RUN}", "+15557770101")
+KEPT = Tenant(f"wyxqam{_RUN}", "+15557770202")
 FORGOTTEN_AT_THE_END = {"visitor", "chat link", "subject", "reply text"}
 """Details no store keeps once the session ended (by design: the chat and the e-mail's
 subject live with the session, a published reply keeps no text); still looked for."""
@@ -119,6 +123,7 @@ async def test_unprovisioning_leaves_nothing_of_the_tenant_or_the_service(
             running_gateway(settings) as gateway,
         ):
             for tenant in (GONE, KEPT):
+                await make_connector_key(gateway, tenant)
                 await run_traffic(gateway, pipeline, store, tenant, t0)
             for group in (pipeline.queue.group_id, context.group_id, reporting.group_id):
                 await wait_for(
@@ -148,6 +153,7 @@ async def test_unprovisioning_leaves_nothing_of_the_tenant_or_the_service(
             assert "tag_counts" in gone_before["chat tag"]
             assert "email_drafts" in gone_before["open draft"]
             assert "email_replies" in gone_before["mail session"]
+            assert "connector_keys" in gone_before["tenant id"]
 
             # 1. A dry run counts and changes nothing.
             dry = await cli(servers, pipeline, database.name, "--tenant", GONE.id, "--dry-run")
@@ -231,6 +237,17 @@ async def test_unprovisioning_leaves_nothing_of_the_tenant_or_the_service(
         assert hits(await everything(), KEPT.needles(KEPT.plain)) == plain_before
     finally:
         await redis.aclose()
+
+
+async def make_connector_key(gateway: RunningGateway, tenant: Tenant) -> None:
+    """An API key for the tenant's CRM flows, as its admin makes one (kept per tenant, and
+    naming both services: one's unprovisioning must take it out of the key's scope)."""
+    headers = gateway.headers(tenant.id, "ada", ("tenant_admin",))
+    services = [tenant.storing, tenant.plain]
+    body = {"name": "CRM flow", "services": services, "actions": ["set_caller"]}
+    async with httpx.AsyncClient(base_url=gateway.base_url, headers=headers) as admin:
+        answer = await admin.post("/api/v1/admin/connector-keys", json=body)
+    assert answer.status_code == 201, answer.text
 
 
 async def run_traffic(

@@ -24,6 +24,8 @@ class InMemoryLiveContexts:
         self.live: dict[SessionKey, LiveContext] = {}
         self.mails: dict[SessionKey, c.EmailReceived] = {}
         self.ended: dict[SessionKey, list[str]] = {}
+        self.shown: list[SessionKey] = []
+        """Every session whose pages were told, in the order told."""
         self.outage = Outage()
 
     async def load_many(
@@ -37,6 +39,7 @@ class InMemoryLiveContexts:
         live: Sequence[LiveContext],
         ended: Sequence[LiveContext],
         mails: Sequence[c.EmailReceived] = (),
+        shown: Sequence[SessionKey] = (),
     ) -> None:
         self.outage.check()
         for mail in mails:
@@ -47,6 +50,7 @@ class InMemoryLiveContexts:
             self.live.pop(_key(context), None)
             self.mails.pop(_key(context), None)
             self.ended[_key(context)] = sorted({stay.service_id for stay in context.stays})
+        self.shown += shown
 
 
 class InMemoryStoredContexts:

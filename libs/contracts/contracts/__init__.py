@@ -6,6 +6,7 @@ library only). Import models from here.
 from contracts import topics
 from contracts.acw import AfterCallWorkSubmitted, CodeRef, Tag
 from contracts.base import Event, Message
+from contracts.caller_details import CALLER_DETAIL_LIMITS, CallerDetailsUpdated
 from contracts.catalogs import (
     CodeSet,
     CodeSetSpec,
@@ -96,8 +97,10 @@ from contracts.views import (
 )
 
 __all__ = [
+    "CALLER_DETAIL_LIMITS",
     "AfterCallWork",
     "AfterCallWorkSubmitted",
+    "CallerDetailsUpdated",
     "CallerSource",
     "CallerView",
     "ChatReceived",

@@ -57,7 +57,12 @@ def handled(direction: str, outcome: str | None) -> bool:
 
 
 NOT_FACTS: Final = frozenset(
-    {"context.parameters_updated", "transcript.segment", "transcript.final"}
+    {
+        "context.parameters_updated",
+        "context.caller_updated",
+        "transcript.segment",
+        "transcript.final",
+    }
 )
 """Session event types that change no task (the context service's business): the queue
 folds none of them, so they count in no task's ``rev``, and reporting, which counts the

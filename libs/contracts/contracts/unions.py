@@ -5,6 +5,7 @@ from typing import Annotated, TypeAlias
 from pydantic import Field
 
 from contracts.acw import AfterCallWorkSubmitted
+from contracts.caller_details import CallerDetailsUpdated
 from contracts.deadletter import DeadLetter
 from contracts.email_replies import EmailReplyRequested
 from contracts.inbound import (
@@ -63,6 +64,7 @@ SessionEvent: TypeAlias = Annotated[
     | EmailReceived
     | ChatReceived
     | CustomParametersUpdated
+    | CallerDetailsUpdated
     | TranscriptSegment
     | TranscriptFinal,
     Field(discriminator="type"),

@@ -39,9 +39,11 @@ class LiveContextWriter(Protocol):
         live: Sequence[LiveContext],
         ended: Sequence[LiveContext],
         mails: Sequence[c.EmailReceived] = (),
+        shown: Sequence[SessionKey] = (),
     ) -> None:
         """Saves the ``live`` contexts and the ``mails`` of live sessions; removes the
-        ``ended`` ones and their mail, leaving each its marker."""
+        ``ended`` ones and their mail, leaving each its marker; then tells the pages
+        showing the ``shown`` sessions (of ``live``) that what they show changed."""
         ...
 
 

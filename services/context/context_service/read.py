@@ -11,7 +11,7 @@ service builds its writers, or gives them lifetimes of its own.
 """
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TypeVar
 
@@ -25,7 +25,7 @@ from redis.asyncio import Redis
 from context_service.adapters.caller_keys import caller_key
 from context_service.adapters.directory import MongoDirectory
 from context_service.adapters.live_mail import LiveMail
-from context_service.adapters.live_store import LiveContexts
+from context_service.adapters.live_store import LiveContexts, context_channel
 from context_service.adapters.stored_context import StoredContextStore
 from context_service.adapters.stored_listing import (
     MAX_PAGE,
@@ -54,6 +54,7 @@ __all__ = [
     "NOT_AVAILABLE",
     "ContextReader",
     "LiveMail",
+    "LiveStay",
     "Panel",
     "Position",
     "ServicePanel",
@@ -65,12 +66,22 @@ __all__ = [
     "as_json",
     "caller_view",
     "captions_channel",
+    "context_channel",
     "not_available_panel",
     "render_text",
 ]
 
 ServiceOfSession = tuple[str, str | None]
 _Key = TypeVar("_Key")
+
+
+@dataclass(frozen=True, slots=True)
+class LiveStay:
+    """One service session of a live session: what a connector call names and is scoped by."""
+
+    service_session_id: str
+    service_id: str
+    open: bool
 
 
 def caller_view(caller: Caller) -> CallerView:
@@ -250,6 +261,14 @@ class ContextReader:
             and context.caller is not None
             and not context.caller.is_anonymous
         }
+
+    async def live_stays(self, tenant_id: str, session_id: str) -> list[LiveStay] | None:
+        """The service sessions of the tenant's live session, oldest first; None when the
+        tenant has no such session live (never seen, ended, or another tenant's)."""
+        context, ended = await self._live.load(tenant_id, session_id)
+        if context is None or ended:
+            return None
+        return [LiveStay(s.service_session_id, s.service_id, s.open) for s in context.stays]
 
     async def stored_of(
         self, tenant_id: str, sessions: Collection[tuple[str, str]], now: datetime

@@ -57,6 +57,8 @@ class Fold:
     context: LiveContext
     departures: list[Departure]
     ends: bool
+    shown_changed: bool
+    """Whether what a page shows of the live context (parameters, caller) changed."""
 
 
 @dataclass
@@ -117,13 +119,14 @@ class ContextStep:
             [fold.context for fold in done if not fold.ends],
             [fold.context for fold in done if fold.ends],
             [mail for key, mail in mails.items() if key not in gone],
+            [(f.context.tenant_id, f.context.session_id) for f in done if f.shown_changed],
         )
         return rejected
 
     async def _fold(
         self, key: SessionKey, changes: list[Change], context: LiveContext | None
     ) -> "Fold | None":
-        context = context or LiveContext(*key)
+        first = context = context or LiveContext(*key)
         departures: list[Departure] = []
         ends = False
         for change in changes:
@@ -133,7 +136,8 @@ class ContextStep:
             if context.needs_caller:
                 context = with_caller(context, await self._resolve(context))
             departures += left
-        return Fold(context, departures, ends)
+        shown = (context.parameters, context.caller) != (first.parameters, first.caller)
+        return Fold(context, departures, ends, shown_changed=shown and not ends)
 
     async def _resolve(self, context: LiveContext) -> Caller:
         address, kind = context.caller_address, context.caller_kind

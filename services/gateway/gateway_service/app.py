@@ -18,7 +18,7 @@ from gateway_service.metrics import GatewayMetrics, RequestMetrics
 from gateway_service.outages import answer_outages
 from gateway_service.ports import Ports
 from gateway_service.resources import open_resources
-from gateway_service.routes import API_ROUTERS, PAGE_ROUTERS
+from gateway_service.routes import API_ROUTERS, KEYED_ROUTERS, PAGE_ROUTERS
 from gateway_service.settings import GatewaySettings, identity_problems
 
 
@@ -92,6 +92,8 @@ def create_app(
             dependencies=[Depends(limit_writes), Depends(limit_reads)],
             responses=API_RESPONSES,
         )
+    for router in KEYED_ROUTERS:
+        app.include_router(router)
     for router in PAGE_ROUTERS:
         app.include_router(router)
     app.include_router(health.router)

@@ -27,6 +27,7 @@ __all__ = [
     "IMPORTS_PATH",
     "BodySizeLimit",
     "limit_crm_tests",
+    "limit_key",
     "limit_reads",
     "limit_writes",
 ]
@@ -48,7 +49,9 @@ _WRITES: Final = _Budget("writes", "changes")
 _READ_BUDGET: Final = _Budget("reads", "reads")
 _CRM_TESTS: Final = _Budget("crm-tests", "CRM tests")
 """Counted per tenant, not per user: it is the tenant's CRM that is asked."""
-BUDGET_KEYS: Final = (_WRITES.key, _READ_BUDGET.key, _CRM_TESTS.key)
+_CONNECTOR: Final = _Budget("connector", "requests with this API key")
+"""Per API key of the connector API (``{tenant,key id}`` in place of the user)."""
+BUDGET_KEYS: Final = (_WRITES.key, _READ_BUDGET.key, _CRM_TESTS.key, _CONNECTOR.key)
 """Every budget's key part: unprovisioning erases the counters of each (their names carry
 the users' ids)."""
 
@@ -57,29 +60,44 @@ async def limit_writes(request: Request, caller: Caller, resources: Resourced) -
     """A router dependency: counts the caller's writes; 429 beyond the minute's allowance."""
     if request.method in _READS or request.method in _NOT_COUNTED:
         return
-    await _count(_WRITES, resources.settings.writes_per_minute, caller, resources)
+    await _count(
+        _WRITES, resources.settings.writes_per_minute, (caller.tenant_id, caller.user_id), resources
+    )
 
 
 async def limit_reads(request: Request, caller: Caller, resources: Resourced) -> None:
     """A router dependency: counts the caller's reads; 429 beyond the minute's allowance."""
     if request.method not in _READS:
         return
-    await _count(_READ_BUDGET, resources.settings.reads_per_minute, caller, resources)
+    await _count(
+        _READ_BUDGET,
+        resources.settings.reads_per_minute,
+        (caller.tenant_id, caller.user_id),
+        resources,
+    )
 
 
 async def limit_crm_tests(caller: Principal, resources: Ports) -> None:
     """Counts one CRM test of the caller's tenant; 429 beyond the minute's allowance."""
     await _count(
-        _CRM_TESTS, resources.settings.crm_tests_per_minute, caller, resources, per_user=False
+        _CRM_TESTS, resources.settings.crm_tests_per_minute, (caller.tenant_id,), resources
     )
 
 
-async def _count(
-    budget: _Budget, allowed: int, caller: Principal, resources: Ports, *, per_user: bool = True
-) -> None:
+async def limit_key(tenant_id: str, key_id: str, resources: Ports) -> None:
+    """Counts a connector API request of the key; 429 beyond its minute's allowance."""
+    allowed = resources.settings.connector_requests_per_minute
+    await _count(_CONNECTOR, allowed, (tenant_id, key_id), resources)
+
+
+async def _count(budget: _Budget, allowed: int, whose: tuple[str, ...], resources: Ports) -> None:
+    """``whose``: the counter's hash tag: (tenant id, user id or key id), or (tenant id,)
+    for a budget of the whole tenant."""
     window = int(time.time() // 60)
-    tag = hash_tag(caller.tenant_id, caller.user_id) if per_user else hash_tag(caller.tenant_id)
-    key = f"{check_prefix(resources.settings.queue_key_prefix)}:gateway:{budget.key}:{tag}:{window}"
+    key = (
+        f"{check_prefix(resources.settings.queue_key_prefix)}:gateway:{budget.key}:"
+        f"{hash_tag(*whose)}:{window}"
+    )
     try:
         count = await resources.requests.add(key, 120)
     except (RedisError, RedisClusterException):

@@ -42,6 +42,7 @@ from webhooks_service.registry import Attempt, DeadLetter, Endpoint
 
 from gateway_service.auth.demo_keys import DemoSigner
 from gateway_service.auth.tokens import TokenVerifier
+from gateway_service.connector.ports import ConnectorPorts
 from gateway_service.email.ports import EmailPorts
 from gateway_service.live.resources import LiveResources
 from gateway_service.request_counts import RequestCounter
@@ -263,3 +264,5 @@ class Ports:
     """The live streams' own Redis client and their bound."""
     tenant: TenantPorts
     """The tenant admin's tenant settings, CRM test and address-book imports."""
+    connector: ConnectorPorts
+    """The connector API's keys, the live sessions it changes, and where it publishes."""

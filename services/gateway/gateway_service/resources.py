@@ -32,6 +32,8 @@ from webhooks_service.settings import WebhooksSettings
 
 from gateway_service.auth.demo_keys import DemoSigner
 from gateway_service.auth.tokens import JwksVerifier, KeyVerifier, TokenVerifier
+from gateway_service.connector.key_store import MongoKeys
+from gateway_service.connector.ports import ConnectorPorts
 from gateway_service.email.drafts import EmailDrafts
 from gateway_service.email.ports import EmailPorts
 from gateway_service.email.replies import EmailReplies
@@ -96,6 +98,8 @@ async def open_resources(
             )
             context = ContextReader(redis, database, settings_cache, settings.queue_key_prefix)
             await context.ensure_indexes()
+            keys = MongoKeys(database)
+            await keys.ensure_indexes()
             history = HistoryListing(database)
             await history.ensure_indexes()
             tenant = await stack.enter_async_context(open_tenant_ports(database))
@@ -145,6 +149,12 @@ async def open_resources(
                     redis,
                     database,
                     WebhooksSettings().model_copy(update={"key_prefix": settings.queue_key_prefix}),
+                ),
+                connector=ConnectorPorts(
+                    keys=keys,
+                    sessions=context,
+                    publisher=ProducerPublisher(producer),
+                    topic=settings.connector_topic,
                 ),
             )
     finally:

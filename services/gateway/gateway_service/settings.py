@@ -47,6 +47,8 @@ class GatewaySettings(ServerSettings):
     """The queue's and context's Redis key prefix (``QUEUE_KEY_PREFIX``)."""
     acw_topic: str = topics.AFTER_CALL_WORK
     email_topic: str = topics.EMAIL_REPLIES
+    connector_topic: str = topics.SESSION_EVENTS
+    """Where the connector API publishes what CRM flows set: the context worker's topic."""
     changelog_topic: str = topics.TASK_CHANGELOG
     """The queue's task changelog: unprovisioning publishes its tombstones there."""
     """Where agents' e-mail replies go, for the mail connector (created at start if missing)."""
@@ -96,6 +98,9 @@ class GatewaySettings(ServerSettings):
     CRM test calls the tenant's CRM, so it must not become a way to hammer it."""
     writes_per_minute: int = Field(default=120, ge=1)
     """Per user; a write beyond it answers 429 with Retry-After."""
+    connector_requests_per_minute: int = Field(default=60, ge=1)
+    """Per connector API key (a CRM flow makes a few calls per session); beyond it 429
+    with Retry-After."""
     reads_per_minute: int = Field(default=600, ge=1)
     """Per user, its own budget (GET under /api, live streams included); a read beyond it
     answers 429 with Retry-After. The page reads on load, per search (debounced), filter,

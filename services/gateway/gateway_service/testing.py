@@ -128,9 +128,10 @@ async def isolated_gateway(
     kafka_topics: KafkaTopics,
     **overrides: Any,
 ) -> AsyncIterator[RunningGateway]:
-    """A test's own demo-mode gateway: on the test's key prefix, a database and an
-    after-call work topic of its own (saves publish there, not on the shared topic), so
-    tests running side by side never see each other's data; ``overrides`` by field name."""
+    """A test's own demo-mode gateway: on the test's key prefix, a database, an after-call
+    work topic and a connector topic of its own (saves and CRM flows' changes publish
+    there, not on the shared topics), so tests running side by side never see each
+    other's data; ``overrides`` by field name."""
     settings = gateway_settings(
         servers.kafka_bootstrap_servers,
         servers.redis_url,
@@ -138,6 +139,7 @@ async def isolated_gateway(
         **{
             "queue_key_prefix": redis_keys.prefix,
             "acw_topic": await kafka_topics.create("acw"),
+            "connector_topic": await kafka_topics.create("connector"),
             **overrides,
         },
     )

@@ -16,7 +16,8 @@ it, scoped by tenant (and service), each answering counts per kind:
 - ingest (``ingest_service.unprovision``): de-duplication keys, FreeSWITCH call state;
 - webhooks (``webhooks_service.unprovision``): endpoints and their deliveries (schedule,
   payloads, dead letters, log); for a tenant also the worker's session map;
-- the gateway's own: e-mail drafts and replies, write counters.
+- the gateway's own: e-mail drafts and replies, rate counters, the connector API's keys
+  (a service's unprovisioning takes it out of every key's scope).
 
 A dry run counts the same things and changes nothing (no tombstone either). What Kafka's
 other topics keep cannot be erased; README, "Unprovision", says what and for how long.
@@ -37,6 +38,7 @@ from redis.asyncio import Redis
 from reporting_service.unprovision import erase_reporting
 from webhooks_service.unprovision import erase_webhooks
 
+from gateway_service.connector.key_store import MongoKeys
 from gateway_service.email.erasure import erase_email
 from gateway_service.limits_erasure import erase_rate_counters
 
@@ -80,6 +82,7 @@ async def unprovision_everything(stores: Stores, scope: Scope) -> Counts:
         **await erase_ingest(redis, prefix, scope),
         **await erase_rate_counters(redis, prefix, scope),
         **await erase_webhooks(redis, database, prefix, scope),
+        **await MongoKeys(database).erase(scope),
     }
 
 

@@ -88,6 +88,15 @@ def session_events() -> list[c.Event]:
         c.CustomParametersUpdated(
             **_common(22), service_session_id="ss-1", parameters={"Ticket ID": "T-1"}
         ),
+        c.CallerDetailsUpdated(
+            **_common(30),
+            service_session_id="ss-1",
+            display_name="Jane Roe",
+            company="Roe Ltd",
+            city="Zurich",
+            email="jane@roe.example",
+            phone="+41 44 000 00 00",
+        ),
         c.TranscriptSegment(
             **_common(23),
             service_session_id="sess-1:1",

@@ -46,4 +46,9 @@ def test_the_view_and_the_changelog_carry_the_rules_states_and_outcomes() -> Non
 def test_the_events_that_are_no_facts_are_session_event_types_that_change_no_task() -> None:
     kinds = {event.type for event in session_events()}  # type: ignore[attr-defined]
     assert kinds >= NOT_FACTS
-    assert {"context.parameters_updated", "transcript.segment", "transcript.final"} == NOT_FACTS
+    assert {
+        "context.parameters_updated",
+        "context.caller_updated",
+        "transcript.segment",
+        "transcript.final",
+    } == NOT_FACTS

@@ -23,7 +23,13 @@ from context_service.adapters.context_codec import live_document, live_from
 from context_service.adapters.live_mail import session_key
 from context_service.domain import LiveContext
 
-__all__ = ["LiveContextStore", "LiveContexts"]
+__all__ = ["LiveContextStore", "LiveContexts", "context_channel"]
+
+
+def context_channel(prefix: str, tenant_id: str, session_id: str) -> str:
+    """``<prefix>:ctx:{<tenant>:<session>}:changed``: a channel, no key. A message says the
+    live context of the session changed in what a page shows (parameters, the caller)."""
+    return session_key(prefix, tenant_id, session_id, "changed")
 
 
 class LiveContexts:
@@ -121,12 +127,16 @@ class LiveContextStore(LiveContexts):
         live: Sequence[LiveContext],
         ended: Sequence[LiveContext],
         mails: Sequence[c.EmailReceived] = (),
+        shown: Sequence[tuple[str, str]] = (),
     ) -> None:
         """Saves the ``live`` contexts (renewing their mail's TTL with theirs) and the
         ``mails`` of live sessions; removes the ``ended`` ones and their mail, leaving their
         marker (only the ids of the services the session visited, for unprovisioning). One
         round trip. The removals come before the marker: a failure between them leaves no
-        marker, and the replayed end removes again; never a marker over data left behind."""
+        marker, and the replayed end removes again; never a marker over data left behind.
+
+        Last, a message (no data: ``1``) on the ``changed`` channel of each ``shown``
+        session, after its write, so a page that rereads on it reads the new context."""
         if not live and not ended and not mails:
             return
         async with self._redis.pipeline(transaction=False) as pipe:
@@ -151,4 +161,6 @@ class LiveContextStore(LiveContexts):
                     json.dumps(services),
                     ex=self._ended_ttl,
                 )
+            for tenant_id, session_id in shown:
+                pipe.publish(context_channel(self._prefix, tenant_id, session_id), "1")
             await pipe.execute()

@@ -2,7 +2,7 @@
 
 import contracts as c
 
-from context_service.domain import Change, Ended, Left, ParametersSet, Queued, Started
+from context_service.domain import CallerSet, Change, Ended, Left, ParametersSet, Queued, Started
 
 __all__ = ["CONTEXT_EVENT_TYPES", "TRANSCRIPT_EVENT_TYPES", "to_change"]
 
@@ -11,6 +11,7 @@ CONTEXT_EVENT_TYPES = frozenset(
         "session.started",
         "session.queued",
         "context.parameters_updated",
+        "context.caller_updated",
         "session.transferred",
         "session.abandoned",
         "session.queue_exited",
@@ -46,6 +47,11 @@ def to_change(event: c.SessionEvent) -> Change | None:
             return ParametersSet(
                 event_id, at, event.service_session_id, dict(event.parameters), event.removed
             )
+        case c.CallerDetailsUpdated():
+            details = event.model_dump(
+                include=set(c.CALLER_DETAIL_LIMITS), exclude_none=True, mode="json"
+            )
+            return CallerSet(event_id, at, event.service_session_id, details)
         case c.SessionTransferred():
             return Left(event_id, at, event.service_session_id, "transferred")
         case c.SessionAbandoned():

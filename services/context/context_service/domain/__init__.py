@@ -14,6 +14,7 @@ from context_service.domain.callers import (
     resolve_caller,
 )
 from context_service.domain.live_context import (
+    CallerSet,
     Change,
     Departure,
     Ended,
@@ -47,6 +48,7 @@ __all__ = [
     "AddressBook",
     "AddressKind",
     "Caller",
+    "CallerSet",
     "Change",
     "Crm",
     "Departure",

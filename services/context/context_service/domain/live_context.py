@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Final, Literal
 
-from context_service.domain.callers import AddressKind, Caller
+from context_service.domain.callers import FIELD_LIMITS, AddressKind, Caller
 
 LeftHow = Literal["transferred", "abandoned", "queue_exited", "requeued", "ended", "expired"]
 
@@ -131,6 +131,18 @@ class ParametersSet:
 
 
 @dataclass(frozen=True, slots=True)
+class CallerSet:
+    """An integrator's system (a CRM flow, through the connector API) says who the caller
+    is: the details replace what was resolved or set before, shown with source ``crm``."""
+
+    event_id: str
+    at: datetime
+    service_session_id: str
+    details: Mapping[str, str]
+    """Caller fields (``callers.FIELD_LIMITS``' names) to their values; absent: unknown."""
+
+
+@dataclass(frozen=True, slots=True)
 class Left:
     """The session left one service session and goes on (or not) elsewhere."""
 
@@ -150,7 +162,7 @@ class Ended:
     service_session_id: str | None = None
 
 
-Change = Started | Queued | ParametersSet | Left | Ended
+Change = Started | Queued | ParametersSet | CallerSet | Left | Ended
 
 
 def apply(context: LiveContext, change: Change) -> tuple[LiveContext, tuple[Departure, ...]]:
@@ -166,6 +178,8 @@ def apply(context: LiveContext, change: Change) -> tuple[LiveContext, tuple[Depa
             return _queued(context, change)
         case ParametersSet():
             return _parameters(context, change), ()
+        case CallerSet():
+            return _caller_set(context, change), ()
         case Left():
             return _leave(context, change.service_session_id, change.at, change.how)
         case Ended():
@@ -215,6 +229,17 @@ def _parameters(context: LiveContext, change: ParametersSet) -> LiveContext:
     for name, value in change.values.items():
         parameters[name] = Parameter(value, source, change.service_session_id)
     return replace(context, parameters=parameters)
+
+
+def _caller_set(context: LiveContext, change: CallerSet) -> LiveContext:
+    details = {name: value for name, value in change.details.items() if name in FIELD_LIMITS}
+    caller = Caller(
+        address=context.caller_address or "",
+        address_kind=context.caller_kind or "anonymous",
+        source="crm",
+        **details,
+    )
+    return replace(context, caller=caller.bounded())
 
 
 def _leave(

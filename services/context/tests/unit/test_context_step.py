@@ -221,3 +221,52 @@ async def test_an_outage_of_the_records_leaves_the_session_live_for_the_retry() 
     context.stored.outage.end()
     await context.step(records(stream[-1:]))
     assert shown(context) == EXPECTED
+
+
+def crm_caller(minutes: float, name: str, company: str, city: str) -> c.CallerDetailsUpdated:
+    return c.CallerDetailsUpdated(
+        event_id=uuid4(),
+        occurred_at=T0 + timedelta(minutes=minutes),
+        tenant_id=TENANT,
+        session_id=SESSION,
+        service_session_id=f"{SESSION}-svc-a",
+        display_name=name,
+        company=company,
+        city=city,
+    )
+
+
+async def test_a_crm_flow_replaces_the_caller_and_the_pages_are_told() -> None:
+    context = Context()
+    stream = events(TENANT, SESSION)
+    await context.step(records(stream[:2]))  # started (resolved: John) and queued in A
+    assert context.live.shown == [KEY], "the resolved caller is news to the page too"
+
+    update = crm_caller(0.5, "Jane Roe", "Roe Ltd", "Zurich")
+    await context.step(records([update]))
+    await context.step(records([update]))  # redelivered: nothing changes, nobody is told
+
+    caller = context.live.live[KEY].caller
+    assert caller == Caller(
+        address=PHONE,
+        address_kind="pstn",
+        source="crm",
+        display_name="Jane Roe",
+        company="Roe Ltd",
+        city="Zurich",
+    )
+    assert context.live.shown == [KEY, KEY]
+    assert context.callers.asked == [PHONE], "a caller set by the CRM is not looked up again"
+
+
+async def test_the_pages_are_told_of_parameter_changes_only_while_the_session_lives() -> None:
+    context = Context()
+    stream = events(TENANT, SESSION)
+    await context.step(records(stream[:2]))
+    told = len(context.live.shown)
+
+    await context.step(records(stream[2:3]))  # parameters set in A
+    assert len(context.live.shown) == told + 1
+
+    await context.step(records(stream[3:]))  # ... more, then the end: nothing left to show
+    assert context.live.shown[told + 1 :] == []

@@ -4,7 +4,9 @@
 queue rendered it, an ended task's caller composed in as the list shows it
 (``stored_callers``). ``caption``: no id (captions are not replayed), data =
 ``{"session_id", "user_session_id", "caption": contracts.LiveCaption}``. ``refresh``:
-``id`` = the stream's tip, data = ``{"reason"}``: refetch the list. ``: heartbeat``.
+``id`` = the stream's tip, data = ``{"reason"}``: refetch the list. ``context``: no id,
+data = ``{"session_id", "user_session_id"}``: what the task's detail shows of the live
+context (custom parameters, the caller) changed; reread the detail. ``: heartbeat``.
 """
 
 import json
@@ -16,7 +18,14 @@ from fastapi.sse import ServerSentEvent
 from gateway_service.live.ids import ZERO
 from gateway_service.live.replay import Position
 
-__all__ = ["HEARTBEAT", "caption_event", "event_id", "refresh_event", "task_event"]
+__all__ = [
+    "HEARTBEAT",
+    "caption_event",
+    "context_event",
+    "event_id",
+    "refresh_event",
+    "task_event",
+]
 
 HEARTBEAT: Final = ServerSentEvent(comment="heartbeat")
 
@@ -37,6 +46,11 @@ def caption_event(session_id: str, user_session_id: str, caption: LiveCaption) -
         f'"caption":{caption.model_dump_json()}}}'
     )
     return ServerSentEvent(event="caption", raw_data=data)
+
+
+def context_event(session_id: str, user_session_id: str) -> ServerSentEvent:
+    data = json.dumps({"session_id": session_id, "user_session_id": user_session_id})
+    return ServerSentEvent(event="context", raw_data=data)
 
 
 def refresh_event(tip: Position, reason: str) -> ServerSentEvent:

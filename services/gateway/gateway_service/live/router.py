@@ -5,7 +5,7 @@ from collections.abc import AsyncIterable, AsyncIterator
 from typing import Annotated
 
 import structlog
-from context_service.read import captions_channel
+from context_service.read import captions_channel, context_channel
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, status
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from mysessions_platform.redis_client import initialized
@@ -73,6 +73,7 @@ async def open_stream(
         live.redis.pubsub(),
         agent_channel(prefix, tenant, user),
         lambda session_id: captions_channel(prefix, tenant, session_id),
+        lambda session_id: context_channel(prefix, tenant, session_id),
         settings.sse_heartbeat_s,
         slot.evicted,
         lambda: live.slots.release(slot),
@@ -112,8 +113,9 @@ async def live(
     agent: Agent, stream: Annotated[LiveStream, Depends(open_stream)], request: Request
 ) -> AsyncIterable[ServerSentEvent]:
     """``task`` (id = stream entry id, data = TaskView) for every change of the caller's
-    tasks, ``caption`` (no id) for caption lines of their live tasks, ``refresh`` (id = the
-    stream's tip) when the changes since ``Last-Event-ID`` are not all kept: refetch the
+    tasks, ``caption`` (no id) for caption lines of their live tasks, ``context`` (no id)
+    when a live task's custom parameters or caller changed (reread its detail), ``refresh``
+    (id = the stream's tip) when the changes since ``Last-Event-ID`` are not all kept: refetch the
     list. A ``: heartbeat`` comment every ``GATEWAY_SSE_HEARTBEAT_S``."""
     sent = request.app.state.metrics.sse_events
     async for event in stream.events():

@@ -6,9 +6,11 @@ queue publishes on in the same Lua step that appends to the events stream: a mes
 only says "read the stream", and every read goes through the replay rule, so a lost or
 doubled message can neither drop nor repeat a change (a read at each heartbeat catches up
 anyway). The same connection listens to the caption channels of the sessions where the
-agent has a live task, re-subscribed as task changes arrive. Captions published before a
-subscription (or while the client was away) are not replayed: the page gets them by
-refetching the task's detail (its transcript).
+agent has a live task, re-subscribed as task changes arrive, and to their context channels
+(a message there says the session's parameters or caller changed: a ``context`` event per
+live task of the agent in it). Captions published before a subscription (or while the
+client was away) are not replayed: the page gets them by refetching the task's detail
+(its transcript), as it gets the context.
 
 Redis away: the stream ends (its Redis client does not retry, so no silent gap), and the
 client reconnects with its Last-Event-ID. The caller closes the stream (``aclose``) however
@@ -33,7 +35,13 @@ from redis.asyncio.client import PubSub
 from redis.exceptions import RedisClusterException, RedisError
 
 from gateway_service.live.captions import LiveTasks
-from gateway_service.live.events import HEARTBEAT, caption_event, refresh_event, task_event
+from gateway_service.live.events import (
+    HEARTBEAT,
+    caption_event,
+    context_event,
+    refresh_event,
+    task_event,
+)
 from gateway_service.live.ids import parse_id
 from gateway_service.live.reader import BATCH, AgentStream
 from gateway_service.live.replay import Position, Refresh, judge, start_position
@@ -53,6 +61,7 @@ class LiveStream:
         pubsub: PubSub,
         agent_channel: str,
         caption_channel: Callable[[str], str],
+        context_channel: Callable[[str], str],
         heartbeat_s: float,
         evicted: asyncio.Event,
         release: Callable[[], None],
@@ -62,6 +71,7 @@ class LiveStream:
         self._pubsub = pubsub
         self._agent_channel = agent_channel.encode()
         self._caption_channel = caption_channel
+        self._context_channel = context_channel
         self._heartbeat_s = heartbeat_s
         self._evicted = evicted
         self._release = release
@@ -71,6 +81,8 @@ class LiveStream:
         self._tasks = LiveTasks()
         self._captions: dict[bytes, str] = {}
         """Subscribed caption channel → its session id."""
+        self._contexts: dict[bytes, str] = {}
+        """Subscribed context channel → its session id."""
 
     async def open(self, requested: str | None) -> None:
         """Subscribes, then decides where to start (raises RedisError when Redis is away:
@@ -104,7 +116,7 @@ class LiveStream:
             while not self._evicted.is_set():
                 message = await self._message(max(0.0, beat - loop.time()), evicted)
                 if message is not None and message["channel"] != self._agent_channel:
-                    for event in self._caption(message):
+                    for event in self._session_message(message):
                         yield event
                 elif message is not None or loop.time() >= beat:
                     async for event in self._catch_up():
@@ -165,14 +177,24 @@ class LiveStream:
         await self._subscribe_captions()
 
     async def _subscribe_captions(self) -> None:
-        wanted = {self._caption_channel(s).encode(): s for s in self._tasks.sessions()}
-        gone = [channel for channel in self._captions if channel not in wanted]
-        new = [channel for channel in wanted if channel not in self._captions]
-        if gone:
+        """Follows the caption and context channels of the agent's live sessions."""
+        sessions = self._tasks.sessions()
+        captions = {self._caption_channel(s).encode(): s for s in sessions}
+        contexts = {self._context_channel(s).encode(): s for s in sessions}
+        held = self._captions.keys() | self._contexts.keys()
+        wanted = captions.keys() | contexts.keys()
+        if gone := [channel for channel in held if channel not in wanted]:
             await self._pubsub.unsubscribe(*gone)
-        if new:
+        if new := [channel for channel in wanted if channel not in held]:
             await self._pubsub.subscribe(*new)
-        self._captions = wanted
+        self._captions, self._contexts = captions, contexts
+
+    def _session_message(self, message: dict[str, Any]) -> list[ServerSentEvent]:
+        """A message on a session's channel: a caption line, or its context changed."""
+        session_id = self._contexts.get(message["channel"])
+        if session_id is None:
+            return self._caption(message)
+        return [context_event(session_id, t) for t in self._tasks.recipients(session_id, None)]
 
     def _caption(self, message: dict[str, Any]) -> list[ServerSentEvent]:
         session_id = self._captions.get(message["channel"])

@@ -123,7 +123,9 @@ def gateway_openapi(gateway: RunningGateway) -> dict[str, Any]:
 
 
 def unbounded(schema: dict[str, Any], components: dict[str, Any], where: str) -> Iterator[str]:
-    """Where a string has no maxLength (nor enum/const/format) or an array no maxItems."""
+    """Where a string has no maxLength (nor enum/const/format), an array no maxItems, or an
+    object of free keys (a map) no maxProperties, no maxLength of its keys, or values
+    unbounded themselves."""
     if "$ref" in schema:
         name = schema["$ref"].rsplit("/", 1)[1]
         yield from unbounded(components[name], components, f"{where}->{name}")
@@ -139,8 +141,13 @@ def unbounded(schema: dict[str, Any], components: dict[str, Any], where: str) ->
             yield where
         if "items" in schema:
             yield from unbounded(schema["items"], components, f"{where}[]")
-    if kind == "object" and schema.get("additionalProperties") not in (None, False):
-        yield f"{where}{{}}"
+    values = schema.get("additionalProperties")
+    if kind == "object" and values not in (None, False):
+        keys = schema.get("propertyNames", {})
+        if "maxProperties" not in schema or "maxLength" not in keys or values is True:
+            yield f"{where}{{}}"
+        else:
+            yield from unbounded(values, components, f"{where}{{}}")
     for name, property_schema in schema.get("properties", {}).items():
         yield from unbounded(property_schema, components, f"{where}.{name}")
 

@@ -7,7 +7,13 @@ import pytest
 from contracts import LiveCaption
 from fastapi.sse import format_sse_event
 from gateway_service.live.captions import LiveTasks
-from gateway_service.live.events import HEARTBEAT, caption_event, refresh_event, task_event
+from gateway_service.live.events import (
+    HEARTBEAT,
+    caption_event,
+    context_event,
+    refresh_event,
+    task_event,
+)
 from gateway_service.live.ids import StreamId
 from gateway_service.live.slots import Full, OldestNotClosed, Slot, StreamSlots
 from mysessions_platform.sse_client import EventParser, Received
@@ -30,6 +36,14 @@ def parsed(text: str) -> list[Received]:
     parser = EventParser()
     found = [parser.feed(line) for line in text.split("\n")]
     return [event for event in found if event is not None]
+
+
+def test_a_context_event_names_the_task_to_reread_and_carries_no_id_nor_data_of_it() -> None:
+    text = wire(context_event("s-1", "s-1:1:alice"))
+    (event,) = parsed(text)
+    assert (event.event, event.id) == ("context", None)
+    assert json.loads(event.data) == {"session_id": "s-1", "user_session_id": "s-1:1:alice"}
+    assert "id:" not in text  # never replayed: a reconnect rereads the list anyway
 
 
 def test_a_task_event_carries_the_view_as_is_with_the_entry_id() -> None:

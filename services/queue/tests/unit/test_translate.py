@@ -59,6 +59,7 @@ FIELDS: dict[str, dict[str, object]] = {
     },
     "chat.received": {"sender": PARTY, "chat_url": "https://chat.example.com/1"},
     "context.parameters_updated": {"service_session_id": "ss-1", "parameters": {"ticket": "T-1"}},
+    "context.caller_updated": {"service_session_id": "ss-1", "display_name": "Jane Roe"},
     "transcript.segment": {
         "service_session_id": "ss-1",
         "segment_id": "seg-1",

@@ -21,6 +21,7 @@ BASE = {
 }
 FIELDS: dict[str, dict[str, object]] = {
     "context.parameters_updated": {"service_session_id": "ss-1", "parameters": {"ticket": "T-1"}},
+    "context.caller_updated": {"service_session_id": "ss-1", "display_name": "Jane Roe"},
     "transcript.segment": {
         "service_session_id": "ss-1",
         "segment_id": "seg-1",

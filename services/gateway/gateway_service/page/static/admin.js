@@ -8,6 +8,7 @@
 import { startCatalogs } from "./admin-catalogs.js";
 import { startHistory } from "./admin-history.js";
 import { startTenant } from "./admin-tenant.js";
+import { startKeys } from "./admin-keys.js";
 import { api, el } from "./common.js";
 import { $, fieldProblems, say, signedInAs, when } from "./screens.js";
 
@@ -21,7 +22,9 @@ async function start() {
     "tenant_admin",
     "This screen is for tenant admins; your sign-in has no tenant admin role.",
   );
-  if (me) await Promise.all([startHistory(), load(true), startCatalogs(), startTenant()]);
+  if (me) {
+    await Promise.all([startHistory(), startKeys(), load(true), startCatalogs(), startTenant()]);
+  }
 }
 
 function daysLeft(iso) {

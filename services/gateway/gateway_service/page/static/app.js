@@ -6,6 +6,7 @@ import {
   el,
   keepSessionFresh,
   liveStream,
+  seg,
   SESSION_ENDED,
   signOut,
   takeTokenFromFragment,
@@ -184,6 +185,18 @@ function start() {
           detail.taskChanged(view);
         },
         caption: (data) => detail.caption(data),
+        // A live task's parameters or caller changed (a CRM flow): one read of its detail
+        // updates both its row (the caller) and, when it is open, the detail panel.
+        async context(data) {
+          let fresh;
+          try {
+            fresh = await api(`/tasks/${seg(data.user_session_id)}`);
+          } catch {
+            return; // gone meanwhile, or the network: the next change or fetch shows it
+          }
+          if (list.has(fresh.task.user_session_id)) list.upsert(fresh.task);
+          detail.contextChanged(fresh);
+        },
         refresh: () => refetch(),
         status(state) {
           $("live-status").textContent = state === "live" ? "Live" : "Reconnecting…";

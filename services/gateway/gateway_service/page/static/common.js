@@ -88,8 +88,8 @@ export const seg = (id) => encodeURIComponent(id);
 
 /**
  * The agent's live stream (GET /api/v1/live) read with fetch(), since EventSource cannot
- * send the Authorization header. ``handlers``: {task(view, id), caption(data), refresh(data),
- * status(text)}. Reconnects with backoff (1 s doubling to 30 s, with jitter) and sends the
+ * send the Authorization header. ``handlers``: {task(view, id), caption(data), context(data),
+ * refresh(data), status(text)}. Reconnects with backoff (1 s doubling to 30 s, with jitter) and sends the
  * last seen event id as ``Last-Event-ID``, so nothing is missed across a sleep or a network
  * change; the server answers ``refresh`` when it cannot replay what was missed.
  * Returns {stop(), setLastEventId(id)}.
@@ -145,6 +145,7 @@ export function liveStream(lastEventId, handlers) {
     }
     if (event.event === "task") handlers.task?.(data, event.id);
     else if (event.event === "caption") handlers.caption?.(data);
+    else if (event.event === "context") handlers.context?.(data);
     else if (event.event === "refresh") handlers.refresh?.(data);
   }
 

@@ -61,6 +61,17 @@ export class DetailPanel {
     this.#renderResult();
   }
 
+  /** A task's detail read again because its live context changed (a CRM flow set
+   * parameters or the caller): shown if it is the open task, unless the agent is writing in
+   * a form (kept, as on a state change). */
+  contextChanged(detail) {
+    if (!this.detail || detail.task.user_session_id !== this.id) return;
+    if (this.container.querySelector("form[data-touched], textarea[data-touched]")) return;
+    this.detail = detail;
+    this.captions = new Map();
+    this.#render();
+  }
+
   caption(data) {
     if (!this.detail || data.user_session_id !== this.id || !this.transcriptList) return;
     const caption = data.caption;

@@ -23,11 +23,13 @@ from gateway_service.app import create_app
 from gateway_service.auth.demo_keys import DemoSigner
 from gateway_service.auth.principal import Role
 from gateway_service.auth.tokens import KeyVerifier
+from gateway_service.connector.ports import ConnectorPorts
 from gateway_service.email.ports import EmailPorts
 from gateway_service.live.resources import open_live
 from gateway_service.ports import CatalogPorts, Ports
 from gateway_service.settings import GatewaySettings
 
+from .connector_fakes import FakeKeys, FakeLiveSessions
 from .fake_webhooks import FakeWebhooks
 from .fakes import (
     AcwTaskReader,
@@ -50,6 +52,7 @@ from .tenant_fakes import TenantFakes
 ISSUER = "https://issuer.test"
 AUDIENCE = "my-sessions-tests"
 ACW_TOPIC = "acw-in-process"
+CONNECTOR_TOPIC = "sessions-in-process"
 
 
 @functools.cache
@@ -77,6 +80,8 @@ class Fakes:
     eraser: RecordingEraser = field(default_factory=RecordingEraser)
     tenant: TenantFakes = field(default_factory=TenantFakes)
     webhooks: FakeWebhooks = field(default_factory=FakeWebhooks)
+    keys: FakeKeys = field(default_factory=FakeKeys)
+    live_sessions: FakeLiveSessions = field(default_factory=FakeLiveSessions)
 
 
 @dataclass(frozen=True)
@@ -148,6 +153,12 @@ def ports_of(settings: GatewaySettings, signer: DemoSigner, fakes: Fakes) -> Por
         # A client to nowhere (redis-py connects on first use): nothing here streams.
         live=open_live(settings),
         tenant=fakes.tenant.ports(),
+        connector=ConnectorPorts(
+            keys=fakes.keys,
+            sessions=fakes.live_sessions,
+            publisher=fakes.published,
+            topic=CONNECTOR_TOPIC,
+        ),
     )
 
 

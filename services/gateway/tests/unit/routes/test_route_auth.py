@@ -13,7 +13,11 @@ from .in_process import ISSUER, InProcessGateway
 
 pytestmark = pytest.mark.unit
 
+CONNECTOR = "/api/v1/connector/"
+"""Taken with a tenant API key only (``connector.auth``): a user's token, of any role, is
+refused there like no token at all."""
 ROLE_OF_PREFIX = (
+    (CONNECTOR, None),
     ("/api/v1/owner/", "service_owner"),
     ("/api/v1/admin/", "tenant_admin"),
     ("/api/v1/me", None),
@@ -65,8 +69,22 @@ async def test_every_api_route_refuses_a_missing_or_unverifiable_token(
                 headers = {"Authorization": authorization} if authorization else {}
                 answer = await client.request(method, path, headers=headers, json={})
                 assert answer.status_code == 401, (method, path, authorization, answer.text)
-                assert answer.headers["www-authenticate"] == "Bearer"
+                challenge = "ApiKey" if path.startswith(CONNECTOR) else "Bearer"
+                assert answer.headers["www-authenticate"].split()[0] == challenge
     assert gateway.fakes.requests.counts == {}, "nothing counted before the caller is known"
+
+
+async def test_the_connector_routes_refuse_a_valid_user_token_of_every_role(
+    gateway: InProcessGateway,
+) -> None:
+    connector = [(m, p) for m, p in api_routes(gateway) if p.startswith(CONNECTOR)]
+    assert len(connector) >= 4
+    async with gateway.client("acme", "alice", ROLES, ("x1",)) as client:
+        for method, path in connector:
+            answer = await client.request(method, path, json={})
+            assert answer.status_code == 401, (method, path, answer.text)
+            assert "not a user token" in answer.json()["detail"]
+    assert gateway.fakes.keys.uses == 0
 
 
 async def test_the_configured_issuer_is_accepted(gateway: InProcessGateway) -> None:

@@ -1,0 +1,1 @@
+"""The connector API: tenant API keys and the endpoints CRM flows call with them."""
