@@ -13,7 +13,8 @@ it, scoped by tenant (and service), each answering counts per kind:
   ids) so ``mysessions rebuild`` replays none of the erased events still on Kafka;
 - reporting (``reporting_service.unprovision``): pending facts, records, late facts,
   after-call work saves, tag uses and suggestions;
-- ingest (``ingest_service.unprovision``): de-duplication keys, FreeSWITCH call state;
+- ingest (``ingest_service.unprovision``): de-duplication keys, the FreeSWITCH and AMI
+  bridges' call state;
 - webhooks (``webhooks_service.unprovision``): endpoints and their deliveries (schedule,
   payloads, dead letters, log); for a tenant also the worker's session map;
 - the gateway's own: e-mail drafts and replies, rate counters, the connector API's keys

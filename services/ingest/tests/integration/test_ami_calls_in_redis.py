@@ -9,6 +9,8 @@ from fake_asterisk.calls import Call
 from ingest_service.ami import AmiMessage, AmiTranslator, RedisCalls, flush_pending, handle
 from ingest_service.keys import ami_call
 from ingest_service.queue_log import QueueLogOptions
+from ingest_service.unprovision import AMI_CALLS, erase_ingest
+from mysessions_platform.erasure import Scope
 from mysessions_platform.testing.redis_keys import RedisKeys
 
 pytestmark = pytest.mark.integration
@@ -64,3 +66,27 @@ async def test_a_call_key_is_encoded_per_tenant_and_expires(redis_keys: RedisKey
     assert 0 < await redis_keys.client.ttl(key) <= 600
     other_tenant = RedisCalls(redis_keys.client, redis_keys.prefix, "acme:eu")
     assert await other_tenant.load(LINKEDID) is None
+
+
+async def test_a_tenants_unprovisioning_erases_its_calls_and_outbox_and_no_other(
+    redis_keys: RedisKeys,
+) -> None:
+    translator = AmiTranslator(QueueLogOptions(tenant_id="acme"))
+    gone, kept = (RedisCalls(redis_keys.client, redis_keys.prefix, t) for t in ("acme", "acme2"))
+
+    async def dies(events: list[SessionEvent]) -> None:
+        raise Died
+
+    join = AmiMessage(tuple(Call(LINKEDID).join(T0)))
+    for calls in (gone, kept):  # recorded, not published: the outbox holds the caller
+        with pytest.raises(Died):
+            await handle(join, translator, calls, dies, lambda: datetime.now(UTC))
+
+    dry = await erase_ingest(redis_keys.client, redis_keys.prefix, Scope("acme", dry_run=True))
+    assert dry[AMI_CALLS] == 2  # the call's hash and the tenant's pending set
+    erased = await erase_ingest(redis_keys.client, redis_keys.prefix, Scope("acme"))
+    assert erased[AMI_CALLS] == 2
+    assert await gone.load(LINKEDID) is None
+    assert await kept.load(LINKEDID) is not None
+    remaining = [key async for key in redis_keys.client.scan_iter(match=f"{redis_keys.prefix}:*")]
+    assert all(b"{acme2}" in key for key in remaining), remaining
