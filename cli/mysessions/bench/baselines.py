@@ -78,7 +78,14 @@ async def validated(stage: Stage, total: int) -> Timed:
 
 async def naive(stage: Stage, total: int) -> Timed:
     redis = stage.servers.redis_client()
-    broker = KafkaBroker(bootstrap_list(stage.servers.kafka_bootstrap_servers), logger=None)
+    # It only consumes; the product's producer settings are given all the same, so the
+    # check that every producer waits for every copy holds here too.
+    broker = KafkaBroker(
+        bootstrap_list(stage.servers.kafka_bootstrap_servers),
+        logger=None,
+        acks="all",
+        enable_idempotence=True,
+    )
     done = asyncio.Event()
     seen = 0
     prefix = f"{stage.key_prefix}:naive"
