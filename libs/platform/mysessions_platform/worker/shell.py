@@ -51,6 +51,7 @@ from mysessions_platform.kafka.topics import TopicSpec, ensure_topics
 from mysessions_platform.worker.health import health_routes
 from mysessions_platform.worker.http_server import serving
 from mysessions_platform.worker.metrics import WorkerMetrics
+from mysessions_platform.worker.publish_figures import MiddlewarePublishFigures
 from mysessions_platform.worker.readiness import Assignment, Readiness
 from mysessions_platform.worker.settings import WorkerSettings
 
@@ -105,7 +106,8 @@ class WorkerShell:
             graceful_timeout_s=settings.stop_grace_s,
             middlewares=(prometheus,),
         )
-        self.publisher = BrokerPublisher(self.broker)
+        # Its publishes bypass FastStream's middlewares (cost), its figures do not.
+        self.publisher = BrokerPublisher(self.broker, MiddlewarePublishFigures(prometheus))
 
     def app(
         self,
