@@ -135,7 +135,7 @@ async def test_rotation_a_kill_mid_call_and_an_old_checkpoint_lose_and_double_no
 
             async with follower(servers, pipeline, log):
                 answered = await task("pjsip-1002", "ended")
-            records = await written_records(servers, database.name, sessions=1)
+            written = await written_records(servers, database.name, sessions=1)
     finally:
         await redis.aclose()
 
@@ -144,11 +144,11 @@ async def test_rotation_a_kill_mid_call_and_an_old_checkpoint_lose_and_double_no
     assert isinstance(timers, dict)
     assert (timers["queue_s"], timers["ring_s"], timers["connected_s"]) == (26, 6, 180)
     # Reporting's records: the RONA (15 s ringing, by its ring time) and the answer, once each.
-    assert len(records.found) == 3, records.summary()
-    expect(records.user("pjsip-1001", CALL), "rona", queue_s=16, ring_s=15, talk_s=None)
-    answer = records.user("pjsip-1002", CALL)
+    assert len(written.found) == 3, written.summary()
+    expect(written.user("pjsip-1001", CALL), "rona", queue_s=16, ring_s=15, talk_s=None)
+    answer = written.user("pjsip-1002", CALL)
     expect(answer, "accepted", "completecaller", queue_s=26, ring_s=6, talk_s=180)
-    expect(records.service(CALL), "accepted", "ended", queue_s=26, ring_s=6, talk_s=180)
+    expect(written.service(CALL), "accepted", "ended", queue_s=26, ring_s=6, talk_s=180)
     records = await read_everything(servers.kafka_bootstrap_servers, pipeline.sessions)
     kinds = sorted(decode_session_event(r.value).type for r in records if r.value)
     expected = ["session.started", "session.queued", "task.offered", "task.rona"]
