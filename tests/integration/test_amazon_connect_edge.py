@@ -27,10 +27,14 @@ from queue_service.entrypoints.app import create_app as create_queue
 from queue_service.entrypoints.app import make_store
 from queue_service.view import agent_view
 from redis.asyncio import Redis
-from reporting_service.entrypoints.app import create_app as create_reporting
 
 from .pipeline import make_pipeline
-from .upstream_reporting import expect, reporting_settings, written_records
+from .upstream_reporting import (
+    expect,
+    reporting_beside,
+    reporting_settings,
+    written_records,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -96,7 +100,7 @@ async def test_connect_contacts_reach_every_agents_view_and_reporting(
         async with (
             TestApp(create_ingest(pipeline.ingest)),
             TestApp(create_queue(pipeline.queue)),
-            TestApp(create_reporting(reporting)),
+            reporting_beside(reporting),
             running_upstream(create_upstream_app(settings, TENANTS)) as base_url,
             httpx.AsyncClient(timeout=20) as client,
         ):

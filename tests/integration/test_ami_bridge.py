@@ -31,10 +31,14 @@ from queue_service.entrypoints.app import create_app as create_queue
 from queue_service.entrypoints.app import make_store
 from queue_service.view import agent_view
 from redis.asyncio import Redis
-from reporting_service.entrypoints.app import create_app as create_reporting
 
 from .pipeline import Pipeline, make_pipeline
-from .upstream_reporting import expect, reporting_settings, written_records
+from .upstream_reporting import (
+    expect,
+    reporting_beside,
+    reporting_settings,
+    written_records,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e, pytest.mark.slow]
 
@@ -117,7 +121,7 @@ async def test_offered_ringing_answered_declined_missed_abandoned_transferred(
             bridge(servers, pipeline, asterisk),
             TestApp(create_ingest(pipeline.ingest)),
             TestApp(create_queue(pipeline.queue)),
-            TestApp(create_reporting(reporting)),
+            reporting_beside(reporting),
         ):
             await asterisk.wait_for_login(1)
             # Offered and ringing: the agent sees it incoming while AgentCalled rings.

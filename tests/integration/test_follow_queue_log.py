@@ -32,10 +32,14 @@ from queue_service.entrypoints.app import create_app as create_queue
 from queue_service.entrypoints.app import make_store
 from queue_service.view import agent_view
 from redis.asyncio import Redis
-from reporting_service.entrypoints.app import create_app as create_reporting
 
 from .pipeline import Pipeline, make_pipeline
-from .upstream_reporting import expect, reporting_settings, written_records
+from .upstream_reporting import (
+    expect,
+    reporting_beside,
+    reporting_settings,
+    written_records,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e, pytest.mark.slow]
 
@@ -115,7 +119,7 @@ async def test_rotation_a_kill_mid_call_and_an_old_checkpoint_lose_and_double_no
         async with (
             TestApp(create_ingest(pipeline.ingest)),
             TestApp(create_queue(pipeline.queue)),
-            TestApp(create_reporting(reporting)),
+            reporting_beside(reporting),
         ):
             log.write_text(enter)
             async with follower(servers, pipeline, log) as first:

@@ -28,10 +28,14 @@ from queue_service.entrypoints.app import create_app as create_queue
 from queue_service.entrypoints.app import make_store
 from queue_service.view import agent_view
 from redis.asyncio import Redis
-from reporting_service.entrypoints.app import create_app as create_reporting
 
 from .pipeline import Pipeline, make_pipeline
-from .upstream_reporting import expect, reporting_settings, written_records
+from .upstream_reporting import (
+    expect,
+    reporting_beside,
+    reporting_settings,
+    written_records,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -113,7 +117,7 @@ async def test_calls_through_the_event_socket_reach_every_agents_view_and_report
             EslServer(PASSWORD) as fs,
             TestApp(create_ingest(pipeline.ingest)),
             TestApp(create_queue(pipeline.queue)),
-            TestApp(create_reporting(reporting)),
+            reporting_beside(reporting),
         ):
             async with bridge_process(servers, pipeline, fs.port, mapping) as bridge:
                 await fs.subscribed()

@@ -7,15 +7,20 @@ follow a second or two after the last event. The pipeline's services have no set
 codes and tags): no after-call work is due, and a session is written once it settled.
 """
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import pytest
 from contracts.reporting import SessionRecord
+from faststream import TestApp
 from mysessions_platform.infra import Endpoints
 from mysessions_platform.mongo import connect, with_database
 from mysessions_platform.testing.kafka_reading import wait_for
 from mysessions_platform.testing.kafka_topics import KafkaTopics
 from reporting_service.adapters.records_store import RECORDS, from_document
+from reporting_service.entrypoints.app import create_app as create_reporting
 from reporting_service.settings import ReportingSettings
 
 from .pipeline import Pipeline
@@ -40,6 +45,25 @@ async def reporting_settings(
             "sweep_interval_s": 0.5,
         }
     )
+
+
+@asynccontextmanager
+async def reporting_beside(settings: ReportingSettings) -> AsyncIterator[None]:
+    """The reporting worker, starting while the scenario runs: its start (indexes on a new
+    database) takes seconds, and it reads every topic from the beginning, so nothing is
+    missed. Started and stopped in one task of its own, as the worker's scopes require."""
+    stop = asyncio.Event()
+
+    async def run() -> None:
+        async with TestApp(create_reporting(settings)):
+            await stop.wait()
+
+    worker = asyncio.create_task(run())
+    try:
+        yield
+    finally:
+        stop.set()
+        await worker
 
 
 @dataclass(frozen=True)
