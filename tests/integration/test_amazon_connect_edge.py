@@ -1,8 +1,8 @@
 """Amazon Connect's contact events (EventBridge, as AWS documents them, keys in either case)
 and agent event stream records, posted over real HTTP with the tenant's bearer secret,
-through the upstream edge, ingest and queue on real Kafka and Redis: every agent's task and
-timers; the same fact from both streams, redeliveries and reordering change nothing; a
-wrong secret is refused."""
+through the upstream edge, ingest, queue and reporting on real Kafka, Redis and MongoDB:
+every agent's task and timers, and reporting's records with Connect's times; the same fact
+from both streams, redeliveries and reordering change nothing; a wrong secret is refused."""
 
 import hashlib
 import secrets
@@ -21,6 +21,7 @@ from mysessions_platform.infra import Endpoints
 from mysessions_platform.testing.amazon_connect import ConnectContact
 from mysessions_platform.testing.kafka_reading import wait_for
 from mysessions_platform.testing.kafka_topics import KafkaTopics
+from mysessions_platform.testing.mongo_databases import MongoDatabases
 from mysessions_platform.testing.redis_keys import RedisKeys
 from queue_service.entrypoints.app import create_app as create_queue
 from queue_service.entrypoints.app import make_store
@@ -28,6 +29,12 @@ from queue_service.view import agent_view
 from redis.asyncio import Redis
 
 from .pipeline import make_pipeline
+from .upstream_reporting import (
+    expect,
+    reporting_beside,
+    reporting_settings,
+    written_records,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -69,10 +76,15 @@ class Connect:
             assert response.status_code == 204, response.text
 
 
-async def test_connect_contacts_reach_every_agents_view(
-    servers: Endpoints, kafka_topics: KafkaTopics, redis_keys: RedisKeys
+async def test_connect_contacts_reach_every_agents_view_and_reporting(
+    servers: Endpoints,
+    kafka_topics: KafkaTopics,
+    redis_keys: RedisKeys,
+    mongo_databases: MongoDatabases,
 ) -> None:
     pipeline = await make_pipeline(servers, kafka_topics, redis_keys.prefix)
+    database = mongo_databases.create("connect")
+    reporting = await reporting_settings(servers, kafka_topics, pipeline, database.name)
     settings = UpstreamSettings().model_copy(
         update={"kafka_bootstrap_servers": servers.kafka_bootstrap_servers, "topic": pipeline.raw}
     )
@@ -88,6 +100,7 @@ async def test_connect_contacts_reach_every_agents_view(
         async with (
             TestApp(create_ingest(pipeline.ingest)),
             TestApp(create_queue(pipeline.queue)),
+            reporting_beside(reporting),
             running_upstream(create_upstream_app(settings, TENANTS)) as base_url,
             httpx.AsyncClient(timeout=20) as client,
         ):
@@ -106,7 +119,8 @@ async def test_connect_contacts_reach_every_agents_view(
                 answered.agent_state(at(8), ALICE, "CONNECTED"),
             )
             await connect.contact(answered.disconnected(at(68), ALICE))
-            # Declined (REJECTED), missed (MISSED), abandoned while ringing.
+            # Declined (REJECTED), missed (MISSED), each caller then hung up waiting;
+            # abandoned while ringing.
             await connect.contact(declined.queued(at(0)), missed.queued(at(0)))
             await connect.contact(abandoned.queued(at(0)))
             await connect.agent(
@@ -116,7 +130,11 @@ async def test_connect_contacts_reach_every_agents_view(
                 missed.agent_state(at(20), BOB, "MISSED"),
                 abandoned.agent_state(at(3), ALICE, "CONNECTING"),
             )
-            await connect.contact(abandoned.disconnected(at(7)))
+            await connect.contact(
+                abandoned.disconnected(at(7)),
+                declined.disconnected(at(10)),
+                missed.disconnected(at(25)),
+            )
             # Transferred: alice answers, transfers to sales (a new contact), bob answers.
             await connect.contact(first.queued(at(0)), first.connected(at(4), ALICE))
             await connect.agent(first.agent_state(at(1), ALICE, "CONNECTING"))
@@ -141,6 +159,7 @@ async def test_connect_contacts_reach_every_agents_view(
                 return all(t.get("state") == "ended" for t in found)
 
             await wait_for(every_call_ended, what="every contact to end")
+            records = await written_records(servers, database.name, sessions=6)
 
         alice_answered = await task("alice", answered)
         assert alice_answered["outcome"] == "accepted"
@@ -168,5 +187,28 @@ async def test_connect_contacts_reach_every_agents_view(
         assert bob_second["service_id"] == "sales"
         assert bob_second["timers"]["ring_s"] == pytest.approx(4, abs=0.01)
         assert bob_second["timers"]["connected_s"] == pytest.approx(60, abs=0.01)
+
+        # Reporting's records: one per agent's offer and one per queue stay, Connect's times;
+        # the transfer made a new contact, so a session of its own.
+        assert len(records.found) == 12, records.summary()
+        alice = records.user("alice", answered.contact_id)
+        expect(alice, "accepted", "normal", queue_s=8, ring_s=6, talk_s=60)
+        expect(records.service(answered.contact_id), "accepted", "ended", queue_s=8, talk_s=60)
+        expect(records.user("bob", declined.contact_id), "declined", queue_s=4, ring_s=3)
+        expect(records.service(declined.contact_id), "declined", "abandoned", queue_s=10)
+        bob = records.user("bob", missed.contact_id)
+        expect(bob, "rona", queue_s=20, ring_s=15, talk_s=None)
+        expect(records.service(missed.contact_id), "rona", "abandoned", queue_s=25)
+        alice = records.user("alice", abandoned.contact_id)
+        expect(alice, "cancelled", "abandoned", queue_s=7, ring_s=4, talk_s=None)
+        expect(records.service(abandoned.contact_id), "cancelled", "abandoned", queue_s=7)
+        alice = records.user("alice", first.contact_id)
+        expect(alice, "accepted", "transferred", queue_s=4, ring_s=3, talk_s=30)
+        expect(records.service(first.contact_id), "accepted", "transferred", talk_s=30)
+        bob = records.user("bob", second.contact_id)
+        expect(bob, "accepted", "normal", queue_s=5, ring_s=4, talk_s=60)
+        expect(records.service(second.contact_id), "accepted", "ended", queue_s=5, talk_s=60)
+        # As documented: the old contact's events do not name the new queue.
+        assert records.service(first.contact_id).transfer_target_kind == "unknown"
     finally:
         await redis.aclose()

@@ -1,5 +1,6 @@
 """``mysessions connect ami`` (the real CLI, as a process) against a local AMI server over
-TCP, through ingest and queue on real Kafka and Redis: each agent's view and timers.
+TCP, through ingest, queue and reporting on real Kafka, Redis and MongoDB: each agent's view
+and timers, and reporting's records with Asterisk's times.
 
 Calls are written from app_queue's documented events (see ``fake_asterisk.calls``); they
 carry ``Timestamp`` in the recent past, except where a test says otherwise.
@@ -24,6 +25,7 @@ from ingest_service.entrypoints.app import create_app as create_ingest
 from mysessions_platform.infra import Endpoints
 from mysessions_platform.testing.kafka_reading import read_everything, wait_for
 from mysessions_platform.testing.kafka_topics import KafkaTopics
+from mysessions_platform.testing.mongo_databases import MongoDatabases
 from mysessions_platform.testing.redis_keys import RedisKeys
 from queue_service.entrypoints.app import create_app as create_queue
 from queue_service.entrypoints.app import make_store
@@ -31,6 +33,12 @@ from queue_service.view import agent_view
 from redis.asyncio import Redis
 
 from .pipeline import Pipeline, make_pipeline
+from .upstream_reporting import (
+    expect,
+    reporting_beside,
+    reporting_settings,
+    written_records,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e, pytest.mark.slow]
 
@@ -95,9 +103,14 @@ def timers(task: dict[str, object]) -> dict[str, float | None]:
 
 
 async def test_offered_ringing_answered_declined_missed_abandoned_transferred(
-    servers: Endpoints, kafka_topics: KafkaTopics, redis_keys: RedisKeys
+    servers: Endpoints,
+    kafka_topics: KafkaTopics,
+    redis_keys: RedisKeys,
+    mongo_databases: MongoDatabases,
 ) -> None:
     pipeline = await make_pipeline(servers, kafka_topics, redis_keys.prefix)
+    database = mongo_databases.create("ami")
+    reporting = await reporting_settings(servers, kafka_topics, pipeline, database.name)
     views = Views(servers, pipeline)
     t = time.time() - 600
     answered, declined = Call("1765.1"), Call("1765.2", number="+15551230002")
@@ -108,6 +121,7 @@ async def test_offered_ringing_answered_declined_missed_abandoned_transferred(
             bridge(servers, pipeline, asterisk),
             TestApp(create_ingest(pipeline.ingest)),
             TestApp(create_queue(pipeline.queue)),
+            reporting_beside(reporting),
         ):
             await asterisk.wait_for_login(1)
             # Offered and ringing: the agent sees it incoming while AgentCalled rings.
@@ -171,6 +185,26 @@ async def test_offered_ringing_answered_declined_missed_abandoned_transferred(
             task = await views.task("pjsip-1003", "1765.4", "ended")
             assert task["outcome"] == "accepted"
             assert timers(task)["connected_s"] == 30
+            records = await written_records(servers, database.name, sessions=4)
+
+        # Reporting's records: one per AgentCalled and one per queue stay, Asterisk's times
+        # (a user record's queue_s ends with its ring: CONNECT's holdtime when answered).
+        assert len(records.found) == 10, records.summary()
+        agent = records.user("pjsip-1001", "1765.1")
+        expect(agent, "accepted", "completecaller", queue_s=11, ring_s=6, talk_s=180)
+        expect(records.service("1765.1"), "accepted", "ended", queue_s=11, talk_s=180)
+        expect(records.user("pjsip-1002", "1765.2"), "declined", queue_s=4, ring_s=2)
+        agent = records.user("pjsip-1001", "1765.2")
+        expect(agent, "accepted", "completeagent", queue_s=9, ring_s=3, talk_s=60)
+        expect(records.service("1765.2"), "accepted", "ended", queue_s=9, talk_s=60)
+        expect(records.user("pjsip-1003", "1765.3"), "rona", queue_s=16, ring_s=15, talk_s=None)
+        expect(records.user("pjsip-1002", "1765.3"), "cancelled", "abandoned", ring_s=5)
+        expect(records.service("1765.3"), "cancelled", "abandoned", queue_s=25, ring_s=5)
+        agent = records.user("pjsip-1003", "1765.4")
+        expect(agent, "accepted", "transferred", queue_s=7, ring_s=4, talk_s=30)
+        transferred_away = records.service("1765.4")
+        expect(transferred_away, "accepted", "transferred", queue_s=7, talk_s=30)
+        assert transferred_away.transfer_target_kind == "external"
     finally:
         await views.redis.aclose()
 

@@ -1,6 +1,7 @@
 """``mysessions follow queue-log`` (the real CLI, as a process) on a file that grows, is
-rotated and whose follower is killed mid-call, through ingest and queue on real Kafka and
-Redis: every line counts once, none is lost, the timers are Asterisk's.
+rotated and whose follower is killed mid-call, through ingest, queue and reporting on real
+Kafka, Redis and MongoDB: every line counts once, none is lost, the timers of the agents'
+views and of reporting's records are Asterisk's.
 
 The follower is also restarted from an older checkpoint, as after a death between
 publishing a batch and checkpointing it: the lines it reads again give the same event ids
@@ -25,6 +26,7 @@ from ingest_service.entrypoints.app import create_app as create_ingest
 from mysessions_platform.infra import Endpoints
 from mysessions_platform.testing.kafka_reading import read_everything, wait_for
 from mysessions_platform.testing.kafka_topics import KafkaTopics
+from mysessions_platform.testing.mongo_databases import MongoDatabases
 from mysessions_platform.testing.redis_keys import RedisKeys
 from queue_service.entrypoints.app import create_app as create_queue
 from queue_service.entrypoints.app import make_store
@@ -32,6 +34,12 @@ from queue_service.view import agent_view
 from redis.asyncio import Redis
 
 from .pipeline import Pipeline, make_pipeline
+from .upstream_reporting import (
+    expect,
+    reporting_beside,
+    reporting_settings,
+    written_records,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e, pytest.mark.slow]
 
@@ -72,9 +80,15 @@ def append(path: Path, text: str) -> None:
 
 
 async def test_rotation_a_kill_mid_call_and_an_old_checkpoint_lose_and_double_nothing(
-    servers: Endpoints, kafka_topics: KafkaTopics, redis_keys: RedisKeys, tmp_path: Path
+    servers: Endpoints,
+    kafka_topics: KafkaTopics,
+    redis_keys: RedisKeys,
+    mongo_databases: MongoDatabases,
+    tmp_path: Path,
 ) -> None:
     pipeline = await make_pipeline(servers, kafka_topics, redis_keys.prefix)
+    database = mongo_databases.create("follow")
+    reporting = await reporting_settings(servers, kafka_topics, pipeline, database.name)
     redis = Redis.from_url(servers.redis_url)
     store = make_store(redis, pipeline.queue)
     log = tmp_path / "queue_log"
@@ -102,7 +116,11 @@ async def test_rotation_a_kill_mid_call_and_an_old_checkpoint_lose_and_double_no
         return checkpoint.exists() and f'"offset":{offset},' in checkpoint.read_text()
 
     try:
-        async with TestApp(create_ingest(pipeline.ingest)), TestApp(create_queue(pipeline.queue)):
+        async with (
+            TestApp(create_ingest(pipeline.ingest)),
+            TestApp(create_queue(pipeline.queue)),
+            reporting_beside(reporting),
+        ):
             log.write_text(enter)
             async with follower(servers, pipeline, log) as first:
                 await wait_for(lambda: checkpointed_past(len(enter)), what="the first checkpoint")
@@ -121,6 +139,7 @@ async def test_rotation_a_kill_mid_call_and_an_old_checkpoint_lose_and_double_no
 
             async with follower(servers, pipeline, log):
                 answered = await task("pjsip-1002", "ended")
+            written = await written_records(servers, database.name, sessions=1)
     finally:
         await redis.aclose()
 
@@ -128,6 +147,12 @@ async def test_rotation_a_kill_mid_call_and_an_old_checkpoint_lose_and_double_no
     timers = answered["timers"]
     assert isinstance(timers, dict)
     assert (timers["queue_s"], timers["ring_s"], timers["connected_s"]) == (26, 6, 180)
+    # Reporting's records: the RONA (15 s ringing, by its ring time) and the answer, once each.
+    assert len(written.found) == 3, written.summary()
+    expect(written.user("pjsip-1001", CALL), "rona", queue_s=16, ring_s=15, talk_s=None)
+    answer = written.user("pjsip-1002", CALL)
+    expect(answer, "accepted", "completecaller", queue_s=26, ring_s=6, talk_s=180)
+    expect(written.service(CALL), "accepted", "ended", queue_s=26, ring_s=6, talk_s=180)
     records = await read_everything(servers.kafka_bootstrap_servers, pipeline.sessions)
     kinds = sorted(decode_session_event(r.value).type for r in records if r.value)
     expected = ["session.started", "session.queued", "task.offered", "task.rona"]

@@ -1,7 +1,8 @@
 """FreeSWITCH mod_callcenter through the real ``mysessions connect freeswitch`` process, a
-local event socket speaking ESL over TCP, and ingest and queue on real Kafka and Redis:
-every agent's task gets its outcome and the timers the events' own times give, through a
-dropped socket, redeliveries, events out of order and the bridge killed mid-call.
+local event socket speaking ESL over TCP, and ingest, queue and reporting on real Kafka,
+Redis and MongoDB: every agent's task and reporting's records get their outcome and the
+timers the events' own times give, through a dropped socket, redeliveries, events out of
+order and the bridge killed mid-call.
 """
 
 import asyncio
@@ -21,6 +22,7 @@ from mysessions_platform.infra import Endpoints
 from mysessions_platform.testing.freeswitch import EslServer, FreeSwitchCall
 from mysessions_platform.testing.kafka_reading import wait_for
 from mysessions_platform.testing.kafka_topics import KafkaTopics
+from mysessions_platform.testing.mongo_databases import MongoDatabases
 from mysessions_platform.testing.redis_keys import RedisKeys
 from queue_service.entrypoints.app import create_app as create_queue
 from queue_service.entrypoints.app import make_store
@@ -28,6 +30,12 @@ from queue_service.view import agent_view
 from redis.asyncio import Redis
 
 from .pipeline import Pipeline, make_pipeline
+from .upstream_reporting import (
+    expect,
+    reporting_beside,
+    reporting_settings,
+    written_records,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -71,10 +79,16 @@ def at(seconds: float) -> datetime:
     return START + timedelta(seconds=seconds)
 
 
-async def test_calls_through_the_event_socket_reach_every_agents_view(
-    servers: Endpoints, kafka_topics: KafkaTopics, redis_keys: RedisKeys, tmp_path: Path
+async def test_calls_through_the_event_socket_reach_every_agents_view_and_reporting(
+    servers: Endpoints,
+    kafka_topics: KafkaTopics,
+    redis_keys: RedisKeys,
+    mongo_databases: MongoDatabases,
+    tmp_path: Path,
 ) -> None:
     pipeline = await make_pipeline(servers, kafka_topics, redis_keys.prefix)
+    database = mongo_databases.create("freeswitch")
+    reporting = await reporting_settings(servers, kafka_topics, pipeline, database.name)
     mapping = tmp_path / "map.json"
     mapping.write_text(json.dumps(MAPPING))
     redis = Redis.from_url(servers.redis_url)
@@ -103,6 +117,7 @@ async def test_calls_through_the_event_socket_reach_every_agents_view(
             EslServer(PASSWORD) as fs,
             TestApp(create_ingest(pipeline.ingest)),
             TestApp(create_queue(pipeline.queue)),
+            reporting_beside(reporting),
         ):
             async with bridge_process(servers, pipeline, fs.port, mapping) as bridge:
                 await fs.subscribed()
@@ -119,14 +134,19 @@ async def test_calls_through_the_event_socket_reach_every_agents_view(
                     lambda: _state_is(task("alice", answered), "connected"),
                     what="alice's call to connect",
                 )
-                # Declined by bob (603), missed by bob (no answer), abandoned while alice rang.
+                # Declined by bob (603), missed by bob (no answer), each caller then hung up
+                # waiting; abandoned while alice rang.
                 await fs.send(
                     declined.queue_start(at(0)),
                     declined.offering(at(1), BOB),
                     declined.bridge_fail(at(4), BOB, "CALL_REJECTED", called=at(1)),
+                    declined.queue_end_cancel(at(10), "BREAK_OUT"),
+                    declined.hangup(at(10)),
                     missed.queue_start(at(0)),
                     missed.offering(at(5), BOB),
                     missed.bridge_fail(at(20), BOB, "NO_ANSWER", called=at(5)),
+                    missed.queue_end_cancel(at(25), "BREAK_OUT"),
+                    missed.hangup(at(25)),
                     abandoned.queue_start(at(0)),
                     abandoned.offering(at(3), ALICE),
                     abandoned.bridge_fail(at(7), ALICE, "ORIGINATOR_CANCEL", called=at(3)),
@@ -180,6 +200,7 @@ async def test_calls_through_the_event_socket_reach_every_agents_view(
                     ),
                     what="every call to end",
                 )
+                records = await written_records(servers, database.name, sessions=5)
                 restarted.send_signal(signal.SIGTERM)
                 out, _ = await restarted.communicate()
                 assert restarted.returncode == 0, out.decode()
@@ -219,6 +240,33 @@ async def test_calls_through_the_event_socket_reach_every_agents_view(
         # CC-Agent-Called-Time, which mod_callcenter writes in whole seconds.
         assert bob_moved["timers"]["ring_s"] == pytest.approx(4, abs=1)
         assert bob_moved["timers"]["connected_s"] == pytest.approx(60, abs=0.01)
+
+        # Reporting's records: one per agent's offer and one per queue stay, FreeSWITCH's
+        # times (bob's second ring from the whole-second called time, as above).
+        assert len(records.found) == 12, records.summary()
+        alice = records.user("alice", answered.session_uuid)
+        expect(alice, "accepted", "normal", queue_s=8, ring_s=6, talk_s=60)
+        expect(records.service(answered.session_uuid), "accepted", "ended", queue_s=8, talk_s=60)
+        expect(records.user("bob", declined.session_uuid), "declined", queue_s=4, ring_s=3)
+        expect(records.service(declined.session_uuid), "declined", "abandoned", queue_s=10)
+        expect(records.user("bob", missed.session_uuid), "rona", queue_s=20, ring_s=15, talk_s=None)
+        expect(records.service(missed.session_uuid), "rona", "abandoned", queue_s=25)
+        alice = records.user("alice", abandoned.session_uuid)
+        expect(alice, "cancelled", "abandoned", queue_s=7, ring_s=4, talk_s=None)
+        expect(records.service(abandoned.session_uuid), "cancelled", "abandoned", queue_s=7)
+        alice = records.user("alice", moved.session_uuid, "support")
+        expect(alice, "accepted", "transferred", queue_s=4, ring_s=3, talk_s=30)
+        bob = records.user("bob", moved.session_uuid, "sales@default")
+        expect(bob, "accepted", "normal", queue_s=5, ring_s=4, talk_s=60)
+        support = records.service(moved.session_uuid, "support")
+        sales = records.service(moved.session_uuid, "sales@default")
+        expect(support, "accepted", "transferred", talk_s=30)
+        expect(sales, "accepted", "ended", queue_s=5, talk_s=60)
+        assert support.service_session_id == first_queue
+        assert (support.transfer_target_kind, support.next_service_session_id) == (
+            "service",
+            sales.service_session_id,
+        )
     finally:
         await redis.aclose()
 

@@ -1,8 +1,9 @@
 """Twilio TaskRouter's event callbacks, posted over real HTTP with real signatures (computed
-by the twilio library with the tenant's auth token), through the upstream edge, ingest and
-queue on real Kafka and Redis: every agent's task and timers; redeliveries and reordering
-change nothing; a bad signature, an unknown tenant, a big body and a missing field are
-refused at the edge, and an outage answers 503 so that Twilio retries."""
+by the twilio library with the tenant's auth token), through the upstream edge, ingest,
+queue and reporting on real Kafka, Redis and MongoDB: every agent's task and timers, and
+reporting's records with Twilio's times; redeliveries and reordering change nothing; a bad
+signature, an unknown tenant, a big body and a missing field are refused at the edge, and
+an outage answers 503 so that Twilio retries."""
 
 import secrets
 from collections.abc import Sequence
@@ -22,6 +23,7 @@ from ingest_service.upstream_http.testing import running_upstream
 from mysessions_platform.infra import Endpoints
 from mysessions_platform.testing.kafka_reading import wait_for
 from mysessions_platform.testing.kafka_topics import KafkaTopics
+from mysessions_platform.testing.mongo_databases import MongoDatabases
 from mysessions_platform.testing.redis_keys import RedisKeys
 from mysessions_platform.testing.twilio_taskrouter import TaskRouterTask
 from pydantic import SecretStr
@@ -32,6 +34,12 @@ from redis.asyncio import Redis
 from twilio.request_validator import RequestValidator
 
 from .pipeline import make_pipeline
+from .upstream_reporting import (
+    expect,
+    reporting_beside,
+    reporting_settings,
+    written_records,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -72,10 +80,15 @@ class Twilio:
             assert response.status_code == 204, response.text
 
 
-async def test_taskrouter_calls_reach_every_agents_view(
-    servers: Endpoints, kafka_topics: KafkaTopics, redis_keys: RedisKeys
+async def test_taskrouter_calls_reach_every_agents_view_and_reporting(
+    servers: Endpoints,
+    kafka_topics: KafkaTopics,
+    redis_keys: RedisKeys,
+    mongo_databases: MongoDatabases,
 ) -> None:
     pipeline = await make_pipeline(servers, kafka_topics, redis_keys.prefix)
+    database = mongo_databases.create("twilio")
+    reporting = await reporting_settings(servers, kafka_topics, pipeline, database.name)
     settings = UpstreamSettings().model_copy(
         update={"kafka_bootstrap_servers": servers.kafka_bootstrap_servers, "topic": pipeline.raw}
     )
@@ -100,6 +113,7 @@ async def test_taskrouter_calls_reach_every_agents_view(
         async with (
             TestApp(create_ingest(pipeline.ingest)),
             TestApp(create_queue(pipeline.queue)),
+            reporting_beside(reporting),
             running_upstream(create_upstream_app(settings, TENANTS)) as base_url,
             httpx.AsyncClient(timeout=20) as client,
         ):
@@ -114,14 +128,16 @@ async def test_taskrouter_calls_reach_every_agents_view(
                 answered.task_event("task.wrapup", at(68)),
                 answered.task_event("task.completed", at(90)),
             )
-            # Declined, missed, abandoned while ringing.
+            # Declined, missed (each caller then hung up waiting), abandoned while ringing.
             await twilio.send(
                 declined.entered(at(0)),
                 declined.reservation("reservation.created", at(1), BOB, "Bob"),
                 declined.reservation("reservation.rejected", at(4), BOB, "Bob"),
+                declined.task_event("task.canceled", at(10), TaskCanceledReason="hangup"),
                 missed.entered(at(0)),
                 missed.reservation("reservation.created", at(5), BOB, "Bob"),
                 missed.reservation("reservation.timeout", at(20), BOB, "Bob"),
+                missed.task_event("task.canceled", at(25), TaskCanceledReason="hangup"),
                 abandoned.entered(at(0)),
                 abandoned.reservation("reservation.created", at(3), ALICE, "Alice"),
                 abandoned.task_event("task.canceled", at(7), TaskCanceledReason="hangup"),
@@ -152,6 +168,7 @@ async def test_taskrouter_calls_reach_every_agents_view(
                 return all(t.get("state") == "ended" for t in found)
 
             await wait_for(every_call_ended, what="every call to end")
+            records = await written_records(servers, database.name, sessions=5)
 
         alice_answered = await task("alice", answered)
         assert alice_answered["outcome"] == "accepted"
@@ -178,6 +195,30 @@ async def test_taskrouter_calls_reach_every_agents_view(
         assert bob_moved["outcome"] == "accepted"
         assert bob_moved["timers"]["ring_s"] == pytest.approx(4, abs=0.01)
         assert bob_moved["timers"]["connected_s"] == pytest.approx(60, abs=0.01)
+
+        # Reporting's records: one per reservation and one per queue stay, Twilio's times.
+        assert len(records.found) == 12, records.summary()
+        alice = records.user("alice", answered.task_sid)
+        expect(alice, "accepted", "normal", queue_s=8, ring_s=6, talk_s=60)
+        expect(records.service(answered.task_sid), "accepted", "ended", queue_s=8, talk_s=60)
+        expect(records.user("bob", declined.task_sid), "declined", queue_s=4, ring_s=3)
+        expect(records.service(declined.task_sid), "declined", "abandoned", queue_s=10)
+        expect(records.user("bob", missed.task_sid), "rona", queue_s=20, ring_s=15, talk_s=None)
+        expect(records.service(missed.task_sid), "rona", "abandoned", queue_s=25)
+        expect(records.user("alice", abandoned.task_sid), "cancelled", queue_s=7, ring_s=4)
+        expect(records.service(abandoned.task_sid), "cancelled", "abandoned", queue_s=7)
+        first = records.user("alice", moved.task_sid, "support")
+        expect(first, "accepted", "transferred", queue_s=4, ring_s=3, talk_s=30)
+        second = records.user("bob", moved.task_sid, "sales")
+        expect(second, "accepted", "normal", queue_s=5, ring_s=4, talk_s=60)
+        support, sales = (
+            records.service(moved.task_sid, "support"),
+            records.service(moved.task_sid, "sales"),
+        )
+        expect(support, "accepted", "transferred", talk_s=30)
+        expect(sales, "accepted", "ended", queue_s=5, talk_s=60)
+        assert support.transfer_target_kind == "service"
+        assert support.next_service_session_id == sales.service_session_id
     finally:
         await redis.aclose()
 
