@@ -84,8 +84,9 @@ def chart_problems(manifests: list[Manifest]) -> Iterator[str]:
         if is_worker(d["spec"]["template"]["spec"]["containers"][0].get("args", []))
     ]
     groups = [v for k, v in settings.items() if k.endswith("_GROUP_ID")]
+    deployments = [d["metadata"]["name"] for d in by_kind.get("Deployment", [])]
     for rule in by_kind.get("PrometheusRule", []):
-        yield from alert_problems(rule, workers, groups)
+        yield from alert_problems(rule, workers, groups, deployments)
 
 
 def pod_problems(pod: Manifest, probed: bool = True) -> Iterator[str]:
@@ -166,14 +167,20 @@ def scaling_problems(
                 yield f'{where}: {key} must be "false"'
 
 
-def alert_problems(rule: Manifest, workers: list[str], groups: list[str]) -> Iterator[str]:
-    """The lag alert watches every worker's group; every other alert selects every worker of
-    this release (by namespace and Service or Deployment name), so releases do not mix."""
+def alert_problems(
+    rule: Manifest, workers: list[str], groups: list[str], deployments: list[str]
+) -> Iterator[str]:
+    """The lag alert watches every worker's group; the not-ready alert every Deployment (the
+    gateway, the upstream edge and the bridges too); every other alert selects every worker
+    of this release (by namespace and Service or Deployment name), so releases do not mix."""
     alerts = {a["alert"]: a["expr"] for g in rule["spec"]["groups"] for a in g["rules"]}
     for alert, expr in alerts.items():
         # PromQL string literals: "\\." in the text is the regex \.
         patterns = [p.replace("\\\\", "\\") for p in re.findall(r'=~"([^"]*)"', expr)]
-        watched = groups if alert == "MySessionsConsumerLagGrowing" else workers
+        watched = {
+            "MySessionsConsumerLagGrowing": groups,
+            "MySessionsWorkerNotReady": deployments,
+        }.get(alert, workers)
         for name in watched:
             if not any(re.fullmatch(pattern, name) for pattern in patterns):
                 yield f"alert {alert}: does not select {name}"
