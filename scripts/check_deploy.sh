@@ -85,6 +85,7 @@ breakages=(
     "the AMI secret as an argument|helm/mysessions/templates/deployment-bridges.yaml|text.replace('\"--key-prefix\" \$root.Values.keyPrefix', '\"--key-prefix\" \$root.Values.keyPrefix \"--secret\" \"s3cret\"')"
     "the ESL password not from a Secret|helm/mysessions/templates/deployment-bridges.yaml|text.replace('\"name\" \"FREESWITCH_ESL_PASSWORD\"', '\"name\" \"FREESWITCH_ESL_PASSWORD_UNUSED\"')"
     "the not-ready alert missing the bridges|helm/mysessions/templates/prometheusrule.yaml|text.replace('{{ \$deployed = append \$deployed \$name }}', '')"
+    "the servers' Secret given to the upstream edge|helm/mysessions/templates/deployment-upstream.yaml|text.replace('\"kafkaOnly\" true', '\"kafkaOnly\" false')"
     "compose upstream health check off its port|compose.yaml|text.replace('readyz_probe.py\", \"8090', 'readyz_probe.py\", \"9180')"
     "compose bridge outside a profile|compose.yaml|text.replace('    profiles: [ami]\n', '')"
     "compose bridge secret in its command|compose.yaml|text.replace('      - --username=', '      - --secret=\${AMI_SECRET:-}\n      - --username=')"

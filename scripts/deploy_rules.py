@@ -12,8 +12,10 @@ its own stop grace; the upstream edge reads its tenants file from a Secret's vol
 (``connect ...``, ``follow ...``: one connection or file each, no HTTP) runs exactly one
 replica, replaced with Recreate, scaled by nothing, and takes its secret from a Secret
 through the environment, never as an argument (process lists show those); with
-NetworkPolicies on, each Deployment has one; the alerts select every worker of the release
-(the lag alert, every worker's group). Compose: every HTTP process's health check asks
+NetworkPolicies on, each Deployment has one; a process that talks to Kafka alone (the
+upstream edge, the queue_log follower) is given no Secret of server URLs; the alerts select
+every worker of the release (the lag alert every worker's group, the not-ready alert every
+Deployment). Compose: every HTTP process's health check asks
 /readyz on the port it serves, a worker is given longer to stop than its grace, and a bridge
 is an optional profile with no secret in its command.
 """
@@ -37,6 +39,12 @@ BRIDGE_SECRETS = {
 SECRET_FLAGS = ("--secret", "--password")
 
 
+def kafka_only(args: list[str]) -> bool:
+    """Processes that talk to Kafka alone: no Redis or MongoDB URL (which may carry passwords)
+    is given to them, least of all to the edge the providers reach from outside."""
+    return args[:2] in (["run", "upstream"], ["follow", "queue-log"])
+
+
 def is_bridge(args: list[str]) -> bool:
     return args[:1] in (["connect"], ["follow"])
 
@@ -50,34 +58,8 @@ def chart_problems(manifests: list[Manifest]) -> Iterator[str]:
     for manifest in manifests:
         by_kind.setdefault(manifest["kind"], []).append(manifest)
     settings = {k: str(v) for m in by_kind.get("ConfigMap", []) for k, v in m["data"].items()}
-    scaled = {s["spec"]["scaleTargetRef"]["name"]: s for s in by_kind.get("ScaledObject", [])}
-    budgets = [p["spec"]["selector"]["matchLabels"] for p in by_kind.get("PodDisruptionBudget", [])]
-    policies = [p["spec"]["podSelector"]["matchLabels"] for p in by_kind.get("NetworkPolicy", [])]
     for deployment in by_kind.get("Deployment", []):
-        name, pod = deployment["metadata"]["name"], deployment["spec"]["template"]
-        args = pod["spec"]["containers"][0].get("args", [])
-        labels = pod["metadata"]["labels"]
-        if policies and not any(selector.items() <= labels.items() for selector in policies):
-            yield f"{name}: no NetworkPolicy selects its pods"
-        if is_bridge(args):
-            problems = bridge_problems(deployment, args, scaled)
-            yield from (f"{name}: {problem}" for problem in problems)
-            continue
-        yield from (f"{name}: {problem}" for problem in pod_problems(pod["spec"]))
-        if not any(selector.items() <= labels.items() for selector in budgets):
-            yield f"{name}: no PodDisruptionBudget selects its pods"
-        if args == ["run", "upstream"]:
-            yield from (f"{name}: {problem}" for problem in upstream_problems(pod, settings))
-        if not is_worker(args):
-            continue
-        prefix = args[1].upper()
-        grace = float(settings.get(f"{prefix}_STOP_GRACE_S", STOP_GRACE_DEFAULT_S))
-        if pod["spec"].get("terminationGracePeriodSeconds", 30) <= grace:
-            yield f"{name}: terminationGracePeriodSeconds not above {prefix}_STOP_GRACE_S"
-        if by_kind.get("ScaledObject"):
-            yield from scaling_problems(name, scaled.get(name), prefix, settings)
-        elif deployment["spec"].get("replicas", 1) < 1:
-            yield f"{name}: no replicas"
+        yield from deployment_problems(deployment, by_kind, settings)
     workers = [
         d["metadata"]["name"]
         for d in by_kind.get("Deployment", [])
@@ -87,6 +69,40 @@ def chart_problems(manifests: list[Manifest]) -> Iterator[str]:
     deployments = [d["metadata"]["name"] for d in by_kind.get("Deployment", [])]
     for rule in by_kind.get("PrometheusRule", []):
         yield from alert_problems(rule, workers, groups, deployments)
+
+
+def deployment_problems(
+    deployment: Manifest, by_kind: dict[str, list[Manifest]], settings: dict[str, str]
+) -> Iterator[str]:
+    scaled = {s["spec"]["scaleTargetRef"]["name"]: s for s in by_kind.get("ScaledObject", [])}
+    budgets = [p["spec"]["selector"]["matchLabels"] for p in by_kind.get("PodDisruptionBudget", [])]
+    policies = [p["spec"]["podSelector"]["matchLabels"] for p in by_kind.get("NetworkPolicy", [])]
+    name, pod = deployment["metadata"]["name"], deployment["spec"]["template"]
+    args = pod["spec"]["containers"][0].get("args", [])
+    labels = pod["metadata"]["labels"]
+    sources = pod["spec"]["containers"][0].get("envFrom", [])
+    if kafka_only(args) and any("secretRef" in source for source in sources):
+        yield f"{name}: talks to Kafka alone, yet is given a Secret (the servers' URLs)"
+    if policies and not any(selector.items() <= labels.items() for selector in policies):
+        yield f"{name}: no NetworkPolicy selects its pods"
+    if is_bridge(args):
+        yield from (f"{name}: {problem}" for problem in bridge_problems(deployment, args, scaled))
+        return
+    yield from (f"{name}: {problem}" for problem in pod_problems(pod["spec"]))
+    if not any(selector.items() <= labels.items() for selector in budgets):
+        yield f"{name}: no PodDisruptionBudget selects its pods"
+    if args == ["run", "upstream"]:
+        yield from (f"{name}: {problem}" for problem in upstream_problems(pod, settings))
+    if not is_worker(args):
+        return
+    prefix = args[1].upper()
+    grace = float(settings.get(f"{prefix}_STOP_GRACE_S", STOP_GRACE_DEFAULT_S))
+    if pod["spec"].get("terminationGracePeriodSeconds", 30) <= grace:
+        yield f"{name}: terminationGracePeriodSeconds not above {prefix}_STOP_GRACE_S"
+    if scaled:
+        yield from scaling_problems(name, scaled.get(name), prefix, settings)
+    elif deployment["spec"].get("replicas", 1) < 1:
+        yield f"{name}: no replicas"
 
 
 def pod_problems(pod: Manifest, probed: bool = True) -> Iterator[str]:

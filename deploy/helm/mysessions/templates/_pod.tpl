@@ -1,6 +1,9 @@
 {{/* The pod of one process; call with (dict "root" $ "component" NAME "args" LIST
      "port" (dict "name" N "number" P) "resources" R "grace" SECONDS), and optionally "env"
-     (a list of env entries, e.g. secretKeyRef), "volumes" and "volumeMounts" (lists). Both
+     (a list of env entries, e.g. secretKeyRef), "volumes" and "volumeMounts" (lists), and
+     "kafkaOnly" (true: the process talks to Kafka alone, so the Secret of the Redis and
+     MongoDB URLs is not given to it: the upstream edge, reachable from outside, and the
+     queue_log follower). Both
      probes ask the process itself: /healthz (it answers) for liveness, /readyz (started,
      connected, and for a worker assigned by its group; 503 from SIGTERM on) for readiness.
      Without "port" (the bridges: `connect ami`, `connect freeswitch`, `follow queue-log`
@@ -41,8 +44,10 @@ spec:
       envFrom:
         - configMapRef:
             name: {{ include "mysessions.fullname" $root }}
+        {{- if not .kafkaOnly }}
         - secretRef:
             name: {{ include "mysessions.secretName" $root }}
+        {{- end }}
       {{- if .port }}
       startupProbe:
         httpGet:
