@@ -3,7 +3,8 @@
      (a list of env entries, e.g. secretKeyRef), "volumes" and "volumeMounts" (lists), and
      "kafkaOnly" (true: the process talks to Kafka alone, so the Secret of the Redis and
      MongoDB URLs is not given to it: the upstream edge, reachable from outside, and the
-     queue_log follower). Both
+     queue_log follower), "podSecurity" (pod securityContext fields added to
+     podSecurityContext's, which win). Both
      probes ask the process itself: /healthz (it answers) for liveness, /readyz (started,
      connected, and for a worker assigned by its group; 503 from SIGTERM on) for readiness.
      Without "port" (the bridges: `connect ami`, `connect freeswitch`, `follow queue-log`
@@ -23,7 +24,7 @@ spec:
     {{- toYaml . | nindent 4 }}
   {{- end }}
   securityContext:
-    {{- toYaml $root.Values.podSecurityContext | nindent 4 }}
+    {{- toYaml (merge (deepCopy $root.Values.podSecurityContext) (.podSecurity | default dict)) | nindent 4 }}
   terminationGracePeriodSeconds: {{ .grace }}
   containers:
     - name: {{ .component }}
