@@ -76,6 +76,19 @@ breakages=(
     "replicas above the partitions|helm/mysessions/values.yaml|text.replace('maxReplicas: null', 'maxReplicas: 12', 1)"
     "scale to zero on a group without offsets|helm/mysessions/templates/scaledobjects.yaml|text.replace('scaleToZeroOnInvalidOffset: \"false\"', 'scaleToZeroOnInvalidOffset: \"true\"')"
     "Kubernetes grace not above the stop grace|helm/mysessions/templates/deployment-workers.yaml|text.replace('stopGraceSeconds 15', 'stopGraceSeconds 0')"
+    "upstream edge without probes (no port)|helm/mysessions/templates/deployment-upstream.yaml|text.replace('\"port\" (dict \"name\" \"edge\" \"number\" \$upstream.port)', '')"
+    "upstream tenants file not from its Secret|helm/mysessions/templates/configmap.yaml|text.replace('UPSTREAM_TENANTS_FILE: /etc/mysessions/upstream/', 'UPSTREAM_TENANTS_FILE: /tmp/')"
+    "upstream edge without a PodDisruptionBudget|helm/mysessions/templates/poddisruptionbudgets.yaml|text.replace('append \$components \"upstream\"', 'append \$components \"upstream-none\"')"
+    "upstream edge without a NetworkPolicy|helm/mysessions/templates/networkpolicies-edges.yaml|text.replace('set \$edges \"upstream\"', 'set \$edges \"upstream-none\"')"
+    "a bridge with two replicas|helm/mysessions/templates/deployment-bridges.yaml|text.replace('replicas: 1', 'replicas: 2')"
+    "a bridge rolled, not recreated|helm/mysessions/templates/deployment-bridges.yaml|text.replace('type: Recreate', 'type: RollingUpdate')"
+    "the AMI secret as an argument|helm/mysessions/templates/deployment-bridges.yaml|text.replace('\"--key-prefix\" \$root.Values.keyPrefix', '\"--key-prefix\" \$root.Values.keyPrefix \"--secret\" \"s3cret\"')"
+    "the ESL password not from a Secret|helm/mysessions/templates/deployment-bridges.yaml|text.replace('\"name\" \"FREESWITCH_ESL_PASSWORD\"', '\"name\" \"FREESWITCH_ESL_PASSWORD_UNUSED\"')"
+    "the not-ready alert missing the bridges|helm/mysessions/templates/prometheusrule.yaml|text.replace('{{ \$deployed = append \$deployed \$name }}', '')"
+    "the servers' Secret given to the upstream edge|helm/mysessions/templates/deployment-upstream.yaml|text.replace('\"kafkaOnly\" true', '\"kafkaOnly\" false')"
+    "compose upstream health check off its port|compose.yaml|text.replace('readyz_probe.py\", \"8090', 'readyz_probe.py\", \"9180')"
+    "compose bridge outside a profile|compose.yaml|text.replace('    profiles: [ami]\n', '')"
+    "compose bridge secret in its command|compose.yaml|text.replace('      - --username=', '      - --secret=\${AMI_SECRET:-}\n      - --username=')"
 )
 
 prove() {

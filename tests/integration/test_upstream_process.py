@@ -103,7 +103,8 @@ async def test_the_edge_answers_503_while_kafka_is_unreachable(
     servers: Endpoints, kafka_topics: KafkaTopics
 ) -> None:
     """Kafka away from the start (nothing listens on its port): the edge still starts, and
-    answers 503 at once, so the provider retries; once it is back, 204."""
+    answers 503 at once, so the provider retries, and /readyz says it waits for Kafka (a load
+    balancer sends it nothing); once it is back, ready and 204."""
     token = "twilio-token-for-the-test"
     tenants = {"acme": TenantUpstream(twilio_auth_token=SecretStr(token))}
     away = UpstreamSettings().model_copy(
@@ -119,6 +120,12 @@ async def test_the_edge_answers_503_while_kafka_is_unreachable(
         answer = await client.post(url, data=form, headers={"X-Twilio-Signature": signature})
         assert answer.status_code == 503
         assert answer.json() == {"detail": "publishing: unavailable, retry"}
+        ready = await client.get(f"{base_url}/readyz")
+        assert (ready.status_code, ready.json()) == (
+            503,
+            {"ready": False, "waiting_for": ["kafka"]},
+        )
+        assert (await client.get(f"{base_url}/healthz")).status_code == 200
 
     back = away.model_copy(
         update={
@@ -138,3 +145,5 @@ async def test_the_edge_answers_503_while_kafka_is_unreachable(
                 break
             await asyncio.sleep(0.1)
         assert answer.status_code == 204
+        ready = await client.get(f"{base_url}/readyz")
+        assert (ready.status_code, ready.json()) == (200, {"ready": True, "waiting_for": []})

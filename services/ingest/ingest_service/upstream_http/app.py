@@ -46,6 +46,14 @@ def create_upstream_app(
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    @app.get("/readyz")
+    async def readyz() -> JSONResponse:
+        # Kafka is the edge's only server: ready once its producer has connected. An injected
+        # ``publish`` (tests) has no connection to wait for.
+        missing = [] if kafka is None or kafka.connected else ["kafka"]
+        body = {"ready": not missing, "waiting_for": missing}
+        return JSONResponse(body, status_code=503 if missing else 200)
+
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, error: RequestValidationError) -> JSONResponse:
         fields = sorted({".".join(str(p) for p in e["loc"]) for e in error.errors()})

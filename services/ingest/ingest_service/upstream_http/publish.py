@@ -62,6 +62,12 @@ class KafkaPublisher:
             self._producer = producer
             return
 
+    @property
+    def connected(self) -> bool:
+        """True once the producer has started; ``/readyz`` answers 503 until then, so a load
+        balancer sends the providers' callbacks to an edge that can publish them."""
+        return self._producer is not None
+
     async def start(self) -> None:
         self._connecting = asyncio.create_task(self._connect())
 
