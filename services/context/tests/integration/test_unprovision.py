@@ -109,6 +109,10 @@ async def inventory(
     return counts
 
 
+def nonzero(counts: dict[str, int]) -> dict[str, int]:
+    return {name: count for name, count in counts.items() if count}
+
+
 async def run(servers: Endpoints, database: str, prefix: str, *args: str) -> Result:
     env = {
         "MONGODB_URL": f"{servers.mongodb_url.rstrip('/')}/{database}",
@@ -138,7 +142,7 @@ async def test_unprovision_a_service_then_the_tenant(
     dry = await run(servers, database.name, redis_keys.prefix, "--tenant", "t-gone", "--dry-run")
     assert dry.exit_code == 0, dry.output
     assert "stored context records: 2" in dry.output
-    assert await inventory(database, redis_keys, "t-gone") == before
+    assert nonzero(await inventory(database, redis_keys, "t-gone")) == nonzero(before)
 
     one = await run(
         servers,
@@ -163,7 +167,9 @@ async def test_unprovision_a_service_then_the_tenant(
     assert whole.exit_code == 0, whole.output
     assert "catalog documents (code sets, conversation contexts): 8" in whole.output
     assert {k: v for k, v in (await inventory(database, redis_keys, "t-gone")).items() if v} == {}
-    assert await inventory(database, redis_keys, "t-kept") == kept
+    # What the tenant kept, by collection (an erasure may leave an empty collection
+    # behind: the connector keys' $pull creates it on FerretDB; it holds nothing of anyone).
+    assert nonzero(await inventory(database, redis_keys, "t-kept")) == nonzero(kept)
 
 
 async def test_without_yes_it_asks_and_a_no_erases_nothing(
@@ -184,4 +190,4 @@ async def test_without_yes_it_asks_and_a_no_erases_nothing(
         lambda: CliRunner().invoke(app, ["unprovision", "--tenant", "t-ask"], env=env, input="n\n")
     )
     assert answered.exit_code != 0
-    assert await inventory(database, redis_keys, "t-ask") == before
+    assert nonzero(await inventory(database, redis_keys, "t-ask")) == nonzero(before)

@@ -31,7 +31,9 @@ class NewEndpoint(BaseModel):
     service_id: str = Field(max_length=128)
     url: str = Field(max_length=2048)
     event_types: list[WebhookEventType] = Field(
-        min_length=1, description=f"Any of: {', '.join(WEBHOOK_EVENT_TYPES)}."
+        min_length=1,
+        max_length=len(WEBHOOK_EVENT_TYPES),
+        description=f"Any of: {', '.join(WEBHOOK_EVENT_TYPES)} (a repeat counts once).",
     )
     include_caller: bool = Field(
         default=False, description="Payloads carry the caller's details (off by default)."
