@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS=never
 
 # Tests mostly wait on the servers, so more workers than the 2 cores pay (measured: see the
 # README). Each worker starts its own Chromium, uvicorn gateways and worker processes.
-workers=${TEST_WORKERS:-4}
+workers=${TEST_WORKERS:-6}
 
 bash scripts/bootstrap.sh --python-only
 
@@ -37,7 +37,7 @@ fi
 # pytest's exit status 5 means "no tests collected": fine for one pass (a selection with no
 # serial test, or only serial ones), a failure if both passes found nothing.
 status=0
-uv run pytest -n "$workers" --dist loadgroup --maxschedchunk 1 "$@" --serial-tests=exclude ||
+uv run pytest -n "$workers" --dist loadgroup --maxschedchunk 1 --durations=15 "$@" --serial-tests=exclude ||
     status=$?
 serial=0
 uv run pytest "$@" --serial-tests=only -n 0 || serial=$?

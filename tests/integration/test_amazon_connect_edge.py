@@ -4,6 +4,7 @@ through the upstream edge, ingest, queue and reporting on real Kafka, Redis and 
 every agent's task and timers, and reporting's records with Connect's times; the same fact
 from both streams, redeliveries and reordering change nothing; a wrong secret is refused."""
 
+import functools
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -29,6 +30,7 @@ from queue_service.view import agent_view
 from redis.asyncio import Redis
 
 from .pipeline import make_pipeline
+from .provider_retries import as_the_provider_retries
 from .upstream_reporting import (
     expect,
     reporting_beside,
@@ -67,12 +69,16 @@ class Connect:
 
     async def contact(self, *events: dict[str, Any]) -> None:
         for event in events:
-            response = await self.post("contact-events", event)
+            response = await as_the_provider_retries(
+                functools.partial(self.post, "contact-events", event)
+            )
             assert response.status_code == 204, response.text
 
     async def agent(self, *events: dict[str, Any]) -> None:
         for event in events:
-            response = await self.post("agent-events", event)
+            response = await as_the_provider_retries(
+                functools.partial(self.post, "agent-events", event)
+            )
             assert response.status_code == 204, response.text
 
 

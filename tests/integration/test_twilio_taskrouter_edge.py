@@ -5,6 +5,7 @@ reporting's records with Twilio's times; redeliveries and reordering change noth
 signature, an unknown tenant, a big body and a missing field are refused at the edge, and
 an outage answers 503 so that Twilio retries."""
 
+import functools
 import secrets
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -34,6 +35,7 @@ from redis.asyncio import Redis
 from twilio.request_validator import RequestValidator
 
 from .pipeline import make_pipeline
+from .provider_retries import as_the_provider_retries
 from .upstream_reporting import (
     expect,
     reporting_beside,
@@ -76,7 +78,7 @@ class Twilio:
 
     async def send(self, *forms: dict[str, str]) -> None:
         for form in forms:
-            response = await self.post(form)
+            response = await as_the_provider_retries(functools.partial(self.post, form))
             assert response.status_code == 204, response.text
 
 

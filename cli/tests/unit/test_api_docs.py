@@ -136,6 +136,7 @@ def test_the_upstream_document_lists_the_providers_callbacks(texts: dict[str, st
         "/amazon-connect/{tenant}/agent-events",
         "/amazon-connect/{tenant}/contact-events",
         "/healthz",
+        "/readyz",
         "/twilio/{tenant}/taskrouter",
     ]
 
