@@ -28,6 +28,7 @@ from pydantic import ValidationError
 
 from context_service.adapters.translate import TRANSCRIPT_EVENT_TYPES, to_change
 from context_service.domain import (
+    AddressKind,
     Caller,
     Change,
     Departure,
@@ -69,6 +70,13 @@ class StepCounts:
     """Context records stored (new ones: a redelivery stores none again)."""
 
 
+CALLER_LANES = 32
+"""Lookups of a batch's callers at once, below the MongoDB client's pool (100 connections):
+500 side by side made hundreds wait on PyMongo's pool, and under load a lookup cancelled
+at its deadline while waiting there was seen never to finish cancelling, so the batch (and
+the worker's stop) waited forever. A lookup waiting for a lane here is cancelled cleanly."""
+
+
 @dataclass
 class ContextStep:
     live: LiveContextWriter
@@ -79,6 +87,8 @@ class ContextStep:
     clock: Callable[[], datetime] = utc_now
     caller_deadline_s: float = 3.0
     """A guard above the resolver's own deadlines: past it the caller is Anonymous."""
+    caller_lanes: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(CALLER_LANES))
+    """How many of a batch's lookups run at once; the rest wait here, within their deadline."""
     counts: StepCounts = field(default_factory=StepCounts)
 
     async def __call__(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> list[Rejection]:
@@ -145,11 +155,15 @@ class ContextStep:
             raise ValueError("no caller to resolve")
         try:
             return await asyncio.wait_for(
-                self.callers.resolve(context.tenant_id, address, kind), self.caller_deadline_s
+                self._resolve_in_lane(context.tenant_id, address, kind), self.caller_deadline_s
             )
         except Exception as error:  # a lookup that fails or hangs: the caller is Anonymous
             log.warning("caller_unresolved", tenant_id=context.tenant_id, error=describe(error))
             return anonymous(address, kind)
+
+    async def _resolve_in_lane(self, tenant_id: str, address: str, kind: AddressKind) -> Caller:
+        async with self.caller_lanes:
+            return await self.callers.resolve(tenant_id, address, kind)
 
     async def _store(self, departures: list[Departure], now: datetime) -> None:
         if not departures:

@@ -270,3 +270,29 @@ async def test_the_pages_are_told_of_parameter_changes_only_while_the_session_li
 
     await context.step(records(stream[3:]))  # ... more, then the end: nothing left to show
     assert context.live.shown[told + 1 :] == []
+
+
+async def test_a_batchs_lookups_run_at_most_caller_lanes_at_once() -> None:
+    """A batch of many new sessions resolves its callers side by side, but never more than
+    CALLER_LANES at once (the rest would wait on the database client's pool, where a lookup
+    cancelled at its deadline was seen never to finish cancelling)."""
+    from context_service.step import CALLER_LANES
+
+    context = Context()
+    context.step.caller_deadline_s = 5.0
+    running = most = 0
+
+    async def resolve(tenant: str, address: str, kind: AddressKind) -> Caller:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        await asyncio.sleep(0.01)
+        running -= 1
+        return JOHN
+
+    context.callers.resolve = resolve  # type: ignore[method-assign]
+    openings = [event for n in range(3 * CALLER_LANES) for event in events(TENANT, f"s-{n}")[:1]]
+
+    await context.step(records(openings))
+
+    assert most == CALLER_LANES
