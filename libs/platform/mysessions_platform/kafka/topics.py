@@ -407,7 +407,7 @@ async def _apply(admin: AIOKafkaAdminClient, specs: Sequence[TopicSpec]) -> None
     # on the three-broker cluster).
     known = [s for s in specs if _replicas(layouts.get(s.name, {})) > 0]
     if known:
-        await admin.alter_configs(
+        responses = await admin.alter_configs(
             [
                 ConfigResource(
                     ConfigResourceType.TOPIC, s.name, configs=_applicable(s, layouts[s.name])
@@ -415,6 +415,21 @@ async def _apply(admin: AIOKafkaAdminClient, specs: Sequence[TopicSpec]) -> None
                 for s in known
             ]
         )
+        _raise_refusals(responses)
+
+
+def _raise_refusals(responses: Sequence[Any]) -> None:
+    """A refused alteration is an error the operator must see, not a quiet success.
+    (AlterConfigsResponse: (throttle_time_ms, [(error_code, error_message, resource_type,
+    resource_name)]) in every version.)"""
+    refused = [
+        f"{resource[3]}: error {resource[0]}"
+        for response in responses
+        for resource in response.resources
+        if resource[0]
+    ]
+    if refused:
+        raise RuntimeError("the broker refused topic configs: " + "; ".join(refused))
 
 
 _DESCRIBE_TRIES = 10

@@ -1,5 +1,6 @@
 """Topic specs against the real broker: created with their settings, drift reported."""
 
+import asyncio
 from collections.abc import Iterable
 
 import pytest
@@ -30,6 +31,19 @@ async def described(
     [resource] = response.resources
     configs = {entry[0]: entry[1] for entry in resource[4]}
     return len(layout["partitions"]), {key: configs[key] for key in keys}
+
+
+async def settled(
+    bootstrap: str, name: str, expected: tuple[int, dict[str, str]]
+) -> tuple[int, dict[str, str]]:
+    """The topic as described once it shows ``expected``, or after 5 s: the controller
+    accepted an alteration before the broker that describes it has replayed it (KRaft)."""
+    for _ in range(50):
+        found = await described(bootstrap, name)
+        if found == expected:
+            break
+        await asyncio.sleep(0.1)
+    return found
 
 
 async def test_topics_are_created_with_their_specs(
@@ -76,7 +90,7 @@ async def test_a_drifted_topic_is_reported_not_altered_until_applied(
     assert (await described(bootstrap, name))[0] == 1, "ensure_topics changes nothing"
 
     assert await check_topics(bootstrap, [spec], apply=True) == drift
-    assert await described(bootstrap, name) == (2, spec.configs())
+    assert await settled(bootstrap, name, (2, spec.configs())) == (2, spec.configs())
     assert await check_topics(bootstrap, [spec]) == []
 
 
