@@ -72,9 +72,9 @@ class StepCounts:
 
 CALLER_LANES = 32
 """Lookups of a batch's callers at once, below the MongoDB client's pool (100 connections):
-500 side by side made hundreds wait on PyMongo's pool, and under load a lookup cancelled
-at its deadline while waiting there was seen never to finish cancelling, so the batch (and
-the worker's stop) waited forever. A lookup waiting for a lane here is cancelled cleanly."""
+500 side by side made hundreds wait on PyMongo's pool. A lookup waiting for a lane here is
+cancelled cleanly at its deadline; one that has a lane is never cancelled (see
+``ContextStep._resolve``)."""
 
 
 @dataclass
@@ -90,6 +90,8 @@ class ContextStep:
     caller_lanes: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(CALLER_LANES))
     """How many of a batch's lookups run at once; the rest wait here, within their deadline."""
     counts: StepCounts = field(default_factory=StepCounts)
+    _lookups: set["asyncio.Task[Caller]"] = field(default_factory=set, init=False, repr=False)
+    """Lookups past their deadline, still finishing in their lane."""
 
     async def __call__(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> list[Rejection]:
         rejected: list[Rejection] = []
@@ -154,16 +156,31 @@ class ContextStep:
         if address is None or kind is None:
             raise ValueError("no caller to resolve")
         try:
-            return await asyncio.wait_for(
-                self._resolve_in_lane(context.tenant_id, address, kind), self.caller_deadline_s
-            )
+            async with asyncio.timeout(self.caller_deadline_s):
+                await self.caller_lanes.acquire()
+                # Past the deadline the batch goes on without the answer, but the lookup is
+                # left to finish (its own timeouts end it), never cancelled: PyMongo 4.20's
+                # pool, cancelled under load while a lookup waited for a connection, kept its
+                # lock taken, and every later lookup and the worker's stop waited forever
+                # (the reporting keeps-up test hung three times, asyncio tasks dumped).
+                lookup = asyncio.create_task(self._lookup_in_lane(context.tenant_id, address, kind))
+                self._lookups.add(lookup)
+                lookup.add_done_callback(self._lookup_done)
+                return await asyncio.shield(lookup)
         except Exception as error:  # a lookup that fails or hangs: the caller is Anonymous
             log.warning("caller_unresolved", tenant_id=context.tenant_id, error=describe(error))
             return anonymous(address, kind)
 
-    async def _resolve_in_lane(self, tenant_id: str, address: str, kind: AddressKind) -> Caller:
-        async with self.caller_lanes:
+    async def _lookup_in_lane(self, tenant_id: str, address: str, kind: AddressKind) -> Caller:
+        try:
             return await self.callers.resolve(tenant_id, address, kind)
+        finally:
+            self.caller_lanes.release()
+
+    def _lookup_done(self, lookup: "asyncio.Task[Caller]") -> None:
+        self._lookups.discard(lookup)
+        if not lookup.cancelled():
+            lookup.exception()  # retrieved: the batch logged it, or went on without it
 
     async def _store(self, departures: list[Departure], now: datetime) -> None:
         if not departures:
