@@ -14,6 +14,12 @@ export UV_PYTHON_DOWNLOADS=never
 # README). Each worker starts its own Chromium, uvicorn gateways and worker processes.
 workers=${TEST_WORKERS:-6}
 
+# Bytecode is cached (a machine may set PYTHONDONTWRITEBYTECODE): without it every pytest
+# worker, every worker process a test starts and every CLI call compiled each module it
+# imports from source, pytest's rewritten test modules included: about 6 CPU-seconds of
+# the 11 a collection takes, seven collections per run.
+unset PYTHONDONTWRITEBYTECODE
+
 bash scripts/bootstrap.sh --python-only
 
 servers_needed() {
@@ -27,12 +33,18 @@ servers_needed() {
     grep -qx 'servers-needed: yes' <<<"$listing"
 }
 
+# One collection while the servers start (mostly waiting on a JVM): it writes the bytecode
+# the parallel workers then read instead of each compiling it at the same moment.
+uv run pytest --collect-only -q -p no:cacheprovider "$@" >/dev/null 2>&1 &
+warming=$!
+
 if servers_needed "$@"; then
     bash scripts/bootstrap.sh
     uv run mysessions infra up
 else
     echo "test.sh: only tests that need no server are selected; starting none"
 fi
+wait "$warming" || true # its failures are the real run's to report
 
 # pytest's exit status 5 means "no tests collected": fine for one pass (a selection with no
 # serial test, or only serial ones), a failure if both passes found nothing.
