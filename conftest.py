@@ -21,7 +21,11 @@ from mysessions_platform.testing.redis_keys import redis_keys as _redis_keys
 from mysessions_platform.testing.servers import session_servers
 
 # Tier checks, the serial pass and slow tests first (see the module's docstring).
-pytest_plugins = ["mysessions_platform.testing.tiers", "mysessions_platform.testing.xdist_groups"]
+pytest_plugins = [
+    "mysessions_platform.testing.tiers",
+    "mysessions_platform.testing.xdist_groups",
+    "mysessions_platform.testing.shared_tls",
+]
 
 
 @pytest.fixture(scope="session")

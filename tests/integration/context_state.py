@@ -48,7 +48,7 @@ async def context_kept(
     # The live context and the ended markers. Not the transcript keys: which captions of an
     # outbound (``.dial``) service session stay kept was seen to differ between runs whose
     # batches were cut differently, interrupted or not (an open question for context).
-    async for key in redis.scan_iter(match=f"{prefix}:ctx:*"):
+    async for key in redis.scan_iter(match=f"{prefix}:ctx:*", count=1000):
         name = key.decode().removeprefix(prefix)
         found: Any = await redis.type(key)
         kind = found.decode() if isinstance(found, bytes) else str(found)

@@ -114,7 +114,7 @@ async def test_rebuild_refuses_to_delete_what_it_cannot_restore(
         kept = await stores(pipeline.prefix).snapshot()
         forced = await run_cli("rebuild", "--prefix", pipeline.prefix, "--force", env=env)
         wiped = await stores(pipeline.prefix).snapshot()
-        leftovers = [key async for key in redis.scan_iter(match=f"{pipeline.prefix}~*")]
+        leftovers = [key async for key in redis.scan_iter(match=f"{pipeline.prefix}~*", count=1000)]
     finally:
         await redis.aclose()
 

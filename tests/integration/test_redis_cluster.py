@@ -283,14 +283,16 @@ async def test_a_primary_killed_mid_stream_changes_no_view_and_no_record(
     # primary and erased, the other tenant's left.
     gone, kept = busiest[0], {keys.agent_of(key)[0] for key in after_kill.views} - {busiest[0]}
     seen = f"{glob_escape(killed.prefix)}:ingest:seen:{{{encode_part(gone)}}}:*"
-    assert [k async for k in cluster.scan_iter(match=seen)], "ingest marked the tenant's events"
+    assert [k async for k in cluster.scan_iter(match=seen, count=1000)], (
+        "ingest marked the tenant's events"
+    )
     env = {**killed.env(), "CONTEXT_KEY_PREFIX": killed.prefix}
     erased = await run_cli("unprovision", "--tenant", gone, "--yes", env=env)
     assert erased.code == 0, erased.err
     tenants_left = {keys.agent_of(key)[0] for key in await killed.store(cluster).snapshot()}
     assert tenants_left == kept
     assert kept
-    assert [k async for k in cluster.scan_iter(match=seen)] == []
+    assert [k async for k in cluster.scan_iter(match=seen, count=1000)] == []
 
 
 async def test_scans_visit_every_primary(
@@ -301,7 +303,12 @@ async def test_scans_visit_every_primary(
     for name in names:
         await cluster_keys.client.set(name, "1")
     owners = {await redis_cluster.primary_of(name) for name in names}
-    found = [k async for k in cluster_keys.client.scan_iter(match=f"{cluster_keys.prefix}:scan:*")]
+    found = [
+        k
+        async for k in cluster_keys.client.scan_iter(
+            match=f"{cluster_keys.prefix}:scan:*", count=1000
+        )
+    ]
     one_node = redis_client(f"redis://127.0.0.1:{min(owners)}/0")
     try:
         _, alone = await one_node.scan(0, match=f"{cluster_keys.prefix}:scan:*", count=1000)

@@ -23,7 +23,7 @@ class RedisKeys:
 
     async def delete_all(self) -> None:
         # On a cluster, scan_iter visits every primary and unlink splits the keys by slot.
-        doomed = [key async for key in self.client.scan_iter(match=f"{self.prefix}:*")]
+        doomed = [key async for key in self.client.scan_iter(match=f"{self.prefix}:*", count=1000)]
         if doomed:
             await self.client.unlink(*doomed)
 

@@ -94,7 +94,7 @@ async def every_value(redis_keys: RedisKeys) -> list[tuple[str, bytes]]:
     """Every key of the test's prefix with its whole content as plain bytes (not DUMP,
     which compresses, so a value could hide in it)."""
     client, found = redis_keys.client, []
-    async for key in client.scan_iter(match=f"{redis_keys.prefix}:*"):
+    async for key in client.scan_iter(match=f"{redis_keys.prefix}:*", count=1000):
         found_type: Any = await client.type(key)
         kind = found_type.decode() if isinstance(found_type, bytes) else str(found_type)
         parts: list[Any]

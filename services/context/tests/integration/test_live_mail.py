@@ -133,7 +133,9 @@ async def test_a_mail_and_the_end_in_one_batch_leave_nothing(
     batch: list[c.SessionEvent] = [started("s-2"), mail("s-2"), ended("s-2")]
     assert await step([_record(event, n) for n, event in enumerate(batch)]) == []
     assert await mails.get("t-mail", "s-2") is None
-    assert not [k async for k in redis_keys.client.scan_iter(match=_key(redis_keys, "s-2"))]
+    assert not [
+        k async for k in redis_keys.client.scan_iter(match=_key(redis_keys, "s-2"), count=1000)
+    ]
 
 
 async def test_unprovisioning_the_service_erases_its_sessions_mail(

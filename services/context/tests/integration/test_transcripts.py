@@ -91,7 +91,12 @@ async def setup(
 
 
 async def keys_of(redis_keys: RedisKeys) -> list[str]:
-    return sorted([k.decode() async for k in redis_keys.client.scan_iter(f"{redis_keys.prefix}:*")])
+    return sorted(
+        [
+            k.decode()
+            async for k in redis_keys.client.scan_iter(f"{redis_keys.prefix}:*", count=1000)
+        ]
+    )
 
 
 async def test_captions_are_kept_in_order_published_and_cleared_when_the_call_leaves(

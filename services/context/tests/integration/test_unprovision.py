@@ -100,7 +100,9 @@ async def inventory(
                 query["service_id"] = service
             counts[f"{name}/{service}"] = await database[name].count_documents(query)
     tag = hash_tag(tenant)[:-1] + ":"
-    keys = [k async for k in redis_keys.client.scan_iter(match=f"{redis_keys.prefix}:*")]
+    keys = [
+        k async for k in redis_keys.client.scan_iter(match=f"{redis_keys.prefix}:*", count=1000)
+    ]
     counts["redis"] = sum(tag.encode() in key for key in keys)
     for service in SERVICES:
         counts[f"redis/{service}"] = sum(

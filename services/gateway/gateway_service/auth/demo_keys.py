@@ -6,6 +6,7 @@ public half at ``/demo/jwks.json`` so a token can be checked like a provider's.
 
 import time
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import jwt
@@ -26,6 +27,11 @@ class DemoSigner:
 
     @classmethod
     def generate(cls, settings: GatewaySettings) -> "DemoSigner":
+        return cls(_process_key(), settings)
+
+    @classmethod
+    def with_new_key(cls, settings: GatewaySettings) -> "DemoSigner":
+        """A signer no gateway of this process trusts (a foreign key, for tests)."""
         return cls(rsa.generate_private_key(public_exponent=65537, key_size=2048), settings)
 
     @property
@@ -60,3 +66,10 @@ class DemoSigner:
         if s.audience:
             claims["aud"] = s.audience
         return jwt.encode(claims, self.private_key, algorithm="RS256", headers={"kid": DEMO_KEY_ID})
+
+
+@cache
+def _process_key() -> rsa.RSAPrivateKey:
+    """One key per process, as the module says: a 2048-bit key takes about 40 ms of CPU,
+    and each gateway a process opens (tests open hundreds) made its own."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)

@@ -146,7 +146,9 @@ async def victim_state(gateway: RunningGateway) -> dict[str, Any]:
     resources = gateway.resources
     mine = ("vsess-7q", VICTIM)
     found: dict[str, Any] = {}
-    async for raw in resources.redis.scan_iter(match=f"{gateway.settings.queue_key_prefix}*"):
+    async for raw in resources.redis.scan_iter(
+        match=f"{gateway.settings.queue_key_prefix}*", count=1000
+    ):
         key = raw.decode()
         rate_count = ":gateway:writes:" in key or ":gateway:reads:" in key  # the callers' own
         if any(part in key for part in mine) and not rate_count:

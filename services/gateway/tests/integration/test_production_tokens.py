@@ -32,7 +32,7 @@ async def test_production_trusts_the_jwks_keys_only(gateway: RunningGateway) -> 
     async with running_gateway(settings) as running:
         assert running.resources.demo is None
         signed = gateway.token("acme", "alice", ("agent",), iss=ISSUER, aud=AUDIENCE)
-        foreign = DemoSigner.generate(settings).token("acme", "alice", ("agent",))
+        foreign = DemoSigner.with_new_key(settings).token("acme", "alice", ("agent",))
         async with httpx.AsyncClient(base_url=running.base_url) as client:
             me = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {signed}"})
             refused = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {foreign}"})

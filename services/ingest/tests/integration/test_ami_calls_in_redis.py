@@ -88,5 +88,7 @@ async def test_a_tenants_unprovisioning_erases_its_calls_and_outbox_and_no_other
     assert erased[AMI_CALLS] == 2
     assert await gone.load(LINKEDID) is None
     assert await kept.load(LINKEDID) is not None
-    remaining = [key async for key in redis_keys.client.scan_iter(match=f"{redis_keys.prefix}:*")]
+    remaining = [
+        key async for key in redis_keys.client.scan_iter(match=f"{redis_keys.prefix}:*", count=1000)
+    ]
     assert all(b"{acme2}" in key for key in remaining), remaining

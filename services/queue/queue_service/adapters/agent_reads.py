@@ -75,7 +75,9 @@ class AgentReads:
         """Every agent's stored tasks by key (without the prefix): an admin scan, for
         comparing a rebuild with the live state and for the demo's summary."""
         found: dict[str, dict[str, str]] = {}
-        async for key in self._redis.scan_iter(match=keys.all_agent_tasks(self._prefix)):
+        async for key in self._redis.scan_iter(
+            match=keys.all_agent_tasks(self._prefix), count=1000
+        ):
             name = _text(key)
             tasks = await self._redis.hgetall(name)
             found[name.removeprefix(self._prefix)] = {_text(k): _text(v) for k, v in tasks.items()}

@@ -99,7 +99,9 @@ async def test_the_operator_registers_reads_redelivers_and_unprovisioning_erases
         assert "webhook endpoints: 1" in erased.output
         keys = [
             key.decode()
-            async for key in redis_keys.client.scan_iter(match=f"{h.settings.key_prefix}:*")
+            async for key in redis_keys.client.scan_iter(
+                match=f"{h.settings.key_prefix}:*", count=1000
+            )
         ]
         assert not [key for key in keys if endpoint in key or tenant in key]
         assert [key for key in keys if kept in key]  # the other tenant's session map

@@ -163,7 +163,12 @@ class Outbox:
 
     async def erase(self, endpoint_id: str, *, dry_run: bool = False) -> int:
         """Every key of the endpoint (schedule, bodies, dead letters, log); how many."""
-        doomed = [key async for key in self.redis.scan_iter(match=self.keys(endpoint_id).pattern())]
+        doomed = [
+            key
+            async for key in self.redis.scan_iter(
+                match=self.keys(endpoint_id).pattern(), count=1000
+            )
+        ]
         if doomed and not dry_run:
             for key in doomed:  # one by one: on a cluster, keys of one call share a slot
                 await self.redis.delete(key)

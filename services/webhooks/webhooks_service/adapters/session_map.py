@@ -48,7 +48,7 @@ class SessionMap:
         """The tenant's session hashes. A service's unprovisioning leaves them: they hold
         ids only, no caller detail, and expire by themselves."""
         pattern = glob_escape(f"{self.prefix}:wh:session:") + "{" + encode_part(tenant_id) + ":*}"
-        doomed = [key async for key in self.redis.scan_iter(match=pattern)]
+        doomed = [key async for key in self.redis.scan_iter(match=pattern, count=1000)]
         if not dry_run:
             for key in doomed:
                 await self.redis.delete(key)

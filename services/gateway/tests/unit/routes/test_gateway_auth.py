@@ -38,7 +38,7 @@ async def test_expired_and_foreign_tokens_are_401(gateway: InProcessGateway) -> 
     expired = gateway.signer.token("acme", "alice", ("agent",), lifetime_s=-3600)
     from gateway_service.auth.demo_keys import DemoSigner
 
-    foreign = DemoSigner.generate(gateway.settings).token("acme", "alice", ("agent",))
+    foreign = DemoSigner.with_new_key(gateway.settings).token("acme", "alice", ("agent",))
     async with gateway.anonymous() as client:
         for token, says in [(expired, "expired"), (foreign, "not valid")]:
             answer = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})

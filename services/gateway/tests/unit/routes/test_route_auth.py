@@ -59,7 +59,7 @@ async def test_every_api_route_refuses_a_missing_or_unverifiable_token(
         gateway.signer.private_key, gateway.settings.model_copy(update={"audience": "other"})
     ).token("acme", "alice", roles)
     expired = gateway.signer.token("acme", "alice", roles, lifetime_s=-3600)
-    foreign_key = DemoSigner.generate(gateway.settings).token("acme", "alice", roles)
+    foreign_key = DemoSigner.with_new_key(gateway.settings).token("acme", "alice", roles)
     refused = [None, "Bearer not-a-jwt", "Basic YWxpY2U6eA=="] + [
         f"Bearer {token}" for token in (other_issuer, other_audience, expired, foreign_key)
     ]
