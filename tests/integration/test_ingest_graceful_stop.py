@@ -41,7 +41,9 @@ async def test_sigterm_mid_backlog_exits_0_and_the_restart_equals_an_uninterrupt
         "INGEST_TARGET_TOPIC": stopped_out,
         "INGEST_DEAD_LETTER_TOPIC": pipeline.dead,
         "INGEST_KEY_PREFIX": redis_keys.key("stopped"),
-        "INGEST_MAX_BATCH": "100",
+        # Small batches: the backlog must last until SIGTERM (with 100 a run once finished
+        # it between the first batch counted and the check that it was still behind).
+        "INGEST_MAX_BATCH": "20",
         "INGEST_HEALTH_PORT": str(port),
         "INGEST_STOP_GRACE_S": str(GRACE_S),
         "LOG_LEVEL": "WARNING",
