@@ -32,7 +32,6 @@ app.add_typer(contacts_app, name="contacts", help="Tenants' address books and us
 app.add_typer(context_app, name="context", help="Sessions' live and stored context.")
 app.add_typer(keys_app, name="keys", help="Tenant API keys of the connector API (CRM flows).")
 app.command(name="unprovision")(unprovision_command)
-app.add_typer(connect_app, name="connect", help="Follow a telephony system's events live.")
 app.command()(run)
 app.command()(view)
 app.command()(rebuild)
