@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import pytest
-from playwright.async_api import BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 CHROMIUM: Final = Path("/usr/bin/chromium")
 CHROMIUM_ARGS: Final = (
@@ -48,13 +48,19 @@ def axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
+_CONTEXT_OPTIONS: Final[dict[str, Any]] = {
+    "viewport": {"width": 1280, "height": 900},
+    "reduced_motion": "no-preference",
+}
+
+
 @asynccontextmanager
 async def chromium(
     user_data_dir: Path, *, block_popups: bool = False
 ) -> AsyncIterator[BrowserContext]:
-    """A fresh browser profile in ``user_data_dir``; closed afterwards. ``block_popups``:
-    Chromium's pop-up blocker stays on, as in an agent's browser (Playwright switches it off
-    by default): one tab per click, none without a click."""
+    """A browser of its own with a fresh profile in ``user_data_dir``; closed afterwards.
+    ``block_popups``: Chromium's pop-up blocker stays on, as in an agent's browser
+    (Playwright switches it off by default): one tab per click, none without a click."""
     executable = require_chromium()
     async with async_playwright() as playwright:
         context = await playwright.chromium.launch_persistent_context(
@@ -63,19 +69,50 @@ async def chromium(
             headless=True,
             args=list(CHROMIUM_ARGS),
             ignore_default_args=["--disable-popup-blocking"] if block_popups else None,
-            viewport={"width": 1280, "height": 900},
-            reduced_motion="no-preference",
-        )
-        # Offline by design: anything but this machine gets an empty answer, so a page a
-        # widget embeds or opens never reaches (or waits on) the network.
-        await context.route(
-            lambda url: not url.startswith(("http://127.0.0.1", "data:", "about:")),
-            lambda route: route.fulfill(status=204, body=""),
+            **_CONTEXT_OPTIONS,
         )
         try:
+            await _offline(context)
             yield context
         finally:
             await context.close()
+
+
+@asynccontextmanager
+async def shared_chromium() -> AsyncIterator[Browser]:
+    """One Chromium for a test process; each test gets a fresh context of it
+    (``fresh_context``): starting Playwright's driver and a browser per test cost about
+    2 CPU-seconds each time."""
+    executable = require_chromium()
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(executable), headless=True, args=list(CHROMIUM_ARGS)
+        )
+        try:
+            yield browser
+        finally:
+            await browser.close()
+
+
+@asynccontextmanager
+async def fresh_context(browser: Browser) -> AsyncIterator[BrowserContext]:
+    """A new, empty browser context (its own cookies, storage and cache: a fresh profile,
+    as Playwright isolates contexts); closed afterwards."""
+    context = await browser.new_context(**_CONTEXT_OPTIONS)
+    try:
+        await _offline(context)
+        yield context
+    finally:
+        await context.close()
+
+
+async def _offline(context: BrowserContext) -> None:
+    # Offline by design: anything but this machine gets an empty answer, so a page a
+    # widget embeds or opens never reaches (or waits on) the network.
+    await context.route(
+        lambda url: not url.startswith(("http://127.0.0.1", "data:", "about:")),
+        lambda route: route.fulfill(status=204, body=""),
+    )
 
 
 async def axe_violations(page: Page, source: str) -> list[dict[str, Any]]:

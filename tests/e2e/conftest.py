@@ -7,16 +7,23 @@ from mysessions_platform.infra import Endpoints
 from mysessions_platform.testing.kafka_topics import KafkaTopics
 from mysessions_platform.testing.mongo_databases import MongoDatabases
 from mysessions_platform.testing.redis_keys import RedisKeys
-from playwright.async_api import BrowserContext
+from playwright.async_api import Browser, BrowserContext
 
-from .browser import axe_source, chromium
+from .browser import axe_source, chromium, fresh_context, shared_chromium
 from .world import World, my_sessions_world
 
 
+@pytest.fixture(scope="session")
+async def shared_browser() -> AsyncIterator[Browser]:
+    """Debian's Chromium, one per test process (see ``shared_chromium``)."""
+    async with shared_chromium() as browser:
+        yield browser
+
+
 @pytest.fixture
-async def browser(tmp_path: Path) -> AsyncIterator[BrowserContext]:
-    """Debian's Chromium with a fresh profile (user-data dir) for this test alone."""
-    async with chromium(tmp_path / "profile") as context:
+async def browser(shared_browser: Browser) -> AsyncIterator[BrowserContext]:
+    """A fresh browser context (its own cookies, storage, cache) for this test alone."""
+    async with fresh_context(shared_browser) as context:
         yield context
 
 
