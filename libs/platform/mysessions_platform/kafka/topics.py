@@ -301,6 +301,8 @@ async def ensure_topics(bootstrap_servers: str, specs: Sequence[TopicSpec]) -> l
         with contextlib.suppress(TopicAlreadyExistsError):
             if new_topics:
                 await admin.create_topics(new_topics)
+        if new_topics:
+            await _until_described(admin, [t.name for t in new_topics])
         drift = await _differences(admin, [s for s in specs if s.name in existing])
     finally:
         await admin.close()
@@ -354,6 +356,19 @@ async def _differences(admin: AIOKafkaAdminClient, specs: Sequence[TopicSpec]) -
             if actual.get(key) != wanted:
                 drift.append(f"{spec.name}: {key} {actual.get(key)}, spec {wanted}")
     return drift
+
+
+async def _until_described(admin: AIOKafkaAdminClient, names: Sequence[str]) -> None:
+    """Returns once a broker describes every new topic with its partitions, or after 10 s:
+    the controller confirms a creation before the brokers replay it, and a client that used
+    the topic at once found it missing (seen on the three-broker cluster)."""
+    for _ in range(_DESCRIBE_TRIES * 2):
+        described = await admin.describe_topics(list(names))
+        if len(described) == len(names) and all(
+            not found.get("error_code") and found.get("partitions") for found in described
+        ):
+            return
+        await asyncio.sleep(0.5)
 
 
 def _replicas(layout: Mapping[str, Any]) -> int:
