@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS=never
 
 # Tests mostly wait on the servers, so more workers than the 2 cores pay (measured: see the
 # README). Each worker starts its own Chromium, uvicorn gateways and worker processes.
-workers=${TEST_WORKERS:-6}
+workers=${TEST_WORKERS:-4}
 
 # Bytecode is cached (a machine may set PYTHONDONTWRITEBYTECODE): without it every pytest
 # worker, every worker process a test starts and every CLI call compiled each module it
