@@ -58,14 +58,15 @@ from redis.asyncio import Redis
 
 from .worker_run import WorkerRun, new_run, records, reporting_done
 
-# One xdist worker runs this module: its session fixture starts and stops the one local
+# One xdist worker runs this module: its module fixture starts and stops the one local
 # three-broker cluster (fixed ports); two workers would stop it under each other.
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.xdist_group("kafka-cluster")]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 async def kafka_cluster() -> AsyncIterator[LocalKafkaCluster]:
-    """Started if it is not running (and then stopped at the end); fails if it cannot be."""
+    """Started if it is not running (and then stopped after this module, not at the end of
+    the session: idle, it took CPU from the other tests); fails if it cannot be."""
     async with local_kafka_cluster() as cluster:
         yield cluster
 
