@@ -86,6 +86,9 @@ async def test_a_call_arrives_pulsing_on_top_is_answered_ended_and_its_work_save
     await row(late, call.user_session_id).locator("button").first.click()
     await late.get_by_label("Primary code").select_option(label="Information")
 
+    # Back to the first tab, as the agent would: a tab in the background gets no animation
+    # frames, so Playwright's every "is it stable" wait there took about 2 s.
+    await page.bring_to_front()
     await task.locator("button").first.click()
     detail = page.locator("#detail")
     await expect(detail.get_by_text("After-call work is open")).to_be_visible()
@@ -101,6 +104,7 @@ async def test_a_call_arrives_pulsing_on_top_is_answered_ended_and_its_work_save
     await expect(detail.locator(".saved")).to_contain_text("priority-customer")
     await expect(detail.locator(".saved")).to_contain_text(f"by {AGENT}")
 
+    await late.bring_to_front()
     await late.locator("#detail").get_by_role("button", name="Save").click()
     await expect(late.locator("#detail .form-status")).to_contain_text(
         f"Already saved by {AGENT} at"
@@ -116,6 +120,7 @@ async def test_a_call_arrives_pulsing_on_top_is_answered_ended_and_its_work_save
     assert again.json()["saved_at"]
 
     # Search and filters ask the API again.
+    await page.bring_to_front()
     tasks = page.locator("li.task")
     await page.get_by_label("Open only").check()
     await expect(tasks).to_have_count(2)
