@@ -58,16 +58,21 @@ def _quiet(_: str) -> None:
 
 
 def local_servers(
-    cache: Path | None = None, kafka_brokers: int = 1, redis_nodes: bool = False
+    cache: Path | None = None,
+    kafka_brokers: int = 1,
+    redis_nodes: bool = False,
+    *,
+    lean_kafka: bool = False,
 ) -> tuple[LocalServer, ...]:
     """Start order; ``down`` stops them in reverse. PostgreSQL only stores the local
     FerretDB's data: with an external MongoDB (MONGODB_URL) there is none. Kafka is the
-    single broker, or the cluster's nodes for ``kafka_brokers`` 3; Redis the single server,
-    or the Redis Cluster's six nodes for ``redis_nodes``."""
+    single broker (started with the client compiler only for ``lean_kafka``), or the
+    cluster's nodes for ``kafka_brokers`` 3; Redis the single server, or the Redis
+    Cluster's six nodes for ``redis_nodes``."""
     root = cache_dir() if cache is None else cache
     storage: tuple[LocalServer, ...] = () if is_external(MONGODB_ENV) else (PostgreSqlServer(root),)
     if kafka_brokers == 1:
-        kafka: tuple[LocalServer, ...] = (KafkaServer(root),)
+        kafka: tuple[LocalServer, ...] = (KafkaServer(root, lean=lean_kafka),)
     elif kafka_brokers == CLUSTER_SIZE:
         kafka = kafka_cluster(root)
     else:
@@ -186,17 +191,23 @@ def _redis_urls(urls: Endpoints, redis_nodes: bool, report: Report) -> Endpoints
 
 
 async def up(
-    report: Report = _quiet, kafka_brokers: int = 1, redis_nodes: bool = False
+    report: Report = _quiet,
+    kafka_brokers: int = 1,
+    redis_nodes: bool = False,
+    *,
+    lean_kafka: bool = False,
 ) -> Endpoints:
     """Install what is missing, start what is not running, and wait until all answer.
     ``kafka_brokers`` 3: the three-broker cluster instead of the single broker (which is
     left as it is, running or not); the URLs returned then name the cluster. ``redis_nodes``:
     the six-node Redis Cluster instead of the single Redis (left as it is), created on its
     first start; the URLs returned then name its first node, with ``redis_cluster`` set.
+    ``lean_kafka``: a single broker this call starts runs the JVM's client compiler only
+    (less CPU, lower peak throughput: for tests, not benchmarks); a running one is kept.
 
     Safe to call again at any time. Raises InfraError naming every server that failed."""
     cache = cache_dir()
-    servers = local_servers(cache, kafka_brokers, redis_nodes)
+    servers = local_servers(cache, kafka_brokers, redis_nodes, lean_kafka=lean_kafka)
     urls = _redis_urls(_kafka_urls(endpoints(), kafka_brokers, report), redis_nodes, report)
     async with machine_lock():
         results = await asyncio.gather(

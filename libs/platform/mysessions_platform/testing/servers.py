@@ -49,4 +49,4 @@ async def session_servers() -> AsyncIterator[infra.Endpoints]:
             await _wait_for_all(urls)
             yield urls
     else:
-        yield await infra.up()
+        yield await infra.up(lean_kafka=True)  # as scripts/test.sh starts it

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from mysessions_platform.infra.endpoints import REDIS_PORT, endpoints, is_true
+from mysessions_platform.infra.kafka_server import KafkaServer
 from mysessions_platform.infra.lifecycle import local_servers, startup_chains
 from mysessions_platform.infra.postgresql_server import data_dir_for
 from mysessions_platform.infra.redis_cluster import RedisClusterNode, create_command, redis_cluster
@@ -22,6 +23,17 @@ def test_ferretdb_starts_once_its_postgresql_is_ready(
     assert [s.name for s in servers] == ["redis", "postgresql", "ferretdb", "kafka"]
     chains = [[s.name for s in chain] for chain in startup_chains(servers)]
     assert chains == [["redis"], ["postgresql", "ferretdb"], ["kafka"]]
+
+
+def test_only_a_lean_broker_runs_the_client_compiler_alone(tmp_path: Path) -> None:
+    def kafka(servers: tuple[object, ...]) -> KafkaServer:
+        (found,) = [s for s in servers if isinstance(s, KafkaServer)]
+        return found
+
+    assert "-XX:TieredStopAtLevel=1" not in kafka(local_servers(tmp_path)).jvm_options()
+    lean = kafka(local_servers(tmp_path, lean_kafka=True)).jvm_options()
+    assert "-XX:TieredStopAtLevel=1" in lean
+    assert "-Xmx512m" in lean
 
 
 def test_an_external_mongodb_needs_no_postgresql(
