@@ -4,6 +4,7 @@ A missing browser or axe-core fails the test with what to run; nothing is skippe
 machine without them cannot pass the page's tests by accident.
 """
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -106,13 +107,15 @@ async def fresh_context(browser: Browser) -> AsyncIterator[BrowserContext]:
         await context.close()
 
 
+_NOT_LOCAL: Final = re.compile(r"^(?!http://127\.0\.0\.1|data:|about:)")
+
+
 async def _offline(context: BrowserContext) -> None:
     # Offline by design: anything but this machine gets an empty answer, so a page a
-    # widget embeds or opens never reaches (or waits on) the network.
-    await context.route(
-        lambda url: not url.startswith(("http://127.0.0.1", "data:", "about:")),
-        lambda route: route.fulfill(status=204, body=""),
-    )
+    # widget embeds or opens never reaches (or waits on) the network. A regular
+    # expression, not a Python predicate: Playwright's driver matches it itself, so this
+    # machine's requests no longer each make a round trip through the test process.
+    await context.route(_NOT_LOCAL, lambda route: route.fulfill(status=204, body=""))
 
 
 async def axe_violations(page: Page, source: str) -> list[dict[str, Any]]:
