@@ -5,6 +5,7 @@ from mysessions_platform.logging import configure_logging
 
 from gateway_service.app import create_app
 from gateway_service.heap import freeze_start_up_heap
+from gateway_service.serving import GatewayServer
 from gateway_service.settings import load_settings
 
 
@@ -13,7 +14,7 @@ def main(host: str | None = None, port: int | None = None) -> None:
     configure_logging(settings.log_level)
     app = create_app(settings)
     freeze_start_up_heap()
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
         host=settings.host,
         port=settings.port,
@@ -21,6 +22,7 @@ def main(host: str | None = None, port: int | None = None) -> None:
         access_log=False,  # paths carry ids; the gateway logs requests itself, masked
         timeout_graceful_shutdown=5,
     )
+    GatewayServer(config, app).run()  # its stop ends the live streams first
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from gateway_service.app import create_app
 from gateway_service.auth.demo_keys import DemoSigner
 from gateway_service.auth.principal import Role
 from gateway_service.resources import Resources
+from gateway_service.serving import GatewayServer
 from gateway_service.settings import GatewaySettings
 
 
@@ -86,17 +87,18 @@ def gateway_socket() -> socket.socket:
 
 @asynccontextmanager
 async def running_gateway(
-    settings: GatewaySettings, sock: socket.socket | None = None
+    settings: GatewaySettings, sock: socket.socket | None = None, grace_s: int = 2
 ) -> AsyncIterator[RunningGateway]:
-    """``sock``: where to listen (``gateway_socket``); a fresh one when None. Closed after."""
+    """``sock``: where to listen (``gateway_socket``); a fresh one when None. Closed after.
+    ``grace_s``: how long its graceful stop waits for requests in flight."""
     signer = DemoSigner.generate(settings)
     app = create_app(settings, signer)
     sock = sock or gateway_socket()
     port = sock.getsockname()[1]
     config = uvicorn.Config(
-        app, log_config=None, access_log=False, lifespan="on", timeout_graceful_shutdown=2
+        app, log_config=None, access_log=False, lifespan="on", timeout_graceful_shutdown=grace_s
     )
-    server = uvicorn.Server(config)
+    server = GatewayServer(config, app)  # as in production: its stop ends the live streams
     serving = asyncio.create_task(server.serve(sockets=[sock]))
     try:
         while not server.started:

@@ -16,7 +16,7 @@ from gateway_service.auth.dependencies import Agent, Resourced
 from gateway_service.errors import ERROR_RESPONSES, ErrorBody
 from gateway_service.live.ids import MAX_ID_CHARS, requested_id
 from gateway_service.live.reader import AgentStream
-from gateway_service.live.slots import Full, OldestNotClosed
+from gateway_service.live.slots import Full, OldestNotClosed, Stopping
 from gateway_service.live.stored_callers import StoredCallerViews
 from gateway_service.live.stream import LiveStream
 
@@ -68,6 +68,12 @@ async def open_stream(
             "your oldest live stream has not closed yet; try again shortly",
             headers=_UNAVAILABLE,
         ) from None
+    except Stopping:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            "this gateway is stopping; reconnect",
+            headers=_UNAVAILABLE,
+        ) from None
     stream = LiveStream(
         AgentStream(resources.queue.events(tenant, user, live.redis)),
         live.redis.pubsub(),
@@ -104,8 +110,8 @@ async def open_stream(
         422: {"model": ErrorBody, "description": "The last event id is longer than an id."},
         503: {
             "model": ErrorBody,
-            "description": "Redis is away, the gateway is full, or the caller's evicted"
-            " oldest stream has not closed yet.",
+            "description": "Redis is away, the gateway is full or stopping, or the caller's"
+            " evicted oldest stream has not closed yet.",
         },
     },
 )

@@ -15,13 +15,17 @@ they open streams. A user's opens take their turn one after the other (first com
 served). An evicted stream that does not close within ``close_wait_s`` (its response is
 stuck writing to a client that stopped reading) makes the new one answer 503 instead of
 exceeding the bound.
+
+A gateway that stops (``close_all``) evicts every stream at once and refuses new ones
+(``Stopping``): the page reconnects with its Last-Event-ID, to another instance, at once,
+rather than after the server's grace period.
 """
 
 import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-__all__ = ["Full", "OldestNotClosed", "Slot", "StreamSlots"]
+__all__ = ["Full", "OldestNotClosed", "Slot", "Stopping", "StreamSlots"]
 
 
 class Full(Exception):
@@ -30,6 +34,10 @@ class Full(Exception):
 
 class OldestNotClosed(Exception):
     """The user's evicted stream did not close in time to make room for a new one."""
+
+
+class Stopping(Exception):
+    """The instance is stopping: it opens no stream."""
 
 
 @dataclass(eq=False)
@@ -59,6 +67,7 @@ class StreamSlots:
         self._close_wait_s = close_wait_s
         self._owners: dict[tuple[str, str], _Owner] = {}
         self._count = 0
+        self._stopping = False
 
     @property
     def open(self) -> int:
@@ -71,7 +80,9 @@ class StreamSlots:
 
     async def take(self, tenant_id: str, user_id: str) -> Slot:
         """A slot for a new stream of the user: their oldest is evicted and closed first
-        when they hold the bound. Raises ``Full`` or ``OldestNotClosed``."""
+        when they hold the bound. Raises ``Full``, ``OldestNotClosed`` or ``Stopping``."""
+        if self._stopping:
+            raise Stopping
         key = (tenant_id, user_id)
         owner = self._owners.setdefault(key, _Owner())
         owner.waiting += 1
@@ -82,6 +93,8 @@ class StreamSlots:
                     oldest.evicted.set()
                     await oldest.closed.wait()
                 # No await from here on: the room made is this stream's.
+                if self._stopping:
+                    raise Stopping
                 if self._count >= self._total:
                     raise Full
                 slot = Slot(key)
@@ -105,3 +118,11 @@ class StreamSlots:
         slot.closed.set()
         if owner.idle():
             del self._owners[slot.owner]
+
+    def close_all(self) -> None:
+        """The instance stops: every stream is evicted (each closes at once), no new one
+        opens."""
+        self._stopping = True
+        for owner in self._owners.values():
+            for slot in owner.held:
+                slot.evicted.set()

@@ -5,6 +5,7 @@ heartbeats, captions of the agent's live tasks, bounds, cleanup and Redis going 
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -14,7 +15,7 @@ import pytest
 from context_service.transcripts.domain import Caption
 from context_service.transcripts.live_captions import RedisLiveCaptions
 from gateway_service.live_position import live_position
-from gateway_service.testing import RunningGateway
+from gateway_service.testing import RunningGateway, running_gateway
 from mysessions_platform.infra import Endpoints
 from mysessions_platform.sse_client import Received, received_events
 from queue_service.adapters.store import TaskStore
@@ -354,3 +355,23 @@ async def eventually(read: Callable[[], Awaitable[int]], expected: int) -> None:
             return
         await asyncio.sleep(0.05)
     raise AssertionError(f"{found}, not {expected}")
+
+
+async def test_a_stopping_gateway_ends_its_live_streams_at_once(gateway: RunningGateway) -> None:
+    """Its graceful stop evicts the streams, so pages reconnect elsewhere at once, rather
+    than holding the stop for its whole grace period (30 s here) and then being cut."""
+    stopping = running_gateway(gateway.settings, grace_s=30)
+    api = await stopping.__aenter__()
+    stopped = False
+    try:
+        async with listening(api) as alice:
+            assert await alice.next(comments=True) is not None  # open: a first heartbeat
+            started = time.monotonic()
+            stopped = True
+            await stopping.__aexit__(None, None, None)
+            took = time.monotonic() - started
+            assert await alice.ended()
+    finally:
+        if not stopped:
+            await stopping.__aexit__(None, None, None)
+    assert took < 5, f"the stop took {took:.1f} s"

@@ -15,7 +15,7 @@ from gateway_service.live.events import (
     task_event,
 )
 from gateway_service.live.ids import StreamId
-from gateway_service.live.slots import Full, OldestNotClosed, Slot, StreamSlots
+from gateway_service.live.slots import Full, OldestNotClosed, Slot, Stopping, StreamSlots
 from mysessions_platform.sse_client import EventParser, Received
 
 pytestmark = pytest.mark.unit
@@ -168,3 +168,27 @@ async def test_an_evicted_stream_that_does_not_close_makes_the_new_one_wait_then
     assert (await slots.take("t", "b")).owner == ("t", "b")  # other users are not held
     slots.release(stuck)
     assert (await slots.take("t", "a")).owner == ("t", "a")
+
+
+async def test_a_stopping_instance_evicts_every_stream_and_opens_none() -> None:
+    slots = StreamSlots(per_user=2, total=10)
+    held = [await slots.take("t", "a"), await slots.take("t", "a"), await slots.take("u", "b")]
+    slots.close_all()
+    assert [slot.evicted.is_set() for slot in held] == [True, True, True]
+    with pytest.raises(Stopping):
+        await slots.take("v", "c")
+    for slot in held:
+        slots.release(slot)
+    assert slots.open == 0
+
+
+async def test_an_open_waiting_for_its_turn_when_the_instance_stops_is_refused() -> None:
+    slots = StreamSlots(per_user=1, total=10)
+    oldest = await slots.take("t", "a")
+    taking = asyncio.create_task(slots.take("t", "a"))
+    await asyncio.sleep(0)
+    slots.close_all()
+    slots.release(oldest)
+    with pytest.raises(Stopping):
+        await taking
+    assert slots.open == 0
