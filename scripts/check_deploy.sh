@@ -17,6 +17,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The venv's own programs once it exists (scripts/bootstrap.sh syncs it): `uv run` costs
+# 0.1 CPU-s a call, and the failure proofs make about a hundred of them.
+tool() {
+    local name=$1
+    shift
+    if [[ -x ".venv/bin/$name" ]]; then
+        ".venv/bin/$name" "$@"
+    else
+        uv run "$name" "$@"
+    fi
+}
+
 KUBERNETES_VERSION=1.32.2
 deploy=deploy
 mode=check
@@ -43,14 +55,14 @@ check() {
 
     if [[ " $stages " == *" dockerfile "* ]]; then
         echo "check_deploy: $deploy/Dockerfile (hadolint)"
-        uv run hadolint --no-color "$deploy/Dockerfile"
+        tool hadolint --no-color "$deploy/Dockerfile"
     fi
 
     if [[ " $stages " == *" compose "* ]]; then
         echo "check_deploy: $deploy/compose.yaml (Compose schema, rules)"
-        uv run check-jsonschema --schemafile "$deploy/schemas/compose/compose-spec.json" \
+        tool check-jsonschema --schemafile "$deploy/schemas/compose/compose-spec.json" \
             "$deploy/compose.yaml"
-        uv run python scripts/deploy_rules.py compose "$deploy/compose.yaml"
+        tool python scripts/deploy_rules.py compose "$deploy/compose.yaml"
     fi
 
     [[ " $stages " == *" chart "* ]] || return 0
@@ -69,7 +81,7 @@ check() {
             -schema-location "$deploy/schemas/kubernetes/{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json" \
             -schema-location "$deploy/schemas/crds/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json" \
             "$rendered"
-        uv run python scripts/deploy_rules.py chart "$rendered"
+        tool python scripts/deploy_rules.py chart "$rendered"
     done
     echo "check_deploy: all deploy files valid"
 }
@@ -117,7 +129,7 @@ prove_one() {
     local name=$1 file=$2 change=$3 copy log
     copy=$(mktemp -d)
     cp -r deploy/. "$copy"
-    uv run python -c "import pathlib, sys
+    tool python -c "import pathlib, sys
 path = pathlib.Path(sys.argv[1]); text = path.read_text(); broken = $change
 sys.exit('unchanged: the breakage no longer applies') if broken == text else path.write_text(broken)" \
         "$copy/$file"
