@@ -302,7 +302,7 @@ async def ensure_topics(bootstrap_servers: str, specs: Sequence[TopicSpec]) -> l
             if new_topics:
                 await admin.create_topics(new_topics)
         if new_topics:
-            await _until_described(admin, [t.name for t in new_topics])
+            await until_described(admin, [t.name for t in new_topics])  # else on after 10 s
         drift = await _differences(admin, [s for s in specs if s.name in existing])
     finally:
         await admin.close()
@@ -358,17 +358,23 @@ async def _differences(admin: AIOKafkaAdminClient, specs: Sequence[TopicSpec]) -
     return drift
 
 
-async def _until_described(admin: AIOKafkaAdminClient, names: Sequence[str]) -> None:
-    """Returns once a broker describes every new topic with its partitions, or after 10 s:
+async def until_described(
+    admin: AIOKafkaAdminClient, names: Sequence[str], *, within_s: float = 10.0, poll_s: float = 0.5
+) -> bool:
+    """Whether a broker describes every new topic with its partitions within ``within_s``:
     the controller confirms a creation before the brokers replay it, and a client that used
-    the topic at once found it missing (seen on the three-broker cluster)."""
-    for _ in range(_DESCRIBE_TRIES * 2):
+    the topic at once found it missing (seen on the three-broker cluster, and on the single
+    broker under load). Only these topics' metadata is asked for, never every topic's."""
+    deadline = asyncio.get_running_loop().time() + within_s
+    while True:
         described = await admin.describe_topics(list(names))
         if len(described) == len(names) and all(
             not found.get("error_code") and found.get("partitions") for found in described
         ):
-            return
-        await asyncio.sleep(0.5)
+            return True
+        if asyncio.get_running_loop().time() >= deadline:
+            return False
+        await asyncio.sleep(poll_s)
 
 
 def _replicas(layout: Mapping[str, Any]) -> int:

@@ -1,10 +1,11 @@
 """Kafka topics made for one test, deleted after it."""
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from mysessions_platform.kafka.topics import until_described
 
 from .naming import unique_name
 
@@ -34,16 +35,10 @@ class KafkaTopics:
     async def _until_listed(self, topic: str) -> None:
         """Kafka answers a creation once its controller recorded it; the broker's metadata,
         which clients read, follows a moment later. Under load a test that used its topic
-        at once found it missing (``ensure_topics`` then saw nothing to report)."""
-        async with asyncio.timeout(_LISTED_WITHIN_S):
-            while True:
-                # This topic's metadata alone: listing every topic of the shared broker (the
-                # whole suite's) cost more CPU on both sides the longer the run. It exists,
-                # so the request's auto-creation has nothing to create.
-                [found] = await self.admin.describe_topics([topic])
-                if not found["error_code"] and found["partitions"]:
-                    return
-                await asyncio.sleep(0.05)
+        at once found it missing (``ensure_topics`` then saw nothing to report). The
+        workers' own wait, polled faster, and here a failure when it never comes."""
+        if not await until_described(self.admin, [topic], within_s=_LISTED_WITHIN_S, poll_s=0.05):
+            raise TimeoutError(f"{topic} not described by the broker after {_LISTED_WITHIN_S} s")
 
     async def delete_all(self) -> None:
         """This test's topics, and the ones a worker derived from their names (reporting's
