@@ -46,7 +46,7 @@ _LEAN_KAFKA = typer.Option(
     False,
     "--lean-kafka",
     help="Start the single broker with the JVM's client compiler only: about a third less"
-    " CPU under the test suite and half at start, a lower peak throughput (the test command"
+    " CPU under the test suite and less at start, a lower peak throughput (the test command"
     " uses it; benchmarks should not). A broker already running is kept as it is.",
 )
 

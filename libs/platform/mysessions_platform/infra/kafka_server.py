@@ -15,8 +15,8 @@ __all__ = ["KafkaServer"]
 _HEAP = ("-Xmx512m", "-Xms256m")  # the machine is shared with the other servers and tests
 # Lean: the client compiler only. Over the whole test suite the broker took 46 CPU-s
 # instead of 64 (a third of that had gone to the server compiler's threads, compiling for
-# a peak the tests never reach), and it starts in half the CPU. A benchmark wants the full
-# compiler: `infra up` starts that unless asked to be lean.
+# a peak the tests never reach), and it takes 4-6 CPU-s to start instead of 7. A
+# benchmark wants the full compiler: `infra up` starts that unless asked to be lean.
 _LEAN = ("-XX:TieredStopAtLevel=1",)
 
 
