@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mysessions_platform.infra.paths import repo_root
 
 pytestmark = pytest.mark.unit
 
-_ROOT = Path(__file__).parents[4]
 _HANGING = """
 import asyncio
 
@@ -27,7 +27,7 @@ def test_passes():
 
 
 def _settings() -> dict[str, Any]:
-    with (_ROOT / "pyproject.toml").open("rb") as file:
+    with (repo_root() / "pyproject.toml").open("rb") as file:
         options: dict[str, Any] = tomllib.load(file)["tool"]["pytest"]["ini_options"]
     return options
 

@@ -7,7 +7,7 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 import httpx
@@ -360,18 +360,12 @@ async def eventually(read: Callable[[], Awaitable[int]], expected: int) -> None:
 async def test_a_stopping_gateway_ends_its_live_streams_at_once(gateway: RunningGateway) -> None:
     """Its graceful stop evicts the streams, so pages reconnect elsewhere at once, rather
     than holding the stop for its whole grace period (30 s here) and then being cut."""
-    stopping = running_gateway(gateway.settings, grace_s=30)
-    api = await stopping.__aenter__()
-    stopped = False
-    try:
+    async with AsyncExitStack() as stopping:  # stops it below, or after a failure
+        api = await stopping.enter_async_context(running_gateway(gateway.settings, grace_s=30))
         async with listening(api) as alice:
             assert await alice.next(comments=True) is not None  # open: a first heartbeat
             started = time.monotonic()
-            stopped = True
-            await stopping.__aexit__(None, None, None)
+            await stopping.aclose()
             took = time.monotonic() - started
             assert await alice.ended()
-    finally:
-        if not stopped:
-            await stopping.__aexit__(None, None, None)
     assert took < 5, f"the stop took {took:.1f} s"
