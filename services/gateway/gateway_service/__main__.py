@@ -1,10 +1,10 @@
 """``python -m gateway_service`` / ``mysessions run gateway``: the gateway under uvicorn."""
 
 import uvicorn
+from mysessions_platform.collector import settle_after_start_up
 from mysessions_platform.logging import configure_logging
 
 from gateway_service.app import create_app
-from gateway_service.heap import freeze_start_up_heap
 from gateway_service.serving import GatewayServer
 from gateway_service.settings import load_settings
 
@@ -13,7 +13,7 @@ def main(host: str | None = None, port: int | None = None) -> None:
     settings = load_settings(host=host, port=port)
     configure_logging(settings.log_level)
     app = create_app(settings)
-    freeze_start_up_heap()
+    settle_after_start_up()  # the start-up heap out of the collector's walks
     config = uvicorn.Config(
         app,
         host=settings.host,

@@ -37,6 +37,7 @@ from faststream.asgi import AsgiFastStream
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from faststream.specification import AsyncAPI
 
+from mysessions_platform.collector import settle_after_start_up
 from mysessions_platform.failures import describe
 from mysessions_platform.kafka.batches import BatchDelivery, BatchStep
 from mysessions_platform.kafka.broker import make_broker
@@ -234,6 +235,7 @@ class WorkerApp(AsgiFastStream):
                 self.exit_code = 1
                 await self._stop_quietly()
                 return self.exit_code
+            settle_after_start_up()
             await self._exit.wait()
             await self.stop()
         return self.exit_code

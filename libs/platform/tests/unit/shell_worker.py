@@ -2,10 +2,12 @@
 ``test_worker_shell``: ``python shell_worker.py crash|slow NOTES_FILE``.
 
 ``crash``: the loop's round raises something its handler does not catch (as a bug would).
-``slow``: each round takes a second and notes when it starts and ends in NOTES_FILE.
+``slow``: each round takes a second and notes when it starts and ends in NOTES_FILE, and
+the collector's frozen objects and young threshold beside it (``.collector``).
 """
 
 import asyncio
+import gc
 import sys
 from pathlib import Path
 
@@ -32,6 +34,10 @@ async def main(mode: str, notes: Path) -> int:
         raise Escaped
 
     async def slow() -> int:
+        # What the shell did to the collector once serving (test_worker_shell reads it).
+        notes.with_suffix(".collector").write_text(
+            f"{gc.get_freeze_count()} {gc.get_threshold()[0]}"
+        )
         with notes.open("a") as out:
             out.write("started\n")
         await asyncio.sleep(1.0)

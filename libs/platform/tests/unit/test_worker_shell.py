@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 from faststream.kafka import TestKafkaBroker
+from mysessions_platform.collector import YOUNG_THRESHOLD
 from mysessions_platform.testing.kafka_reading import wait_for
 from mysessions_platform.testing.ports import free_port
 from mysessions_platform.worker.loops import Every
@@ -102,6 +103,9 @@ async def test_sigterm_drains_then_exits_0_within_the_grace(tmp_path: Path) -> N
     lines = notes.read_text().split()
     assert lines[-1] == "finished", "the round under way finished before the exit"
     assert lines.count("started") == lines.count("finished")
+    frozen, young = map(int, notes.with_suffix(".collector").read_text().split())
+    assert frozen > 10_000, "what start-up left is frozen, out of the collector's walks"
+    assert young == YOUNG_THRESHOLD
 
 
 class Escaped(BaseException):
