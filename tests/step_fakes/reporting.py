@@ -151,11 +151,13 @@ class InMemoryRecords:
         self.late: dict[str, Document] = {}
         self.outage = Outage()
 
-    async def insert(self, records: list[SessionRecord]) -> None:
+    async def insert(self, records: list[SessionRecord]) -> list[SessionRecord]:
         self.outage.check()
         self.pending |= {record.record_id for record in records}
+        stored = [record for record in records if record.record_id not in self.records]
         for record in records:
             self.records.setdefault(record.record_id, record)
+        return stored
 
     async def unpublished(self, limit: int) -> list[SessionRecord]:
         self.outage.check()

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 import structlog
-from contracts import encode
+from contracts import SessionRecord, encode
 from mysessions_platform.kafka.deadletter import Publisher
 from mysessions_platform.mongo import Document
 from mysessions_platform.sweep_loop import SweepLoop as PlatformSweepLoop
@@ -81,6 +81,10 @@ class Finalizer:
     late_window: timedelta = DEFAULT_LATE_WINDOW
     counts: FinalizerCounts = field(default_factory=FinalizerCounts)
     purged_at: datetime | None = None
+    _stored: list[SessionRecord] = field(default_factory=list, init=False, repr=False)
+    """Records this finalizer stored and has not published yet: published as they are,
+    without reading them back (``publish_pending``). Lost in a crash, they are still noted
+    unpublished in MongoDB and published from there."""
 
     async def sweep(self, as_of: datetime | None = None) -> int:
         """Judges the sessions due at ``as_of`` (default: now; at most ``max_pages``
@@ -158,7 +162,7 @@ class Finalizer:
             )
         if not finals:
             return 0
-        await self.records.insert(records)
+        self._stored += await self.records.insert(records)
         stored = await self.facts.mark_written([(t.key, keys) for t, keys in finals], now)
         seen = await self.facts.seen_at_of(t.key for t, _ in finals)
         for tracker, keys in finals:
@@ -197,17 +201,26 @@ class Finalizer:
             log.warning("late facts after the records were written", count=len(late))
 
     async def publish_pending(self) -> None:
+        """Publishes the records stored by this finalizer (as stored: a duplicate's first
+        version is read back like any other), then every record still noted unpublished:
+        left by a failed publish, or by a crash."""
+        stored, self._stored = self._stored, []  # a failure leaves them to the reads below
+        for start in range(0, len(stored), self.batch):
+            await self._publish(stored[start : start + self.batch])
         while True:
             pending = await self.records.unpublished(self.batch)
             if not pending:
                 return
-            await self.publisher.publish_all(
-                self.target_topic, [(r.session_id.encode(), encode(r)) for r in pending]
-            )
-            await self.records.mark_published([r.record_id for r in pending])
-            self.counts.published += len(pending)
+            await self._publish(pending)
             if len(pending) < self.batch:
                 return
+
+    async def _publish(self, records: list[SessionRecord]) -> None:
+        await self.publisher.publish_all(
+            self.target_topic, [(r.session_id.encode(), encode(r)) for r in records]
+        )
+        await self.records.mark_published([r.record_id for r in records])
+        self.counts.published += len(records)
 
 
 class BacklogPort(Protocol):

@@ -91,8 +91,9 @@ class SessionRecords(Protocol):
     """The immutable records, which are unpublished, and the late facts
     (``adapters.records_store.RecordsStore``)."""
 
-    async def insert(self, records: list[SessionRecord]) -> None:
-        """Stores each record once (by id), noted as unpublished."""
+    async def insert(self, records: list[SessionRecord]) -> list[SessionRecord]:
+        """Stores each record once (by id), noted as unpublished; returns the ones this
+        call stored (not those whose id was stored before: the first version stays)."""
         ...
 
     async def unpublished(self, limit: int) -> list[SessionRecord]: ...

@@ -42,14 +42,17 @@ def _ignore_duplicates(error: BulkWriteError) -> None:
         raise error
 
 
-async def _insert(collection: AsyncCollection[Document], docs: list[Document]) -> None:
-    """One unordered insert; an id already stored is a duplicate, ignored."""
+async def _insert(collection: AsyncCollection[Document], docs: list[Document]) -> set[int]:
+    """One unordered insert; an id already stored is a duplicate, ignored. Returns the
+    positions (in ``docs``) of the duplicates."""
     if not docs:
-        return
+        return set()
     try:
         await collection.insert_many(docs, ordered=False)
     except BulkWriteError as error:
         _ignore_duplicates(error)
+        return {e["index"] for e in error.details.get("writeErrors", [])}
+    return set()
 
 
 def _by_id(doc: Document) -> str:
@@ -94,13 +97,15 @@ class RecordsStore:
         await _insert(self._unpublished, [{"_id": doc["_id"]} async for doc in cursor])
         await _insert(self._unpublished, [{"_id": _LEGACY_CHECKED}])
 
-    async def insert(self, records: list[SessionRecord]) -> None:
+    async def insert(self, records: list[SessionRecord]) -> list[SessionRecord]:
         """The records, in one unordered insert; their ids are noted as unpublished first,
-        so a crash between the two leaves nothing unpublished unnoticed."""
+        so a crash between the two leaves nothing unpublished unnoticed. Returns the ones
+        this call stored (a duplicate keeps the version stored first, not the one given)."""
         if not records:
-            return
+            return []
         await _insert(self._unpublished, [{"_id": r.record_id} for r in records])
-        await _insert(self._records, [to_document(r) for r in records])
+        duplicates = await _insert(self._records, [to_document(r) for r in records])
+        return [record for at, record in enumerate(records) if at not in duplicates]
 
     async def unpublished(self, limit: int) -> list[SessionRecord]:
         """Up to ``limit`` records not yet published. Only the sweep (under its lease) calls

@@ -13,7 +13,7 @@ from mysessions_platform.testing.query_plans import recorded_finds, unindexed_fi
 from pydantic import BaseModel
 from pymongo.asynchronous.database import AsyncDatabase
 from reporting_service.adapters.facts_store import WRITTEN, session_key
-from reporting_service.adapters.records_store import RECORDS
+from reporting_service.adapters.records_store import RECORDS, UNPUBLISHED
 
 from .harness import CHANGELOG, EVENTS, T0, accepted_task, answered_call, make_harness
 
@@ -60,7 +60,16 @@ async def test_markers_and_records_are_read_by_index(
         await harness.feed(*[(EVENTS, e) for e in answered_call("acme", "s-0")])  # redelivered
         harness.clock.advance(timedelta(seconds=11))
         assert await harness.finalizer.sweep() == 0  # judged by its marker: written before
+        published_as_stored = {find["collection"] for find in finds.finds}
 
+        # Records a crashed finalizer noted unpublished are read back by id by the next one.
+        left = [doc["_id"] async for doc in reporting_db[RECORDS].find({"session_id": "s-0"})]
+        await reporting_db[UNPUBLISHED].insert_many([{"_id": record_id} for record_id in left])
+        restarted = await make_harness(watched, now=T0 + timedelta(minutes=3))
+        await restarted.finalizer.publish_pending()
+        assert restarted.finalizer.counts.published == len(left) == 2
+
+    assert RECORDS not in published_as_stored, "the records just stored are never read back"
     history = [find for find in finds.finds if find["collection"] in (WRITTEN, RECORDS)]
     assert {find["collection"] for find in history} == {WRITTEN, RECORDS}
     assert await unindexed_finds(reporting_db, history) == []

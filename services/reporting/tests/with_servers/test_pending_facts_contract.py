@@ -209,8 +209,9 @@ async def test_a_record_is_stored_once_and_unpublished_until_marked(
     session = SessionFacts(TENANT, SESSION, tasks={"us-1": ended_task}, events={"e-1": ended})
     built = [to_contract(record, T0) for record in build_records(session)]
 
-    await records.insert(built)
-    await records.insert(built)
+    assert await records.insert(built) == built
+    changed = [record.model_copy(update={"end_reason": "changed"}) for record in built]
+    assert await records.insert(changed) == [], "stored before: the first version stays"
 
     assert await records.of_session(TENANT, SESSION) == built
     assert await records.unpublished(10) == built
