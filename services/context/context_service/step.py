@@ -46,7 +46,7 @@ from context_service.ports import (
     SettingsLookup,
     StoredContexts,
 )
-from context_service.transcripts_port import NoTranscripts, TranscriptHandler
+from context_service.transcripts_port import NoTranscripts, SessionLeft, TranscriptHandler
 
 __all__ = ["CallerLookup", "ContextStep", "SettingsLookup", "utc_now"]
 
@@ -195,13 +195,14 @@ class ContextStep:
             )
         records = records_to_store(departures, lambda sid, at: decisions[(sid, at)], now)
         self.counts.stored += await self.stored.insert(records)
-        for departure in departures:
-            stay = departure.stay
-            await self.transcripts.on_session_left(
+        left = [
+            SessionLeft(
                 departure.context.tenant_id,
                 departure.context.session_id,
-                stay.service_session_id,
-                stay.service_id,
-                decisions[(stay.service_id, departure.at)],
-                now,
+                departure.stay.service_session_id,
+                departure.stay.service_id,
+                decisions[(departure.stay.service_id, departure.at)],
             )
+            for departure in departures
+        ]
+        await self.transcripts.on_sessions_left(left, now)

@@ -5,6 +5,7 @@ adapts its reader to the one-word state a panel shows. ``NoTranscripts`` is for 
 that want none (unit tests, a step built without Redis)."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -12,6 +13,7 @@ import contracts as c
 
 __all__ = [
     "NoTranscripts",
+    "SessionLeft",
     "TranscriptEraser",
     "TranscriptHandler",
     "TranscriptStateReader",
@@ -19,9 +21,24 @@ __all__ = [
 ]
 
 
+@dataclass(frozen=True, slots=True)
+class SessionLeft:
+    """A session left one of its service sessions (a transfer, or its end)."""
+
+    tenant_id: str
+    session_id: str
+    service_session_id: str
+    service_id: str
+    stores: bool
+    """That service keeps conversation context."""
+
+
 class TranscriptHandler(Protocol):
     async def handle(self, events: Sequence[c.SessionEvent], now: datetime) -> None:
         """``transcript.segment`` / ``transcript.final`` events of one batch."""
+
+    async def on_sessions_left(self, left: Sequence[SessionLeft], now: datetime) -> None:
+        """The sessions left these service sessions (all of a batch at once)."""
 
     async def on_session_left(
         self,
@@ -76,6 +93,9 @@ class NoTranscripts:
     """Transcripts not wired: nothing handled, nothing stored, nothing to erase."""
 
     async def handle(self, events: Sequence[c.SessionEvent], now: datetime) -> None:
+        return None
+
+    async def on_sessions_left(self, left: Sequence[SessionLeft], now: datetime) -> None:
         return None
 
     async def on_session_left(

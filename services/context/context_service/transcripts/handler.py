@@ -10,7 +10,7 @@ is idempotent: a redelivered batch leaves the same keys and documents.
 """
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 import contracts as c
@@ -26,6 +26,7 @@ from context_service.transcripts.ledger import (
     task_field,
 )
 from context_service.transcripts.parts import TranscriptParts
+from context_service.transcripts_port import SessionLeft
 
 __all__ = ["TranscriptHandler"]
 
@@ -74,25 +75,31 @@ class TranscriptHandler(TranscriptParts):
                     ids[at][task_field(event.user_session_id)] = event.service_session_id
                     finals.append(event)
         await self._ledger.record(ids)
-        for (tenant_id, session_id), of_session in segments.items():
-            await self._keep_captions(tenant_id, session_id, of_session)
+        await self._keep_captions(segments)
         for final in finals:
             await self._keep_final(final, now)
 
     async def _keep_captions(
-        self, tenant_id: str, session_id: str, of_session: list[c.TranscriptSegment]
+        self, segments: Mapping[SessionKey, list[c.TranscriptSegment]]
     ) -> None:
-        ledger = await self._ledger.get(tenant_id, session_id)
-        by_service_session: dict[str, list[Caption]] = defaultdict(list)
-        for segment in of_session:
-            by_service_session[segment.service_session_id].append(_caption(segment))
-        for service_session_id, captions in by_service_session.items():
-            if service_session_id in ledger.left:
-                continue  # late: the call has left that service, its captions are gone
-            service_id = ledger.services.get(service_session_id)
-            if service_id is not None and not await self._transcribes(tenant_id, service_id):
-                continue
-            await self._live.apply(tenant_id, session_id, captions)
+        """The batch's captions, where their service session lives and transcribes: the
+        ledgers read in one round trip, the captions applied in another."""
+        sessions = list(segments)
+        kept: list[tuple[str, str, list[Caption]]] = []
+        for (tenant_id, session_id), ledger in zip(
+            sessions, await self._ledger.get_many(sessions), strict=True
+        ):
+            by_service_session: dict[str, list[Caption]] = defaultdict(list)
+            for segment in segments[(tenant_id, session_id)]:
+                by_service_session[segment.service_session_id].append(_caption(segment))
+            for service_session_id, captions in by_service_session.items():
+                if service_session_id in ledger.left:
+                    continue  # late: the call has left that service, its captions are gone
+                service_id = ledger.services.get(service_session_id)
+                if service_id is not None and not await self._transcribes(tenant_id, service_id):
+                    continue
+                kept.append((tenant_id, session_id, captions))
+        await self._live.apply_many(kept)
 
     async def _keep_final(self, final: c.TranscriptFinal, now: datetime) -> None:
         if not await self._transcribes(final.tenant_id, final.service_id):
@@ -120,9 +127,21 @@ class TranscriptHandler(TranscriptParts):
         its tasks' transcripts turn ``pending`` (transcription on) until the final arrives.
         ``stores`` (store conversation context) does not matter: the final transcript is
         kept where transcription is on, whatever that setting."""
-        at = (tenant_id, session_id)
-        await self._ledger.record(
-            {at: {service_field(service_session_id): service_id}},
-            once={at: {left_field(service_session_id): _ms(now)}},
+        await self.on_sessions_left(
+            [SessionLeft(tenant_id, session_id, service_session_id, service_id, stores)], now
         )
-        await self._live.clear(tenant_id, session_id, service_session_id)
+
+    async def on_sessions_left(self, left: Sequence[SessionLeft], now: datetime) -> None:
+        """``on_session_left`` for each, in two round trips for all of them."""
+        if not left:
+            return
+        entries: dict[SessionKey, dict[str, str]] = defaultdict(dict)
+        once: dict[SessionKey, dict[str, str]] = defaultdict(dict)
+        for one in left:
+            at = (one.tenant_id, one.session_id)
+            entries[at][service_field(one.service_session_id)] = one.service_id
+            once[at].setdefault(left_field(one.service_session_id), _ms(now))
+        await self._ledger.record(entries, once=once)
+        await self._live.clear_many(
+            [(one.tenant_id, one.session_id, one.service_session_id) for one in left]
+        )

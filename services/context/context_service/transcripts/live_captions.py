@@ -15,6 +15,7 @@ from typing import Final
 from contracts import LiveCaption
 from mysessions_platform.lua import LuaScript, run_pipeline
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 
 from context_service.transcripts import keys
 from context_service.transcripts.domain import MAX_LIVE_CAPTIONS, Caption
@@ -82,8 +83,26 @@ class RedisLiveCaptions:
     async def apply(self, tenant_id: str, session_id: str, captions: Sequence[Caption]) -> int:
         """Applies each caption in turn (all of one service session); returns how many were
         taken (and published)."""
-        if not captions:
-            return 0
+        (taken,) = await self.apply_many([(tenant_id, session_id, captions)])
+        return taken
+
+    async def apply_many(self, batches: Sequence[tuple[str, str, Sequence[Caption]]]) -> list[int]:
+        """``apply`` for each (tenant, session, captions of one service session), in order,
+        in one round trip (a script call each); how many each took."""
+        calls = [self._upsert_call(*batch) for batch in batches if batch[2]]
+        if not calls:
+            return [0] * len(batches)
+
+        def queue_all(pipe: Pipeline) -> None:
+            for script_keys, args in calls:
+                _UPSERT.queue(pipe, script_keys, args)
+
+        results = iter(await run_pipeline(self._redis, [_UPSERT], queue_all))
+        return [int(next(results)) if captions else 0 for _, _, captions in batches]
+
+    def _upsert_call(
+        self, tenant_id: str, session_id: str, captions: Sequence[Caption]
+    ) -> tuple[list[str], list[str | int | float]]:
         service_session_id = captions[0].service_session_id
         if any(c.service_session_id != service_session_id for c in captions):
             raise ValueError("captions of one service session at a time")
@@ -96,10 +115,7 @@ class RedisLiveCaptions:
             keys.texts(p, t, s, service_session_id),
             keys.captions_channel(p, t, s),
         ]
-        (taken,) = await run_pipeline(
-            self._redis, [_UPSERT], lambda pipe: _UPSERT.queue(pipe, script_keys, args)
-        )
-        return int(taken)
+        return script_keys, args
 
     async def read(self, tenant_id: str, session_id: str, service_session_id: str) -> list[Caption]:
         p, t, s = self._prefix, tenant_id, session_id
@@ -111,11 +127,22 @@ class RedisLiveCaptions:
         return [_from_json(texts[_text(i)][1:]) for i in ids if _text(i) in texts]
 
     async def clear(self, tenant_id: str, session_id: str, service_session_id: str) -> int:
-        p, t, s = self._prefix, tenant_id, session_id
-        deleted = await self._redis.unlink(
-            keys.order(p, t, s, service_session_id), keys.texts(p, t, s, service_session_id)
-        )
-        return int(deleted)
+        return await self.clear_many([(tenant_id, session_id, service_session_id)])
+
+    async def clear_many(self, service_sessions: Sequence[tuple[str, str, str]]) -> int:
+        """Removes the captions of each (tenant, session, service session), in one round
+        trip (an UNLINK each: a session's two keys share its hash slot); how many keys."""
+        if not service_sessions:
+            return 0
+        p = self._prefix
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for t, s, service_session_id in service_sessions:
+                pipe.unlink(
+                    keys.order(p, t, s, service_session_id),
+                    keys.texts(p, t, s, service_session_id),
+                )
+            deleted = await pipe.execute()
+        return sum(int(n) for n in deleted)
 
 
 def _text(value: bytes | str) -> str:
