@@ -28,7 +28,7 @@ SETTLE_S, SWEEP_S = "2", "0.5"
 """Reporting judges a session 2 s after its last fact (10 s by default), so the end of the
 run is not 10 s of waiting; the sweep looks every 0.5 s."""
 QUIET_S = 5.0
-POLL_S = 1.0
+POLL_S = 0.5
 READY_TIMEOUT_S = 120.0
 
 
@@ -57,8 +57,21 @@ class PipelineRun:
     records: int
     """Reporting records written for the workload's tenants."""
     wall_s: float
-    """From the first worker ready to the last group caught up and the last record."""
+    """From ingest ready (the others were before) to the last group caught up and the last
+    record."""
     finished: bool
+    caught_up_s: dict[str, float] = field(default_factory=dict)
+    """Per worker kind: seconds from ingest ready until its group had read all
+    its inputs (and stayed so), as first seen by the progress polls."""
+    records_over_time: list[tuple[float, int]] = field(default_factory=list)
+    """(seconds from ingest ready, reporting records written) at each poll."""
+    machine_busy_s: float = 0.0
+    """CPU seconds the whole machine was busy (all its processes: the workers, the servers,
+    this command) over ``measured_s``, as the workers' CPU figures."""
+    command_cpu_s: float = 0.0
+    """This command's own CPU seconds over the same time (its polls of Kafka and MongoDB)."""
+    measured_s: float = 0.0
+    """The time the CPU figures cover: ``wall_s`` and the quiet polls that confirm the end."""
 
     def cpu_s(self, kind: str) -> float:
         return sum(r.cpu_at_end - r.cpu_at_ready for r in self.replicas if r.kind == kind)
@@ -137,6 +150,9 @@ class _Progress:
     def __init__(self, stage: Stage, tenants: tuple[str, ...], groups: dict[str, str]) -> None:
         self.stage, self.tenants, self.groups = stage, tenants, groups
         self.records, self.grew_at, self.caught_up_at = 0, time.monotonic(), 0.0
+        self.caught_up: dict[str, float] = {}
+        self.timeline: list[tuple[float, int]] = []
+        """(monotonic time, records written) at each poll."""
 
     async def over(self, database: AsyncDatabase[Any]) -> bool:
         collection = database["reporting_records"]
@@ -145,16 +161,23 @@ class _Progress:
         count = 0
         for tenant in self.tenants:
             count += await collection.count_documents({"tenant_id": tenant})
+        now = time.monotonic()
         if count != self.records:
-            self.records, self.grew_at = count, time.monotonic()
+            self.records, self.grew_at = count, now
+        self.timeline.append((now, count))
         lags = await group_lags(
             self.stage.servers.kafka_bootstrap_servers,
             [(group, _inputs(self.stage)[kind]) for kind, group in self.groups.items()],
         )
+        for kind, lag in zip(self.groups, lags, strict=True):
+            if lag.total:
+                self.caught_up.pop(kind, None)
+            else:
+                self.caught_up.setdefault(kind, now)
         if any(lag.total for lag in lags):
             self.caught_up_at = 0.0
             return False
-        self.caught_up_at = self.caught_up_at or time.monotonic()
+        self.caught_up_at = self.caught_up_at or now
         if time.monotonic() - self.grew_at < QUIET_S:
             return False
         for tenant in self.tenants:
@@ -172,22 +195,31 @@ async def running_workers(
     stage: Stage, replicas: int, logs: Path, extra: dict[str, str] | None = None
 ) -> AsyncIterator[list[Replica]]:
     """``replicas`` processes of each worker, started and ready (``/readyz``); stopped
-    (SIGTERM) at the end. ``extra``: more environment for every one of them."""
+    (SIGTERM) at the end. ``extra``: more environment for every one of them.
+
+    Ingest starts last, once the others are ready: the backlog is on its input, so the
+    pipeline's work begins when ingest is ready, not while the others are still starting
+    (their start-up times differ by seconds: measured from the first one ready, the run
+    counted the slowest one's start as the pipeline's time)."""
     running = [
         Replica(kind, WorkerProcess(f"{kind}_service", {}, _log(logs, kind, n)), 0)
-        for kind in WORKERS
+        for kind in (*[k for k in WORKERS if k != "ingest"], "ingest")
         for n in range(replicas)
     ]
-    async with AsyncExitStack() as cleanup:
-        for replica in running:
-            replica.port = free_port()
-            environment = _environment(stage, replica.kind, replica.port) | (extra or {})
-            replica.process.env.update(environment)
-            await replica.process.start()
-            cleanup.push_async_callback(replica.process.stop)
-        async with httpx.AsyncClient(timeout=2) as client:
-            await asyncio.gather(*(_ready(r, client) for r in running))
+    async with AsyncExitStack() as cleanup, httpx.AsyncClient(timeout=2) as client:
+        for phase in ([r for r in running if r.kind != "ingest"], _ingest(running)):
+            for replica in phase:
+                replica.port = free_port()
+                environment = _environment(stage, replica.kind, replica.port) | (extra or {})
+                replica.process.env.update(environment)
+                await replica.process.start()
+                cleanup.push_async_callback(replica.process.stop)
+            await asyncio.gather(*(_ready(r, client) for r in phase))
         yield running
+
+
+def _ingest(running: list[Replica]) -> list[Replica]:
+    return [r for r in running if r.kind == "ingest"]
 
 
 async def run_pipeline(
@@ -203,7 +235,10 @@ async def run_pipeline(
     groups = {kind: f"{stage.key_prefix}-{kind}" for kind in WORKERS}
     stage.groups.extend(groups.values())
     async with running_workers(stage, replicas, logs) as running:
-        first_ready = min(r.ready_at for r in running)
+        first_ready = min(r.ready_at for r in _ingest(running))  # the pipeline's work begins
+        for replica in running:  # what the others spent starting and waiting is not counted
+            replica.cpu_at_ready = procfs.cpu_seconds(replica.pid)
+        machine_at_start, own_at_start = procfs.machine_busy_seconds(), time.process_time()
         progress = _Progress(stage, tenants, groups)
         finished = False
         sampler = asyncio.create_task(_sample(running, started, sample_every_s))
@@ -219,9 +254,25 @@ async def run_pipeline(
             sampler.cancel()
         for replica in running:
             replica.cpu_at_end = procfs.cpu_seconds(replica.pid)
+        machine_busy = procfs.machine_busy_seconds() - machine_at_start
+        own = time.process_time() - own_at_start
+        measured = time.monotonic() - first_ready
         ended = progress.ended_at if finished else time.monotonic()
     totals = await _input_totals(stage)
-    return PipelineRun(running, totals, progress.records, ended - first_ready, finished)
+    caught_up = {kind: at - first_ready for kind, at in progress.caught_up.items()}
+    timeline = [(at - first_ready, count) for at, count in progress.timeline]
+    return PipelineRun(
+        running,
+        totals,
+        progress.records,
+        ended - first_ready,
+        finished,
+        caught_up,
+        timeline,
+        machine_busy,
+        own,
+        measured,
+    )
 
 
 async def _sample(running: list[Replica], started: float, every_s: float) -> None:

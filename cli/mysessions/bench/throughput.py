@@ -56,11 +56,16 @@ class Throughput:
                 "wall_s": run.wall_s,
                 "events_per_s": self.end_to_end_per_s,
                 "reporting_records": run.records,
+                "records_over_time": [[round(at, 2), n] for at, n in run.records_over_time],
+                "machine_busy_cpu_s": run.machine_busy_s,
+                "command_cpu_s": run.command_cpu_s,
+                "measured_s": run.measured_s,
                 "workers": {
                     kind: {
                         "records_read": run.inputs[kind],
                         "cpu_s": run.cpu_s(kind),
                         "per_cpu_s": self.per_cpu_s(kind),
+                        "caught_up_s": run.caught_up_s.get(kind),
                         "peak_rss_bytes": max(
                             (b for r in run.replicas if r.kind == kind for _, b in r.rss),
                             default=0,

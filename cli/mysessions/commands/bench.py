@@ -19,7 +19,7 @@ from mysessions.bench.chart import line_chart
 from mysessions.bench.latency import LEGS, Latency, latency
 from mysessions.bench.machine import describe
 from mysessions.bench.memory import Memory, memory
-from mysessions.bench.pipeline import WORKERS
+from mysessions.bench.pipeline import WORKERS, PipelineRun
 from mysessions.bench.scaling import Scaled, scaling
 from mysessions.bench.throughput import Throughput, throughput
 
@@ -45,6 +45,21 @@ def _machine_line(machine: dict[str, Any]) -> str:
         f"{machine['cores']} cores ({machine['cpu']}), {machine['memory_gib']} GiB, "
         f"load {machine['load_average_1m']}; {machine['os']}; Python {machine['python']}; "
         f"{packages}; Redis {machine['redis']}; MongoDB-wire {machine['mongodb_wire']}"
+    )
+
+
+def _machine_during(run: PipelineRun, cores: int) -> str:
+    """How much of the machine (d) had, and how much of it went to the four workers: the
+    rest went to the servers (Kafka, Redis, the MongoDB-wire server and its storage, when
+    they run on this machine) and to this command's polls."""
+    available = cores * run.measured_s
+    workers = sum(run.cpu_s(kind) for kind in WORKERS)
+    rest = run.machine_busy_s - workers - run.command_cpu_s
+    return (
+        f"machine during (d) and its quiet polls ({run.measured_s:.1f} s): "
+        f"{run.machine_busy_s:.1f} of {available:.1f} CPU s busy "
+        f"({run.machine_busy_s / available:.0%}): the four workers {workers:.1f}, this "
+        f"command {run.command_cpu_s:.1f}, everything else (the servers) {rest:.1f}"
     )
 
 
@@ -76,10 +91,11 @@ def _throughput_table(result: Throughput) -> Table:
         "",
     )
     for kind in WORKERS:
+        caught_up = run.caught_up_s.get(kind)
         table.add_row(
-            f"    {kind} (records read)",
+            f"    {kind} (records read; wall: caught up)",
             f"{run.inputs[kind]:,}",
-            "",
+            f"{caught_up:.1f}" if caught_up is not None else "-",
             "",
             f"{run.cpu_s(kind):.1f}",
             f"{result.per_cpu_s(kind):,.0f}",
@@ -115,6 +131,7 @@ def throughput_command(
         f"(d)/(b) = {ratios['d_over_b']:.3f}   (d)/(c) = {ratios['d_over_c']:.2f}   "
         f"reporting records: {result.pipeline.records:,}"
     )
+    console.print(_machine_during(result.pipeline, machine["cores"]))
     _write(_out("throughput", out), machine, result.as_json())
 
 
