@@ -363,7 +363,7 @@ async def test_a_batch_of_many_sessions_costs_a_few_round_trips_not_some_per_ses
 
     async def counted_command(self: Redis, *args: Any, **options: Any) -> Any:
         calls.append(str(args[0]))
-        return await one_command(self, *args, **options)
+        return await one_command(self, *args, **options)  # type: ignore[no-untyped-call]
 
     async def counted_pipeline(self: Pipeline, raise_on_error: bool = True) -> list[Any]:
         calls.append("pipeline")
