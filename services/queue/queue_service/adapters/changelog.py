@@ -10,7 +10,6 @@ topic's compaction settings bound how long a superseded (live, caller-bearing) v
 read back is held to that rule too (one written before it had the caller).
 """
 
-import json
 from collections.abc import Sequence
 
 from contracts import QueueTask, encode, task_key
@@ -21,7 +20,7 @@ from queue_service.domain import Task, forget_caller
 
 
 def to_record(task: Task) -> QueueTask:
-    return QueueTask.model_validate(json.loads(task_to_json(task)))
+    return QueueTask.model_validate_json(task_to_json(task))
 
 
 def from_record(raw: bytes) -> Task:

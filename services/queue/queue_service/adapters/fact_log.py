@@ -17,11 +17,28 @@ from queue_service.domain import CALLER_FACT_FIELDS, Fact, fact_from_dict, fact_
 __all__ = ["FactLog"]
 
 
+PARSED_FACTS_KEPT = 20_000
+"""Stored forms whose parse is kept (a few MB): a session's facts are read whole on each of
+its batches, so a session of 16 events was parsed ~8 times over; a fact is immutable and
+its stored form exact, so a kept parse is the parse. Oldest first out."""
+
+
 class FactLog:
     def __init__(self, redis: Redis, prefix: str, session_facts_ttl: timedelta) -> None:
         self._redis = redis
         self._prefix = prefix
         self._ttl_ms = int(session_facts_ttl.total_seconds() * 1000)
+        self._parsed: dict[bytes | str, Fact] = {}
+
+    def _fact(self, stored: bytes | str) -> Fact:
+        """The fact a stored form holds, parsed once while it is among the recent ones."""
+        fact = self._parsed.get(stored)
+        if fact is None:
+            fact = fact_from_dict(json.loads(stored))
+            if len(self._parsed) >= PARSED_FACTS_KEPT:
+                del self._parsed[next(iter(self._parsed))]
+            self._parsed[stored] = fact
+        return fact
 
     async def append(
         self, new_facts: Mapping[SessionKey, Sequence[Fact]]
@@ -38,7 +55,7 @@ class FactLog:
 
         stored = await run_pipeline(self._redis, (APPEND_FACTS,), append)
         return {
-            session: [fact_from_dict(json.loads(raw)) for raw in facts]
+            session: [self._fact(raw) for raw in facts]
             for session, facts in zip(sessions, stored, strict=True)
         }
 
@@ -54,7 +71,7 @@ class FactLog:
                 pipe.hvals(self._key(session))
             stored = await pipe.execute() if sessions else []
         return {
-            session: [fact_from_dict(json.loads(item)) for item in facts]
+            session: [self._fact(item) for item in facts]
             for session, facts in zip(sessions, stored, strict=True)
         }
 
