@@ -56,6 +56,7 @@ class Throughput:
                 "wall_s": run.wall_s,
                 "events_per_s": self.end_to_end_per_s,
                 "reporting_records": run.records,
+                "late_facts": run.late_facts,
                 "records_over_time": [[round(at, 2), n] for at, n in run.records_over_time],
                 "machine_busy_cpu_s": run.machine_busy_s,
                 "command_cpu_s": run.command_cpu_s,

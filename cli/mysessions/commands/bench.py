@@ -129,7 +129,8 @@ def throughput_command(
     ratios = result.as_json()["ratios"]
     console.print(
         f"(d)/(b) = {ratios['d_over_b']:.3f}   (d)/(c) = {ratios['d_over_c']:.2f}   "
-        f"reporting records: {result.pipeline.records:,}"
+        f"reporting records: {result.pipeline.records:,} (late facts: "
+        f"{result.pipeline.late_facts:,})"
     )
     console.print(_machine_during(result.pipeline, machine["cores"]))
     _write(_out("throughput", out), machine, result.as_json())
