@@ -26,6 +26,7 @@ from context_service.transcripts.ledger import (
     task_field,
 )
 from context_service.transcripts.parts import TranscriptParts
+from context_service.transcripts.store import NewTranscript
 from context_service.transcripts_port import SessionLeft
 
 __all__ = ["TranscriptHandler"]
@@ -76,8 +77,7 @@ class TranscriptHandler(TranscriptParts):
                     finals.append(event)
         await self._ledger.record(ids)
         await self._keep_captions(segments)
-        for final in finals:
-            await self._keep_final(final, now)
+        await self._keep_finals(finals, now)
 
     async def _keep_captions(
         self, segments: Mapping[SessionKey, list[c.TranscriptSegment]]
@@ -101,17 +101,22 @@ class TranscriptHandler(TranscriptParts):
                 kept.append((tenant_id, session_id, captions))
         await self._live.apply_many(kept)
 
-    async def _keep_final(self, final: c.TranscriptFinal, now: datetime) -> None:
-        if not await self._transcribes(final.tenant_id, final.service_id):
-            return
-        await self._store.insert(
-            tenant_id=final.tenant_id,
-            session_id=final.session_id,
-            service_session_id=final.service_session_id,
-            user_session_id=final.user_session_id,
-            service_id=final.service_id,
-            lines=[TranscriptLine(ln.speaker, ln.text, ln.offset_ms) for ln in final.lines],
-            now=now,
+    async def _keep_finals(self, finals: list[c.TranscriptFinal], now: datetime) -> None:
+        """The batch's final transcripts where transcription is on: one insert for all."""
+        await self._store.insert_many(
+            [
+                NewTranscript(
+                    tenant_id=final.tenant_id,
+                    session_id=final.session_id,
+                    service_session_id=final.service_session_id,
+                    user_session_id=final.user_session_id,
+                    service_id=final.service_id,
+                    lines=[TranscriptLine(ln.speaker, ln.text, ln.offset_ms) for ln in final.lines],
+                )
+                for final in finals
+                if await self._transcribes(final.tenant_id, final.service_id)
+            ],
+            now,
         )
 
     async def on_session_left(

@@ -10,6 +10,8 @@ worker's purge loop calls it), selected by the hour they expire in (``expires_bu
 ``expires_at``).
 """
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
@@ -18,15 +20,46 @@ from mysessions_platform.failures import describe
 from mysessions_platform.mongo import Document, as_utc
 from mysessions_platform.purge_buckets import PurgeBuckets
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError, OperationFailure
+from pymongo.errors import BulkWriteError, OperationFailure
 
 from context_service.transcripts.domain import StoredTranscript, TranscriptLine, expiry_of
 
-__all__ = ["TRANSCRIPTS", "MongoTranscripts"]
+__all__ = ["TRANSCRIPTS", "MongoTranscripts", "NewTranscript"]
 
 TRANSCRIPTS: Final = "transcripts"
 
 _log = structlog.get_logger(__name__)
+
+
+_DUPLICATE: Final = 11000
+
+
+@dataclass(frozen=True, slots=True)
+class NewTranscript:
+    """A final transcript to store (``MongoTranscripts.insert_many``)."""
+
+    tenant_id: str
+    session_id: str
+    service_session_id: str
+    user_session_id: str
+    service_id: str
+    lines: list[TranscriptLine]
+
+
+def _document(transcript: NewTranscript, now: datetime) -> Document:
+    return {
+        "tenant_id": transcript.tenant_id,
+        "session_id": transcript.session_id,
+        "service_session_id": transcript.service_session_id,
+        "user_session_id": transcript.user_session_id,
+        "service_id": transcript.service_id,
+        "lines": [
+            {"speaker": line.speaker, "text": line.text, "offset_ms": line.offset_ms}
+            for line in transcript.lines
+        ],
+        "stored_at": now,
+        "expires_at": expiry_of(now),
+    }
 
 
 class MongoTranscripts:
@@ -69,27 +102,30 @@ class MongoTranscripts:
         now: datetime,
     ) -> bool:
         """False when it was already stored (the first one stays)."""
-        document: Document = {
-            "tenant_id": tenant_id,
-            "session_id": session_id,
-            "service_session_id": service_session_id,
-            "user_session_id": user_session_id,
-            "service_id": service_id,
-            "lines": [
-                {"speaker": line.speaker, "text": line.text, "offset_ms": line.offset_ms}
-                for line in lines
-            ],
-            "stored_at": now,
-            "expires_at": expiry_of(now),
-        }
+        new = NewTranscript(
+            tenant_id, session_id, service_session_id, user_session_id, service_id, lines
+        )
+        return await self.insert_many([new], now) == 1
+
+    async def insert_many(self, transcripts: Sequence[NewTranscript], now: datetime) -> int:
+        """Each one unless stored before (the first one stays), in one unordered insert;
+        returns how many were new."""
+        documents = [_document(transcript, now) for transcript in transcripts]
+        if not documents:
+            return 0
         if self._purged_by_buckets:
-            document = self._expiry.stamp(document)
-            await self._expiry.note([document])
+            documents = [self._expiry.stamp(document) for document in documents]
+            await self._expiry.note(documents)
         try:
-            await self.collection.insert_one(document)
-        except DuplicateKeyError:
-            return False
-        return True
+            await self.collection.insert_many(documents, ordered=False)
+        except BulkWriteError as error:
+            errors = error.details.get("writeErrors", [])
+            if any(e.get("code") != _DUPLICATE for e in errors) or error.details.get(
+                "writeConcernErrors"
+            ):
+                raise
+            return len(documents) - len(errors)
+        return len(documents)
 
     async def find(
         self, tenant_id: str, session_id: str, user_session_id: str, now: datetime

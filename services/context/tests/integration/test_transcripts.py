@@ -21,6 +21,7 @@ from mysessions_platform.service_settings.catalog_store import TenantCatalogs
 from mysessions_platform.service_settings.store import ServiceSettingsStore, TenantSettingsStore
 from mysessions_platform.testing.mongo_databases import MongoDatabases
 from mysessions_platform.testing.redis_keys import RedisKeys
+from pymongo.asynchronous.collection import AsyncCollection
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
@@ -344,10 +345,11 @@ async def test_transcript_events_alone_are_enough_per_task_and_per_service(
 async def test_a_batch_of_many_sessions_costs_a_few_round_trips_not_some_per_session(
     redis_keys: RedisKeys, mongo_databases: MongoDatabases, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Captions of 50 sessions in one batch, then all 50 leaving: the ledgers, the captions
-    and the clearing each go in one round trip for the batch (the worker did three per
-    session: ~8,700 round trips for 19,631 events in ``mysessions bench throughput``)."""
-    transcripts, _ = await setup(redis_keys, mongo_databases, ["on"])
+    """Captions and final transcripts of 50 sessions in one batch, then all 50 leaving: the
+    ledgers, the captions and the clearing each go in one round trip for the batch, the
+    finals in one insert (the worker did three round trips and an insert per session:
+    ~8,700 round trips for 19,631 events in ``mysessions bench throughput``)."""
+    transcripts, database = await setup(redis_keys, mongo_databases, ["on"])
     sessions = [f"s-{n}" for n in range(50)]
     batch: list[c.SessionEvent] = [
         event
@@ -356,9 +358,17 @@ async def test_a_batch_of_many_sessions_costs_a_few_round_trips_not_some_per_ses
             queued("ss-1", "on", session=s),
             segment("ss-1", "g1", 1_000, "hello", session=s),
             segment("ss-1", "g2", 2_000, "how can I help", session=s),
+            final("ss-1", f"us-{s}", "on", session=s),
         )
     ]
     calls: list[str] = []
+    inserts: list[str] = []
+    insert_many = AsyncCollection.insert_many
+
+    async def counted_insert(self: AsyncCollection[Any], *args: Any, **options: Any) -> Any:
+        inserts.append(self.name)
+        return await insert_many(self, *args, **options)
+
     one_command, pipeline = Redis.execute_command, Pipeline.execute
 
     async def counted_command(self: Redis, *args: Any, **options: Any) -> Any:
@@ -371,9 +381,14 @@ async def test_a_batch_of_many_sessions_costs_a_few_round_trips_not_some_per_ses
 
     monkeypatch.setattr(Redis, "execute_command", counted_command)
     monkeypatch.setattr(Pipeline, "execute", counted_pipeline)
+    monkeypatch.setattr(AsyncCollection, "insert_many", counted_insert)
+    monkeypatch.setattr(AsyncCollection, "insert_one", None)  # none one by one
 
     await transcripts.handler.handle(batch, T0)
     assert calls == ["pipeline"] * 3, "the ledger written, the ledgers read, the captions"
+    # The finals in one insert (and, where expiry is purged by the hour, one of the hours).
+    assert inserts.count(TRANSCRIPTS) == 1 and len(inserts) == len(set(inserts)), inserts
+    assert await database[TRANSCRIPTS].count_documents({}) == len(sessions)
     calls.clear()
     monkeypatch.undo()
     kept = [k for k in await keys_of(redis_keys) if ":ledger" not in k]
