@@ -179,7 +179,8 @@ def latency_command(
     figures = result.as_json()
     console.print(
         f"achieved {result.achieved_rate:,.0f} events/s; task changes received "
-        f"{figures['task_events_received']:,}, measured {figures['measured']:,}"
+        f"{figures['task_events_received']:,}, measured {figures['measured']:,}; "
+        f"stream opens retried after a 429 or 503: {figures['retried_stream_opens']:,}"
     )
     console.print(_latency_table(result))
     _write(_out("latency", out), machine, figures)
