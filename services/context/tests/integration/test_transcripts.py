@@ -387,7 +387,8 @@ async def test_a_batch_of_many_sessions_costs_a_few_round_trips_not_some_per_ses
     await transcripts.handler.handle(batch, T0)
     assert calls == ["pipeline"] * 3, "the ledger written, the ledgers read, the captions"
     # The finals in one insert (and, where expiry is purged by the hour, one of the hours).
-    assert inserts.count(TRANSCRIPTS) == 1 and len(inserts) == len(set(inserts)), inserts
+    assert inserts.count(TRANSCRIPTS) == 1, inserts
+    assert len(inserts) == len(set(inserts)), inserts
     assert await database[TRANSCRIPTS].count_documents({}) == len(sessions)
     calls.clear()
     monkeypatch.undo()
