@@ -14,7 +14,7 @@ start-up cannot fail on a server that is away.
 
 from typing import Any, TypeAlias, cast
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.cluster import RedisCluster
 
 __all__ = ["RedisClient", "initialized", "is_cluster", "redis_client"]
@@ -23,13 +23,23 @@ __all__ = ["RedisClient", "initialized", "is_cluster", "redis_client"]
 RedisClient: TypeAlias = Redis
 
 
-def redis_client(url: str, *, cluster: bool = False, **options: Any) -> RedisClient:
+def redis_client(
+    url: str, *, cluster: bool = False, wait_for_connection_s: float | None = None, **options: Any
+) -> RedisClient:
     """A client for ``url``; with ``cluster``, ``url`` is one seed node of a Redis Cluster
     (the client learns the others, and their slots, from it).
 
-    ``options`` are the connection keywords both clients accept (timeouts, retry, ...)."""
+    ``options`` are the connection keywords both clients accept (timeouts, retry,
+    ``max_connections``, ...). ``wait_for_connection_s``: with all ``max_connections`` in
+    use, a command waits that long for one to come back (single node) instead of failing at
+    once: redis-py 8's pool holds 100 by default and refuses the 101st ("Too many
+    connections"), which a burst of requests reaches. A cluster client refuses past
+    ``max_connections`` per node either way."""
     if cluster:
         return cast(Redis, RedisCluster.from_url(url, **options))
+    if wait_for_connection_s is not None:
+        pool = BlockingConnectionPool.from_url(url, timeout=wait_for_connection_s, **options)
+        return Redis.from_pool(pool)  # the client closes its pool
     return Redis.from_url(url, **options)
 
 

@@ -44,6 +44,10 @@ from gateway_service.settings import GatewaySettings
 from gateway_service.tenant.adapters import open_tenant_ports
 from gateway_service.unprovisioning import Stores, StoresEraser
 
+REQUEST_CONNECTIONS = 128
+"""Redis connections the requests share (the live streams have their own client): a
+command takes one for well under a millisecond, so a burst waits briefly, in turn."""
+
 
 @dataclass(frozen=True)
 class Resources(Ports):
@@ -71,6 +75,10 @@ async def open_resources(
     redis = settings.redis_client(
         socket_timeout=settings.redis_timeout_s,
         socket_connect_timeout=settings.redis_timeout_s,
+        # Every request counts itself in Redis: a burst of page loads (a shift starting)
+        # queues for a connection instead of getting 503s past the pool's 100.
+        max_connections=REQUEST_CONNECTIONS,
+        wait_for_connection_s=settings.redis_timeout_s,
     )
     live = open_live(settings)
     producer = AIOKafkaProducer(

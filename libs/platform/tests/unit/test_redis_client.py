@@ -1,11 +1,14 @@
 """One factory for every Redis client: REDIS_CLUSTER chooses the cluster client, and every
 settings class reads it alike."""
 
+import time
+
 import pytest
 from mysessions_platform.redis_client import is_cluster, redis_client
 from mysessions_platform.settings import ServerSettings
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.cluster import RedisCluster
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 pytestmark = pytest.mark.unit
 
@@ -36,3 +39,21 @@ async def test_every_settings_class_builds_the_client_redis_cluster_asks_for(
         await client.aclose()
     monkeypatch.delenv("REDIS_CLUSTER")
     assert not ServerSettings().redis_cluster
+
+
+async def test_a_client_asked_to_wait_for_a_connection_waits_then_gives_up() -> None:
+    """All connections in use: the next command waits for one (up to the given seconds),
+    and only then fails, instead of failing at once."""
+    client = redis_client("redis://127.0.0.1:1/0", wait_for_connection_s=0.2, max_connections=1)
+    try:
+        pool = client.connection_pool
+        assert isinstance(pool, BlockingConnectionPool)
+        assert (pool.max_connections, pool.timeout) == (1, 0.2)
+        taken = pool.get_available_connection()  # the only one, held by someone else
+        started = time.monotonic()
+        with pytest.raises(RedisConnectionError, match="No connection available"):
+            await pool.get_connection()
+        assert time.monotonic() - started >= 0.2
+        await pool.release(taken)
+    finally:
+        await client.aclose()
