@@ -54,7 +54,7 @@ async def test_sigterm_mid_backlog_exits_0_and_the_restart_equals_an_uninterrupt
         servers,
         stopped_db.name,
         "stopped",
-        REPORTING_MAX_BATCH="100",
+        REPORTING_MAX_BATCH="25",  # a backlog of many batches: still behind at SIGTERM
         REPORTING_HEALTH_PORT=str(port),
         REPORTING_STOP_GRACE_S=str(GRACE_S),
     )
