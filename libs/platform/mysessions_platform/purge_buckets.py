@@ -23,11 +23,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from pymongo import ASCENDING
-from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError
 
 from mysessions_platform.id_lookup import IdLookup
+from mysessions_platform.insert_new import insert_new
 from mysessions_platform.mongo import Document, as_utc
 from mysessions_platform.one_time import once
 
@@ -36,25 +35,12 @@ __all__ = ["HOUR", "PURGE_BUCKETS", "PurgeBuckets", "bucket_of"]
 PURGE_BUCKETS: Final = "purge_buckets"
 HOUR: Final = timedelta(hours=1)
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
-_DUPLICATE: Final = 11000
 
 
 def bucket_of(at: datetime, width: timedelta = HOUR) -> str:
     """The start of the bucket an instant falls in (UTC); buckets sort as their strings."""
     start = _EPOCH + width * ((as_utc(at) - _EPOCH) // width)
     return start.strftime("%Y-%m-%dT%H:%M:%S")
-
-
-async def _insert_new(collection: AsyncCollection[Document], docs: list[Document]) -> None:
-    """One unordered insert; an id already stored is a duplicate, ignored."""
-    if not docs:
-        return
-    try:
-        await collection.insert_many(docs, ordered=False)
-    except BulkWriteError as error:
-        others = [e for e in error.details.get("writeErrors", []) if e.get("code") != _DUPLICATE]
-        if others or error.details.get("writeConcernErrors"):
-            raise
 
 
 class PurgeBuckets:
@@ -93,7 +79,7 @@ class PurgeBuckets:
     async def note(self, docs: Iterable[Document]) -> None:
         """Notes the buckets of these stamped documents; call before writing them."""
         buckets = sorted({doc[self.field] for doc in docs} - self._noted)
-        await _insert_new(
+        await insert_new(
             self._notes,
             [{"_id": self._note_id(b), "collection": self._name, "bucket": b} for b in buckets],
         )

@@ -17,10 +17,11 @@ from typing import Any, Final
 
 import structlog
 from mysessions_platform.failures import describe
+from mysessions_platform.insert_new import insert_new
 from mysessions_platform.mongo import Document, as_utc
 from mysessions_platform.purge_buckets import PurgeBuckets
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError, OperationFailure
+from pymongo.errors import OperationFailure
 
 from context_service.transcripts.domain import StoredTranscript, TranscriptLine, expiry_of
 
@@ -29,9 +30,6 @@ __all__ = ["TRANSCRIPTS", "MongoTranscripts", "NewTranscript"]
 TRANSCRIPTS: Final = "transcripts"
 
 _log = structlog.get_logger(__name__)
-
-
-_DUPLICATE: Final = 11000
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,16 +114,7 @@ class MongoTranscripts:
         if self._purged_by_buckets:
             documents = [self._expiry.stamp(document) for document in documents]
             await self._expiry.note(documents)
-        try:
-            await self.collection.insert_many(documents, ordered=False)
-        except BulkWriteError as error:
-            errors = error.details.get("writeErrors", [])
-            if any(e.get("code") != _DUPLICATE for e in errors) or error.details.get(
-                "writeConcernErrors"
-            ):
-                raise
-            return len(documents) - len(errors)
-        return len(documents)
+        return len(documents) - len(await insert_new(self.collection, documents))
 
     async def find(
         self, tenant_id: str, session_id: str, user_session_id: str, now: datetime

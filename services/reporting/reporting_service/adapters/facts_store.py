@@ -33,12 +33,12 @@ from datetime import UTC, datetime
 from typing import Final
 
 from mysessions_platform.id_lookup import IdLookup
+from mysessions_platform.insert_new import insert_new
 from mysessions_platform.mongo import Document
 from mysessions_platform.purge_buckets import PurgeBuckets
 from pymongo import ASCENDING, DeleteMany
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError
 
 from reporting_service.domain import Code, SessionFact, SessionFacts, Task, Work
 
@@ -49,7 +49,6 @@ WRITTEN_BUCKET: Final = "written_bucket"
 """A marker's field: the hour it was written in, which it is purged by."""
 NEVER: Final = datetime(9999, 1, 1, tzinfo=UTC)
 """``due_at`` of a session that waits for its next fact, not for a time."""
-_DUPLICATE: Final = 11000
 
 Fact = Task | SessionFact | Work
 SessionKey = tuple[str, str]
@@ -144,12 +143,6 @@ def _fact_of(doc: Document) -> Fact:
             return Work(**body)
 
 
-def _ignore_duplicates(error: BulkWriteError) -> None:
-    others = [e for e in error.details.get("writeErrors", []) if e.get("code") != _DUPLICATE]
-    if others or error.details.get("writeConcernErrors"):
-        raise error
-
-
 def _document(tenant_id: str, session_id: str, fact: Fact) -> Document:
     key, rev = fact_key(tenant_id, session_id, fact), fact_rev(fact)
     return {
@@ -242,14 +235,7 @@ class FactsStore:
     ) -> list[Document]:
         """One unordered insert; an id already stored is a duplicate, ignored. Returns the
         documents not inserted for that reason (what is stored under their ids is older)."""
-        if not docs:
-            return []
-        try:
-            await collection.insert_many(docs, ordered=False)
-        except BulkWriteError as error:
-            _ignore_duplicates(error)
-            return [docs[e["index"]] for e in error.details.get("writeErrors", [])]
-        return []
+        return [docs[at] for at in sorted(await insert_new(collection, docs))]
 
     async def add(self, facts: Sequence[tuple[str, str, Fact]]) -> None:
         """Stores a batch's facts in one insert; a fact already stored is a no-op."""

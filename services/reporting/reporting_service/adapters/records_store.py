@@ -20,39 +20,18 @@ from typing import Any, Final
 
 from contracts import SessionRecord
 from mysessions_platform.id_lookup import IdLookup
+from mysessions_platform.insert_new import insert_new
 from mysessions_platform.mongo import Document
 from mysessions_platform.purge_buckets import PurgeBuckets
 from pymongo import ASCENDING
-from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError
 
 RECORDS: Final = "reporting_records"
 LATE_FACTS: Final = "reporting_late_facts"
 UNPUBLISHED: Final = "reporting_unpublished"
 _LEGACY_CHECKED: Final = "~ records unpublished before this collection: noted"
 """Not a record id (those are UUIDs): marks the one-time scan of older records as done."""
-_DUPLICATE: Final = 11000
 _INTERNAL: Final = ("_id", "published_at")  # published_at: records of older versions
-
-
-def _ignore_duplicates(error: BulkWriteError) -> None:
-    others = [e for e in error.details.get("writeErrors", []) if e.get("code") != _DUPLICATE]
-    if others or error.details.get("writeConcernErrors"):
-        raise error
-
-
-async def _insert(collection: AsyncCollection[Document], docs: list[Document]) -> set[int]:
-    """One unordered insert; an id already stored is a duplicate, ignored. Returns the
-    positions (in ``docs``) of the duplicates."""
-    if not docs:
-        return set()
-    try:
-        await collection.insert_many(docs, ordered=False)
-    except BulkWriteError as error:
-        _ignore_duplicates(error)
-        return {e["index"] for e in error.details.get("writeErrors", [])}
-    return set()
 
 
 def _by_id(doc: Document) -> str:
@@ -94,8 +73,8 @@ class RecordsStore:
         if await self._unpublished.find_one({"_id": _LEGACY_CHECKED}) is not None:
             return
         cursor = self._records.find({"published_at": None}, {"_id": 1})
-        await _insert(self._unpublished, [{"_id": doc["_id"]} async for doc in cursor])
-        await _insert(self._unpublished, [{"_id": _LEGACY_CHECKED}])
+        await insert_new(self._unpublished, [{"_id": doc["_id"]} async for doc in cursor])
+        await insert_new(self._unpublished, [{"_id": _LEGACY_CHECKED}])
 
     async def insert(self, records: list[SessionRecord]) -> list[SessionRecord]:
         """The records, in one unordered insert; their ids are noted as unpublished first,
@@ -103,8 +82,8 @@ class RecordsStore:
         this call stored (a duplicate keeps the version stored first, not the one given)."""
         if not records:
             return []
-        await _insert(self._unpublished, [{"_id": r.record_id} for r in records])
-        duplicates = await _insert(self._records, [to_document(r) for r in records])
+        await insert_new(self._unpublished, [{"_id": r.record_id} for r in records])
+        duplicates = await insert_new(self._records, [to_document(r) for r in records])
         return [record for at, record in enumerate(records) if at not in duplicates]
 
     async def unpublished(self, limit: int) -> list[SessionRecord]:
@@ -137,7 +116,7 @@ class RecordsStore:
         once; stamped with the bucket of its ``arrived_at``, noted first."""
         stamped = [self._late_buckets.stamp(doc) for doc in late]
         await self._late_buckets.note(stamped)
-        await _insert(self._late, stamped)
+        await insert_new(self._late, stamped)
 
     async def purge_late(self, arrived_before: datetime) -> int:
         """Forgets the late facts that arrived before the late window: returns how many."""
